@@ -1,0 +1,220 @@
+// fromMysql2: a mysql2/promise Connection or Pool as a SqlClient.
+//
+// Always `query` (text protocol), never `execute`: Hyperdrive has no MySQL prepared
+// statements. mysql2 escapes the bound values client-side into the statement text.
+//
+// Values read:  BIGINT -> bigint (exact), DECIMAL -> string, TINYINT(1) -> number (MySQL has
+// no boolean type; BOOLEAN is TINYINT(1) and may hold -128..127), BLOB/BINARY/BIT ->
+// Uint8Array, JSON -> parsed on MySQL 8 and a string on MariaDB (whose JSON is LONGTEXT and
+// is not marked as JSON on the wire), DATETIME/TIMESTAMP -> Date read as UTC, DATE -> string.
+// Values sent: bigint as an exact integer literal, Date as a UTC DATETIME, Uint8Array as
+// bytes, plain objects as JSON text, arrays as mysql2's value lists (`IN (?)`).
+import { DriverMismatchError } from "../errors.js";
+import { registerSecret } from "../secrets.js";
+import { SerialQueue, type SqlClient } from "../sql-client.js";
+import { toSqlError } from "./driver-errors.js";
+import { inSavepoint, inTransaction, type Session } from "./transaction.js";
+
+interface Mysql2Field {
+  type: string;
+  string(): string | null;
+}
+interface Mysql2QueryOptions {
+  sql: string;
+  values: unknown[];
+  typeCast: (field: Mysql2Field, next: () => unknown) => unknown;
+}
+type Mysql2Result = [unknown, unknown];
+interface Mysql2Queryable {
+  query(options: Mysql2QueryOptions): Promise<Mysql2Result>;
+}
+interface Mysql2PoolConnection extends Mysql2Queryable {
+  release(): void;
+  destroy?(): void;
+}
+
+/** A mysql2/promise Connection, Pool or PoolConnection (the parts the adapter uses). */
+export interface Mysql2Like {
+  query(...args: never[]): Promise<unknown>;
+  getConnection?(): Promise<unknown>;
+  readonly config?: unknown;
+  readonly pool?: unknown;
+  readonly connection?: unknown;
+}
+
+const queues = new WeakMap<object, SerialQueue>();
+
+export function fromMysql2(connOrPool: Mysql2Like): SqlClient {
+  if (connOrPool === null || typeof connOrPool !== "object" || typeof connOrPool.query !== "function") {
+    throw new DriverMismatchError(
+      "fromMysql2() expects a mysql2/promise Connection or Pool: import mysql from \"mysql2/promise\"; fromMysql2(mysql.createPool({ uri }))",
+    );
+  }
+  registerSecret(mysqlPassword(connOrPool));
+  return new Mysql2Client(connOrPool as unknown as Mysql2Queryable, typeof connOrPool.getConnection === "function", 0);
+}
+
+function mysqlPassword(target: Mysql2Like): unknown {
+  const anyTarget = target as {
+    pool?: { config?: { connectionConfig?: { password?: unknown } } };
+    connection?: { config?: { password?: unknown } };
+    config?: { password?: unknown; connectionConfig?: { password?: unknown } };
+  };
+  return (
+    anyTarget.pool?.config?.connectionConfig?.password ??
+    anyTarget.connection?.config?.password ??
+    anyTarget.config?.connectionConfig?.password ??
+    anyTarget.config?.password
+  );
+}
+
+class Mysql2Client implements SqlClient {
+  readonly dialect = "mysql" as const;
+
+  constructor(
+    private readonly target: Mysql2Queryable,
+    private readonly pooled: boolean,
+    private readonly depth: number,
+  ) {}
+
+  private async run(text: string, params: readonly unknown[] | undefined): Promise<unknown> {
+    const values = encodeMysqlParams(params);
+    try {
+      const [result] = await this.target.query({ sql: text, values, typeCast });
+      return result;
+    } catch (error) {
+      throw toSqlError(error, "mysql");
+    }
+  }
+
+  async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    const result = await this.run(text, params);
+    return (Array.isArray(result) ? result.map(plainRow) : []) as T[];
+  }
+
+  async execute(text: string, params?: readonly unknown[]): Promise<{ rowsAffected: number }> {
+    const result = await this.run(text, params);
+    if (Array.isArray(result)) return { rowsAffected: result.length };
+    return { rowsAffected: Number((result as { affectedRows?: number }).affectedRows ?? 0) };
+  }
+
+  async transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {
+    if (this.depth > 0) {
+      return inSavepoint(this.session(this.target, false), this.depth, this.child(this.target), fn);
+    }
+    if (this.pooled) {
+      let connection: Mysql2PoolConnection;
+      try {
+        connection = (await (this.target as unknown as { getConnection(): Promise<Mysql2PoolConnection> }).getConnection());
+      } catch (error) {
+        throw toSqlError(error, "mysql");
+      }
+      return inTransaction(this.session(connection, true), STATEMENTS, this.child(connection), fn);
+    }
+    let queue = queues.get(this.target);
+    if (queue === undefined) queues.set(this.target, (queue = new SerialQueue()));
+    return queue.run(() => inTransaction(this.session(this.target, false), STATEMENTS, this.child(this.target), fn));
+  }
+
+  private child(target: Mysql2Queryable): Mysql2Client {
+    return new Mysql2Client(target, false, this.depth + 1);
+  }
+
+  private session(target: Mysql2Queryable, owned: boolean): Session {
+    return {
+      run: async (statement) => {
+        try {
+          await target.query({ sql: statement, values: [], typeCast });
+        } catch (error) {
+          throw toSqlError(error, "mysql");
+        }
+      },
+      release: (broken) => {
+        if (!owned) return;
+        const connection = target as Mysql2PoolConnection;
+        if (broken && typeof connection.destroy === "function") connection.destroy();
+        else connection.release();
+      },
+    };
+  }
+}
+
+const STATEMENTS = { begin: "START TRANSACTION", commit: "COMMIT", rollback: "ROLLBACK" };
+
+// mysql2 builds rows with its own classes in some modes; hand back plain objects.
+function plainRow(row: unknown): Record<string, unknown> {
+  return Object.getPrototypeOf(row) === Object.prototype ? (row as Record<string, unknown>) : { ...(row as object) };
+}
+
+function typeCast(field: Mysql2Field, next: () => unknown): unknown {
+  switch (field.type) {
+    case "LONGLONG": {
+      const text = field.string();
+      return text === null ? null : BigInt(text);
+    }
+    case "DATETIME":
+    case "TIMESTAMP": {
+      const text = field.string();
+      return text === null ? null : parseUtcDateTime(text);
+    }
+    case "DATE":
+    case "NEWDATE":
+      return field.string();
+    default: {
+      const value = next();
+      return value instanceof Uint8Array ? plainBytes(value) : value;
+    }
+  }
+}
+
+function plainBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
+
+function parseUtcDateTime(text: string): Date {
+  const m = DATETIME.exec(text);
+  if (m === null) return new Date(Number.NaN);
+  const ms = m[7] === undefined ? 0 : Math.floor(Number(m[7]) * 1000);
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms));
+}
+
+// mysql2 substitutes values through `toSqlString()` when an object has one.
+const rawSql = (text: string) => ({ toSqlString: () => text });
+
+function encodeMysqlParams(params: readonly unknown[] | undefined): unknown[] {
+  if (params === undefined) return [];
+  if (!Array.isArray(params)) throw new TypeError("SQL params must be an array");
+  return params.map(encodeMysqlParam);
+}
+
+function encodeMysqlParam(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      if (!Number.isFinite(value)) {
+        throw new TypeError(`MySQL cannot store ${value}; DOUBLE holds finite numbers only`);
+      }
+      return value;
+    case "bigint":
+      // An unquoted literal: a quoted '9007199254740993' would compare as DOUBLE and lose digits.
+      return rawSql(value.toString());
+    case "object":
+      if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      if (value instanceof ArrayBuffer) return Buffer.from(value);
+      if (value instanceof Date) return utcDateTime(value);
+      if (Array.isArray(value)) return value.map(encodeMysqlParam);
+      return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    default:
+      throw new TypeError(`cannot send a ${typeof value} as a SQL parameter`);
+  }
+}
+
+function utcDateTime(date: Date): string {
+  if (Number.isNaN(date.getTime())) throw new TypeError("cannot send an invalid Date as a SQL parameter");
+  return date.toISOString().replace("T", " ").replace("Z", "");
+}

@@ -1,0 +1,142 @@
+// fromNodePg: a node-postgres Client or Pool as a SqlClient.
+import { DriverMismatchError } from "../errors.js";
+import { registerSecret } from "../secrets.js";
+import { SerialQueue, type SqlClient } from "../sql-client.js";
+import { toSqlError } from "./driver-errors.js";
+import { encodePgParams } from "./pg-params.js";
+import { decodeRows } from "./pg-values.js";
+import { inSavepoint, inTransaction, type Session } from "./transaction.js";
+
+interface PgQueryConfig {
+  text: string;
+  values: unknown[];
+  rowMode: "array";
+  types: { getTypeParser(oid: number, format?: string): (text: string) => unknown };
+}
+interface PgResult {
+  rows: (string | null)[][];
+  fields: { name: string; dataTypeID: number }[];
+  rowCount: number | null;
+}
+interface PgQueryable {
+  query(config: PgQueryConfig): Promise<PgResult | PgResult[]>;
+}
+interface PgPoolClient extends PgQueryable {
+  release(destroy?: boolean | Error): void;
+}
+
+/** A pg `Client` or `Pool` (the parts the adapter uses). */
+export interface NodePgLike {
+  query(...args: never[]): Promise<unknown>;
+  connect?(): Promise<unknown>;
+  readonly options?: { readonly password?: unknown; readonly connectionString?: unknown };
+  readonly connectionParameters?: { readonly password?: unknown };
+}
+
+// Every column arrives as its text form; pg-values.ts decodes it.
+const RAW_TEXT = { getTypeParser: () => (text: string) => text };
+const asBuffer = (bytes: Uint8Array) =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const queues = new WeakMap<object, SerialQueue>();
+
+const isPool = (x: object) =>
+  typeof (x as { totalCount?: unknown }).totalCount === "number" &&
+  typeof (x as { idleCount?: unknown }).idleCount === "number";
+
+export function fromNodePg(clientOrPool: NodePgLike): SqlClient {
+  if (clientOrPool === null || typeof clientOrPool !== "object" || typeof clientOrPool.query !== "function") {
+    throw new DriverMismatchError(
+      "fromNodePg() expects a pg Client or Pool: import pg from \"pg\"; fromNodePg(new pg.Pool({ connectionString }))",
+    );
+  }
+  registerSecret(clientOrPool.options?.password);
+  registerSecret(clientOrPool.connectionParameters?.password);
+  registerUrlPassword(clientOrPool.options?.connectionString);
+  return new NodePgClient(clientOrPool as unknown as PgQueryable, isPool(clientOrPool), 0);
+}
+
+function registerUrlPassword(connectionString: unknown): void {
+  if (typeof connectionString !== "string") return;
+  try {
+    registerSecret(decodeURIComponent(new URL(connectionString).password));
+  } catch {
+    /* not a URL: nothing to register */
+  }
+}
+
+class NodePgClient implements SqlClient {
+  readonly dialect = "postgres" as const;
+
+  constructor(
+    private readonly target: PgQueryable,
+    private readonly pooled: boolean,
+    private readonly depth: number,
+  ) {}
+
+  private async run(text: string, params: readonly unknown[] | undefined): Promise<PgResult> {
+    const values = encodePgParams(params, asBuffer);
+    let result: PgResult | PgResult[];
+    try {
+      result = await this.target.query({ text, values, rowMode: "array", types: RAW_TEXT });
+    } catch (error) {
+      throw toSqlError(error, "postgres");
+    }
+    // A multi-statement text (simple protocol) yields one result per statement.
+    return Array.isArray(result) ? result[result.length - 1]! : result;
+  }
+
+  async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    const result = await this.run(text, params);
+    const columns = (result.fields ?? []).map((f) => ({ name: f.name, oid: f.dataTypeID }));
+    return decodeRows(columns, result.rows ?? []) as T[];
+  }
+
+  async execute(text: string, params?: readonly unknown[]): Promise<{ rowsAffected: number }> {
+    const result = await this.run(text, params);
+    return { rowsAffected: result.rowCount ?? 0 };
+  }
+
+  async transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {
+    if (this.depth > 0) {
+      return inSavepoint(this.session(this.target, false), this.depth, this.child(this.target), fn);
+    }
+    if (this.pooled) {
+      let connection: PgPoolClient;
+      try {
+        connection = (await (this.target as unknown as { connect(): Promise<PgPoolClient> }).connect());
+      } catch (error) {
+        throw toSqlError(error, "postgres");
+      }
+      return inTransaction(this.session(connection, true), STATEMENTS, this.child(connection), fn);
+    }
+    // A single Client: transactions on it must not interleave.
+    let queue = queues.get(this.target);
+    if (queue === undefined) queues.set(this.target, (queue = new SerialQueue()));
+    return queue.run(() => inTransaction(this.session(this.target, false), STATEMENTS, this.child(this.target), fn));
+  }
+
+  private child(target: PgQueryable): NodePgClient {
+    return new NodePgClient(target, false, this.depth + 1);
+  }
+
+  private session(target: PgQueryable, owned: boolean): Session {
+    return {
+      run: async (statement) => {
+        await this.runOn(target, statement);
+      },
+      release: (broken) => {
+        if (owned) (target as PgPoolClient).release(broken ? true : undefined);
+      },
+    };
+  }
+
+  private async runOn(target: PgQueryable, statement: string): Promise<void> {
+    try {
+      await target.query({ text: statement, values: [], rowMode: "array", types: RAW_TEXT });
+    } catch (error) {
+      throw toSqlError(error, "postgres");
+    }
+  }
+}
+
+const STATEMENTS = { begin: "BEGIN", commit: "COMMIT", rollback: "ROLLBACK" };

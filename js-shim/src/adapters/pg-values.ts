@@ -1,0 +1,180 @@
+// Postgres text-format values -> JS values, shared by the postgres.js and pg adapters.
+//
+// Both adapters ask their driver for the raw text of each column and decode it here, so the
+// same query returns the same JS values whichever driver runs it. The choices:
+//   int8                   -> bigint (exact)
+//   int2, int4, oid, float -> number (NaN and +-Infinity included)
+//   numeric                -> string (exact decimal)
+//   bool                   -> boolean
+//   bytea                  -> Uint8Array
+//   json, jsonb            -> parsed value
+//   timestamptz, timestamp -> Date (timestamp without zone is read as UTC); +-infinity -> +-Infinity
+//   date, time, interval, uuid, text and anything else -> string
+//   arrays of the above    -> arrays (nested for multi-dimensional arrays)
+
+export type PgColumn = { readonly name: string; readonly oid: number };
+
+type Decoder = (text: string) => unknown;
+
+const identity: Decoder = (text) => text;
+const toNumber: Decoder = (text) => Number(text);
+
+const SCALARS = new Map<number, Decoder>([
+  [16, (text) => text === "t"], // bool
+  [17, decodeBytea], // bytea
+  [20, (text) => BigInt(text)], // int8
+  [21, toNumber], // int2
+  [23, toNumber], // int4
+  [26, toNumber], // oid
+  [700, toNumber], // float4
+  [701, toNumber], // float8
+  [114, (text) => JSON.parse(text)], // json
+  [3802, (text) => JSON.parse(text)], // jsonb
+  [1114, (text) => decodeTimestamp(text, false)], // timestamp
+  [1184, (text) => decodeTimestamp(text, true)], // timestamptz
+]);
+
+// array oid -> element oid
+const ARRAYS = new Map<number, number>([
+  [1000, 16], [1001, 17], [1016, 20], [1005, 21], [1007, 23], [1028, 26], [1021, 700],
+  [1022, 701], [199, 114], [3807, 3802], [1115, 1114], [1185, 1184], [1231, 1700],
+  [1009, 25], [1015, 1043], [1014, 1042], [1182, 1082], [1183, 1083], [2951, 2950],
+]);
+
+export function decoderFor(oid: number): Decoder {
+  const scalar = SCALARS.get(oid);
+  if (scalar) return scalar;
+  const element = ARRAYS.get(oid);
+  if (element !== undefined) {
+    const decodeElement = SCALARS.get(element) ?? identity;
+    // Postgres writes box[] elements with ';' as delimiter; every type here uses ','.
+    return (text) => parseArrayLiteral(text, decodeElement);
+  }
+  return identity;
+}
+
+/** Turns rows of raw column texts into row objects. */
+export function decodeRows(
+  columns: readonly PgColumn[],
+  rows: readonly (readonly (string | null)[])[],
+): Record<string, unknown>[] {
+  const decoders = columns.map((column) => decoderFor(column.oid));
+  const out = new Array<Record<string, unknown>>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const raw = rows[r]!;
+    const row: Record<string, unknown> = {};
+    for (let c = 0; c < columns.length; c++) {
+      const text = raw[c];
+      // defineProperty-free assignment is safe: names come from the server, and a column
+      // named "__proto__" must become an own property, not the prototype.
+      const value = text === null || text === undefined ? null : decoders[c]!(text);
+      const name = columns[c]!.name;
+      if (name === "__proto__") {
+        Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
+      } else {
+        row[name] = value;
+      }
+    }
+    out[r] = row;
+  }
+  return out;
+}
+
+export function decodeBytea(text: string): Uint8Array {
+  if (text.startsWith("\\x")) {
+    const hex = text.slice(2);
+    const out = new Uint8Array(hex.length >>> 1);
+    for (let i = 0; i < out.length; i++) {
+      out[i] = parseInt(hex.substr(i * 2, 2), 16);
+    }
+    return out;
+  }
+  // bytea_output = 'escape': printable bytes as is, '\\' for a backslash, '\ooo' octal.
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "\\") {
+      if (text[i + 1] === "\\") {
+        bytes.push(0x5c);
+        i += 1;
+      } else {
+        bytes.push(parseInt(text.substr(i + 1, 3), 8));
+        i += 3;
+      }
+    } else {
+      bytes.push(text.charCodeAt(i));
+    }
+  }
+  return Uint8Array.from(bytes);
+}
+
+const TIMESTAMP =
+  /^(\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?)?( BC)?$/;
+
+export function decodeTimestamp(text: string, withZone: boolean): Date | number {
+  if (text === "infinity") return Infinity;
+  if (text === "-infinity") return -Infinity;
+  const m = TIMESTAMP.exec(text);
+  if (m === null) return new Date(Number.NaN);
+  let year = Number(m[1]);
+  if (m[12] !== undefined) year = 1 - year; // 1 BC is year 0
+  const ms = m[7] === undefined ? 0 : Math.floor(Number(m[7]) * 1000);
+  const date = new Date(0);
+  date.setUTCFullYear(year, Number(m[2]) - 1, Number(m[3]));
+  date.setUTCHours(Number(m[4]), Number(m[5]), Number(m[6]), ms);
+  if (withZone && m[8] !== undefined) {
+    const sign = m[8] === "-" ? -1 : 1;
+    const offsetSeconds = Number(m[9]) * 3600 + Number(m[10] ?? 0) * 60 + Number(m[11] ?? 0);
+    date.setTime(date.getTime() - sign * offsetSeconds * 1000);
+  }
+  return date;
+}
+
+/** Parses a Postgres array literal such as {1,NULL,"a,b",{2,3}}. */
+export function parseArrayLiteral(text: string, decode: Decoder): unknown[] {
+  let i = 0;
+  // Optional dimension decoration: [0:2]={...}
+  if (text[0] === "[") {
+    const eq = text.indexOf("=");
+    i = eq + 1;
+  }
+  const parse = (): unknown[] => {
+    const out: unknown[] = [];
+    if (text[i] !== "{") throw new SyntaxError("malformed array literal");
+    i++;
+    if (text[i] === "}") {
+      i++;
+      return out;
+    }
+    for (;;) {
+      if (text[i] === "{") {
+        out.push(parse());
+      } else if (text[i] === '"') {
+        i++;
+        let value = "";
+        while (i < text.length && text[i] !== '"') {
+          if (text[i] === "\\") i++;
+          value += text[i];
+          i++;
+        }
+        i++; // closing quote
+        out.push(decode(value));
+      } else {
+        let end = i;
+        while (end < text.length && text[end] !== "," && text[end] !== "}") end++;
+        const token = text.slice(i, end);
+        i = end;
+        out.push(token === "NULL" ? null : decode(token));
+      }
+      if (text[i] === ",") {
+        i++;
+        continue;
+      }
+      if (text[i] === "}") {
+        i++;
+        return out;
+      }
+      throw new SyntaxError("malformed array literal");
+    }
+  };
+  return parse();
+}

@@ -1,0 +1,88 @@
+// fromPostgresJs: a postgres.js `sql` (a pool) as a SqlClient.
+import { DriverMismatchError } from "../errors.js";
+import { registerSecret } from "../secrets.js";
+import type { SqlClient } from "../sql-client.js";
+import { toSqlError } from "./driver-errors.js";
+import { encodePgParams } from "./pg-params.js";
+import { decodeRows, type PgColumn } from "./pg-values.js";
+
+type RawCell = Uint8Array | string | null;
+type RawResult = RawCell[][] & { count?: number; columns?: { name: string; type: number }[] };
+
+interface PostgresJsQuery extends PromiseLike<unknown> {
+  raw(): PromiseLike<RawResult>;
+}
+
+/** The part of a postgres.js `sql` instance the adapter uses. */
+export interface PostgresJsLike {
+  unsafe(text: string, params?: unknown[]): PostgresJsQuery;
+  begin?<R>(fn: (tx: PostgresJsLike) => Promise<R>): Promise<R>;
+  savepoint?<R>(fn: (tx: PostgresJsLike) => Promise<R>): Promise<R>;
+  readonly options?: { readonly pass?: unknown };
+}
+
+const utf8 = new TextDecoder();
+const toBytes = (bytes: Uint8Array) => bytes;
+
+export function fromPostgresJs(sql: PostgresJsLike): SqlClient {
+  if (sql === null || typeof sql !== "function" && typeof sql !== "object" || typeof sql.unsafe !== "function") {
+    throw new DriverMismatchError(
+      "fromPostgresJs() expects a postgres.js client: import postgres from \"postgres\"; fromPostgresJs(postgres(url))",
+    );
+  }
+  registerSecret(sql.options?.pass);
+  return new PostgresJsClient(sql, false);
+}
+
+class PostgresJsClient implements SqlClient {
+  readonly dialect = "postgres" as const;
+
+  constructor(
+    private readonly sql: PostgresJsLike,
+    private readonly inTransaction: boolean,
+  ) {}
+
+  private async run(text: string, params: readonly unknown[] | undefined): Promise<RawResult> {
+    const values = encodePgParams(params, toBytes);
+    try {
+      return await this.sql.unsafe(text, values).raw();
+    } catch (error) {
+      throw toSqlError(error, "postgres");
+    }
+  }
+
+  async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    const result = await this.run(text, params);
+    const columns: PgColumn[] = (result.columns ?? []).map((c) => ({ name: c.name, oid: c.type }));
+    const rows = result.map((row) => row.map((cell) => (cell === null || typeof cell === "string" ? cell : utf8.decode(cell))));
+    return decodeRows(columns, rows) as T[];
+  }
+
+  async execute(text: string, params?: readonly unknown[]): Promise<{ rowsAffected: number }> {
+    const result = await this.run(text, params);
+    return { rowsAffected: result.count ?? result.length };
+  }
+
+  transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {
+    // postgres.js reserves one connection for the callback and issues BEGIN/COMMIT itself.
+    const open = this.inTransaction ? this.sql.savepoint : this.sql.begin;
+    if (typeof open !== "function") {
+      throw new DriverMismatchError("this postgres.js client cannot open transactions (no begin/savepoint)");
+    }
+    let userError: { error: unknown } | undefined;
+    return (open as (fn: (tx: PostgresJsLike) => Promise<R>) => Promise<R>)
+      .call(this.sql, async (tx: PostgresJsLike) => {
+        try {
+          return await fn(new PostgresJsClient(tx, true));
+        } catch (error) {
+          userError = { error };
+          throw error;
+        }
+      })
+      .catch((error: unknown) => {
+        // The callback's own error is rethrown as is; BEGIN/COMMIT failures become SqlErrors.
+        if (userError !== undefined && error === userError.error) throw error;
+        throw toSqlError(error, "postgres");
+      });
+  }
+}

@@ -1,0 +1,28 @@
+// The driver-agnostic client an action sees as `ctx.sql`.
+
+export type SqlDialectName = "postgres" | "mysql";
+
+export interface SqlClient {
+  /** Which placeholder syntax the SQL text must use: postgres -> $1, $2 ...; mysql -> ?. */
+  readonly dialect: SqlDialectName;
+  /** Runs one statement and returns its rows as plain objects (an empty array if none). */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs one statement and reports how many rows it affected (matched, on MySQL). */
+  execute(text: string, params?: readonly unknown[]): Promise<{ rowsAffected: number }>;
+  /**
+   * Runs `fn` inside a transaction on one connection: commits when it resolves, rolls back and
+   * rethrows when it throws. Nested calls on `tx` use savepoints.
+   */
+  transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R>;
+}
+
+/** A serial queue: transactions on a single (non-pooled) connection must not interleave. */
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<R>(task: () => Promise<R>): Promise<R> {
+    const result = this.tail.then(task, task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}

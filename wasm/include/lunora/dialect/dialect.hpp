@@ -1,0 +1,60 @@
+// A Dialect: the small set of hooks and capability flags in which SQL engines differ.
+//
+// As in Kysely, the query compiler is shared and asks the dialect only for what varies:
+// how to write a bound-parameter placeholder, how to quote an identifier, and which features
+// the engine has. Drivers never appear here; the JS shim owns I/O.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "lunora/status.hpp"
+
+namespace lunora {
+
+enum class PlaceholderStyle {
+  dollar_numbered,  // $1, $2, ... (Postgres)
+  question_mark,    // ?, ?, ...   (MySQL / MariaDB)
+};
+
+std::string_view placeholder_style_name(PlaceholderStyle style) noexcept;
+
+struct DialectCapabilities {
+  bool returning;                 // INSERT/UPDATE ... RETURNING
+  bool data_modifying_ctes;       // WITH w AS (UPDATE ... RETURNING ...) SELECT ...
+  bool transactional_ddl;         // CREATE TABLE can be rolled back
+  bool native_boolean;            // a real boolean type (else TINYINT(1))
+  bool float_nan_infinity;        // DOUBLE can hold NaN and +-Infinity
+  bool prepared_statements;       // usable through Hyperdrive
+  std::size_t max_identifier_bytes;
+};
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+
+  // Stable name: "postgres" or "mysql".
+  virtual std::string_view name() const noexcept = 0;
+  virtual PlaceholderStyle placeholder_style() const noexcept = 0;
+  virtual char identifier_quote() const noexcept = 0;
+  virtual const DialectCapabilities& capabilities() const noexcept = 0;
+
+  // Appends the placeholder for the 1-based parameter `index`.
+  void append_placeholder(std::string& out, std::size_t index) const;
+  std::string placeholder(std::size_t index) const;
+
+  // Validates `name` (see identifier.hpp) and returns it quoted for this engine.
+  Result<std::string> quote_identifier(std::string_view name) const;
+  // Appends an identifier already known to be valid (schema-validated or a system name).
+  void append_quoted(std::string& out, std::string_view valid_name) const;
+};
+
+// The built-in dialects; they live for the whole program.
+const Dialect& postgres_dialect() noexcept;
+const Dialect& mysql_dialect() noexcept;
+
+// "postgres" (also "postgresql") or "mysql" (also "mariadb").
+Result<const Dialect*> find_dialect(std::string_view name);
+
+}  // namespace lunora

@@ -1,0 +1,18 @@
+// MySQL 8 / MariaDB 10.11: ? placeholders, backquoted identifiers, 64-character names.
+#pragma once
+
+#include "lunora/dialect/dialect.hpp"
+
+namespace lunora::detail {
+
+class MysqlDialect final : public Dialect {
+ public:
+  std::string_view name() const noexcept override { return "mysql"; }
+  PlaceholderStyle placeholder_style() const noexcept override {
+    return PlaceholderStyle::question_mark;
+  }
+  char identifier_quote() const noexcept override { return '`'; }
+  const DialectCapabilities& capabilities() const noexcept override;
+};
+
+}  // namespace lunora::detail

@@ -1,0 +1,18 @@
+// PostgreSQL: $n placeholders, double-quoted identifiers, 63-byte names (NAMEDATALEN - 1).
+#pragma once
+
+#include "lunora/dialect/dialect.hpp"
+
+namespace lunora::detail {
+
+class PostgresDialect final : public Dialect {
+ public:
+  std::string_view name() const noexcept override { return "postgres"; }
+  PlaceholderStyle placeholder_style() const noexcept override {
+    return PlaceholderStyle::dollar_numbered;
+  }
+  char identifier_quote() const noexcept override { return '"'; }
+  const DialectCapabilities& capabilities() const noexcept override;
+};
+
+}  // namespace lunora::detail

@@ -1,0 +1,60 @@
+// Status and Result: how every fallible core function reports failure.
+//
+// The core never throws across its public API (the WASM build runs without exception
+// catching). A failure is a stable machine code plus a human message; the JS shim maps the
+// code to a typed error class.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace lunora {
+
+enum class ErrorCode {
+  invalid_argument,
+  invalid_identifier,
+  unknown_dialect,
+  internal,
+};
+
+// The stable string the JS side sees as `error.code`.
+std::string_view error_code_name(ErrorCode code) noexcept;
+
+class Status {
+ public:
+  Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  ErrorCode code() const noexcept { return code_; }
+  const std::string& message() const noexcept { return message_; }
+
+ private:
+  ErrorCode code_;
+  std::string message_;
+};
+
+// A value or the Status explaining why there is none.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : state_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
+  Result(Status status) : state_(std::move(status)) {}   // NOLINT(google-explicit-constructor)
+
+  bool ok() const noexcept { return std::holds_alternative<T>(state_); }
+  explicit operator bool() const noexcept { return ok(); }
+
+  const T& value() const& { return std::get<T>(state_); }
+  T& value() & { return std::get<T>(state_); }
+  T&& value() && { return std::get<T>(std::move(state_)); }
+  const T& operator*() const& { return value(); }
+  const T* operator->() const { return &value(); }
+
+  const Status& status() const& { return std::get<Status>(state_); }
+
+ private:
+  std::variant<T, Status> state_;
+};
+
+}  // namespace lunora

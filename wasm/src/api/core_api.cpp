@@ -1,0 +1,60 @@
+#include "lunora/api/core_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "lunora/dialect/dialect.hpp"
+#include "lunora/version.hpp"
+
+namespace lunora::api {
+namespace {
+
+using nlohmann::json;
+
+std::string ok(json value) {
+  json envelope = {{"ok", true}, {"value", std::move(value)}};
+  return envelope.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string fail(const Status& status) {
+  json envelope = {{"ok", false},
+                   {"code", std::string(error_code_name(status.code()))},
+                   {"message", status.message()}};
+  return envelope.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json describe(const Dialect& dialect) {
+  const auto& caps = dialect.capabilities();
+  return {
+      {"name", std::string(dialect.name())},
+      {"placeholderStyle", std::string(placeholder_style_name(dialect.placeholder_style()))},
+      {"identifierQuote", std::string(1, dialect.identifier_quote())},
+      {"capabilities",
+       {{"returning", caps.returning},
+        {"dataModifyingCtes", caps.data_modifying_ctes},
+        {"transactionalDdl", caps.transactional_ddl},
+        {"nativeBoolean", caps.native_boolean},
+        {"floatNanInfinity", caps.float_nan_infinity},
+        {"preparedStatements", caps.prepared_statements},
+        {"maxIdentifierBytes", caps.max_identifier_bytes}}},
+  };
+}
+
+}  // namespace
+
+std::string core_version() { return std::string(kCoreVersion); }
+
+std::string dialect_info(std::string_view dialect_name) {
+  auto dialect = find_dialect(dialect_name);
+  if (!dialect) return fail(dialect.status());
+  return ok(describe(**dialect));
+}
+
+std::string quote_identifier(std::string_view dialect_name, std::string_view identifier) {
+  auto dialect = find_dialect(dialect_name);
+  if (!dialect) return fail(dialect.status());
+  auto quoted = (*dialect)->quote_identifier(identifier);
+  if (!quoted) return fail(quoted.status());
+  return ok(*quoted);
+}
+
+}  // namespace lunora::api

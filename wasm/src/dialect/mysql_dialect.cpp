@@ -1,0 +1,20 @@
+#include "lunora/dialect/mysql_dialect.hpp"
+
+namespace lunora::detail {
+
+const DialectCapabilities& MysqlDialect::capabilities() const noexcept {
+  static constexpr DialectCapabilities kCapabilities{
+      // MariaDB has INSERT ... RETURNING but MySQL 8 does not; the store targets both.
+      /*returning=*/false,
+      /*data_modifying_ctes=*/false,
+      /*transactional_ddl=*/false,
+      /*native_boolean=*/false,
+      /*float_nan_infinity=*/false,
+      // Hyperdrive does not support MySQL prepared statements: text protocol only.
+      /*prepared_statements=*/false,
+      /*max_identifier_bytes=*/64,
+  };
+  return kCapabilities;
+}
+
+}  // namespace lunora::detail

@@ -1,0 +1,19 @@
+#include "lunora/dialect/postgres_dialect.hpp"
+
+namespace lunora::detail {
+
+const DialectCapabilities& PostgresDialect::capabilities() const noexcept {
+  static constexpr DialectCapabilities kCapabilities{
+      /*returning=*/true,
+      /*data_modifying_ctes=*/true,
+      /*transactional_ddl=*/true,
+      /*native_boolean=*/true,
+      /*float_nan_infinity=*/true,
+      // Hyperdrive supports the extended protocol's unnamed statements for Postgres.
+      /*prepared_statements=*/true,
+      /*max_identifier_bytes=*/63,
+  };
+  return kCapabilities;
+}
+
+}  // namespace lunora::detail
