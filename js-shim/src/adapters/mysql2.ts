@@ -5,8 +5,8 @@
 //
 // Values read:  BIGINT -> bigint (exact), DECIMAL -> string, TINYINT(1) -> number (MySQL has
 // no boolean type; BOOLEAN is TINYINT(1) and may hold -128..127), BLOB/BINARY/BIT ->
-// Uint8Array, JSON -> parsed on MySQL 8 and a string on MariaDB (whose JSON is LONGTEXT and
-// is not marked as JSON on the wire), DATETIME/TIMESTAMP -> Date read as UTC, DATE -> string.
+// Uint8Array, JSON -> parsed (checked on MariaDB 10.11), DATETIME/TIMESTAMP -> Date read as
+// UTC, DATE -> string.
 // Values sent: bigint as an exact integer literal, Date as a UTC DATETIME, Uint8Array as
 // bytes, plain objects as JSON text, arrays as mysql2's value lists (`IN (?)`).
 import { DriverMismatchError } from "../errors.js";

@@ -35,8 +35,6 @@ export interface NodePgLike {
 
 // Every column arrives as its text form; pg-values.ts decodes it.
 const RAW_TEXT = { getTypeParser: () => (text: string) => text };
-const asBuffer = (bytes: Uint8Array) =>
-  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const queues = new WeakMap<object, SerialQueue>();
 
 const isPool = (x: object) =>
@@ -74,7 +72,7 @@ class NodePgClient implements SqlClient {
   ) {}
 
   private async run(text: string, params: readonly unknown[] | undefined): Promise<PgResult> {
-    const values = encodePgParams(params, asBuffer);
+    const values = encodePgParams(params);
     let result: PgResult | PgResult[];
     try {
       result = await this.target.query({ text, values, rowMode: "array", types: RAW_TEXT });

@@ -16,16 +16,17 @@ interface PostgresJsQuery extends PromiseLike<unknown> {
 /** The part of a postgres.js `sql` instance the adapter uses. */
 export interface PostgresJsLike {
   unsafe(text: string, params?: unknown[]): PostgresJsQuery;
+  typed(value: unknown, oid: number): unknown;
   begin?<R>(fn: (tx: PostgresJsLike) => Promise<R>): Promise<R>;
   savepoint?<R>(fn: (tx: PostgresJsLike) => Promise<R>): Promise<R>;
   readonly options?: { readonly pass?: unknown };
 }
 
 const utf8 = new TextDecoder();
-const toBytes = (bytes: Uint8Array) => bytes;
+const UNKNOWN_OID = 705;
 
 export function fromPostgresJs(sql: PostgresJsLike): SqlClient {
-  if (sql === null || typeof sql !== "function" && typeof sql !== "object" || typeof sql.unsafe !== "function") {
+  if (sql === null || typeof sql !== "function" && typeof sql !== "object" || typeof sql.unsafe !== "function" || typeof sql.typed !== "function") {
     throw new DriverMismatchError(
       "fromPostgresJs() expects a postgres.js client: import postgres from \"postgres\"; fromPostgresJs(postgres(url))",
     );
@@ -43,7 +44,8 @@ class PostgresJsClient implements SqlClient {
   ) {}
 
   private async run(text: string, params: readonly unknown[] | undefined): Promise<RawResult> {
-    const values = encodePgParams(params, toBytes);
+    // Declared `unknown`: the server parses the text by context, as pg's untyped parameters.
+    const values = encodePgParams(params).map((text) => (text === null ? null : this.sql.typed(text, UNKNOWN_OID)));
     try {
       return await this.sql.unsafe(text, values).raw();
     } catch (error) {
