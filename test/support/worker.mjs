@@ -1,11 +1,10 @@
 // Runs the test Worker (wrangler.jsonc) inside workerd through Miniflare, with the
 // Hyperdrive bindings from wrangler.jsonc pointed at the local servers.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "jsonc-parser";
-import { Miniflare } from "miniflare";
 import { untag } from "./tagged.mjs";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -32,35 +31,46 @@ export function bundleTestWorker({ force = false } = {}) {
 /** Starts the Worker; `extraHyperdrives` adds bindings (e.g. deliberately broken ones). */
 export async function startTestWorker({ extraHyperdrives = {} } = {}) {
   const config = readWranglerConfig();
-  const dir = bundleTestWorker();
+  const scriptDir = bundleTestWorker();
   const hyperdrives = {};
   for (const h of config.hyperdrive) hyperdrives[h.binding] = h.localConnectionString;
   Object.assign(hyperdrives, extraHyperdrives);
 
-  const output = [];
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath: join(dir, "index.js"),
-    modulesRoot: dir,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+  const options = {
+    scriptDir,
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     hyperdrives,
-    handleRuntimeStdio(stdout, stderr) {
-      stdout.on("data", (chunk) => output.push(String(chunk)));
-      stderr.on("data", (chunk) => output.push(String(chunk)));
-    },
+  };
+  const child = spawn(process.execPath, [join(root, "test", "support", "worker-host.mjs"), JSON.stringify(options)], {
+    stdio: ["pipe", "pipe", "pipe"],
   });
-  await mf.ready;
+  const output = [];
+  child.stderr.on("data", (chunk) => output.push(String(chunk)));
+  const baseUrl = await new Promise((resolve, reject) => {
+    let buffered = "";
+    child.stdout.on("data", (chunk) => {
+      output.push(String(chunk));
+      buffered += chunk;
+      const match = /READY (\S+)/.exec(buffered);
+      if (match) resolve(match[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`worker host exited (${code}): ${output.join("")}`)));
+  });
   return {
     output,
     async get(path) {
-      const response = await mf.dispatchFetch(`http://worker.test${path}`);
+      const response = await fetch(new URL(path, baseUrl));
       const body = untag(await response.json());
       if (response.status >= 500) throw new Error(`worker failed on ${path}: ${JSON.stringify(body)}`);
       return body;
     },
-    dispose: () => mf.dispose(),
+    async dispose() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
   };
 }
 

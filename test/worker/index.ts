@@ -99,9 +99,7 @@ export default {
           };
         }
         try {
-          const client = await openClient(driver, binding!).catch((e) => {
-            throw e;
-          });
+          const client = await openClient(driver, binding!, Number(url.searchParams.get("connectTimeoutMs") ?? 10_000));
           try {
             await client.sql.query("select 1 as x");
             return json({ connected: true });
