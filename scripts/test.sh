@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what it needs (scripts/setup.sh),
+# builds the native core and the package, starts PostgreSQL and MariaDB on loopback ports,
+# and runs every test. Stops the servers it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export WRANGLER_SEND_METRICS=false
+started_at=$(date +%s)
+step() { printf '\n==> %s (%ss)\n' "$1" "$(( $(date +%s) - started_at ))"; }
+
+step "setup"
+bash scripts/setup.sh
+
+step "C++ core, native: build + Catch2 (ctest)"
+cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/native -j2
+ctest --test-dir build/native --output-on-failure
+
+step "package: WASM core (Emscripten) + TypeScript"
+(cd js-shim && npm run build)
+wasm=js-shim/dist/core/generated/lunora_core.wasm
+echo "WASM core: $(stat -c %s "$wasm") bytes raw, $(gzip -9c "$wasm" | wc -c) bytes gzip"
+
+step "databases"
+db_was_running=$(bash scripts/db.sh status | grep -c running || true)
+bash scripts/db.sh start
+if [ "$db_was_running" != "2" ]; then trap 'bash scripts/db.sh stop' EXIT; fi
+
+step "unit tests (Node against the built WASM)"
+node --test test/unit/
+
+step "integration tests (workerd via Miniflare, real Postgres + MariaDB through Hyperdrive)"
+node -e 'import("./test/support/worker.mjs").then((m) => m.bundleTestWorker({ force: true }))'
+LUNORA_TEST_WORKER_BUILT=1 node --test test/integration/
+
+step "package test (npm pack -> fresh app -> wrangler dev)"
+node --test test/package/
+
+step "all tests passed"
