@@ -36,4 +36,7 @@ LUNORA_TEST_WORKER_BUILT=1 node --test test/integration/
 step "package test (npm pack -> fresh app -> wrangler dev)"
 node --test test/package/
 
+step "main job smoke test (embedded Postgres + demo app under wrangler dev)"
+LUNORA_DEMO_SMOKE=1 LUNORA_DEMO_PORT=8797 node scripts/start-demo.mjs
+
 step "all tests passed"
