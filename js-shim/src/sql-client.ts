@@ -15,14 +15,3 @@ export interface SqlClient {
    */
   transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R>;
 }
-
-/** A serial queue: transactions on a single (non-pooled) connection must not interleave. */
-export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<R>(task: () => Promise<R>): Promise<R> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}

@@ -9,11 +9,12 @@
 // UTC, DATE -> string.
 // Values sent: bigint as an exact integer literal, Date as a UTC DATETIME, Uint8Array as
 // bytes, plain objects as JSON text, arrays as mysql2's value lists (`IN (?)`).
+import { mysqlDialect } from "../core/dialects.js";
 import { DriverMismatchError } from "../errors.js";
 import { registerSecret } from "../secrets.js";
-import { SerialQueue, type SqlClient } from "../sql-client.js";
+import type { SqlClient } from "../sql-client.js";
 import { toSqlError } from "./driver-errors.js";
-import { inSavepoint, inTransaction, type Session } from "./transaction.js";
+import { runTransaction, type Session, type TransactionHost } from "./transaction.js";
 
 interface Mysql2Field {
   type: string;
@@ -42,7 +43,6 @@ export interface Mysql2Like {
   readonly connection?: unknown;
 }
 
-const queues = new WeakMap<object, SerialQueue>();
 
 export function fromMysql2(connOrPool: Mysql2Like): SqlClient {
   if (connOrPool === null || typeof connOrPool !== "object" || typeof connOrPool.query !== "function") {
@@ -68,13 +68,18 @@ function mysqlPassword(target: Mysql2Like): unknown {
   );
 }
 
-class Mysql2Client implements SqlClient {
-  readonly dialect = "mysql" as const;
+class Mysql2Client implements SqlClient, TransactionHost<Mysql2Queryable> {
+  readonly statements = STATEMENTS;
+
+  /** The core's name for this engine (read lazily: the WASM core is created on first use). */
+  get dialect(): "mysql" {
+    return mysqlDialect.name as "mysql";
+  }
 
   constructor(
-    private readonly target: Mysql2Queryable,
-    private readonly pooled: boolean,
-    private readonly depth: number,
+    readonly target: Mysql2Queryable,
+    readonly pooled: boolean,
+    readonly depth: number,
   ) {}
 
   private async run(text: string, params: readonly unknown[] | undefined): Promise<unknown> {
@@ -98,29 +103,23 @@ class Mysql2Client implements SqlClient {
     return { rowsAffected: Number((result as { affectedRows?: number }).affectedRows ?? 0) };
   }
 
-  async transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {
-    if (this.depth > 0) {
-      return inSavepoint(this.session(this.target, false), this.depth, this.child(this.target), fn);
-    }
-    if (this.pooled) {
-      let connection: Mysql2PoolConnection;
-      try {
-        connection = (await (this.target as unknown as { getConnection(): Promise<Mysql2PoolConnection> }).getConnection());
-      } catch (error) {
-        throw toSqlError(error, "mysql");
-      }
-      return inTransaction(this.session(connection, true), STATEMENTS, this.child(connection), fn);
-    }
-    let queue = queues.get(this.target);
-    if (queue === undefined) queues.set(this.target, (queue = new SerialQueue()));
-    return queue.run(() => inTransaction(this.session(this.target, false), STATEMENTS, this.child(this.target), fn));
+  transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {
+    return runTransaction(this, fn);
   }
 
-  private child(target: Mysql2Queryable): Mysql2Client {
+  async acquire(): Promise<Mysql2Queryable> {
+    try {
+      return await (this.target as unknown as { getConnection(): Promise<Mysql2PoolConnection> }).getConnection();
+    } catch (error) {
+      throw toSqlError(error, "mysql");
+    }
+  }
+
+  child(target: Mysql2Queryable): Mysql2Client {
     return new Mysql2Client(target, false, this.depth + 1);
   }
 
-  private session(target: Mysql2Queryable, owned: boolean): Session {
+  session(target: Mysql2Queryable, owned: boolean): Session {
     return {
       run: async (statement) => {
         try {

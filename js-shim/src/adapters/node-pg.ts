@@ -1,11 +1,12 @@
 // fromNodePg: a node-postgres Client or Pool as a SqlClient.
+import { postgresDialect } from "../core/dialects.js";
 import { DriverMismatchError } from "../errors.js";
 import { registerSecret } from "../secrets.js";
-import { SerialQueue, type SqlClient } from "../sql-client.js";
+import type { SqlClient } from "../sql-client.js";
 import { toSqlError } from "./driver-errors.js";
 import { encodePgParams } from "./pg-params.js";
 import { decodeRows } from "./pg-values.js";
-import { inSavepoint, inTransaction, type Session } from "./transaction.js";
+import { runTransaction, type Session, type TransactionHost } from "./transaction.js";
 
 interface PgQueryConfig {
   text: string;
@@ -35,7 +36,6 @@ export interface NodePgLike {
 
 // Every column arrives as its text form; pg-values.ts decodes it.
 const RAW_TEXT = { getTypeParser: () => (text: string) => text };
-const queues = new WeakMap<object, SerialQueue>();
 
 const isPool = (x: object) =>
   typeof (x as { totalCount?: unknown }).totalCount === "number" &&
@@ -62,13 +62,18 @@ function registerUrlPassword(connectionString: unknown): void {
   }
 }
 
-class NodePgClient implements SqlClient {
-  readonly dialect = "postgres" as const;
+class NodePgClient implements SqlClient, TransactionHost<PgQueryable> {
+  readonly statements = STATEMENTS;
+
+  /** The core's name for this engine (read lazily: the WASM core is created on first use). */
+  get dialect(): "postgres" {
+    return postgresDialect.name as "postgres";
+  }
 
   constructor(
-    private readonly target: PgQueryable,
-    private readonly pooled: boolean,
-    private readonly depth: number,
+    readonly target: PgQueryable,
+    readonly pooled: boolean,
+    readonly depth: number,
   ) {}
 
   private async run(text: string, params: readonly unknown[] | undefined): Promise<PgResult> {
@@ -94,30 +99,23 @@ class NodePgClient implements SqlClient {
     return { rowsAffected: result.rowCount ?? 0 };
   }
 
-  async transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {
-    if (this.depth > 0) {
-      return inSavepoint(this.session(this.target, false), this.depth, this.child(this.target), fn);
-    }
-    if (this.pooled) {
-      let connection: PgPoolClient;
-      try {
-        connection = (await (this.target as unknown as { connect(): Promise<PgPoolClient> }).connect());
-      } catch (error) {
-        throw toSqlError(error, "postgres");
-      }
-      return inTransaction(this.session(connection, true), STATEMENTS, this.child(connection), fn);
-    }
-    // A single Client: transactions on it must not interleave.
-    let queue = queues.get(this.target);
-    if (queue === undefined) queues.set(this.target, (queue = new SerialQueue()));
-    return queue.run(() => inTransaction(this.session(this.target, false), STATEMENTS, this.child(this.target), fn));
+  transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {
+    return runTransaction(this, fn);
   }
 
-  private child(target: PgQueryable): NodePgClient {
+  async acquire(): Promise<PgQueryable> {
+    try {
+      return await (this.target as unknown as { connect(): Promise<PgPoolClient> }).connect();
+    } catch (error) {
+      throw toSqlError(error, "postgres");
+    }
+  }
+
+  child(target: PgQueryable): NodePgClient {
     return new NodePgClient(target, false, this.depth + 1);
   }
 
-  private session(target: PgQueryable, owned: boolean): Session {
+  session(target: PgQueryable, owned: boolean): Session {
     return {
       run: async (statement) => {
         await this.runOn(target, statement);

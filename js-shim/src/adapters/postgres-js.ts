@@ -1,4 +1,5 @@
 // fromPostgresJs: a postgres.js `sql` (a pool) as a SqlClient.
+import { postgresDialect } from "../core/dialects.js";
 import { DriverMismatchError } from "../errors.js";
 import { registerSecret } from "../secrets.js";
 import type { SqlClient } from "../sql-client.js";
@@ -36,7 +37,10 @@ export function fromPostgresJs(sql: PostgresJsLike): SqlClient {
 }
 
 class PostgresJsClient implements SqlClient {
-  readonly dialect = "postgres" as const;
+  /** The core's name for this engine (read lazily: the WASM core is created on first use). */
+  get dialect(): "postgres" {
+    return postgresDialect.name as "postgres";
+  }
 
   constructor(
     private readonly sql: PostgresJsLike,

@@ -2,6 +2,52 @@
 // (pg, mysql2). postgres.js brings its own begin/savepoint and does not use this.
 import type { SqlClient } from "../sql-client.js";
 
+/** What runTransaction needs from an adapter whose driver hands out plain connections. */
+export interface TransactionHost<C extends object> {
+  /** The client, pool or (inside a transaction) connection the SqlClient wraps. */
+  readonly target: C;
+  readonly pooled: boolean;
+  /** 0 outside a transaction; n inside the n-th nested level. */
+  readonly depth: number;
+  readonly statements: TransactionStatements;
+  /** Checks a connection out of the pool (pooled targets only). */
+  acquire(): Promise<C>;
+  session(connection: C, owned: boolean): Session;
+  /** The SqlClient handed to the callback, bound to `connection`. */
+  child(connection: C): SqlClient;
+}
+
+/** A serial queue: transactions on a single (non-pooled) connection must not interleave. */
+class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<R>(task: () => Promise<R>): Promise<R> {
+    const result = this.tail.then(task, task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+const queues = new WeakMap<object, SerialQueue>();
+
+/**
+ * A savepoint when already inside a transaction; otherwise a transaction on a connection
+ * checked out of the pool, or on the single connection, queued behind its other transactions.
+ */
+export async function runTransaction<C extends object, R>(
+  host: TransactionHost<C>,
+  fn: (tx: SqlClient) => Promise<R>,
+): Promise<R> {
+  const { target } = host;
+  if (host.depth > 0) return inSavepoint(host.session(target, false), host.depth, host.child(target), fn);
+  if (host.pooled) {
+    const connection = await host.acquire();
+    return inTransaction(host.session(connection, true), host.statements, host.child(connection), fn);
+  }
+  let queue = queues.get(target);
+  if (queue === undefined) queues.set(target, (queue = new SerialQueue()));
+  return queue.run(() => inTransaction(host.session(target, false), host.statements, host.child(target), fn));
+}
+
 export interface Session {
   /** Runs a control statement (BEGIN, COMMIT, SAVEPOINT ...) on the session's connection. */
   run(statement: string): Promise<void>;

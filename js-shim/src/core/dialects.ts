@@ -1,6 +1,6 @@
 // The engine dialects, as the WASM core defines them. Reading a property creates the core
 // on first use (synchronously), so importing this module costs nothing.
-import { getCore, unwrap } from "../core/core.js";
+import { getCore, unwrap } from "./core.js";
 
 export interface DialectCapabilities {
   readonly returning: boolean;
