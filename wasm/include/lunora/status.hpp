@@ -14,10 +14,18 @@
 namespace lunora {
 
 enum class ErrorCode {
-  invalid_argument,
-  invalid_identifier,
-  unknown_dialect,
-  internal,
+  invalid_argument,    // INVALID_ARGUMENT: a malformed request from the shim
+  invalid_identifier,  // INVALID_IDENTIFIER
+  unknown_dialect,     // UNKNOWN_DIALECT
+  invalid_value,       // INVALID_VALUE: Lunora JSON that is not a valid value
+  invalid_schema,      // INVALID_SCHEMA
+  validation_failed,   // VALIDATION_FAILED: a document does not match its validator
+  unsupported_value,   // UNSUPPORTED_VALUE: a valid value the engine cannot hold (NaN on MySQL)
+  not_found,           // NOT_FOUND: unknown table/index/document
+  migration_refused,   // MIGRATION_REFUSED
+  invalid_cursor,      // INVALID_CURSOR
+  conflict,            // CONFLICT
+  internal,            // INTERNAL
 };
 
 // The stable string the JS side sees as `error.code`.
