@@ -13,7 +13,8 @@ inline constexpr std::size_t kMaxNameLength = 64;          // table and index na
 inline constexpr std::size_t kMaxIndexesPerTable = 32;
 inline constexpr std::size_t kMaxFieldsPerIndex = 16;
 // An encoded index key (fields..., _creationTime, _id) must fit a B-tree entry on every
-// engine: Postgres allows ~2700 bytes per entry, InnoDB 3072 bytes per key.
-inline constexpr std::size_t kMaxIndexKeyBytes = 2048;
+// engine: Postgres allows ~2700 bytes per B-tree entry, InnoDB 3072 bytes per key and
+// 65535 bytes per row (32 indexes x 1 KiB key columns fit).
+inline constexpr std::size_t kMaxIndexKeyBytes = 1024;
 
 }  // namespace lunora::limits
