@@ -1,0 +1,292 @@
+// Lunora values <-> Lunora JSON, the value wire format of docs/internals/wire-formats.md.
+//
+//   JS value                         Lunora JSON
+//   null, boolean, string            themselves (strings must be well-formed UTF-16)
+//   number, finite and not -0        itself
+//   number, NaN / +-Infinity / -0    {"$float": base64 of the 8 bytes, little-endian}
+//   bigint in int64 range            {"$integer": base64 of the 8 bytes, little-endian}
+//   ArrayBuffer or any view of one   {"$bytes": base64}; decodes to an ArrayBuffer (as Convex)
+//   array                            array (undefined elements and holes refused)
+//   plain object                     object (undefined fields dropped; `$` keys refused)
+//
+// This runs on every document, so both directions are copy-on-write: a subtree that needs no
+// change is returned as is, and a JSON-only document is not copied at all. Results may
+// therefore share parts with their input; treat them as read-only.
+import { base64ByteLength, bytesToBase64, decodeBase64Into } from "./base64.js";
+import { InvalidValueError } from "./errors.js";
+
+export { InvalidValueError } from "./errors.js";
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+// Deeper than any document the store accepts; only here so a cyclic value fails cleanly.
+const MAX_DEPTH = 1024;
+const DOLLAR = 36;
+
+// One 8-byte scratch for every $integer and $float: JS is single-threaded and none of the
+// functions using it re-enter.
+const scratch = new ArrayBuffer(8);
+const scratchView = new DataView(scratch);
+const scratchBytes = new Uint8Array(scratch);
+
+/** JS Lunora value -> Lunora JSON tree. Throws InvalidValueError naming the path. */
+export function encodeValue(value: unknown): unknown {
+  try {
+    return encode(value, 0);
+  } catch (e) {
+    throw located(e);
+  }
+}
+
+/** Lunora JSON tree -> JS Lunora value (bytes as ArrayBuffer). Throws InvalidValueError. */
+export function decodeValue(json: unknown): unknown {
+  try {
+    return decode(json, 0);
+  } catch (e) {
+    throw located(e);
+  }
+}
+
+/** JS Lunora value -> Lunora JSON text. */
+export function encodeValueText(value: unknown): string {
+  return JSON.stringify(encodeValue(value));
+}
+
+/** Lunora JSON text -> JS Lunora value. */
+export function decodeValueText(text: string): unknown {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InvalidValueError("", `not JSON text (${(e as Error).message})`);
+  }
+  return decodeValue(json);
+}
+
+function encode(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case "string":
+      if (!isWellFormed(value)) refuse(LONE_SURROGATE);
+      return value;
+    case "number":
+      // value - value is NaN for NaN and +-Infinity; 1 / -0 is -Infinity
+      if (value - value === 0 && (value !== 0 || 1 / value > 0)) return value;
+      scratchView.setFloat64(0, value, true);
+      return { $float: bytesToBase64(scratchBytes) };
+    case "boolean":
+      return value;
+    case "bigint":
+      if (value < INT64_MIN || value > INT64_MAX) refuse(`bigint ${value} is outside the int64 range`);
+      scratchView.setBigInt64(0, value, true);
+      return { $integer: bytesToBase64(scratchBytes) };
+    case "object": {
+      if (value === null) return null;
+      if (depth >= MAX_DEPTH) refuse(TOO_DEEP);
+      if (Array.isArray(value)) return encodeArray(value, depth);
+      if (isPlainObject(value)) return encodeObject(value as Record<string, unknown>, depth);
+      if (value instanceof Uint8Array) return { $bytes: bytesToBase64(value) };
+      if (ArrayBuffer.isView(value)) {
+        return { $bytes: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
+      }
+      if (isArrayBuffer(value)) return { $bytes: bytesToBase64(new Uint8Array(value)) };
+      return refuse(`${describeObject(value)} is not a Lunora value (objects must be plain objects, arrays, ArrayBuffers or ArrayBuffer views)`);
+    }
+    case "undefined":
+      return refuse("undefined is not a Lunora value (an object field set to undefined is omitted; elsewhere use null)");
+    default:
+      return refuse(`a ${typeof value} is not a Lunora value`);
+  }
+}
+
+function encodeArray(array: readonly unknown[], depth: number): unknown {
+  let out: unknown[] | undefined;
+  let i = 0;
+  try {
+    for (; i < array.length; i++) {
+      const item = array[i];
+      if (item === undefined) refuse("undefined is not a Lunora value (arrays cannot hold undefined; use null)");
+      const encoded = encode(item, depth + 1);
+      if (out === undefined) {
+        if (encoded === item) continue;
+        out = array.slice(0, i);
+      }
+      out.push(encoded);
+    }
+  } catch (e) {
+    throw within(e, i);
+  }
+  return out ?? array;
+}
+
+function encodeObject(object: Record<string, unknown>, depth: number): unknown {
+  const keys = Object.keys(object);
+  let out: Record<string, unknown> | undefined;
+  let key = "";
+  try {
+    for (let i = 0; i < keys.length; i++) {
+      key = keys[i]!;
+      checkKey(key);
+      const field = object[key];
+      const encoded = field === undefined ? undefined : encode(field, depth + 1);
+      if (out === undefined) {
+        if (encoded === field && field !== undefined) continue;
+        out = copyFields(object, keys, i);
+      }
+      if (encoded !== undefined) setField(out, key, encoded);
+    }
+  } catch (e) {
+    throw within(e, key);
+  }
+  return out ?? object;
+}
+
+function decode(json: unknown, depth: number): unknown {
+  switch (typeof json) {
+    case "string":
+      if (!isWellFormed(json)) refuse(LONE_SURROGATE);
+      return json;
+    case "number":
+      if (json - json !== 0) refuse(`${json} must be written as {"$float": ...}`);
+      return json;
+    case "boolean":
+      return json;
+    case "object": {
+      if (json === null) return null;
+      if (depth >= MAX_DEPTH) refuse(TOO_DEEP);
+      if (Array.isArray(json)) return decodeArray(json, depth);
+      if (isPlainObject(json)) return decodeObject(json as Record<string, unknown>, depth);
+      return refuse(`${describeObject(json)} is not Lunora JSON`);
+    }
+    default:
+      return refuse(`a ${typeof json} is not Lunora JSON`);
+  }
+}
+
+function decodeArray(array: readonly unknown[], depth: number): unknown {
+  let out: unknown[] | undefined;
+  let i = 0;
+  try {
+    for (; i < array.length; i++) {
+      const item = array[i];
+      const decoded = decode(item, depth + 1);
+      if (out === undefined) {
+        if (decoded === item) continue;
+        out = array.slice(0, i);
+      }
+      out.push(decoded);
+    }
+  } catch (e) {
+    throw within(e, i);
+  }
+  return out ?? array;
+}
+
+function decodeObject(object: Record<string, unknown>, depth: number): unknown {
+  const keys = Object.keys(object);
+  if (keys.length === 1 && keys[0]!.charCodeAt(0) === DOLLAR) return decodeTagged(keys[0]!, object[keys[0]!]);
+  let out: Record<string, unknown> | undefined;
+  let key = "";
+  try {
+    for (let i = 0; i < keys.length; i++) {
+      key = keys[i]!;
+      checkKey(key);
+      const field = object[key];
+      const decoded = decode(field, depth + 1);
+      if (out === undefined) {
+        if (decoded === field) continue;
+        out = copyFields(object, keys, i);
+      }
+      setField(out, key, decoded);
+    }
+  } catch (e) {
+    throw within(e, key);
+  }
+  return out ?? object;
+}
+
+function decodeTagged(tag: string, payload: unknown): unknown {
+  if (tag === "$integer" || tag === "$float") {
+    if (typeof payload !== "string" || base64ByteLength(payload) !== 8 || !decodeBase64Into(payload, scratchBytes)) {
+      refuse(`${tag} must be the base64 of exactly 8 bytes`);
+    }
+    return tag === "$integer" ? scratchView.getBigInt64(0, true) : scratchView.getFloat64(0, true);
+  }
+  if (tag === "$bytes") {
+    const length = typeof payload === "string" ? base64ByteLength(payload) : -1;
+    if (length < 0) refuse("$bytes must be a base64 string");
+    const buffer = new ArrayBuffer(length);
+    if (!decodeBase64Into(payload as string, new Uint8Array(buffer))) refuse("$bytes must be a base64 string");
+    return buffer;
+  }
+  return refuse(`unknown tag ${JSON.stringify(tag)} (field names may not start with "$")`);
+}
+
+function checkKey(key: string): void {
+  if (key.charCodeAt(0) === DOLLAR) refuse(`field name ${JSON.stringify(key)} starts with "$" (reserved for Lunora JSON tags)`);
+  if (!isWellFormed(key)) refuse(`field name contains a lone surrogate (not valid UTF-8)`);
+}
+
+function copyFields(object: Record<string, unknown>, keys: readonly string[], end: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let j = 0; j < end; j++) setField(out, keys[j]!, object[keys[j]!]);
+  return out;
+}
+
+function setField(out: Record<string, unknown>, key: string, value: unknown): void {
+  // Assigning "__proto__" would set the prototype instead of creating the field.
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+// As Convex: no prototype, Object.prototype, or another realm's Object.prototype.
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null || (proto as { constructor?: { name?: unknown } }).constructor?.name === "Object";
+}
+
+function isArrayBuffer(value: object): value is ArrayBuffer {
+  return value instanceof ArrayBuffer || Object.prototype.toString.call(value) === "[object ArrayBuffer]";
+}
+
+function describeObject(value: object): string {
+  const name: unknown = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof name !== "string" || name === "") return "an object with a custom prototype";
+  return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+}
+
+const LONE_SURROGATE = "string contains a lone surrogate (not valid UTF-8)";
+const TOO_DEEP = `nested deeper than ${MAX_DEPTH} levels (is the value cyclic?)`;
+
+type WellFormed = (this: string) => boolean;
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: WellFormed }).isWellFormed;
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const isWellFormed: (text: string) => boolean =
+  nativeIsWellFormed !== undefined ? (text) => nativeIsWellFormed.call(text) : (text) => !LONE.test(text);
+
+// A refusal travels up as a Refusal collecting path segments (innermost first) and becomes
+// an InvalidValueError at the entry point, so the happy path never builds a path.
+class Refusal {
+  readonly segments: (string | number)[] = [];
+  constructor(readonly problem: string) {}
+}
+
+function refuse(problem: string): never {
+  throw new Refusal(problem);
+}
+
+function within(e: unknown, segment: string | number): unknown {
+  if (e instanceof Refusal) e.segments.push(segment);
+  return e;
+}
+
+function located(e: unknown): unknown {
+  if (!(e instanceof Refusal)) return e;
+  let path = "";
+  for (let i = e.segments.length - 1; i >= 0; i--) path += formatSegment(e.segments[i]!);
+  return new InvalidValueError(path, e.problem);
+}
+
+function formatSegment(segment: string | number): string {
+  if (typeof segment === "number") return `[${segment}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
+}
