@@ -82,8 +82,8 @@ function encode(value: unknown, depth: number): unknown {
     case "object": {
       if (value === null) return null;
       if (depth >= MAX_DEPTH) refuse(TOO_DEEP);
-      if (Array.isArray(value)) return encodeArray(value, depth);
-      if (isPlainObject(value)) return encodeObject(value as Record<string, unknown>, depth);
+      if (Array.isArray(value)) return mapArray(value, depth, encode);
+      if (isPlainObject(value)) return mapObject(value as Record<string, unknown>, Object.keys(value), depth, encode, true);
       if (value instanceof Uint8Array) return { $bytes: bytesToBase64(value) };
       if (ArrayBuffer.isView(value)) {
         return { $bytes: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
@@ -98,19 +98,20 @@ function encode(value: unknown, depth: number): unknown {
   }
 }
 
-function encodeArray(array: readonly unknown[], depth: number): unknown {
+type Step = (value: unknown, depth: number) => unknown;
+
+function mapArray(array: readonly unknown[], depth: number, step: Step): unknown {
   let out: unknown[] | undefined;
   let i = 0;
   try {
     for (; i < array.length; i++) {
       const item = array[i];
-      if (item === undefined) refuse("undefined is not a Lunora value (arrays cannot hold undefined; use null)");
-      const encoded = encode(item, depth + 1);
+      const mapped = step(item, depth + 1);
       if (out === undefined) {
-        if (encoded === item) continue;
+        if (mapped === item) continue;
         out = array.slice(0, i);
       }
-      out.push(encoded);
+      out.push(mapped);
     }
   } catch (e) {
     throw within(e, i);
@@ -118,8 +119,8 @@ function encodeArray(array: readonly unknown[], depth: number): unknown {
   return out ?? array;
 }
 
-function encodeObject(object: Record<string, unknown>, depth: number): unknown {
-  const keys = Object.keys(object);
+/** `dropUndefined`: an undefined field is omitted (encoding) rather than refused (decoding). */
+function mapObject(object: Record<string, unknown>, keys: readonly string[], depth: number, step: Step, dropUndefined: boolean): unknown {
   let out: Record<string, unknown> | undefined;
   let key = "";
   try {
@@ -127,12 +128,12 @@ function encodeObject(object: Record<string, unknown>, depth: number): unknown {
       key = keys[i]!;
       checkKey(key);
       const field = object[key];
-      const encoded = field === undefined ? undefined : encode(field, depth + 1);
+      const mapped = field === undefined && dropUndefined ? undefined : step(field, depth + 1);
       if (out === undefined) {
-        if (encoded === field && field !== undefined) continue;
+        if (mapped === field && field !== undefined) continue;
         out = copyFields(object, keys, i);
       }
-      if (encoded !== undefined) setField(out, key, encoded);
+      if (mapped !== undefined) setField(out, key, mapped);
     }
   } catch (e) {
     throw within(e, key);
@@ -153,55 +154,18 @@ function decode(json: unknown, depth: number): unknown {
     case "object": {
       if (json === null) return null;
       if (depth >= MAX_DEPTH) refuse(TOO_DEEP);
-      if (Array.isArray(json)) return decodeArray(json, depth);
-      if (isPlainObject(json)) return decodeObject(json as Record<string, unknown>, depth);
+      if (Array.isArray(json)) return mapArray(json, depth, decode);
+      if (isPlainObject(json)) {
+        const object = json as Record<string, unknown>;
+        const keys = Object.keys(object);
+        if (keys.length === 1 && keys[0]!.charCodeAt(0) === DOLLAR) return decodeTagged(keys[0]!, object[keys[0]!]);
+        return mapObject(object, keys, depth, decode, false);
+      }
       return refuse(`${describeObject(json)} is not Lunora JSON`);
     }
     default:
       return refuse(`a ${typeof json} is not Lunora JSON`);
   }
-}
-
-function decodeArray(array: readonly unknown[], depth: number): unknown {
-  let out: unknown[] | undefined;
-  let i = 0;
-  try {
-    for (; i < array.length; i++) {
-      const item = array[i];
-      const decoded = decode(item, depth + 1);
-      if (out === undefined) {
-        if (decoded === item) continue;
-        out = array.slice(0, i);
-      }
-      out.push(decoded);
-    }
-  } catch (e) {
-    throw within(e, i);
-  }
-  return out ?? array;
-}
-
-function decodeObject(object: Record<string, unknown>, depth: number): unknown {
-  const keys = Object.keys(object);
-  if (keys.length === 1 && keys[0]!.charCodeAt(0) === DOLLAR) return decodeTagged(keys[0]!, object[keys[0]!]);
-  let out: Record<string, unknown> | undefined;
-  let key = "";
-  try {
-    for (let i = 0; i < keys.length; i++) {
-      key = keys[i]!;
-      checkKey(key);
-      const field = object[key];
-      const decoded = decode(field, depth + 1);
-      if (out === undefined) {
-        if (decoded === field) continue;
-        out = copyFields(object, keys, i);
-      }
-      setField(out, key, decoded);
-    }
-  } catch (e) {
-    throw within(e, key);
-  }
-  return out ?? object;
 }
 
 function decodeTagged(tag: string, payload: unknown): unknown {
