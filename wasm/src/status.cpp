@@ -4,6 +4,7 @@ namespace lunora {
 
 std::string_view error_code_name(ErrorCode code) noexcept {
   switch (code) {
+    case ErrorCode::ok: return "OK";
     case ErrorCode::invalid_argument: return "INVALID_ARGUMENT";
     case ErrorCode::invalid_identifier: return "INVALID_IDENTIFIER";
     case ErrorCode::unknown_dialect: return "UNKNOWN_DIALECT";

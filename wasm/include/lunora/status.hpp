@@ -14,6 +14,7 @@
 namespace lunora {
 
 enum class ErrorCode {
+  ok,                  // OK: not an error (Status::Ok())
   invalid_argument,    // INVALID_ARGUMENT: a malformed request from the shim
   invalid_identifier,  // INVALID_IDENTIFIER
   unknown_dialect,     // UNKNOWN_DIALECT
@@ -34,6 +35,9 @@ std::string_view error_code_name(ErrorCode code) noexcept;
 class Status {
  public:
   Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  static Status Ok() { return Status(ErrorCode::ok, std::string()); }
+
+  bool ok() const noexcept { return code_ == ErrorCode::ok; }
 
   ErrorCode code() const noexcept { return code_; }
   const std::string& message() const noexcept { return message_; }
