@@ -1,0 +1,52 @@
+// Document validation: every write is checked here before any SQL is built.
+//
+// Three kinds of failure, checked in this order:
+//  1. the value is not a valid document (ErrorCode::validation_failed): not an object, over
+//     a limit of limits.hpp, or a bad field name;
+//  2. it does not match its validator (ErrorCode::validation_failed);
+//  3. it is valid but the engine cannot store one of its values (ErrorCode::unsupported_value):
+//     NaN/Infinity or -0 where ValidationOptions says the engine has none.
+//
+// Limits (CONTRACT.md "Validation"): the document's Lunora JSON (to_wire) is at most
+// limits::kMaxDocumentBytes; nesting at most limits::kMaxNestingDepth, counting the document
+// object itself as depth 1 and each array or object inside it as one more; arrays at most
+// limits::kMaxArrayItems items; objects (records included) at most limits::kMaxObjectFields.
+//
+// Field names, as in Convex: at every level non-empty, valid UTF-8, no control characters
+// (U+0000..U+001F, U+007F..U+009F), not starting with `$` (reserved for wire tags); at the top
+// level of a document also not starting with `_` (reserved for system fields such as `_id`).
+// Nested names may start with `_`, and need not be identifiers.
+//
+// Messages name the table, the field path, the value and the expected validator, e.g.
+//   Failed to insert or update a document in table "orders" because it does not match the
+//   schema: Path: .items[2].price Value: "abc" Validator: v.float64()
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "lunora/schema/schema.hpp"
+#include "lunora/schema/validator.hpp"
+#include "lunora/status.hpp"
+#include "lunora/value/value.hpp"
+
+namespace lunora {
+
+struct ValidationOptions {
+  // The engine's float64 columns can hold NaN and +-Infinity (false on MySQL).
+  bool allow_nan_infinity = true;
+  // The engine's float64 columns keep the sign of zero.
+  bool allow_negative_zero = true;
+  // Whether `id` is a document id of `table` (for v.id(table)). Empty: any non-empty string.
+  std::function<bool(std::string_view table, std::string_view id)> is_id_of_table;
+};
+
+// `document` holds the user fields only, without `_id` and `_creationTime`.
+Status validate_document(const TableSchema& table, const Value& document,
+                         const ValidationOptions& options = {});
+
+// A value on its own (no document size limit, no top-level `_` rule).
+Status validate_value(const Validator& validator, const Value& value,
+                      const ValidationOptions& options = {});
+
+}  // namespace lunora

@@ -1,0 +1,54 @@
+// Lunora JSON <-> Value (docs/internals/wire-formats.md, "Lunora JSON").
+//
+// Every JSON number is a float64. Values JSON cannot say exactly travel as one-key tagged
+// objects: {"$integer": b64} (int64, 8 bytes little-endian two's complement), {"$float": b64}
+// (float64, 8 bytes little-endian IEEE 754: NaN, +-Infinity, -0), {"$bytes": b64}. Any other
+// object key starting with `$` is refused. to_wire(parse_wire(t)) is canonical and
+// parse_wire(to_wire(v)) == v bit for bit (NaN payloads and -0 included).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "lunora/status.hpp"
+#include "lunora/value/value.hpp"
+
+namespace lunora {
+
+// Hard bound on JSON nesting (arrays and objects, tag objects included) accepted from the
+// wire. Far above the document limit (limits::kMaxNestingDepth); it only keeps hostile input
+// from costing deep recursion in the core.
+inline constexpr std::size_t kMaxWireNesting = 64;
+
+// Refuses, with ErrorCode::invalid_value: malformed JSON, invalid UTF-8 (lone surrogates
+// included), nesting deeper than kMaxWireNesting, numbers that overflow a float64 (1e400),
+// unknown `$` keys and malformed tags.
+Result<Value> parse_wire(std::string_view json);
+// The same for a tree that is already JSON (numbers of any nlohmann type become float64;
+// binary is kept as bytes). Also checks that strings and keys are valid UTF-8.
+Result<Value> from_wire_json(const Value& json);
+
+// The inverse. Floats are written as JSON.stringify writes them (shortest round-trip digits);
+// keys in code point order. Strings are expected to be valid UTF-8 (parse_wire guarantees it);
+// an invalid byte would be written as U+FFFD rather than producing invalid JSON.
+std::string to_wire(const Value& value);
+void append_wire(std::string& out, const Value& value);
+Value to_wire_json(const Value& value);
+
+// Text helpers shared by the value layer's writers and error messages.
+
+// Strict UTF-8: no overlong forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF.
+bool is_valid_utf8(std::string_view text) noexcept;
+// A JSON string literal, escaped as JSON.stringify does (`"`, `\`, control characters).
+void append_json_string(std::string& out, std::string_view utf8);
+// A finite double as JS `String(x)` writes it ("5", "1.5", "1e+21", "1e-7"); -0 as "0".
+void append_js_number(std::string& out, double finite);
+// `[A-Za-z_$][A-Za-z0-9_$]*`: a name JS can write bare (`a.name`, `{ name: ... }`).
+bool is_js_identifier(std::string_view name) noexcept;
+// One step of a field path: `.name` for identifier-like names, `["other name"]` otherwise;
+// `[index]` for array items.
+void append_path_field(std::string& out, std::string_view name);
+void append_path_index(std::string& out, std::size_t index);
+
+}  // namespace lunora

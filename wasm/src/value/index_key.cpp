@@ -1,0 +1,112 @@
+#include "lunora/value/index_key.hpp"
+
+#include <cstdint>
+
+#include "lunora/schema/limits.hpp"
+#include "lunora/value/compare.hpp"
+
+namespace lunora {
+namespace {
+
+void append_big_endian(std::string& out, std::uint64_t bits) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(bits >> shift));
+}
+
+void append_escaped(std::string& out, char tag, const std::uint8_t* data, std::size_t size) {
+  out.push_back(tag);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(static_cast<char>(data[i]));
+    if (data[i] == 0x00) out.push_back(static_cast<char>(0xff));
+  }
+  out.push_back(0x00);
+  out.push_back(0x00);
+}
+
+void append_string(std::string& out, std::string_view text) {
+  append_escaped(out, index_tag::kString, reinterpret_cast<const std::uint8_t*>(text.data()),
+                 text.size());
+}
+
+void append_present(std::string& out, const Value& value) {
+  switch (value_type(value)) {
+    case ValueType::null:
+      out.push_back(index_tag::kNull);
+      return;
+    case ValueType::int64:
+      out.push_back(index_tag::kInt64);
+      append_big_endian(out, static_cast<std::uint64_t>(value.get<std::int64_t>()) ^
+                                 (std::uint64_t{1} << 63));
+      return;
+    case ValueType::float64:
+      out.push_back(index_tag::kFloat64);
+      append_big_endian(out, detail::float64_order_bits(value.get<double>()));
+      return;
+    case ValueType::boolean:
+      out.push_back(index_tag::kBoolean);
+      out.push_back(value.get<bool>() ? 0x01 : 0x00);
+      return;
+    case ValueType::string:
+      append_string(out, value.get_ref<const std::string&>());
+      return;
+    case ValueType::bytes: {
+      const Bytes& bytes = value.get_binary();
+      append_escaped(out, index_tag::kBytes, bytes.data(), bytes.size());
+      return;
+    }
+    case ValueType::array:
+      out.push_back(index_tag::kArray);
+      for (const auto& item : value) append_present(out, item);
+      out.push_back(index_tag::kEnd);
+      return;
+    case ValueType::object:
+      out.push_back(index_tag::kObject);
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        append_string(out, it.key());
+        append_present(out, it.value());
+      }
+      out.push_back(index_tag::kEnd);
+      return;
+  }
+}
+
+}  // namespace
+
+void append_index_key(std::string& out, const Value* value) {
+  if (value == nullptr) {
+    out.push_back(index_tag::kMissing);
+  } else {
+    append_present(out, *value);
+  }
+}
+
+std::string index_key(const Value* value) {
+  std::string out;
+  append_index_key(out, value);
+  return out;
+}
+
+std::string prefix_successor(std::string_view prefix) {
+  std::string out(prefix);
+  while (!out.empty() && static_cast<unsigned char>(out.back()) == 0xff) out.pop_back();
+  if (!out.empty()) out.back() = static_cast<char>(static_cast<unsigned char>(out.back()) + 1);
+  return out;
+}
+
+Result<std::string> document_index_key(const std::vector<const Value*>& field_values,
+                                       double creation_time, std::string_view id) {
+  std::string key;
+  for (const Value* value : field_values) append_index_key(key, value);
+  const Value time = creation_time;
+  append_present(key, time);
+  append_string(key, id);
+  if (key.size() > limits::kMaxIndexKeyBytes) {
+    return Status(ErrorCode::unsupported_value,
+                  "index key is " + std::to_string(key.size()) + " bytes; the limit is " +
+                      std::to_string(limits::kMaxIndexKeyBytes) +
+                      " bytes (indexed field values, _creationTime and _id, encoded); "
+                      "index smaller values");
+  }
+  return key;
+}
+
+}  // namespace lunora
