@@ -163,6 +163,8 @@ function decode(json: unknown, depth: number): unknown {
       }
       return refuse(`${describeObject(json)} is not Lunora JSON`);
     }
+    case "undefined":
+      return refuse("undefined is not Lunora JSON");
     default:
       return refuse(`a ${typeof json} is not Lunora JSON`);
   }
