@@ -367,6 +367,7 @@ class Analyzer {
     state.seenSites.add(key);
     const end = this.position(sf, node.getEnd());
     let access = node.getText(sf).replace(/\s+/g, " ");
+    if (how === "destructure") access = `{ ${access} }`;
     if (access.length > 60) access = `${access.slice(0, 57)}...`;
     state.reaches.push({
       ...this.position(sf, start),

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Node as JsonNode, ParseError } from "jsonc-parser";
 import { displayPath, listSourceFiles } from "./files.js";
-import { location, maskSecrets, plural } from "./output.js";
+import { isPlaceholderPassword, location, maskSecrets, plural } from "./output.js";
 import type { Severity, Style } from "./output.js";
 import { ToolingUsageError } from "./typescript.js";
 
@@ -88,7 +88,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   const appDir = resolve(cwd, options.appDir ?? ".");
   const binding = options.binding ?? "HYPERDRIVE";
   const processEnv = options.processEnv ?? process.env;
-  if (!existsSync(appDir)) throw new ToolingUsageError(`check: no such folder: ${options.appDir}`);
+  if (!existsSync(appDir)) throw new ToolingUsageError(`no such folder: ${options.appDir}`);
   const configPath = findConfig(cwd, appDir, options.config);
   const diagnostics: CheckDiagnostic[] = [];
   const secrets = new Set<string>();
@@ -131,7 +131,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     const first = parseErrors[0];
     const pos = at(first?.offset ?? 0);
     const what = first ? jsonc.printParseErrorCode(first.error) : "the top level is not an object";
-    throw new ToolingUsageError(`${location(file, pos.line, pos.column)} error: ${file} is not valid JSONC (${what})`);
+    throw new ToolingUsageError(`${location(file, pos.line, pos.column)}: not valid JSONC (${what})`);
   }
   const value = (path: Array<string | number>): JsonNode | undefined => jsonc.findNodeAtLocation(root, path);
   const diag = (severity: Severity, rule: CheckRule, node: JsonNode | undefined, message: string, help?: string): void => {
@@ -147,7 +147,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   // The binding itself. Wrangler environments do not inherit `hyperdrive` from the top level.
   const base: Array<string | number> = options.env ? ["env", options.env] : [];
   if (options.env && value(base)?.type !== "object") {
-    throw new ToolingUsageError(`check: ${file} has no environment "${options.env}" (env.${options.env})`);
+    throw new ToolingUsageError(`${file} has no environment "${options.env}" (env.${options.env})`);
   }
   const list = value([...base, "hyperdrive"]);
   const entries = list?.type === "array" ? (list.children ?? []) : [];
@@ -203,14 +203,17 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
             ? `${file} is not git-ignored, so it is about to be committed`
             : `${file} is a file you commit`;
       for (const c of exposed) {
-        const name = `${LOCAL_ENV_PREFIX}${c.bindingOf ?? "<BINDING>"}`;
+        const name = `${LOCAL_ENV_PREFIX}${c.bindingOf ?? ""}`;
         diag(
           "warning",
           "hyperdrive_committed_credentials",
           c.node,
           `${c.key} embeds credentials for ${c.host} (${c.masked}) and ${why}: anyone with the repository has the password`,
-          `remove them from ${file}; for wrangler dev set ${name} in your shell or a git-ignored .env file ` +
-            "(wrangler reads it), and keep production credentials only in the Hyperdrive config (wrangler hyperdrive create / update); then rotate the password",
+          c.bindingOf
+            ? `remove them from ${file}: for wrangler dev set ${name} in your shell or a git-ignored .env file ` +
+                "(wrangler reads it); production credentials belong only in the Hyperdrive config (wrangler hyperdrive create / update). Then rotate the password"
+            : `remove them from ${file}: keep secrets in a git-ignored .dev.vars file for wrangler dev and set them with ` +
+                "wrangler secret put when deployed. Then rotate the password",
         );
       }
     }
@@ -345,13 +348,6 @@ function maskUrl(url: URL): string {
   return copy.href;
 }
 
-const PLACEHOLDER_PASSWORDS =
-  /^(?:pass(?:word)?|passw0rd|pw|pwd|secret|changeme|change[-_]?me|example|test|dev|local|postgres|mysql|root|admin|user|xx+|\*+|\.\.\.+)$/i;
-
-export function isPlaceholderPassword(password: string): boolean {
-  return PLACEHOLDER_PASSWORDS.test(password) || /[<>]|\$\{|\{\{/.test(password);
-}
-
 /** Loopback, *.localhost, Docker's host alias, and single-label names (compose services). */
 export function isLocalHost(host: string): boolean {
   const h = host.toLowerCase();
@@ -375,7 +371,7 @@ export function isPlaceholderId(id: string): boolean {
 function findConfig(cwd: string, appDir: string, explicit: string | undefined): string | undefined {
   if (explicit !== undefined) {
     const path = resolve(cwd, explicit);
-    if (!existsSync(path)) throw new ToolingUsageError(`check: no such config file: ${explicit}`);
+    if (!existsSync(path)) throw new ToolingUsageError(`no such config file: ${explicit}`);
     return path;
   }
   for (const name of ["wrangler.jsonc", "wrangler.json"]) {

@@ -12,12 +12,11 @@ export {
   checkExitCode,
   bindingSnippet,
   isPlaceholderId,
-  isPlaceholderPassword,
   isLocalHost,
   LOCAL_ENV_PREFIX,
 } from "./check.js";
 export type { CheckDiagnostic, CheckOptions, CheckResult, CheckRule } from "./check.js";
 export type { FunctionKind, Hop, Position, SyntaxProblem } from "./analysis.js";
 export { ToolingUsageError } from "./typescript.js";
-export { styleFor } from "./output.js";
+export { isPlaceholderPassword, maskSecrets, styleFor } from "./output.js";
 export type { Severity, Style } from "./output.js";

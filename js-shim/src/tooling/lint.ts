@@ -56,7 +56,7 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
   const files: string[] = [];
   for (const path of paths) {
     const full = resolve(cwd, path);
-    if (!existsSync(full)) throw new ToolingUsageError(`lint: no such file or folder: ${path}`);
+    if (!existsSync(full)) throw new ToolingUsageError(`no such file or folder: ${path}`);
     files.push(...listSourceFiles(full));
   }
   const analysis = await analyzeFiles([...new Set(files)], { cwd });

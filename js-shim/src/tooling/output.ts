@@ -1,7 +1,6 @@
 // Diagnostic output shared by the three commands: `path:line:col severity rule: message`
 // (the ESLint/TypeScript convention editors and CI annotate), colour only on a TTY, and no
 // password ever printed.
-import { redact } from "../secrets.js";
 
 export type Severity = "error" | "warning" | "hint";
 
@@ -32,10 +31,22 @@ export function location(file: string, line: number, column: number): string {
   return `${file}:${line}:${column}`;
 }
 
-/** Masks every password: URL-form credentials (`scheme://user:password@`) always, and each of
- * the given passwords wherever it appears verbatim. */
+const PLACEHOLDER_PASSWORD =
+  /^(?:pass(?:word)?|passw0rd|pw|pwd|secret|changeme|change[-_]?me|example|test|dev|local|postgres|mysql|root|admin|user|xx+|\*+|\.\.\.+)$/i;
+
+/** A password that is obviously a stand-in (`password`, `<password>`, `${PG_PASSWORD}`...). */
+export function isPlaceholderPassword(password: string): boolean {
+  return PLACEHOLDER_PASSWORD.test(password) || /[<>]|\$\{|\{\{/.test(password);
+}
+
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"'`]*):([^@\s/"'`]*)@/gi;
+
+/** Masks every password: URL-form credentials (`scheme://user:password@`) unless the password
+ * is an obvious placeholder, and each of the given passwords wherever it appears verbatim. */
 export function maskSecrets(text: string, passwords: Iterable<string> = []): string {
-  let out = redact(text);
+  let out = text.replace(URL_CREDENTIALS, (whole, prefix: string, password: string) =>
+    password === "***" || isPlaceholderPassword(safeDecode(password)) ? whole : `${prefix}:***@`,
+  );
   for (const password of passwords) {
     if (password.length === 0) continue;
     for (const form of new Set([password, encodeURIComponent(password)])) {
@@ -47,4 +58,12 @@ export function maskSecrets(text: string, passwords: Iterable<string> = []): str
 
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
