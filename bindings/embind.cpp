@@ -1,23 +1,43 @@
-// embind registrations only: every function here forwards to lunora::api (core_api.hpp),
-// which holds the logic and is tested natively.
+// embind registrations only: every function here forwards to lunora::api (core_api.hpp,
+// store_api.hpp), which holds the logic and is tested natively.
 #include <emscripten/bind.h>
 
 #include <string>
 
 #include "lunora/api/core_api.hpp"
+#include "lunora/api/store_api.hpp"
 
 namespace {
 
-std::string dialect_info(const std::string& name) { return lunora::api::dialect_info(name); }
+std::string dialect_info_js(const std::string& name) { return lunora::api::dialect_info(name); }
 
-std::string quote_identifier(const std::string& dialect, const std::string& identifier) {
+std::string quote_identifier_js(const std::string& dialect, const std::string& identifier) {
   return lunora::api::quote_identifier(dialect, identifier);
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(lunora_core) {
-  emscripten::function("coreVersion", &lunora::api::core_version);
-  emscripten::function("dialectInfo", &dialect_info);
-  emscripten::function("quoteIdentifier", &quote_identifier);
+  using namespace emscripten;
+  using namespace lunora::api;
+  function("coreVersion", &core_version);
+  function("dialectInfo", &dialect_info_js);
+  function("quoteIdentifier", &quote_identifier_js);
+
+  function("storeOpen", &store_open);
+  function("storeClose", &store_close);
+  function("storeLayout", &store_layout);
+  function("storeCatalogQueries", &store_catalog_queries);
+  function("storePlanMigration", &store_plan_migration);
+  function("storeBackfill", &store_backfill);
+  function("storeScanPage", &store_scan_page);
+  function("storeGet", &store_get);
+  function("storeNormalizeId", &store_normalize_id);
+  function("txBegin", &tx_begin);
+  function("txInsert", &tx_insert);
+  function("txUpdate", &tx_update);
+  function("txRemove", &tx_remove);
+  function("txCommitPlan", &tx_commit_plan);
+  function("txDescribe", &tx_describe);
+  function("txEnd", &tx_end);
 }

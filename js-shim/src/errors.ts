@@ -73,6 +73,83 @@ export class DriverMismatchError extends LunoraHyperdriveError {
 /** A failure reported by the WASM core, with the core's code (e.g. INVALID_IDENTIFIER). */
 export class CoreError extends LunoraHyperdriveError {}
 
+/** A document does not match its table's validator (or a limit); nothing was written. */
+export class ValidationError extends LunoraHyperdriveError {
+  constructor(message: string, code = "VALIDATION_FAILED") {
+    super(code, message);
+  }
+}
+
+/** A valid value the engine cannot hold unchanged (NaN, Infinity or -0 on MySQL). */
+export class UnsupportedValueError extends ValidationError {
+  constructor(message: string) {
+    super(message, "UNSUPPORTED_VALUE");
+  }
+}
+
+/** The schema passed to the store is invalid. */
+export class InvalidSchemaError extends LunoraHyperdriveError {
+  constructor(message: string) {
+    super("INVALID_SCHEMA", message);
+  }
+}
+
+/** An unknown table, or patch/replace/delete of a document that does not exist. */
+export class DocumentNotFoundError extends LunoraHyperdriveError {
+  constructor(message: string) {
+    super("NOT_FOUND", message);
+  }
+}
+
+/** A mutation kept conflicting with other writers and gave up after its retries. */
+export class ConflictError extends LunoraHyperdriveError {
+  readonly table: string | undefined;
+  readonly id: string | undefined;
+  constructor(message: string, table?: string, id?: string) {
+    super("CONFLICT", message);
+    this.table = table;
+    this.id = id;
+  }
+}
+
+/** A pagination cursor that is malformed or belongs to another query. */
+export class InvalidCursorError extends LunoraHyperdriveError {
+  constructor(message: string) {
+    super("INVALID_CURSOR", message);
+  }
+}
+
+/** migrate() found differences it will not apply; `differences` lists every one. */
+export class SchemaMigrationError extends LunoraHyperdriveError {
+  readonly differences: readonly string[];
+  constructor(message: string, differences: readonly string[]) {
+    super("MIGRATION_REFUSED", message);
+    this.differences = differences;
+  }
+}
+
+/** The driver is configured in a way the store cannot work with (e.g. no FOUND_ROWS). */
+export class StoreConfigurationError extends LunoraHyperdriveError {
+  constructor(message: string) {
+    super("STORE_CONFIGURATION", message);
+  }
+}
+
 export function errorFromCore(code: string, message: string): LunoraHyperdriveError {
-  return new CoreError(code, message);
+  switch (code) {
+    case "VALIDATION_FAILED":
+      return new ValidationError(message);
+    case "UNSUPPORTED_VALUE":
+      return new UnsupportedValueError(message);
+    case "INVALID_SCHEMA":
+      return new InvalidSchemaError(message);
+    case "NOT_FOUND":
+      return new DocumentNotFoundError(message);
+    case "INVALID_CURSOR":
+      return new InvalidCursorError(message);
+    case "CONFLICT":
+      return new ConflictError(message);
+    default:
+      return new CoreError(code, message);
+  }
 }

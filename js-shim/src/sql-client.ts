@@ -15,3 +15,23 @@ export interface SqlClient {
    */
   transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R>;
 }
+
+/** Rows and affected-row count of one statement. */
+export interface RowsAndCount {
+  rows: Record<string, unknown>[];
+  rowsAffected: number;
+}
+
+/**
+ * Internal: the adapters can report rows and the affected-row count of one statement (the
+ * store needs both). A symbol keeps it off the public SqlClient surface.
+ */
+export const runStatement: unique symbol = Symbol("lunora.runStatement");
+
+export interface StatementRunner extends SqlClient {
+  [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount>;
+}
+
+export function isStatementRunner(client: unknown): client is StatementRunner {
+  return typeof (client as Partial<StatementRunner> | null)?.[runStatement] === "function";
+}

@@ -12,7 +12,7 @@
 import { mysqlDialect } from "../core/dialects.js";
 import { DriverMismatchError } from "../errors.js";
 import { registerSecret } from "../secrets.js";
-import type { SqlClient } from "../sql-client.js";
+import { runStatement, type RowsAndCount, type SqlClient, type StatementRunner } from "../sql-client.js";
 import { toSqlError } from "./driver-errors.js";
 import { runTransaction, type Session, type TransactionHost } from "./transaction.js";
 
@@ -45,6 +45,11 @@ export interface Mysql2Like {
 
 
 export function fromMysql2(connOrPool: Mysql2Like): SqlClient {
+  return mysql2Client(connOrPool);
+}
+
+/** @internal the adapter with its statement runner (used by the store). */
+export function mysql2Client(connOrPool: Mysql2Like): StatementRunner {
   if (connOrPool === null || typeof connOrPool !== "object" || typeof connOrPool.query !== "function") {
     throw new DriverMismatchError(
       "fromMysql2() expects a mysql2/promise Connection or Pool: import mysql from \"mysql2/promise\"; fromMysql2(mysql.createPool({ uri }))",
@@ -52,6 +57,21 @@ export function fromMysql2(connOrPool: Mysql2Like): SqlClient {
   }
   registerSecret(mysqlPassword(connOrPool));
   return new Mysql2Client(connOrPool as unknown as Mysql2Queryable, typeof connOrPool.getConnection === "function", 0);
+}
+
+/** mysql2's client flags (`config.clientFlags`), wherever the object keeps its config. */
+export function mysqlClientFlags(target: Mysql2Like): number | undefined {
+  const anyTarget = target as {
+    pool?: { config?: { connectionConfig?: { clientFlags?: unknown } } };
+    connection?: { config?: { clientFlags?: unknown } };
+    config?: { clientFlags?: unknown; connectionConfig?: { clientFlags?: unknown } };
+  };
+  const flags =
+    anyTarget.pool?.config?.connectionConfig?.clientFlags ??
+    anyTarget.connection?.config?.clientFlags ??
+    anyTarget.config?.connectionConfig?.clientFlags ??
+    anyTarget.config?.clientFlags;
+  return typeof flags === "number" ? flags : undefined;
 }
 
 function mysqlPassword(target: Mysql2Like): unknown {
@@ -68,7 +88,7 @@ function mysqlPassword(target: Mysql2Like): unknown {
   );
 }
 
-class Mysql2Client implements SqlClient, TransactionHost<Mysql2Queryable> {
+class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> {
   readonly statements = STATEMENTS;
 
   /** The core's name for this engine (read lazily: the WASM core is created on first use). */
@@ -92,15 +112,18 @@ class Mysql2Client implements SqlClient, TransactionHost<Mysql2Queryable> {
     }
   }
 
-  async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
+  async [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
     const result = await this.run(text, params);
-    return (Array.isArray(result) ? result.map(plainRow) : []) as T[];
+    if (Array.isArray(result)) return { rows: result.map(plainRow), rowsAffected: result.length };
+    return { rows: [], rowsAffected: Number((result as { affectedRows?: number }).affectedRows ?? 0) };
+  }
+
+  async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    return (await this[runStatement](text, params)).rows as T[];
   }
 
   async execute(text: string, params?: readonly unknown[]): Promise<{ rowsAffected: number }> {
-    const result = await this.run(text, params);
-    if (Array.isArray(result)) return { rowsAffected: result.length };
-    return { rowsAffected: Number((result as { affectedRows?: number }).affectedRows ?? 0) };
+    return { rowsAffected: (await this[runStatement](text, params)).rowsAffected };
   }
 
   transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {

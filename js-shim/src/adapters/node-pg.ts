@@ -2,7 +2,7 @@
 import { postgresDialect } from "../core/dialects.js";
 import { DriverMismatchError } from "../errors.js";
 import { registerSecret } from "../secrets.js";
-import type { SqlClient } from "../sql-client.js";
+import { runStatement, type RowsAndCount, type SqlClient, type StatementRunner } from "../sql-client.js";
 import { toSqlError } from "./driver-errors.js";
 import { encodePgParams } from "./pg-params.js";
 import { decodeRows } from "./pg-values.js";
@@ -42,6 +42,11 @@ const isPool = (x: object) =>
   typeof (x as { idleCount?: unknown }).idleCount === "number";
 
 export function fromNodePg(clientOrPool: NodePgLike): SqlClient {
+  return nodePgClient(clientOrPool);
+}
+
+/** @internal the adapter with its statement runner (used by the store). */
+export function nodePgClient(clientOrPool: NodePgLike): StatementRunner {
   if (clientOrPool === null || typeof clientOrPool !== "object" || typeof clientOrPool.query !== "function") {
     throw new DriverMismatchError(
       "fromNodePg() expects a pg Client or Pool: import pg from \"pg\"; fromNodePg(new pg.Pool({ connectionString }))",
@@ -62,7 +67,7 @@ function registerUrlPassword(connectionString: unknown): void {
   }
 }
 
-class NodePgClient implements SqlClient, TransactionHost<PgQueryable> {
+class NodePgClient implements StatementRunner, TransactionHost<PgQueryable> {
   readonly statements = STATEMENTS;
 
   /** The core's name for this engine (read lazily: the WASM core is created on first use). */
@@ -88,10 +93,14 @@ class NodePgClient implements SqlClient, TransactionHost<PgQueryable> {
     return Array.isArray(result) ? result[result.length - 1]! : result;
   }
 
-  async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
+  async [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
     const result = await this.run(text, params);
     const columns = (result.fields ?? []).map((f) => ({ name: f.name, oid: f.dataTypeID }));
-    return decodeRows(columns, result.rows ?? []) as T[];
+    return { rows: decodeRows(columns, result.rows ?? []), rowsAffected: result.rowCount ?? 0 };
+  }
+
+  async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    return (await this[runStatement](text, params)).rows as T[];
   }
 
   async execute(text: string, params?: readonly unknown[]): Promise<{ rowsAffected: number }> {

@@ -2,7 +2,7 @@
 import { postgresDialect } from "../core/dialects.js";
 import { DriverMismatchError } from "../errors.js";
 import { registerSecret } from "../secrets.js";
-import type { SqlClient } from "../sql-client.js";
+import { runStatement, type RowsAndCount, type StatementRunner, type SqlClient } from "../sql-client.js";
 import { toSqlError } from "./driver-errors.js";
 import { encodePgParams } from "./pg-params.js";
 import { decodeRows, type PgColumn } from "./pg-values.js";
@@ -27,6 +27,11 @@ const utf8 = new TextDecoder();
 const UNKNOWN_OID = 705;
 
 export function fromPostgresJs(sql: PostgresJsLike): SqlClient {
+  return postgresJsClient(sql);
+}
+
+/** @internal the adapter with its statement runner (used by the store). */
+export function postgresJsClient(sql: PostgresJsLike): StatementRunner {
   if (sql === null || typeof sql !== "function" && typeof sql !== "object" || typeof sql.unsafe !== "function" || typeof sql.typed !== "function") {
     throw new DriverMismatchError(
       "fromPostgresJs() expects a postgres.js client: import postgres from \"postgres\"; fromPostgresJs(postgres(url))",
@@ -36,7 +41,7 @@ export function fromPostgresJs(sql: PostgresJsLike): SqlClient {
   return new PostgresJsClient(sql, false);
 }
 
-class PostgresJsClient implements SqlClient {
+class PostgresJsClient implements StatementRunner {
   /** The core's name for this engine (read lazily: the WASM core is created on first use). */
   get dialect(): "postgres" {
     return postgresDialect.name as "postgres";
@@ -57,11 +62,15 @@ class PostgresJsClient implements SqlClient {
     }
   }
 
-  async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
+  async [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
     const result = await this.run(text, params);
     const columns: PgColumn[] = (result.columns ?? []).map((c) => ({ name: c.name, oid: c.type }));
     const rows = result.map((row) => row.map((cell) => (cell === null || typeof cell === "string" ? cell : utf8.decode(cell))));
-    return decodeRows(columns, rows) as T[];
+    return { rows: decodeRows(columns, rows), rowsAffected: result.count ?? result.length };
+  }
+
+  async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    return (await this[runStatement](text, params)).rows as T[];
   }
 
   async execute(text: string, params?: readonly unknown[]): Promise<{ rowsAffected: number }> {

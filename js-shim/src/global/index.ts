@@ -1,5 +1,54 @@
-// @lunora/hyperdrive/global: the reactive .global() backend. The store itself lands with the
-// store issues; the engine dialects are already defined by the WASM core.
+// @lunora/hyperdrive/global: Postgres/MySQL as a reactive `.global()` document store.
+import type { Mysql2Like } from "../adapters/mysql2.js";
+import type { NodePgLike } from "../adapters/node-pg.js";
+import type { PostgresJsLike } from "../adapters/postgres-js.js";
+import type { GenericSchema, SchemaJSON } from "../schema/schema.js";
+import { buildMysqlExec, buildPgExec, type QueryWrapper } from "./exec.js";
+import { createHyperdriveGlobalCtxDb, type GlobalCtxDb, type StoreOptions } from "./store.js";
+
 export { mysqlDialect, postgresDialect } from "../core/dialects.js";
 export type { Dialect, DialectCapabilities } from "../core/dialects.js";
 export { coreVersion } from "./version.js";
+export { buildMysqlExec, buildPgExec } from "./exec.js";
+export type { QueryWrapper, SqlExec, SqlExecResult } from "./exec.js";
+export { createHyperdriveGlobalCtxDb } from "./store.js";
+export type {
+  ChangeBatch,
+  ChangeWrite,
+  DatabaseReader,
+  DatabaseWriter,
+  GlobalCtxDb,
+  HyperdriveGlobalCtxDbOptions,
+  MigrationReport,
+  Query,
+  QueryInitializer,
+  StoreOptions,
+} from "./store.js";
+export {
+  ConflictError,
+  DocumentNotFoundError,
+  InvalidCursorError,
+  InvalidSchemaError,
+  LunoraHyperdriveError,
+  SchemaMigrationError,
+  StoreConfigurationError,
+  UnsupportedValueError,
+  ValidationError,
+} from "../errors.js";
+
+export interface GlobalCtxDbOptions<S extends GenericSchema> extends StoreOptions {
+  schema: S | SchemaJSON;
+}
+
+/** Postgres through postgres.js (its `sql`, or the `{ query }` wrapper) or pg (Client/Pool). */
+export function createPostgresGlobalCtxDb<S extends GenericSchema>(
+  client: PostgresJsLike | NodePgLike | QueryWrapper,
+  options: GlobalCtxDbOptions<S>,
+): GlobalCtxDb<S> {
+  return createHyperdriveGlobalCtxDb({ ...options, engine: "postgres", exec: buildPgExec(client) });
+}
+
+/** MySQL / MariaDB through mysql2/promise (needs the FOUND_ROWS client flag, mysql2's default). */
+export function createMysqlGlobalCtxDb<S extends GenericSchema>(connOrPool: Mysql2Like, options: GlobalCtxDbOptions<S>): GlobalCtxDb<S> {
+  return createHyperdriveGlobalCtxDb({ ...options, engine: "mysql", exec: buildMysqlExec(connOrPool) });
+}

@@ -2,25 +2,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lunora/api/envelope.hpp"
 #include "lunora/dialect/dialect.hpp"
 #include "lunora/version.hpp"
 
 namespace lunora::api {
 namespace {
 
+using detail::fail;
+using detail::ok;
 using nlohmann::json;
-
-std::string ok(json value) {
-  json envelope = {{"ok", true}, {"value", std::move(value)}};
-  return envelope.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string fail(const Status& status) {
-  json envelope = {{"ok", false},
-                   {"code", std::string(error_code_name(status.code()))},
-                   {"message", status.message()}};
-  return envelope.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
 json describe(const Dialect& dialect) {
   const auto& caps = dialect.capabilities();

@@ -3,6 +3,23 @@ export interface LunoraCoreModule {
   coreVersion(): string;
   dialectInfo(dialect: string): string;
   quoteIdentifier(dialect: string, identifier: string): string;
+
+  storeOpen(schemaJson: string, dialect: string, optionsJson: string): string;
+  storeClose(store: number): string;
+  storeLayout(store: number): string;
+  storeCatalogQueries(store: number): string;
+  storePlanMigration(store: number, columnRowsJson: string, indexRowsJson: string): string;
+  storeBackfill(store: number, table: string, index: string, rowsWire: string): string;
+  storeScanPage(store: number, table: string, afterJson: string, limit: number): string;
+  storeGet(store: number, table: string, id: string): string;
+  storeNormalizeId(store: number, table: string, id: string): string;
+  txBegin(store: number): string;
+  txInsert(tx: number, table: string, documentWire: string, nowMs: number): string;
+  txUpdate(tx: number, id: string, expectedVersion: string, creationTime: number, documentWire: string): string;
+  txRemove(tx: number, id: string, expectedVersion: string): string;
+  txCommitPlan(tx: number): string;
+  txDescribe(tx: number, write: number): string;
+  txEnd(tx: number): string;
 }
 
 export interface LunoraCoreModuleArg {

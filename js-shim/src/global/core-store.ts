@@ -1,0 +1,107 @@
+// Typed access to the core's store API (wasm/include/lunora/api/store_api.hpp).
+import { getCore, unwrap } from "../core/core.js";
+import type { TableInfo } from "./rows.js";
+
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+export interface CommitStep extends Statement {
+  expectRows: number;
+  write: number;
+}
+
+export interface MigrationPlan {
+  steps: ({ kind: "ddl"; sql: string } | { kind: "backfill"; table: string; index: string })[];
+  refused: string[];
+  report: MigrationReport;
+}
+
+export interface MigrationReport {
+  createdTables: string[];
+  addedColumns: string[];
+  createdIndexes: string[];
+  relaxedColumns: string[];
+  keptColumns: string[];
+  unmaintainedIndexColumns: string[];
+}
+
+/** One opened store of the core; `close()` frees it. */
+export class CoreStore {
+  private readonly core = getCore();
+  readonly handle: number;
+
+  constructor(schemaJson: string, dialect: string, options: { textCollation?: string }) {
+    const seed = new Uint8Array(32);
+    crypto.getRandomValues(seed);
+    const seedHex = Array.from(seed, (b) => b.toString(16).padStart(2, "0")).join("");
+    this.handle = unwrap<number>(this.core.storeOpen(schemaJson, dialect, JSON.stringify({ ...options, seed: seedHex })));
+  }
+
+  close(): void {
+    this.core.storeClose(this.handle);
+  }
+
+  layout(): TableInfo[] {
+    return unwrap<{ tables: TableInfo[] }>(this.core.storeLayout(this.handle)).tables;
+  }
+
+  catalogQueries(): Statement[] {
+    return unwrap(this.core.storeCatalogQueries(this.handle));
+  }
+
+  planMigration(columnRows: unknown[], indexRows: unknown[]): MigrationPlan {
+    return unwrap(this.core.storePlanMigration(this.handle, JSON.stringify(columnRows), JSON.stringify(indexRows)));
+  }
+
+  backfill(table: string, index: string, rowsWire: string): Statement[] {
+    return unwrap(this.core.storeBackfill(this.handle, table, index, rowsWire));
+  }
+
+  scanPage(table: string, after: { _creationTime: number; _id: string } | null, limit: number): Statement {
+    return unwrap(this.core.storeScanPage(this.handle, table, JSON.stringify(after), limit));
+  }
+
+  get(table: string, id: string): { table: string | null; statement?: Statement } {
+    return unwrap(this.core.storeGet(this.handle, table, id));
+  }
+
+  normalizeId(table: string, id: string): string | null {
+    return unwrap(this.core.storeNormalizeId(this.handle, table, id));
+  }
+
+  begin(): CoreWriteSet {
+    return new CoreWriteSet(unwrap<number>(this.core.txBegin(this.handle)));
+  }
+}
+
+export class CoreWriteSet {
+  private readonly core = getCore();
+
+  constructor(readonly handle: number) {}
+
+  insert(table: string, documentWire: string, nowMs: number): { _id: string; _creationTime: number } {
+    return unwrap(this.core.txInsert(this.handle, table, documentWire, nowMs));
+  }
+
+  update(id: string, expectedVersion: string, creationTime: number, documentWire: string): void {
+    unwrap(this.core.txUpdate(this.handle, id, expectedVersion, creationTime, documentWire));
+  }
+
+  remove(id: string, expectedVersion: string): void {
+    unwrap(this.core.txRemove(this.handle, id, expectedVersion));
+  }
+
+  commitPlan(): { steps: CommitStep[]; needsTransaction: boolean } {
+    return unwrap(this.core.txCommitPlan(this.handle));
+  }
+
+  describe(write: number): { table: string; id: string; op: string } | null {
+    return unwrap(this.core.txDescribe(this.handle, write));
+  }
+
+  end(): void {
+    this.core.txEnd(this.handle);
+  }
+}

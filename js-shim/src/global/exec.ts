@@ -1,0 +1,123 @@
+// SqlExec: what the store core needs from a driver, and the builders for each driver.
+//
+// Statements come from the core with parameters already in the engine's neutral form
+// (core/sql/statement.hpp): on Postgres every parameter is a string or null and the SQL
+// converts it, so postgres.js, pg and the reference page's `{ query }` wrapper all send the
+// same text; on MySQL {"$int"} and {"$hex"} markers become exact integer literals and bytes.
+import { mysql2Client, mysqlClientFlags, type Mysql2Like } from "../adapters/mysql2.js";
+import { nodePgClient, type NodePgLike } from "../adapters/node-pg.js";
+import { postgresJsClient, type PostgresJsLike } from "../adapters/postgres-js.js";
+import { toSqlError } from "../adapters/driver-errors.js";
+import { DriverMismatchError, StoreConfigurationError } from "../errors.js";
+import type { StatementRunner } from "../sql-client.js";
+import { runStatement } from "../sql-client.js";
+
+export interface SqlExecResult {
+  rows: Record<string, unknown>[];
+  affectedRows: number;
+}
+
+export interface SqlExec {
+  query(text: string, params: readonly unknown[]): Promise<SqlExecResult>;
+  /** Runs fn on one connection inside a transaction (needed for multi-statement commits). */
+  transaction?<R>(fn: (exec: SqlExec) => Promise<R>): Promise<R>;
+}
+
+/** The reference page's wrapper: `{ query: (text, params) => sql.unsafe(text, params) }`. */
+export interface QueryWrapper {
+  query(text: string, params: readonly unknown[]): Promise<unknown>;
+}
+
+const FOUND_ROWS = 2;
+
+function execFromRunner(client: StatementRunner): SqlExec {
+  return {
+    async query(text, params) {
+      const { rows, rowsAffected } = await client[runStatement](text, params);
+      return { rows, affectedRows: rowsAffected };
+    },
+    transaction<R>(fn: (exec: SqlExec) => Promise<R>): Promise<R> {
+      return client.transaction((tx) => fn(execFromRunner(tx as StatementRunner)));
+    },
+  };
+}
+
+/** Wraps a postgres.js `sql`, a pg Client/Pool, or a `{ query }` wrapper of either. */
+export function buildPgExec(client: PostgresJsLike | NodePgLike | QueryWrapper): SqlExec {
+  if (client === null || typeof client !== "object" && typeof client !== "function") {
+    throw new DriverMismatchError("buildPgExec() expects a postgres.js sql, a pg Client or Pool, or { query(text, params) }");
+  }
+  const candidate = client as Partial<PostgresJsLike & NodePgLike>;
+  if (typeof candidate.unsafe === "function" && typeof candidate.typed === "function") {
+    return execFromRunner(postgresJsClient(client as PostgresJsLike));
+  }
+  const looksLikePg =
+    typeof (client as { connect?: unknown }).connect === "function" &&
+    ("totalCount" in (client as object) || "connectionParameters" in (client as object));
+  if (looksLikePg) return execFromRunner(nodePgClient(client as NodePgLike));
+  if (typeof (client as QueryWrapper).query !== "function") {
+    throw new DriverMismatchError("buildPgExec() expects a postgres.js sql, a pg Client or Pool, or { query(text, params) }");
+  }
+  const wrapper = client as QueryWrapper;
+  return {
+    async query(text, params) {
+      let result: unknown;
+      try {
+        result = await wrapper.query(text, params);
+      } catch (error) {
+        throw toSqlError(error, "postgres");
+      }
+      return normalizeResult(result);
+    },
+  };
+}
+
+/** postgres.js returns an array with `.count`; pg returns { rows, rowCount }. */
+function normalizeResult(result: unknown): SqlExecResult {
+  if (Array.isArray(result)) {
+    const count = (result as { count?: unknown }).count;
+    return { rows: result as Record<string, unknown>[], affectedRows: typeof count === "number" ? count : result.length };
+  }
+  const r = (result ?? {}) as { rows?: Record<string, unknown>[]; rowCount?: number | null };
+  return { rows: r.rows ?? [], affectedRows: r.rowCount ?? 0 };
+}
+
+/**
+ * Wraps a mysql2/promise Connection or Pool. The connection must report matched rather than
+ * changed rows (CLIENT_FOUND_ROWS, on by default in mysql2): the `_version` guard counts
+ * matched rows, and without it an idempotent write would look like a conflict.
+ */
+export function buildMysqlExec(connOrPool: Mysql2Like): SqlExec {
+  const flags = mysqlClientFlags(connOrPool);
+  if (flags !== undefined && (flags & FOUND_ROWS) === 0) {
+    throw new StoreConfigurationError(
+      "this mysql2 connection was created without the FOUND_ROWS client flag; the store's `_version` guard " +
+        'needs matched-row counts. Remove "-FOUND_ROWS" from `flags` (mysql2 sets FOUND_ROWS by default) or ' +
+        'pass flags: ["FOUND_ROWS"].',
+    );
+  }
+  const exec = execFromRunner(mysql2Client(connOrPool));
+  return withMysqlParams(exec);
+}
+
+function withMysqlParams(exec: SqlExec): SqlExec {
+  return {
+    query: (text, params) => exec.query(text, params.map(mysqlParam)),
+    transaction: <R>(fn: (inner: SqlExec) => Promise<R>) => exec.transaction!((inner) => fn(withMysqlParams(inner))),
+  };
+}
+
+function mysqlParam(param: unknown): unknown {
+  if (param !== null && typeof param === "object") {
+    const marker = param as { $int?: string; $hex?: string };
+    if (typeof marker.$int === "string") return BigInt(marker.$int);
+    if (typeof marker.$hex === "string") return hexToBytes(marker.$hex);
+  }
+  return param;
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >>> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}

@@ -1,0 +1,566 @@
+// The `.global()` store: documents in Postgres/MySQL through the WASM core.
+//
+// The core owns everything that must be identical on every engine: schema, layout, DDL and
+// migrations, validation, ids, index keys and the SQL of each read and commit. This file
+// sequences I/O: it runs the core's statements through a SqlExec, decodes rows, keeps each
+// mutation's reads-own-writes overlay, and retries mutations that lose a `_version` race.
+import {
+  ConflictError,
+  DocumentNotFoundError,
+  SchemaMigrationError,
+  StoreConfigurationError,
+  ValidationError,
+} from "../errors.js";
+import type { DocInput, DocPatch, Doc, GenericSchema, GlobalTableNames, SchemaJSON } from "../schema/schema.js";
+import { SchemaDefinition } from "../schema/schema.js";
+import type { Id } from "../schema/validators.js";
+import { encodeValueText } from "../values/wire.js";
+import type { Dialect } from "../core/dialects.js";
+import { CoreStore, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
+import type { SqlExec } from "./exec.js";
+import { decodeRow, type Document, type TableInfo } from "./rows.js";
+
+export type { MigrationReport } from "./core-store.js";
+
+export interface StoreOptions {
+  /** Create missing tables/indexes before first use (default true). */
+  autoMigrate?: boolean;
+  /** Re-runs of a mutation that lost a `_version` race before ConflictError (default 4). */
+  maxRetries?: number;
+  /** First backoff in ms; doubled per retry, with jitter (default 10). */
+  retryBaseDelayMs?: number;
+  /** Clock for `_creationTime` (default Date.now). */
+  now?: () => number;
+}
+
+export interface ChangeWrite {
+  table: string;
+  id: string;
+  op: "insert" | "update" | "delete";
+  before: Document | null;
+  after: Document | null;
+}
+
+export interface ChangeBatch {
+  commitTs: number;
+  writes: ChangeWrite[];
+}
+
+export interface QueryInitializer<D> {
+  fullTableScan(): Query<D>;
+  order(order: "asc" | "desc"): Query<D>;
+  collect(): Promise<D[]>;
+  take(n: number): Promise<D[]>;
+  first(): Promise<D | null>;
+  unique(): Promise<D | null>;
+}
+export type Query<D> = Omit<QueryInitializer<D>, "fullTableScan">;
+
+type Tables<S extends GenericSchema> = GlobalTableNames<S>;
+type TableOf<I> = I extends Id<infer T> ? T : string;
+
+export interface DatabaseReader<S extends GenericSchema = GenericSchema> {
+  get<T extends Tables<S>>(id: Id<T>): Promise<Doc<S, T> | null>;
+  get<T extends Tables<S>>(table: T, id: Id<T> | string): Promise<Doc<S, T> | null>;
+  query<T extends Tables<S>>(table: T): QueryInitializer<Doc<S, T>>;
+  normalizeId<T extends Tables<S>>(table: T, id: string): Id<T> | null;
+}
+
+export interface DatabaseWriter<S extends GenericSchema = GenericSchema> extends DatabaseReader<S> {
+  insert<T extends Tables<S>>(table: T, doc: DocInput<S, T>): Promise<Id<T>>;
+  patch<I extends Id<Tables<S>>>(id: I, partial: DocPatch<S, TableOf<I> & Tables<S>>): Promise<void>;
+  replace<I extends Id<Tables<S>>>(id: I, doc: DocInput<S, TableOf<I> & Tables<S>>): Promise<void>;
+  delete(id: Id<Tables<S>>): Promise<void>;
+}
+
+export interface GlobalCtxDb<S extends GenericSchema = GenericSchema> {
+  migrate(): Promise<MigrationReport>;
+  mutation<R>(fn: (db: DatabaseWriter<S>) => Promise<R>): Promise<R>;
+  query<R>(fn: (db: DatabaseReader<S>) => Promise<R>): Promise<R>;
+  subscribe<R>(fn: (db: DatabaseReader<S>) => Promise<R>, onUpdate: (value: R) => void, onError?: (e: unknown) => void): () => void;
+  onChange(listener: (batch: ChangeBatch) => void): () => void;
+}
+
+export interface HyperdriveGlobalCtxDbOptions<S extends GenericSchema> extends StoreOptions {
+  engine: "postgres" | "mysql" | Dialect;
+  exec: SqlExec;
+  schema: S | SchemaJSON;
+}
+
+const SCAN_PAGE = 500;
+
+export function createHyperdriveGlobalCtxDb<S extends GenericSchema>(options: HyperdriveGlobalCtxDbOptions<S>): GlobalCtxDb<S> {
+  return new GlobalStore<S>(options) as unknown as GlobalCtxDb<S>;
+}
+
+interface ReadDoc {
+  table: string;
+  doc: Document | null;
+  version: string;
+}
+
+/** A mutation's state: the core write set plus the documents it read and wrote. */
+class MutationState {
+  readonly docs = new Map<string, ReadDoc>();  // id -> current view (null: deleted)
+  readonly before = new Map<string, Document | null>();  // id -> as first read (null: inserted here)
+  readonly order: string[] = [];
+
+  constructor(readonly writes: CoreWriteSet) {}
+
+  touched(id: string, before: Document | null): void {
+    if (!this.before.has(id)) {
+      this.before.set(id, before);
+      this.order.push(id);
+    }
+  }
+}
+
+class GlobalStore<S extends GenericSchema> {
+  private readonly engine: "postgres" | "mysql";
+  private readonly schemaJson: string;
+  private core: CoreStore | undefined;
+  private tables = new Map<string, TableInfo>();
+  private starting: Promise<void> | undefined;
+  private migrating: Promise<MigrationReport> | undefined;
+  private migrated = false;
+  private readonly listeners = new Set<(batch: ChangeBatch) => void>();
+  private commitTs = 0;
+
+  constructor(private readonly options: HyperdriveGlobalCtxDbOptions<S>) {
+    const engine = typeof options.engine === "string" ? options.engine : options.engine?.name;
+    if (engine !== "postgres" && engine !== "mysql") {
+      throw new StoreConfigurationError(`engine must be "postgres", "mysql" or a Dialect, got ${String(engine)}`);
+    }
+    if (!options.exec || typeof options.exec.query !== "function") {
+      throw new StoreConfigurationError("exec must be a SqlExec ({ query(text, params) }); see buildPgExec / buildMysqlExec");
+    }
+    this.engine = engine;
+    const schema = options.schema instanceof SchemaDefinition ? options.schema.toJSON() : options.schema;
+    this.schemaJson = JSON.stringify(schema);
+  }
+
+  private get exec(): SqlExec {
+    return this.options.exec;
+  }
+
+  /** Opens the core store (once); on MySQL first asks the server which collation to use. */
+  private start(): Promise<void> {
+    this.starting ??= (async () => {
+      let textCollation: string | undefined;
+      if (this.engine === "mysql") {
+        const { rows } = await this.exec.query("SELECT VERSION() AS version", []);
+        const version = String(rows[0]?.version ?? "");
+        textCollation = /mariadb/i.test(version) ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin";
+      }
+      this.core = new CoreStore(this.schemaJson, this.engine, textCollation ? { textCollation } : {});
+      for (const table of this.core.layout()) this.tables.set(table.table, table);
+    })().catch((error) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  private async ready(): Promise<CoreStore> {
+    await this.start();
+    if (!this.migrated && this.options.autoMigrate !== false) await this.migrate();
+    return this.core!;
+  }
+
+  migrate(): Promise<MigrationReport> {
+    this.migrating ??= this.runMigration().finally(() => {
+      this.migrating = undefined;
+    });
+    return this.migrating;
+  }
+
+  private async runMigration(): Promise<MigrationReport> {
+    await this.start();
+    const core = this.core!;
+    const [columnsQuery, indexesQuery] = core.catalogQueries();
+    const columns = await this.exec.query(columnsQuery!.text, columnsQuery!.params);
+    const indexes = await this.exec.query(indexesQuery!.text, indexesQuery!.params);
+    const plan = core.planMigration(columns.rows.map(lowerKeys), indexes.rows.map(lowerKeys));
+    if (plan.refused.length > 0) {
+      throw new SchemaMigrationError(
+        `migrate() refused ${plan.refused.length} schema difference(s); nothing was changed:\n` +
+          plan.refused.map((line) => `  - ${line}`).join("\n"),
+        plan.refused,
+      );
+    }
+    for (const step of plan.steps) {
+      if (step.kind === "ddl") await this.exec.query(step.sql, []);
+      else await this.backfill(step.table, step.index);
+    }
+    this.migrated = true;
+    return plan.report;
+  }
+
+  /** Computes an index's key column for existing rows, a page at a time. */
+  private async backfill(table: string, index: string): Promise<void> {
+    const info = this.tables.get(table)!;
+    let after: { _creationTime: number; _id: string } | null = null;
+    for (;;) {
+      const page = this.core!.scanPage(table, after, SCAN_PAGE);
+      const { rows } = await this.exec.query(page.text, page.params);
+      if (rows.length === 0) return;
+      const docs = rows.map((row) => decodeRow(info, row).doc);
+      const wire = encodeValueText(docs.map(({ _id, _creationTime, ...fields }) => ({ _id, _creationTime, doc: fields })));
+      for (const statement of this.core!.backfill(table, index, wire)) {
+        await this.exec.query(statement.text, statement.params);
+      }
+      const last = docs[docs.length - 1]!;
+      after = { _creationTime: last._creationTime, _id: last._id };
+      if (rows.length < SCAN_PAGE) return;
+    }
+  }
+
+  async query<R>(fn: (db: DatabaseReader<S>) => Promise<R>): Promise<R> {
+    await this.ready();
+    return fn(new Reader<S>(this, undefined) as unknown as DatabaseReader<S>);
+  }
+
+  async mutation<R>(fn: (db: DatabaseWriter<S>) => Promise<R>): Promise<R> {
+    const core = await this.ready();
+    const maxRetries = this.options.maxRetries ?? 4;
+    const base = this.options.retryBaseDelayMs ?? 10;
+    for (let attempt = 0; ; attempt++) {
+      const state = new MutationState(core.begin());
+      try {
+        const result = await fn(new Writer<S>(this, state) as unknown as DatabaseWriter<S>);
+        const batch = await this.commit(state);
+        if (batch) this.emit(batch);
+        return result;
+      } catch (error) {
+        if (error instanceof CommitConflict) {
+          if (attempt < maxRetries) {
+            await sleep(base * 2 ** attempt * (0.5 + Math.random()));
+            continue;
+          }
+          throw new ConflictError(
+            `mutation gave up after ${attempt + 1} attempt(s): document "${error.id}" in table "${error.table}" ` +
+              `was changed by another writer while the mutation ran (its _version no longer matched)`,
+            error.table,
+            error.id,
+          );
+        }
+        throw error;
+      } finally {
+        state.writes.end();
+      }
+    }
+  }
+
+  subscribe<R>(fn: (db: DatabaseReader<S>) => Promise<R>, onUpdate: (value: R) => void, onError?: (e: unknown) => void): () => void {
+    // Until read-set matching lands, every commit through this store re-runs the query
+    // (a false positive costs a re-run; there are no false negatives). Unchanged results are
+    // not re-delivered.
+    let active = true;
+    let last: string | undefined;
+    let running = Promise.resolve();
+    const run = () => {
+      running = running.then(async () => {
+        if (!active) return;
+        try {
+          const value = await this.query(fn);
+          const fingerprint = fingerprintOf(value);
+          if (active && fingerprint !== last) {
+            last = fingerprint;
+            onUpdate(value);
+          }
+        } catch (error) {
+          if (active) onError?.(error);
+        }
+      });
+    };
+    const unlisten = this.onChange(run);
+    run();
+    return () => {
+      active = false;
+      unlisten();
+    };
+  }
+
+  onChange(listener: (batch: ChangeBatch) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(batch: ChangeBatch): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(batch);
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
+  }
+
+  private async commit(state: MutationState): Promise<ChangeBatch | null> {
+    const plan = state.writes.commitPlan();
+    if (plan.steps.length === 0) return null;
+    if (this.engine === "postgres") {
+      const step = plan.steps[0]!;
+      try {
+        await this.exec.query(step.text, step.params);
+      } catch (error) {
+        const marker = /lunora_conflict:(\d+)/.exec(String((error as Error)?.message));
+        if (marker) throw this.conflict(state, Number(marker[1]));
+        throw error;
+      }
+    } else {
+      const run = async (exec: SqlExec) => {
+        for (const step of plan.steps) {
+          const result = await exec.query(step.text, step.params);
+          if (step.expectRows >= 0 && result.affectedRows !== step.expectRows) throw this.conflict(state, step.write);
+        }
+      };
+      if (!plan.needsTransaction) await run(this.exec);
+      else if (typeof this.exec.transaction === "function") await this.exec.transaction(run);
+      else throw new StoreConfigurationError("this SqlExec has no transaction(); a multi-document MySQL commit needs one");
+    }
+    this.commitTs += 1;
+    const writes: ChangeWrite[] = [];
+    for (const id of state.order) {
+      const before = state.before.get(id) ?? null;
+      const after = state.docs.get(id)?.doc ?? null;
+      if (before === null && after === null) continue;
+      const table = state.docs.get(id)!.table;
+      writes.push({ table, id, op: before === null ? "insert" : after === null ? "delete" : "update", before, after });
+    }
+    return { commitTs: this.commitTs, writes };
+  }
+
+  private conflict(state: MutationState, write: number): CommitConflict {
+    const described = state.writes.describe(write);
+    return new CommitConflict(described?.table ?? "?", described?.id ?? "?");
+  }
+
+  // ---- used by Reader / Writer ----
+
+  tableInfo(table: string): TableInfo | undefined {
+    return this.tables.get(table);
+  }
+
+  coreStore(): CoreStore {
+    return this.core!;
+  }
+
+  now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  run(statement: Statement) {
+    return this.exec.query(statement.text, statement.params);
+  }
+}
+
+/** A commit lost a `_version` race; the mutation is retried. */
+class CommitConflict extends Error {
+  constructor(readonly table: string, readonly id: string) {
+    super(`conflict on ${table} ${id}`);
+  }
+}
+
+class Reader<S extends GenericSchema> {
+  constructor(protected readonly store: GlobalStore<S>, protected readonly state: MutationState | undefined) {}
+
+  async get(tableOrId: string, maybeId?: string): Promise<Document | null> {
+    const [table, id] = maybeId === undefined ? ["", tableOrId] : [tableOrId, maybeId];
+    return (await this.read(table, id))?.doc ?? null;
+  }
+
+  /** The document and its version, through this mutation's own writes. */
+  protected async read(table: string, id: unknown): Promise<ReadDoc | null> {
+    if (typeof id !== "string") return null;
+    const own = this.state?.docs.get(id);
+    if (own) return table === "" || own.table === table ? own : null;
+    const found = this.store.coreStore().get(table, id);
+    if (found.table === null || !found.statement) return null;
+    const info = this.store.tableInfo(found.table)!;
+    const { rows } = await this.store.run(found.statement);
+    const row = rows[0];
+    const read: ReadDoc = row ? { table: found.table, ...decodeRow(info, row) } : { table: found.table, doc: null, version: "0" };
+    if (this.state && row) this.state.docs.set(id, read);
+    return read.doc ? read : null;
+  }
+
+  normalizeId(table: string, id: string): string | null {
+    return this.store.coreStore().normalizeId(table, String(id));
+  }
+
+  query(table: string): QueryInitializer<Document> {
+    if (this.store.tableInfo(table) === undefined) {
+      throw new DocumentNotFoundError(`table "${String(table).slice(0, 64)}" is not a .global() table of the schema`);
+    }
+    return new ScanQuery(this.store, this.state, table, "asc");
+  }
+}
+
+class Writer<S extends GenericSchema> extends Reader<S> {
+  private get mutation(): MutationState {
+    return this.state!;
+  }
+
+  async insert(table: string, doc: Record<string, unknown>): Promise<string> {
+    if (this.store.tableInfo(table) === undefined) {
+      throw new DocumentNotFoundError(`insert: table "${String(table).slice(0, 64)}" is not a .global() table of the schema`);
+    }
+    rejectSystemFields("insert", doc);
+    const created = this.mutation.writes.insert(table, encodeValueText(doc), this.store.now());
+    const stored = { ...stripUndefined(doc), _id: created._id, _creationTime: created._creationTime } as Document;
+    this.mutation.touched(created._id, null);
+    this.mutation.docs.set(created._id, { table, doc: stored, version: "0" });
+    return created._id;
+  }
+
+  async patch(id: string, partial: Record<string, unknown>): Promise<void> {
+    const current = await this.existing("patch", id);
+    if (partial === null || typeof partial !== "object" || Array.isArray(partial)) {
+      throw new ValidationError(`patch: the update for "${id}" must be an object`);
+    }
+    const merged: Record<string, unknown> = { ...current.doc };
+    for (const [key, value] of Object.entries(partial)) {
+      if (key === "_id" || key === "_creationTime") {
+        if (value !== undefined && value !== merged[key]) throw new ValidationError(`patch: the system field ${key} cannot be changed`);
+        continue;
+      }
+      if (value === undefined) delete merged[key];
+      else merged[key] = value;
+    }
+    this.write(id, current, merged);
+  }
+
+  async replace(id: string, doc: Record<string, unknown>): Promise<void> {
+    const current = await this.existing("replace", id);
+    rejectSystemFields("replace", doc, current.doc!);
+    this.write(id, current, { ...stripUndefined(doc), _id: current.doc!._id, _creationTime: current.doc!._creationTime });
+  }
+
+  async delete(id: string): Promise<void> {
+    const current = await this.existing("delete", id);
+    this.mutation.writes.remove(id, current.version);
+    this.mutation.touched(id, current.doc);
+    this.mutation.docs.set(id, { table: current.table, doc: null, version: current.version });
+  }
+
+  private write(id: string, current: ReadDoc, next: Record<string, unknown>): void {
+    const { _id, _creationTime, ...fields } = next;
+    this.mutation.writes.update(id, current.version, current.doc!._creationTime, encodeValueText(fields));
+    this.mutation.touched(id, current.doc);
+    this.mutation.docs.set(id, { table: current.table, doc: next as Document, version: current.version });
+  }
+
+  private async existing(op: string, id: string): Promise<ReadDoc> {
+    const current = await this.read("", id);
+    if (current?.doc == null) {
+      const shown = typeof id === "string" ? `"${id.slice(0, 64)}"` : String(id);
+      throw new DocumentNotFoundError(`${op}: document ${shown} does not exist (or is not an id of this store)`);
+    }
+    // Keep the first-read snapshot for the change feed.
+    if (!this.mutation.before.has(id)) this.mutation.docs.set(id, current);
+    return current;
+  }
+}
+
+/** Creation-order scans (fullTableScan); index ranges and filters come with the query compiler. */
+class ScanQuery implements QueryInitializer<Document> {
+  constructor(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    private readonly store: GlobalStore<any>,
+    private readonly state: MutationState | undefined,
+    private readonly table: string,
+    private readonly direction: "asc" | "desc",
+  ) {}
+
+  fullTableScan(): Query<Document> {
+    return this;
+  }
+
+  order(order: "asc" | "desc"): Query<Document> {
+    if (order !== "asc" && order !== "desc") throw new TypeError('order() takes "asc" or "desc"');
+    return new ScanQuery(this.store, this.state, this.table, order);
+  }
+
+  async collect(): Promise<Document[]> {
+    return this.scan(Infinity);
+  }
+
+  async take(n: number): Promise<Document[]> {
+    if (!Number.isInteger(n) || n < 0) throw new TypeError("take(n) needs a non-negative integer");
+    return this.scan(n);
+  }
+
+  async first(): Promise<Document | null> {
+    return (await this.scan(1))[0] ?? null;
+  }
+
+  async unique(): Promise<Document | null> {
+    const docs = await this.scan(2);
+    if (docs.length > 1) throw new ValidationError(`unique() found more than one document in table "${this.table}"`);
+    return docs[0] ?? null;
+  }
+
+  private async scan(limit: number): Promise<Document[]> {
+    const info = this.store.tableInfo(this.table)!;
+    const core = this.store.coreStore();
+    const seen: Document[] = [];
+    let after: { _creationTime: number; _id: string } | null = null;
+    for (;;) {
+      const page = core.scanPage(this.table, after, SCAN_PAGE);
+      const { rows } = await this.store.run(page);
+      for (const row of rows) {
+        const { doc } = decodeRow(info, row);
+        const own = this.state?.docs.get(doc._id);
+        if (own === undefined) seen.push(doc);
+        else if (own.doc) seen.push(own.doc);
+      }
+      if (rows.length < SCAN_PAGE) break;
+      const last = decodeRow(info, rows[rows.length - 1]!).doc;
+      after = { _creationTime: last._creationTime, _id: last._id };
+    }
+    // Documents this mutation inserted are the newest of the table.
+    if (this.state) {
+      for (const [id, own] of this.state.docs) {
+        if (own.table === this.table && own.doc && this.state.before.get(id) === null) seen.push(own.doc);
+      }
+    }
+    if (this.direction === "desc") seen.reverse();
+    return Number.isFinite(limit) ? seen.slice(0, limit) : seen;
+  }
+}
+
+function rejectSystemFields(op: string, doc: Record<string, unknown>, current?: Document): void {
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    throw new ValidationError(`${op}: the document must be an object`);
+  }
+  for (const key of ["_id", "_creationTime"] as const) {
+    if (doc[key] !== undefined && (current === undefined || doc[key] !== current[key])) {
+      throw new ValidationError(`${op}: the system field ${key} is set by the store and cannot be written`);
+    }
+  }
+}
+
+function stripUndefined(doc: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (value !== undefined && key !== "_id" && key !== "_creationTime") out[key] = value;
+  }
+  return out;
+}
+
+function lowerKeys(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[key.toLowerCase()] = value;
+  return out;
+}
+
+function fingerprintOf(value: unknown): string {
+  try {
+    return encodeValueText(value);
+  } catch {
+    return String(Math.random()); // not a Lunora value: always deliver
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

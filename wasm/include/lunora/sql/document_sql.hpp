@@ -1,0 +1,58 @@
+// SQL for reading and writing documents of a table layout.
+//
+// A mutation commits in one atomic step guarded by `_version`:
+//   Postgres: ONE statement of data-modifying CTEs, one per written document, whose final
+//     SELECT fails (a cast of 'lunora_conflict:<n>' to integer) when a guarded UPDATE or
+//     DELETE matched no row. A failing statement leaves none of its CTEs' writes, so this is
+//     atomic even over a pooled client where separate BEGIN/COMMIT calls may land on
+//     different connections.
+//   MySQL: statements run by the shim inside one transaction on one connection; each guarded
+//     statement must report exactly one affected (matched: FOUND_ROWS) row, or the shim rolls
+//     back.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lunora/layout/table_layout.hpp"
+#include "lunora/sql/statement.hpp"
+
+namespace lunora {
+
+// The marker a Postgres commit raises for write n (0-based) whose guard failed.
+inline constexpr std::string_view kConflictMarker = "lunora_conflict:";
+
+enum class WriteOp { insert, update, remove };
+
+struct RowWrite {
+  WriteOp op = WriteOp::insert;
+  const TableLayout* layout = nullptr;
+  std::string id;
+  double creation_time = 0;
+  std::int64_t expected_version = 0;  // update/remove: the version read
+  Value document;                     // insert/update: the user fields (an object)
+  std::vector<std::string> keys;      // insert/update: one encoded key per layout index
+};
+
+struct CommitStep {
+  Statement statement;
+  int expect_rows = -1;  // MySQL: affected rows the statement must report; -1: no check
+  int write = -1;        // the write it belongs to
+};
+
+struct CommitPlan {
+  std::vector<CommitStep> steps;
+  bool needs_transaction = false;  // MySQL: run the steps in one transaction
+};
+
+// SELECT of the system columns then every field column.
+void append_select_columns(StatementBuilder& b, const TableLayout& layout);
+Statement select_by_id(const TableLayout& layout, const Dialect& dialect, std::string_view id);
+// One page of a full scan in (_creationTime, _id) order, after (creation_time, id) if given.
+Statement select_page_by_creation(const TableLayout& layout, const Dialect& dialect, const Value* after_creation_time,
+                                  std::string_view after_id, std::size_t limit);
+
+CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dialect);
+
+}  // namespace lunora

@@ -1,0 +1,89 @@
+// The store core: the parsed schema, its SQL layout for one engine, id and _creationTime
+// generation, and the write set of each open mutation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lunora/dialect/dialect.hpp"
+#include "lunora/layout/ddl.hpp"
+#include "lunora/layout/table_layout.hpp"
+#include "lunora/schema/schema.hpp"
+#include "lunora/sql/document_sql.hpp"
+#include "lunora/status.hpp"
+#include "lunora/store/creation_clock.hpp"
+#include "lunora/store/document_id.hpp"
+
+namespace lunora {
+
+struct ValidationOptions;
+
+class Store {
+ public:
+  // Fails on id-hash collisions between table names (ids must identify their table).
+  static Result<std::unique_ptr<Store>> open(Schema schema, const Dialect& dialect, EngineOptions options,
+                                             std::string_view seed);
+
+  const Dialect& dialect() const noexcept { return *dialect_; }
+  const Schema& schema() const noexcept { return schema_; }
+  const EngineOptions& engine_options() const noexcept { return options_; }
+  const std::vector<TableLayout>& layouts() const noexcept { return layouts_; }
+
+  // nullptr when the table is not a `.global()` table of the schema.
+  const TableSchema* table(std::string_view name) const noexcept;
+  const TableLayout* layout(std::string_view name) const noexcept;
+  // The table an id belongs to; nullptr if `id` is not an id of any table of the store.
+  const TableSchema* table_of_id(std::string_view id) const noexcept;
+
+  // Validates a document of `table` (user fields only) for this engine.
+  Status validate(const TableSchema& table, const Value& document) const;
+  // The encoded keys of every index of `layout`, in layout order.
+  Result<std::vector<std::string>> index_keys(const TableLayout& layout, const Value& document, double creation_time,
+                                              std::string_view id) const;
+
+  IdGenerator& ids() noexcept { return ids_; }
+  CreationClock& clock() noexcept { return clock_; }
+
+ private:
+  Store(Schema schema, const Dialect& dialect, EngineOptions options);
+
+  Schema schema_;
+  const Dialect* dialect_;
+  EngineOptions options_;
+  std::vector<TableLayout> layouts_;  // parallel to schema_.tables
+  IdGenerator ids_;
+  CreationClock clock_;
+};
+
+// A mutation's pending writes. Several writes to one document collapse into one, so each row
+// is written at most once per commit (a Postgres commit is one statement of CTEs, and all
+// CTEs of a statement see the same snapshot).
+class WriteSet {
+ public:
+  explicit WriteSet(Store& store) : store_(store) {}
+
+  // Validates, assigns _id and _creationTime. Returns {"_id", "_creationTime"}.
+  Result<Value> insert(std::string_view table, const Value& document, double now_ms);
+  // The full new user fields of an existing document (patch is merged by the caller).
+  Status update(std::string_view id, std::int64_t expected_version, double creation_time, const Value& document);
+  Status remove(std::string_view id, std::int64_t expected_version);
+
+  CommitPlan commit_plan() const;
+  // The write a Postgres conflict marker or a MySQL step refers to: {"table", "id", "op"}.
+  Value describe(int write) const;
+  bool empty() const noexcept { return writes_.empty(); }
+
+ private:
+  Result<std::size_t> existing_slot(std::string_view id) const;
+
+  Store& store_;
+  std::vector<RowWrite> writes_;
+  std::vector<bool> dropped_;  // an insert followed by a delete
+  std::map<std::string, std::size_t, std::less<>> by_id_;
+};
+
+}  // namespace lunora

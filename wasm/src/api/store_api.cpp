@@ -1,0 +1,250 @@
+#include "lunora/api/store_api.hpp"
+
+#include <map>
+#include <memory>
+
+#include "lunora/api/envelope.hpp"
+#include "lunora/schema/schema_parser.hpp"
+#include "lunora/store/migration.hpp"
+#include "lunora/store/store.hpp"
+#include "lunora/value/wire.hpp"
+
+namespace lunora::api {
+namespace {
+
+using detail::fail;
+using detail::ok;
+
+struct Registry {
+  std::map<int, std::unique_ptr<Store>> stores;
+  std::map<int, std::pair<int, std::unique_ptr<WriteSet>>> transactions;  // tx -> (store, write set)
+  int next = 1;
+};
+
+Registry& registry() {
+  static Registry instance;
+  return instance;
+}
+
+Store* find_store(int handle) {
+  auto it = registry().stores.find(handle);
+  return it == registry().stores.end() ? nullptr : it->second.get();
+}
+
+WriteSet* find_tx(int handle) {
+  auto it = registry().transactions.find(handle);
+  return it == registry().transactions.end() ? nullptr : it->second.second.get();
+}
+
+std::string no_store() { return fail(Status(ErrorCode::invalid_argument, "the store was closed")); }
+std::string no_tx() { return fail(Status(ErrorCode::invalid_argument, "the mutation is no longer open")); }
+
+nlohmann::json statement_json(const Statement& s) { return {{"text", s.text}, {"params", s.params}}; }
+
+std::string null_means_name(NullMeaning m) {
+  switch (m) {
+    case NullMeaning::never: return "never";
+    case NullMeaning::missing: return "missing";
+    case NullMeaning::null_value: return "null";
+  }
+  return "never";
+}
+
+Result<std::int64_t> parse_version(const std::string& text) {
+  if (text.empty() || text.size() > 19) return Status(ErrorCode::invalid_argument, "malformed _version");
+  std::int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return Status(ErrorCode::invalid_argument, "malformed _version");
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string store_open(const std::string& schema_json, const std::string& dialect_name, const std::string& options_json) {
+  auto dialect = find_dialect(dialect_name);
+  if (!dialect) return fail(dialect.status());
+  auto schema = parse_schema(schema_json);
+  if (!schema) return fail(schema.status());
+  auto options = nlohmann::json::parse(options_json, nullptr, false);
+  if (options.is_discarded() || !options.is_object()) {
+    return fail(Status(ErrorCode::invalid_argument, "store options must be a JSON object"));
+  }
+  EngineOptions engine;
+  if (auto c = options.find("textCollation"); c != options.end() && c->is_string()) engine.text_collation = c->get<std::string>();
+  if (engine.text_collation != "utf8mb4_nopad_bin" && engine.text_collation != "utf8mb4_0900_bin") {
+    return fail(Status(ErrorCode::invalid_argument, "unsupported text collation"));
+  }
+  std::string seed;
+  if (auto s = options.find("seed"); s != options.end() && s->is_string()) seed = s->get<std::string>();
+  auto store = Store::open(std::move(schema).value(), **dialect, engine, seed);
+  if (!store) return fail(store.status());
+  const int handle = registry().next++;
+  registry().stores.emplace(handle, std::move(store).value());
+  return ok(handle);
+}
+
+std::string store_close(int handle) {
+  auto& r = registry();
+  for (auto it = r.transactions.begin(); it != r.transactions.end();) {
+    it = it->second.first == handle ? r.transactions.erase(it) : std::next(it);
+  }
+  r.stores.erase(handle);
+  return ok(nullptr);
+}
+
+std::string store_layout(int handle) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  nlohmann::json tables = nlohmann::json::array();
+  for (const auto& layout : store->layouts()) {
+    nlohmann::json columns = nlohmann::json::array();
+    for (const auto& c : layout.columns) {
+      columns.push_back({{"field", c.field}, {"kind", std::string(column_kind_name(c.kind))}, {"nullMeans", null_means_name(c.null_means)}});
+    }
+    nlohmann::json indexes = nlohmann::json::array();
+    for (const auto& i : layout.indexes) indexes.push_back({{"name", i.name}, {"fields", i.fields}, {"keyColumn", i.key_column}});
+    tables.push_back({{"table", layout.table}, {"sqlTable", layout.sql_table}, {"columns", columns}, {"indexes", indexes}});
+  }
+  return ok({{"tables", tables}});
+}
+
+std::string store_catalog_queries(int handle) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : catalog_queries(*store)) out.push_back(statement_json(s));
+  return ok(out);
+}
+
+std::string store_plan_migration(int handle, const std::string& column_rows_json, const std::string& index_rows_json) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  auto columns = nlohmann::json::parse(column_rows_json, nullptr, false);
+  auto indexes = nlohmann::json::parse(index_rows_json, nullptr, false);
+  auto catalog = parse_catalog(columns, indexes);
+  if (!catalog) return fail(catalog.status());
+  MigrationPlan plan = plan_migration(*store, *catalog);
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& step : plan.steps) {
+    if (step.kind == MigrationStep::Kind::ddl) steps.push_back({{"kind", "ddl"}, {"sql", step.sql}});
+    else steps.push_back({{"kind", "backfill"}, {"table", step.table}, {"index", step.index}});
+  }
+  return ok({{"steps", steps}, {"refused", plan.refused}, {"report", plan.report}});
+}
+
+std::string store_backfill(int handle, const std::string& table, const std::string& index, const std::string& rows_json) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  auto rows = parse_wire(rows_json);
+  if (!rows) return fail(rows.status());
+  auto statements = backfill_statements(*store, table, index, *rows);
+  if (!statements) return fail(statements.status());
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : *statements) out.push_back(statement_json(s));
+  return ok(out);
+}
+
+std::string store_scan_page(int handle, const std::string& table, const std::string& after_json, int limit) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  const TableLayout* layout = store->layout(table);
+  if (layout == nullptr) return fail(Status(ErrorCode::not_found, "unknown table"));
+  auto after = nlohmann::json::parse(after_json, nullptr, false);
+  const nlohmann::json* time = nullptr;
+  std::string after_id;
+  if (after.is_object()) {
+    auto t = after.find("_creationTime");
+    auto i = after.find("_id");
+    if (t == after.end() || !t->is_number() || i == after.end() || !i->is_string()) {
+      return fail(Status(ErrorCode::invalid_argument, "malformed scan position"));
+    }
+    time = &*t;
+    after_id = i->get<std::string>();
+  }
+  Value time_value = time == nullptr ? Value() : Value(time->get<double>());
+  return ok(statement_json(select_page_by_creation(*layout, store->dialect(), time == nullptr ? nullptr : &time_value,
+                                                   after_id, static_cast<std::size_t>(std::max(1, limit)))));
+}
+
+std::string store_get(int handle, const std::string& table_name, const std::string& id) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  const TableSchema* table = table_name.empty() ? store->table_of_id(id) : store->table(table_name);
+  if (table == nullptr || !is_id_of_table(id, table->name)) return ok({{"table", nullptr}});
+  const TableLayout* layout = store->layout(table->name);
+  return ok({{"table", table->name}, {"statement", statement_json(select_by_id(*layout, store->dialect(), id))}});
+}
+
+std::string store_normalize_id(int handle, const std::string& table, const std::string& id) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  if (store->table(table) == nullptr || !is_id_of_table(id, table)) return ok(nullptr);
+  return ok(id);
+}
+
+std::string tx_begin(int handle) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  auto& r = registry();
+  const int tx = r.next++;
+  r.transactions.emplace(tx, std::make_pair(handle, std::make_unique<WriteSet>(*store)));
+  return ok(tx);
+}
+
+std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  auto document = parse_wire(document_wire);
+  if (!document) return fail(document.status());
+  auto result = writes->insert(table, *document, now_ms);
+  if (!result) return fail(result.status());
+  return ok(std::move(result).value());
+}
+
+std::string tx_update(int tx, const std::string& id, const std::string& expected_version, double creation_time,
+                      const std::string& document_wire) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  auto version = parse_version(expected_version);
+  if (!version) return fail(version.status());
+  auto document = parse_wire(document_wire);
+  if (!document) return fail(document.status());
+  Status status = writes->update(id, *version, creation_time, *document);
+  return status.ok() ? ok(nullptr) : fail(status);
+}
+
+std::string tx_remove(int tx, const std::string& id, const std::string& expected_version) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  auto version = parse_version(expected_version);
+  if (!version) return fail(version.status());
+  Status status = writes->remove(id, *version);
+  return status.ok() ? ok(nullptr) : fail(status);
+}
+
+std::string tx_commit_plan(int tx) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  CommitPlan plan = writes->commit_plan();
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& step : plan.steps) {
+    steps.push_back({{"text", step.statement.text}, {"params", step.statement.params},
+                     {"expectRows", step.expect_rows}, {"write", step.write}});
+  }
+  return ok({{"steps", steps}, {"needsTransaction", plan.needs_transaction}});
+}
+
+std::string tx_describe(int tx, int write) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  return ok(writes->describe(write));
+}
+
+std::string tx_end(int tx) {
+  registry().transactions.erase(tx);
+  return ok(nullptr);
+}
+
+}  // namespace lunora::api

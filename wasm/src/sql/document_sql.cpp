@@ -1,0 +1,133 @@
+#include "lunora/sql/document_sql.hpp"
+
+#include "lunora/sql/column_values.hpp"
+
+namespace lunora {
+namespace {
+
+void bind_version(StatementBuilder& b, std::int64_t version) { bind_kind(b, ColumnKind::int64, Value(version)); }
+
+void insert_sql(StatementBuilder& b, const RowWrite& w) {
+  const TableLayout& layout = *w.layout;
+  b.sql("INSERT INTO ").identifier(layout.sql_table).sql(" (");
+  b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
+  for (const auto& c : layout.columns) b.sql(", ").identifier(c.field);
+  for (const auto& i : layout.indexes) b.sql(", ").identifier(i.key_column);
+  b.sql(") VALUES (");
+  b.param(w.id).sql(", ");
+  bind_kind(b, ColumnKind::float64, Value(w.creation_time));
+  b.sql(", ");
+  bind_version(b, 1);
+  for (const auto& c : layout.columns) {
+    b.sql(", ");
+    auto it = w.document.find(c.field);
+    bind_column_value(b, c, it == w.document.end() ? nullptr : &*it);
+  }
+  for (const auto& key : w.keys) {
+    b.sql(", ");
+    bind_bytes(b, key);
+  }
+  b.sql(")");
+}
+
+void guard_sql(StatementBuilder& b, const RowWrite& w) {
+  b.sql(" WHERE ").identifier(kIdColumn).sql(" = ").param(w.id).sql(" AND ").identifier(kVersionColumn).sql(" = ");
+  bind_version(b, w.expected_version);
+}
+
+void update_sql(StatementBuilder& b, const RowWrite& w) {
+  const TableLayout& layout = *w.layout;
+  b.sql("UPDATE ").identifier(layout.sql_table).sql(" SET ").identifier(kVersionColumn).sql(" = ");
+  bind_version(b, w.expected_version + 1);
+  for (const auto& c : layout.columns) {
+    b.sql(", ").identifier(c.field).sql(" = ");
+    auto it = w.document.find(c.field);
+    bind_column_value(b, c, it == w.document.end() ? nullptr : &*it);
+  }
+  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
+    b.sql(", ").identifier(layout.indexes[i].key_column).sql(" = ");
+    bind_bytes(b, w.keys[i]);
+  }
+  guard_sql(b, w);
+}
+
+void delete_sql(StatementBuilder& b, const RowWrite& w) {
+  b.sql("DELETE FROM ").identifier(w.layout->sql_table);
+  guard_sql(b, w);
+}
+
+void write_sql(StatementBuilder& b, const RowWrite& w) {
+  switch (w.op) {
+    case WriteOp::insert: insert_sql(b, w); return;
+    case WriteOp::update: update_sql(b, w); return;
+    case WriteOp::remove: delete_sql(b, w); return;
+  }
+}
+
+}  // namespace
+
+void append_select_columns(StatementBuilder& b, const TableLayout& layout) {
+  b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
+  for (const auto& c : layout.columns) b.sql(", ").identifier(c.field);
+}
+
+Statement select_by_id(const TableLayout& layout, const Dialect& dialect, std::string_view id) {
+  StatementBuilder b(dialect);
+  b.sql("SELECT ");
+  append_select_columns(b, layout);
+  b.sql(" FROM ").identifier(layout.sql_table).sql(" WHERE ").identifier(kIdColumn).sql(" = ").param(std::string(id));
+  return std::move(b).build();
+}
+
+Statement select_page_by_creation(const TableLayout& layout, const Dialect& dialect, const Value* after_creation_time,
+                                  std::string_view after_id, std::size_t limit) {
+  StatementBuilder b(dialect);
+  b.sql("SELECT ");
+  append_select_columns(b, layout);
+  b.sql(" FROM ").identifier(layout.sql_table);
+  if (after_creation_time != nullptr) {
+    b.sql(" WHERE (").identifier(kCreationTimeColumn).sql(", ").identifier(kIdColumn).sql(") > (");
+    bind_kind(b, ColumnKind::float64, *after_creation_time);
+    b.sql(", ").param(std::string(after_id)).sql(")");
+  }
+  b.sql(" ORDER BY ").identifier(kCreationTimeColumn).sql(", ").identifier(kIdColumn);
+  b.sql(" LIMIT " + std::to_string(limit));
+  return std::move(b).build();
+}
+
+CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dialect) {
+  CommitPlan plan;
+  if (writes.empty()) return plan;
+  const bool pg = dialect.placeholder_style() == PlaceholderStyle::dollar_numbered;
+  if (!pg) {
+    plan.needs_transaction = writes.size() > 1;
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      StatementBuilder b(dialect);
+      write_sql(b, writes[i]);
+      plan.steps.push_back(CommitStep{std::move(b).build(), 1, static_cast<int>(i)});
+    }
+    return plan;
+  }
+  StatementBuilder b(dialect);
+  b.sql("WITH ");
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    if (i > 0) b.sql(",\n     ");
+    b.sql("w" + std::to_string(i) + " AS (");
+    write_sql(b, writes[i]);
+    b.sql(" RETURNING 1)");
+  }
+  b.sql("\nSELECT CAST(CASE");
+  bool guarded = false;
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    if (writes[i].op == WriteOp::insert) continue;
+    guarded = true;
+    const std::string n = std::to_string(i);
+    b.sql(" WHEN (SELECT count(*) FROM w" + n + ") <> 1 THEN '" + std::string(kConflictMarker) + n + "'");
+  }
+  if (!guarded) b.sql(" WHEN false THEN ''");
+  b.sql(" ELSE '0' END AS integer) AS lunora_commit");
+  plan.steps.push_back(CommitStep{std::move(b).build(), -1, -1});
+  return plan;
+}
+
+}  // namespace lunora

@@ -1,0 +1,100 @@
+#include "lunora/store/document_id.hpp"
+
+namespace lunora {
+namespace {
+
+constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford, lowercase
+
+int digit_value(char c) noexcept {
+  for (int i = 0; i < 32; ++i) {
+    if (kAlphabet[i] == c) return i;
+  }
+  return -1;
+}
+
+std::string encode(const std::array<std::uint8_t, 20>& bytes) {
+  std::string out;
+  out.reserve(kIdLength);
+  // 160 bits = 32 groups of 5 bits.
+  for (std::size_t group = 0; group < kIdLength; ++group) {
+    unsigned value = 0;
+    for (std::size_t bit = 0; bit < 5; ++bit) {
+      const std::size_t index = group * 5 + bit;
+      value = (value << 1) | ((bytes[index / 8] >> (7 - index % 8)) & 1u);
+    }
+    out.push_back(kAlphabet[value]);
+  }
+  return out;
+}
+
+std::optional<std::array<std::uint8_t, 20>> decode(std::string_view id) noexcept {
+  if (id.size() != kIdLength) return std::nullopt;
+  std::array<std::uint8_t, 20> bytes{};
+  for (std::size_t group = 0; group < kIdLength; ++group) {
+    const int value = digit_value(id[group]);
+    if (value < 0) return std::nullopt;
+    for (std::size_t bit = 0; bit < 5; ++bit) {
+      const std::size_t index = group * 5 + bit;
+      if ((value >> (4 - bit)) & 1) bytes[index / 8] |= static_cast<std::uint8_t>(1u << (7 - index % 8));
+    }
+  }
+  return bytes;
+}
+
+}  // namespace
+
+std::uint32_t table_hash(std::string_view table) noexcept {
+  std::uint32_t hash = 2166136261u;
+  for (unsigned char c : table) {
+    hash ^= c;
+    hash *= 16777619u;
+  }
+  return hash;
+}
+
+std::optional<std::uint32_t> id_table_hash(std::string_view id) noexcept {
+  auto bytes = decode(id);
+  if (!bytes) return std::nullopt;
+  return (std::uint32_t{(*bytes)[16]} << 24) | (std::uint32_t{(*bytes)[17]} << 16) |
+         (std::uint32_t{(*bytes)[18]} << 8) | std::uint32_t{(*bytes)[19]};
+}
+
+bool is_id_of_table(std::string_view id, std::string_view table) noexcept {
+  auto hash = id_table_hash(id);
+  return hash && *hash == table_hash(table);
+}
+
+void IdGenerator::seed(std::string_view seed_bytes) noexcept {
+  for (std::size_t i = 0; i < seed_bytes.size(); ++i) {
+    state_[(i / 8) % 4] ^= std::uint64_t{static_cast<unsigned char>(seed_bytes[i])} << (8 * (i % 8));
+  }
+  for (int i = 0; i < 8; ++i) next_u64();
+}
+
+std::uint64_t IdGenerator::next_u64() noexcept {
+  // xoshiro256** step.
+  const std::uint64_t result = ((state_[1] * 5) << 7 | (state_[1] * 5) >> 57) * 9;
+  const std::uint64_t t = state_[1] << 17;
+  state_[2] ^= state_[0];
+  state_[3] ^= state_[1];
+  state_[1] ^= state_[2];
+  state_[0] ^= state_[3];
+  state_[2] ^= t;
+  state_[3] = (state_[3] << 45) | (state_[3] >> 19);
+  return result;
+}
+
+std::string IdGenerator::next(std::string_view table) {
+  std::array<std::uint8_t, 20> bytes{};
+  const std::uint64_t a = next_u64();
+  const std::uint64_t b = next_u64();
+  for (int i = 0; i < 8; ++i) {
+    bytes[i] = static_cast<std::uint8_t>(a >> (56 - 8 * i));
+    bytes[8 + i] = static_cast<std::uint8_t>(b >> (56 - 8 * i));
+  }
+  const std::uint32_t hash = table_hash(table);
+  for (int i = 0; i < 4; ++i) bytes[16 + i] = static_cast<std::uint8_t>(hash >> (24 - 8 * i));
+  return encode(bytes);
+}
+
+}  // namespace lunora

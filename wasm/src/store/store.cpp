@@ -1,0 +1,190 @@
+#include "lunora/store/store.hpp"
+
+#include <algorithm>
+
+#include "lunora/validation/validate.hpp"
+#include "lunora/value/index_key.hpp"
+
+namespace lunora {
+
+Store::Store(Schema schema, const Dialect& dialect, EngineOptions options)
+    : schema_(std::move(schema)), dialect_(&dialect), options_(std::move(options)) {
+  for (const auto& table : schema_.tables) layouts_.push_back(layout_table(table, dialect));
+}
+
+Result<std::unique_ptr<Store>> Store::open(Schema schema, const Dialect& dialect, EngineOptions options,
+                                           std::string_view seed) {
+  std::map<std::uint32_t, std::string> hashes;
+  for (const auto& table : schema.tables) {
+    auto [it, inserted] = hashes.emplace(table_hash(table.name), table.name);
+    if (!inserted) {
+      return Status(ErrorCode::invalid_schema, "tables \"" + it->second + "\" and \"" + table.name +
+                                                   "\" cannot both be used: their ids would be indistinguishable; "
+                                                   "rename one of them");
+    }
+  }
+  std::unique_ptr<Store> store(new Store(std::move(schema), dialect, std::move(options)));
+  store->ids_.seed(seed);
+  return store;
+}
+
+const TableSchema* Store::table(std::string_view name) const noexcept { return schema_.find_table(name); }
+
+const TableLayout* Store::layout(std::string_view name) const noexcept {
+  const TableSchema* t = table(name);
+  return t == nullptr ? nullptr : &layouts_[static_cast<std::size_t>(t - schema_.tables.data())];
+}
+
+const TableSchema* Store::table_of_id(std::string_view id) const noexcept {
+  auto hash = id_table_hash(id);
+  if (!hash) return nullptr;
+  for (const auto& t : schema_.tables) {
+    if (table_hash(t.name) == *hash) return &t;
+  }
+  return nullptr;
+}
+
+Status Store::validate(const TableSchema& table, const Value& document) const {
+  ValidationOptions options;
+  options.allow_nan_infinity = dialect_->capabilities().float_nan_infinity;
+  options.allow_negative_zero = dialect_->capabilities().float_nan_infinity;  // Postgres keeps -0; MySQL does not
+  options.is_id_of_table = [](std::string_view table_name, std::string_view id) { return is_id_of_table(id, table_name); };
+  return validate_document(table, document, options);
+}
+
+Result<std::vector<std::string>> Store::index_keys(const TableLayout& layout, const Value& document,
+                                                   double creation_time, std::string_view id) const {
+  std::vector<std::string> keys;
+  keys.reserve(layout.indexes.size());
+  std::vector<const Value*> values;
+  for (const auto& index : layout.indexes) {
+    values.clear();
+    for (const auto& field : index.fields) {
+      auto it = document.find(field);
+      values.push_back(it == document.end() ? nullptr : &*it);
+    }
+    auto key = document_index_key(values, creation_time, id);
+    if (!key) {
+      return Status(key.status().code(), "index \"" + index.name + "\" of table \"" + layout.table +
+                                             "\": " + key.status().message());
+    }
+    keys.push_back(std::move(key).value());
+  }
+  return keys;
+}
+
+Result<std::size_t> WriteSet::existing_slot(std::string_view id) const {
+  auto it = by_id_.find(id);
+  if (it == by_id_.end()) return Status(ErrorCode::not_found, "");
+  return it->second;
+}
+
+Result<Value> WriteSet::insert(std::string_view table_name, const Value& document, double now_ms) {
+  const TableSchema* table = store_.table(table_name);
+  if (table == nullptr) {
+    return Status(ErrorCode::not_found, "table \"" + std::string(table_name.substr(0, 64)) +
+                                            "\" is not a .global() table of the schema");
+  }
+  if (auto status = store_.validate(*table, document); !status.ok()) {
+    return status;
+  }
+  RowWrite w;
+  w.op = WriteOp::insert;
+  w.layout = store_.layout(table_name);
+  w.id = store_.ids().next(table->name);
+  w.creation_time = store_.clock().next(now_ms);
+  w.document = document;
+  auto keys = store_.index_keys(*w.layout, document, w.creation_time, w.id);
+  if (!keys) return keys.status();
+  w.keys = std::move(keys).value();
+  Value result = {{"_id", w.id}, {"_creationTime", w.creation_time}};
+  by_id_.emplace(w.id, writes_.size());
+  writes_.push_back(std::move(w));
+  dropped_.push_back(false);
+  return result;
+}
+
+Status WriteSet::update(std::string_view id, std::int64_t expected_version, double creation_time,
+                        const Value& document) {
+  const TableSchema* table = store_.table_of_id(id);
+  if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
+  if (auto status = store_.validate(*table, document); !status.ok()) {
+    return status;
+  }
+  const TableLayout* layout = store_.layout(table->name);
+  auto keys = store_.index_keys(*layout, document, creation_time, id);
+  if (!keys) return keys.status();
+  auto slot = existing_slot(id);
+  if (slot) {
+    RowWrite& w = writes_[*slot];
+    if (dropped_[*slot] || w.op == WriteOp::remove) {
+      return Status(ErrorCode::not_found, "document \"" + std::string(id) + "\" was deleted earlier in this mutation");
+    }
+    w.document = document;  // stays an insert, or an update guarded by the first version read
+    w.keys = std::move(keys).value();
+    return Status::Ok();
+  }
+  RowWrite w;
+  w.op = WriteOp::update;
+  w.layout = layout;
+  w.id = std::string(id);
+  w.creation_time = creation_time;
+  w.expected_version = expected_version;
+  w.document = document;
+  w.keys = std::move(keys).value();
+  by_id_.emplace(w.id, writes_.size());
+  writes_.push_back(std::move(w));
+  dropped_.push_back(false);
+  return Status::Ok();
+}
+
+Status WriteSet::remove(std::string_view id, std::int64_t expected_version) {
+  const TableSchema* table = store_.table_of_id(id);
+  if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
+  auto slot = existing_slot(id);
+  if (slot) {
+    RowWrite& w = writes_[*slot];
+    if (dropped_[*slot] || w.op == WriteOp::remove) {
+      return Status(ErrorCode::not_found, "document \"" + std::string(id) + "\" was deleted earlier in this mutation");
+    }
+    if (w.op == WriteOp::insert) {
+      dropped_[*slot] = true;
+    } else {
+      w.op = WriteOp::remove;
+    }
+    return Status::Ok();
+  }
+  RowWrite w;
+  w.op = WriteOp::remove;
+  w.layout = store_.layout(table->name);
+  w.id = std::string(id);
+  w.expected_version = expected_version;
+  by_id_.emplace(w.id, writes_.size());
+  writes_.push_back(std::move(w));
+  dropped_.push_back(false);
+  return Status::Ok();
+}
+
+CommitPlan WriteSet::commit_plan() const {
+  std::vector<RowWrite> live;
+  std::vector<int> origin;
+  for (std::size_t i = 0; i < writes_.size(); ++i) {
+    if (dropped_[i]) continue;
+    live.push_back(writes_[i]);
+    origin.push_back(static_cast<int>(i));
+  }
+  CommitPlan plan = build_commit(live, store_.dialect());
+  for (auto& step : plan.steps) {
+    if (step.write >= 0) step.write = origin[static_cast<std::size_t>(step.write)];
+  }
+  return plan;
+}
+
+Value WriteSet::describe(int write) const {
+  if (write < 0 || static_cast<std::size_t>(write) >= writes_.size()) return nullptr;
+  const RowWrite& w = writes_[static_cast<std::size_t>(write)];
+  const char* op = w.op == WriteOp::insert ? "insert" : w.op == WriteOp::update ? "update" : "delete";
+  return {{"table", w.layout->table}, {"id", w.id}, {"op", op}};
+}
+
+}  // namespace lunora

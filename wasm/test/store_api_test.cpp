@@ -1,0 +1,77 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "lunora/api/store_api.hpp"
+
+using nlohmann::json;
+namespace api = lunora::api;
+
+namespace {
+
+const char* kSchema = R"({"tables":{"orders":{"global":true,"document":{"kind":"object","fields":{
+  "customer":{"kind":"string"},"total":{"kind":"float64"},"qty":{"kind":"int64"},"paid":{"kind":"boolean"},
+  "note":{"kind":"optional","value":{"kind":"string"}},"tags":{"kind":"array","items":{"kind":"string"}},
+  "blob":{"kind":"optional","value":{"kind":"bytes"}},"meta":{"kind":"optional","value":{"kind":"any"}}}},
+  "indexes":[{"name":"by_customer","fields":["customer"]}]},
+  "users":{"global":false,"document":{"kind":"union","members":[]}}}})";
+
+json call(const std::string& envelope) {
+  json parsed = json::parse(envelope);
+  INFO(envelope);
+  REQUIRE(parsed["ok"] == true);
+  return parsed["value"];
+}
+
+}  // namespace
+
+TEST_CASE("store api: open, layout, migrate plan, insert, update, delete, commit plan") {
+  for (const char* dialect : {"postgres", "mysql"}) {
+    INFO(dialect);
+    const int store = call(api::store_open(kSchema, dialect, R"({"seed":"00ff"})")).get<int>();
+    auto layout = call(api::store_layout(store));
+    REQUIRE(layout["tables"].size() == 1);
+    CHECK(layout["tables"][0]["columns"].size() == 8);
+
+    auto queries = call(api::store_catalog_queries(store));
+    CHECK(queries.size() == 2);
+    auto plan = call(api::store_plan_migration(store, "[]", "[]"));
+    CHECK(plan["refused"].empty());
+    CHECK(plan["report"]["createdTables"] == json::array({"orders"}));
+
+    const int tx = call(api::tx_begin(store)).get<int>();
+    auto created = call(api::tx_insert(tx, "orders",
+        R"({"customer":"ada","total":12.5,"qty":{"$integer":"AAAAAAAAABA="},"paid":false,"tags":["a"],"blob":{"$bytes":"AQI="},"meta":{"deep":[null]}})",
+        1000.0));
+    const std::string id = created["_id"];
+    CHECK(id.size() == 32);
+    CHECK(created["_creationTime"] == 1000.0);
+    auto commit = call(api::tx_commit_plan(tx));
+    CHECK(commit["steps"].size() == 1);
+    call(api::tx_end(tx));
+
+    auto got = call(api::store_get(store, "", id));
+    CHECK(got["table"] == "orders");
+    CHECK(call(api::store_normalize_id(store, "orders", id)) == id);
+    CHECK(call(api::store_normalize_id(store, "orders", "nope")).is_null());
+
+    const int tx2 = call(api::tx_begin(store)).get<int>();
+    call(api::tx_update(tx2, id, "1", 1000.0, R"({"customer":"ada","total":13,"qty":{"$integer":"AAAAAAAAABA="},"paid":true,"tags":[]})"));
+    call(api::tx_remove(tx2, id, "1"));
+    auto plan2 = call(api::tx_commit_plan(tx2));
+    CHECK(plan2["steps"].size() == 1);
+    call(api::tx_end(tx2));
+    call(api::store_close(store));
+  }
+}
+
+TEST_CASE("store api: invalid documents are refused before any SQL") {
+  const int store = call(api::store_open(kSchema, "postgres", "{}")).get<int>();
+  const int tx = call(api::tx_begin(store)).get<int>();
+  auto refused = json::parse(api::tx_insert(tx, "orders", R"({"customer":5})", 1.0));
+  CHECK(refused["ok"] == false);
+  CHECK(refused["code"] == "VALIDATION_FAILED");
+  auto unknown = json::parse(api::tx_insert(tx, "nope", R"({})", 1.0));
+  CHECK(unknown["code"] == "NOT_FOUND");
+  auto plan = call(api::tx_commit_plan(tx));
+  CHECK(plan["steps"].empty());
+}
