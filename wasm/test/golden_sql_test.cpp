@@ -1,0 +1,158 @@
+// Golden SQL: the exact statements each dialect gets, side by side.
+#include <catch2/catch.hpp>
+
+#include "lunora/layout/ddl.hpp"
+#include "lunora/layout/naming.hpp"
+#include "lunora/schema/schema_parser.hpp"
+#include "lunora/sql/document_sql.hpp"
+
+using namespace lunora;
+
+namespace {
+
+Schema orders_schema() {
+  auto schema = parse_schema(R"({"tables":{"orders":{"global":true,"document":{"kind":"object","fields":{
+    "customer":{"kind":"string"},"total":{"kind":"float64"},"qty":{"kind":"int64"},
+    "status":{"kind":"union","members":[{"kind":"literal","value":"open"},{"kind":"literal","value":"paid"}]},
+    "note":{"kind":"optional","value":{"kind":"string"}},
+    "rating":{"kind":"union","members":[{"kind":"float64"},{"kind":"null"}]},
+    "extra":{"kind":"optional","value":{"kind":"union","members":[{"kind":"string"},{"kind":"null"}]}},
+    "items":{"kind":"array","items":{"kind":"string"}}}},
+    "indexes":[{"name":"by_customer","fields":["customer","total"]}]}}})");
+  REQUIRE(schema.ok());
+  return std::move(schema).value();
+}
+
+}  // namespace
+
+TEST_CASE("column kinds follow the layout rules") {
+  Schema schema = orders_schema();
+  TableLayout layout = layout_table(schema.tables[0], postgres_dialect());
+  auto kind = [&](const char* field) { return std::string(column_kind_name(layout.find_column(field)->kind)); };
+  CHECK(kind("customer") == "text");
+  CHECK(kind("status") == "text");     // a union of string literals uses the text column
+  CHECK(kind("rating") == "float64");  // T | null uses T's column; NULL means null
+  CHECK(layout.find_column("rating")->null_means == NullMeaning::null_value);
+  CHECK(kind("note") == "text");
+  CHECK(layout.find_column("note")->null_means == NullMeaning::missing);
+  CHECK(kind("extra") == "json");  // both missing and null: JSON (null) vs SQL NULL (missing)
+  CHECK(kind("items") == "json");
+}
+
+TEST_CASE("CREATE TABLE, side by side") {
+  Schema schema = orders_schema();
+  const EngineOptions options;
+  auto pg = create_table_statements(layout_table(schema.tables[0], postgres_dialect()), postgres_dialect(), options);
+  auto my = create_table_statements(layout_table(schema.tables[0], mysql_dialect()), mysql_dialect(), options);
+  REQUIRE(pg.size() == 3);
+  // nlohmann keeps object keys sorted, so columns follow field names in code point order.
+  CHECK(pg[0] ==
+        "CREATE TABLE IF NOT EXISTS \"orders\" (\n"
+        "  \"_id\" text COLLATE \"C\" NOT NULL PRIMARY KEY,\n"
+        "  \"_creationTime\" double precision NOT NULL,\n"
+        "  \"_version\" bigint NOT NULL,\n"
+        "  \"customer\" text COLLATE \"C\" NOT NULL,\n"
+        "  \"extra\" jsonb,\n"
+        "  \"items\" jsonb NOT NULL,\n"
+        "  \"note\" text COLLATE \"C\",\n"
+        "  \"qty\" bigint NOT NULL,\n"
+        "  \"rating\" double precision,\n"
+        "  \"status\" text COLLATE \"C\" NOT NULL,\n"
+        "  \"total\" double precision NOT NULL,\n"
+        "  \"_k_by_customer\" bytea NOT NULL\n"
+        ")");
+  CHECK(pg[1] == "CREATE UNIQUE INDEX IF NOT EXISTS \"orders__by_creation_time\" ON \"orders\" (\"_creationTime\", \"_id\")");
+  CHECK(pg[2] == "CREATE UNIQUE INDEX IF NOT EXISTS \"orders__by_customer\" ON \"orders\" (\"_k_by_customer\")");
+  REQUIRE(my.size() == 1);
+  CHECK(my[0] ==
+        "CREATE TABLE IF NOT EXISTS `orders` (\n"
+        "  `_id` VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL PRIMARY KEY,\n"
+        "  `_creationTime` DOUBLE NOT NULL,\n"
+        "  `_version` BIGINT NOT NULL,\n"
+        "  `customer` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,\n"
+        "  `extra` JSON,\n"
+        "  `items` JSON NOT NULL,\n"
+        "  `note` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin,\n"
+        "  `qty` BIGINT NOT NULL,\n"
+        "  `rating` DOUBLE,\n"
+        "  `status` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,\n"
+        "  `total` DOUBLE NOT NULL,\n"
+        "  `_k_by_customer` VARBINARY(1024) NOT NULL,\n"
+        "  UNIQUE KEY `orders__by_creation_time` (`_creationTime`, `_id`),\n"
+        "  UNIQUE KEY `orders__by_customer` (`_k_by_customer`)\n"
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin");
+  EngineOptions mysql8;
+  mysql8.text_collation = "utf8mb4_0900_bin";
+  auto my8 = create_table_statements(layout_table(schema.tables[0], mysql_dialect()), mysql_dialect(), mysql8);
+  CHECK(my8[0].find("utf8mb4_nopad_bin") == std::string::npos);
+  CHECK(my8[0].find("COLLATE utf8mb4_0900_bin NOT NULL PRIMARY KEY") != std::string::npos);
+}
+
+TEST_CASE("long names are fitted to the engine's limit, distinctly") {
+  const std::string table(64, 't');
+  CHECK(fit_identifier(table, 64) == table);
+  const std::string fitted = fit_identifier(table, 63);
+  CHECK(fitted.size() == 63);
+  CHECK(fitted != fit_identifier(std::string(63, 't') + "u", 63));
+  CHECK(fit_identifier("orders__by_customer", 63) == "orders__by_customer");
+}
+
+TEST_CASE("select by id and the commit statement, side by side") {
+  Schema schema = orders_schema();
+  const auto pg_layout = layout_table(schema.tables[0], postgres_dialect());
+  const auto my_layout = layout_table(schema.tables[0], mysql_dialect());
+
+  auto pg_get = select_by_id(pg_layout, postgres_dialect(), "abc");
+  CHECK(pg_get.text ==
+        "SELECT \"_id\", \"_creationTime\", \"_version\", \"customer\", \"extra\", \"items\", \"note\", \"qty\", "
+        "\"rating\", \"status\", \"total\" FROM \"orders\" WHERE \"_id\" = $1");
+  CHECK(pg_get.params == Value::array({"abc"}));
+  auto my_get = select_by_id(my_layout, mysql_dialect(), "abc");
+  CHECK(my_get.text ==
+        "SELECT `_id`, `_creationTime`, `_version`, `customer`, `extra`, `items`, `note`, `qty`, `rating`, `status`, "
+        "`total` FROM `orders` WHERE `_id` = ?");
+
+  auto writes = [&](const TableLayout& layout) {
+    RowWrite update;
+    update.op = WriteOp::update;
+    update.layout = &layout;
+    update.id = "doc1";
+    update.creation_time = 1.5;
+    update.expected_version = 7;
+    update.document = {{"customer", "ada"}, {"total", -0.0}, {"qty", std::int64_t{-5}}, {"status", "open"},
+                       {"rating", nullptr}, {"items", Value::array({"x"})}};
+    update.keys = {std::string("\x06\x01\x00", 3)};
+    RowWrite remove;
+    remove.op = WriteOp::remove;
+    remove.layout = &layout;
+    remove.id = "doc2";
+    remove.expected_version = 3;
+    return std::vector<RowWrite>{update, remove};
+  };
+
+  auto pg = build_commit(writes(pg_layout), postgres_dialect());
+  REQUIRE(pg.steps.size() == 1);
+  CHECK(pg.steps[0].statement.text ==
+        "WITH w0 AS (UPDATE \"orders\" SET \"_version\" = $1::text::int8, \"customer\" = $2, \"extra\" = $3, "
+        "\"items\" = $4::text::jsonb, \"note\" = $5, \"qty\" = $6::text::int8, \"rating\" = $7, \"status\" = $8, "
+        "\"total\" = $9::text::float8, \"_k_by_customer\" = decode($10::text, 'hex') WHERE \"_id\" = $11 AND "
+        "\"_version\" = $12::text::int8 RETURNING 1),\n"
+        "     w1 AS (DELETE FROM \"orders\" WHERE \"_id\" = $13 AND \"_version\" = $14::text::int8 RETURNING 1)\n"
+        "SELECT CAST(CASE WHEN (SELECT count(*) FROM w0) <> 1 THEN 'lunora_conflict:0' WHEN (SELECT count(*) FROM w1) "
+        "<> 1 THEN 'lunora_conflict:1' ELSE '0' END AS integer) AS lunora_commit");
+  CHECK(pg.steps[0].statement.params ==
+        Value::array({"8", "ada", nullptr, "[\"x\"]", nullptr, "-5", nullptr, "open", "-0", "060100", "doc1", "7",
+                      "doc2", "3"}));
+
+  auto my = build_commit(writes(my_layout), mysql_dialect());
+  CHECK(my.needs_transaction);
+  REQUIRE(my.steps.size() == 2);
+  CHECK(my.steps[0].statement.text ==
+        "UPDATE `orders` SET `_version` = ?, `customer` = ?, `extra` = ?, `items` = ?, `note` = ?, `qty` = ?, "
+        "`rating` = ?, `status` = ?, `total` = ?, `_k_by_customer` = ? WHERE `_id` = ? AND `_version` = ?");
+  CHECK(my.steps[0].statement.params ==
+        Value::array({{{"$int", "8"}}, "ada", nullptr, "[\"x\"]", nullptr, {{"$int", "-5"}}, nullptr, "open", -0.0,
+                      {{"$hex", "060100"}}, "doc1", {{"$int", "7"}}}));
+  CHECK(my.steps[0].expect_rows == 1);
+  CHECK(my.steps[1].statement.text == "DELETE FROM `orders` WHERE `_id` = ? AND `_version` = ?");
+}
