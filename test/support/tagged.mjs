@@ -1,7 +1,7 @@
 // A JSON encoding that keeps JS types across the Worker -> test-runner boundary, so the
 // runner can assert on the exact values the code under test saw inside workerd.
 //   bigint -> {$t:"bigint"}   Uint8Array/Buffer -> {$t:"bytes", ctor}   Date -> {$t:"date"}
-//   NaN/Infinity/-0 -> {$t:"number"}   undefined -> {$t:"undefined"}   other classes -> {$t:"object", ctor}
+//   ArrayBuffer -> {$t:"arraybuffer"}   NaN/Infinity/-0 -> {$t:"number"}   undefined -> {$t:"undefined"}   other classes -> {$t:"object", ctor}
 
 export function tag(value) {
   if (value === undefined) return { $t: "undefined" };
@@ -13,6 +13,9 @@ export function tag(value) {
   if (typeof value === "bigint") return { $t: "bigint", v: value.toString() };
   if (value instanceof Uint8Array) {
     return { $t: "bytes", ctor: value.constructor.name, hex: [...value].map((b) => b.toString(16).padStart(2, "0")).join("") };
+  }
+  if (value instanceof ArrayBuffer) {
+    return { $t: "arraybuffer", hex: [...new Uint8Array(value)].map((b) => b.toString(16).padStart(2, "0")).join("") };
   }
   if (value instanceof Date) return { $t: "date", v: Number.isNaN(value.getTime()) ? "invalid" : value.toISOString() };
   if (Array.isArray(value)) return value.map(tag);
@@ -41,6 +44,8 @@ export function untag(value) {
       const bytes = Uint8Array.from((value.hex.match(/../g) ?? []).map((h) => parseInt(h, 16)));
       return value.ctor === "Uint8Array" ? bytes : { ctor: value.ctor, bytes };
     }
+    case "arraybuffer":
+      return Uint8Array.from((value.hex.match(/../g) ?? []).map((h) => parseInt(h, 16))).buffer;
     case "date": return value.v === "invalid" ? new Date(NaN) : new Date(value.v);
     case "object": return { ctor: value.ctor, value: untag(value.v) };
     case undefined: {

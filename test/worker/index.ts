@@ -8,6 +8,7 @@ import { coreVersion, mysqlDialect, postgresDialect } from "@lunora/hyperdrive/g
 import { tag } from "../support/tagged.mjs";
 import { isMysql, openClient, type DriverName } from "./drivers";
 import { scenarios } from "./scenarios";
+import { foundRowsRefusal, openStoreDriver, storeScenarios, type StoreDriver } from "./store-scenarios";
 
 type Env = Record<string, Hyperdrive>;
 
@@ -85,6 +86,18 @@ export default {
           return json(await scenario(client.sql, url.searchParams.get("table") ?? "lunora_t"));
         } finally {
           await client.close();
+        }
+      }
+      if (parts[0] === "store") {
+        const table = url.searchParams.get("table") ?? "lunora_store";
+        if (parts[1] === "found-rows") return json(await foundRowsRefusal(env as never, table));
+        const scenario = storeScenarios[parts[2] ?? ""];
+        if (!scenario) return json({ error: `unknown store scenario ${parts[2]}` }, 404);
+        const driver = openStoreDriver(parts[1] as StoreDriver, env as never);
+        try {
+          return json(await scenario(driver, table));
+        } finally {
+          await driver.close();
         }
       }
       if (parts[0] === "secrets") {

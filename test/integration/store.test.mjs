@@ -1,0 +1,131 @@
+// The .global() store inside workerd, through Hyperdrive, on real PostgreSQL and MariaDB,
+// with the reference page's wiring (a { query } wrapper over a postgres.js pool) and the
+// other drivers the contract names.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { startTestWorker, uniqueTable } from "../support/worker.mjs";
+
+let worker;
+before(async () => {
+  worker = await startTestWorker();
+});
+after(() => worker?.dispose());
+
+const DRIVERS = ["postgres-js-wrapper", "postgres-js", "pg-pool", "mysql2-pool"];
+const run = (driver, scenario) => worker.get(`/store/${driver}/${scenario}?table=${uniqueTable("store")}`);
+const bytes = (...b) => Uint8Array.from(b).buffer;
+const EMPTY_REPORT = { addedColumns: [], createdIndexes: [], createdTables: [], keptColumns: [], relaxedColumns: [], unmaintainedIndexColumns: [] };
+
+for (const driver of DRIVERS) {
+  const mysql = driver.startsWith("mysql");
+  describe(`store via ${driver}`, () => {
+    test("CRUD, validation, values, reads-own-writes, layout", async () => {
+      const r = await run(driver, "crud");
+      assert.equal(r.report.createdTables.length, 1);
+      assert.deepEqual(r.again, EMPTY_REPORT, "migrate() is idempotent");
+      const { _id, _creationTime, ...fields } = r.got;
+      assert.equal(_id, r.id);
+      assert.equal(typeof _creationTime, "number");
+      assert.equal(_id.length, 32);
+      assert.deepEqual(fields, {
+        active: true,
+        blob: bytes(0, 1, 255),
+        meta: { big: -(2n ** 63n), bytes: bytes(7), nested: [1.5, "x", null, true] },
+        name: "ada",
+        price: mysql ? 1.25 : -0,
+        qty: 9007199254740993n,
+        rating: null,
+        status: "open",
+        tags: ["a", "b"],
+      });
+      assert.deepEqual(r.gotByTable, r.got);
+      assert.equal(r.wrongTable, null, "get(table, id) with another table's name finds nothing");
+      assert.deepEqual(r.normalized, [r.id, null, null, null]);
+
+      assert.equal(r.patched.note, "hello");
+      assert.equal(r.patched.rating, 4.5);
+      assert.equal("blob" in r.patched, false, "patch with undefined removes the field");
+      assert.equal(r.patched.qty, 9007199254740993n);
+      assert.deepEqual(r.replaced, { _id: r.id, _creationTime, active: false, name: "bob", price: 2, qty: -1n, rating: null, status: "closed", tags: [] });
+
+      assert.equal(r.invalid.isValidation, true);
+      assert.equal(
+        r.invalid.message,
+        `Failed to insert or update a document in table "${r.report.createdTables[0]}" because it does not match the schema: Path: .qty Value: 5 Validator: v.int64()`,
+      );
+      assert.match(r.extraField.message, /extra field `bogus`/);
+      assert.equal(r.halfWritten.isValidation, true);
+      assert.equal(String(r.after), String(r.before), "a refused mutation writes nothing, not even its valid writes");
+      if (mysql) {
+        assert.equal(r.nanRefused.code, "UNSUPPORTED_VALUE");
+        assert.equal(r.nanRefused.isValidation, true);
+        assert.match(r.nanRefused.message, /Path: \.price Value: NaN/);
+        assert.match(r.negZeroRefused.message, /cannot store -0/);
+      } else {
+        assert.ok(Number.isNaN(r.nanStored.price));
+        assert.equal(r.nanStored.rating, -Infinity);
+      }
+
+      assert.equal(r.deleted, null);
+      assert.equal(r.patchMissing.code, "NOT_FOUND");
+      assert.match(r.patchMissing.message, /^patch: document ".+" does not exist/);
+      assert.equal(r.deleteMissing.isNotFound, true);
+      assert.equal(r.systemField.message, "insert: the system field _id is set by the store and cannot be written");
+
+      assert.equal(r.own.first, "renamed");
+      assert.equal(r.own.second, null);
+      assert.equal(r.own.count, mysql ? 19 : 20, "the 20 inserted, minus the one deleted, plus the NaN document on Postgres");
+      for (let i = 1; i < r.own.times.length; i++) assert.ok(r.own.times[i] > r.own.times[i - 1], "_creationTime strictly increases");
+
+      assert.equal(r.rawRow.name, "renamed");
+      assert.equal(String(r.rawRow.qty), "9007199254740993", "int64 is a real bigint column");
+      assert.equal(Boolean(r.rawRow.active), true);
+    });
+
+    test("a failed guard on the last write of a multi-document mutation leaves none of its writes", async () => {
+      const r = await run(driver, "atomic");
+      assert.equal(r.failed.isConflict, true);
+      assert.equal(r.failed.code, "CONFLICT");
+      assert.match(r.failed.message, /was changed by another writer/);
+      assert.deepEqual(r.names, [["a", 1], ["b", 1]], "neither the patch of a nor the insert of c remains");
+      assert.equal(r.runs, 2, "with retries the mutation re-runs once");
+      assert.equal(r.finalB, 2);
+    });
+  });
+}
+
+for (const driver of ["postgres-js-wrapper", "pg-pool", "mysql2-pool"]) {
+  const mysql = driver.startsWith("mysql");
+  test(`migrations via ${driver}: add optional field and index (with backfill), refuse the rest, drop nothing`, async () => {
+    const r = await run(driver, "migrations");
+    assert.equal(r.created.createdTables.length, 1);
+    const table = r.created.createdTables[0];
+    assert.deepEqual(r.evolved, { ...EMPTY_REPORT, addedColumns: [`${table}.extra`], createdIndexes: [`${table}.by_n`] });
+    assert.deepEqual(r.idempotent, EMPTY_REPORT);
+    assert.equal(r.keys, 3, "existing rows got their index keys");
+    assert.deepEqual(r.docs.sort(), [["a", 1, null], ["b", 2, null], ["c", 3, null]]);
+    assert.equal(r.refused.isMigration, true);
+    assert.deepEqual(r.refused.differences, [
+      `table "${table}": new required field "must" cannot be added to existing rows; declare it v.optional() first`,
+      mysql
+        ? `table "${table}": field "name" is longtext collate utf8mb4_nopad_bin in the database; the schema needs float64 (double)`
+        : `table "${table}": field "name" is text collate C in the database; the schema needs float64 (double precision)`,
+    ]);
+    assert.deepEqual([...r.columnsAfter].sort(), ["_creationTime", "_id", "_k_by_n", "_version", "extra", "n", "name"]);
+  });
+}
+
+for (const driver of ["postgres-js", "mysql2-pool"]) {
+  test(`text columns compare in UTF-8 byte order without padding via ${driver}`, async () => {
+    const r = await run(driver, "collation");
+    assert.equal(r.eq, 1, "'x' and 'x ' are different strings");
+    assert.deepEqual(r.ordered, ["X", "x", "x ", "z", "é"]);
+  });
+}
+
+test("a mysql2 pool without FOUND_ROWS is refused and nothing is written", async () => {
+  const r = await worker.get(`/store/found-rows/x?table=${uniqueTable("store")}`);
+  assert.equal(r.refused.code, "STORE_CONFIGURATION");
+  assert.match(r.refused.message, /FOUND_ROWS/);
+  assert.equal(r.tableExists, false);
+});

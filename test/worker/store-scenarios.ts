@@ -1,0 +1,248 @@
+// .global() store scenarios, run inside workerd against the real servers through Hyperdrive.
+import { createHyperdrive } from "@lunora/hyperdrive";
+import {
+  ConflictError,
+  createMysqlGlobalCtxDb,
+  createPostgresGlobalCtxDb,
+  DocumentNotFoundError,
+  SchemaMigrationError,
+  StoreConfigurationError,
+  UnsupportedValueError,
+  ValidationError,
+  type GlobalCtxDb,
+} from "@lunora/hyperdrive/global";
+import { defineSchema, defineTable, v } from "@lunora/hyperdrive/schema";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import postgres from "postgres";
+
+export type StoreDriver = "postgres-js-wrapper" | "postgres-js" | "pg-pool" | "mysql2-pool";
+
+interface Env {
+  HYPERDRIVE: Hyperdrive;
+  HYPERDRIVE_MYSQL: Hyperdrive;
+}
+
+interface Opened {
+  open(schema: any, options?: Record<string, unknown>): GlobalCtxDb<any>;
+  raw(text: string, params?: unknown[]): Promise<any[]>;
+  engine: "postgres" | "mysql";
+  close(): Promise<void>;
+}
+
+export function openStoreDriver(driver: StoreDriver, env: Env): Opened {
+  if (driver === "mysql2-pool") {
+    const { connectionString } = createHyperdrive(env.HYPERDRIVE_MYSQL);
+    const pool = mysql.createPool({ uri: connectionString, disableEval: true, connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: true });
+    return {
+      engine: "mysql",
+      open: (schema, options = {}) => createMysqlGlobalCtxDb(pool, { schema, ...options }),
+      raw: async (text, params = []) => (await pool.query(text, params))[0] as any[],
+      close: () => pool.end(),
+    };
+  }
+  const { connectionString } = createHyperdrive(env.HYPERDRIVE);
+  if (driver === "pg-pool") {
+    const pool = new pg.Pool({ connectionString, max: 4 });
+    return {
+      engine: "postgres",
+      open: (schema, options = {}) => createPostgresGlobalCtxDb(pool, { schema, ...options }),
+      raw: async (text, params = []) => (await pool.query(text, params)).rows,
+      close: () => pool.end(),
+    };
+  }
+  const sql = postgres(connectionString, { fetch_types: false, max: 4 });
+  return {
+    engine: "postgres",
+    // The reference page's exact wiring: a { query } wrapper over a postgres.js pool.
+    open: (schema, options = {}) =>
+      createPostgresGlobalCtxDb(driver === "postgres-js" ? sql : { query: (text: string, params: any) => sql.unsafe(text, params) }, { schema, ...options }),
+    raw: async (text, params = []) => [...(await sql.unsafe(text, params as any[]))],
+    close: () => sql.end({ timeout: 1 }),
+  };
+}
+
+async function caught(fn: () => Promise<unknown>) {
+  try {
+    await fn();
+    return null;
+  } catch (e: any) {
+    return {
+      name: e?.name,
+      code: e?.code,
+      message: String(e?.message),
+      isValidation: e instanceof ValidationError,
+      isUnsupported: e instanceof UnsupportedValueError,
+      isNotFound: e instanceof DocumentNotFoundError,
+      isConflict: e instanceof ConflictError,
+      isMigration: e instanceof SchemaMigrationError,
+      isConfiguration: e instanceof StoreConfigurationError,
+      differences: e?.differences,
+      table: e?.table,
+      id: e?.id,
+    };
+  }
+}
+
+const q = (engine: string, name: string) => (engine === "mysql" ? `\`${name}\`` : `"${name}"`);
+
+function itemsTable() {
+  return defineTable({
+    name: v.string(),
+    price: v.number(),
+    qty: v.int64(),
+    active: v.boolean(),
+    status: v.union(v.literal("open"), v.literal("closed")),
+    rating: v.nullable(v.number()),
+    note: v.optional(v.string()),
+    blob: v.optional(v.bytes()),
+    tags: v.array(v.string()),
+    meta: v.optional(v.any()),
+    owner: v.optional(v.id("users")),
+  }).index("by_name", ["name"]);
+}
+
+export const storeScenarios: Record<string, (d: Opened, table: string) => Promise<unknown>> = {
+  async crud(d, t) {
+    const schema = defineSchema({ [t]: itemsTable().global(), users: defineTable({ n: v.string() }) });
+    const db = d.open(schema);
+    const report = await db.migrate();
+    const again = await db.migrate();
+    const full = {
+      name: "ada",
+      price: d.engine === "postgres" ? -0 : 1.25,
+      qty: 9007199254740993n,
+      active: true,
+      status: "open",
+      rating: null,
+      blob: new Uint8Array([0, 1, 255]).buffer,
+      tags: ["a", "b"],
+      meta: { big: -(2n ** 63n), bytes: new Uint8Array([7]).buffer, nested: [1.5, "x", null, true] },
+    };
+    const id = await db.mutation((w: any) => w.insert(t, full));
+    const got = await db.query((r: any) => r.get(id));
+    const gotByTable = await db.query((r: any) => r.get(t, id));
+    const wrongTable = await db.query((r: any) => r.get("users", id));
+    const normalized = await db.query(async (r: any) => [r.normalizeId(t, id), r.normalizeId(t, "nope"), r.normalizeId(t, id.slice(0, -1) + (id.endsWith("1") ? "2" : "1")), r.normalizeId("users", id)]);
+
+    await db.mutation(async (w: any) => w.patch(id, { note: "hello", rating: 4.5, blob: undefined }));
+    const patched = await db.query((r: any) => r.get(id));
+    await db.mutation(async (w: any) => w.replace(id, { name: "bob", price: 2, qty: -1n, active: false, status: "closed", rating: null, tags: [] }));
+    const replaced = await db.query((r: any) => r.get(id));
+
+    const before = (await d.raw(`select count(*) as n from ${q(d.engine, t)}`))[0].n;
+    const invalid = await caught(() => db.mutation((w: any) => w.insert(t, { ...full, qty: 5 })));
+    const extraField = await caught(() => db.mutation((w: any) => w.insert(t, { ...full, bogus: 1 })));
+    const nanRefused = d.engine === "mysql" ? await caught(() => db.mutation((w: any) => w.insert(t, { ...full, price: NaN }))) : null;
+    const negZeroRefused = d.engine === "mysql" ? await caught(() => db.mutation((w: any) => w.insert(t, { ...full, price: -0 }))) : null;
+    // A bad write after a good one: the whole mutation is refused, nothing lands.
+    const halfWritten = await caught(() =>
+      db.mutation(async (w: any) => {
+        await w.insert(t, { ...full, name: "first" });
+        await w.insert(t, { ...full, tags: "not an array" });
+      }),
+    );
+    const after = (await d.raw(`select count(*) as n from ${q(d.engine, t)}`))[0].n;
+    const nanStored = d.engine === "postgres" ? await db.mutation(async (w: any) => {
+      const nid = await w.insert(t, { ...full, price: NaN, rating: -Infinity });
+      return w.get(nid);
+    }) : null;
+
+    await db.mutation((w: any) => w.delete(id));
+    const deleted = await db.query((r: any) => r.get(id));
+    const patchMissing = await caught(() => db.mutation((w: any) => w.patch(id, { name: "x" })));
+    const deleteMissing = await caught(() => db.mutation((w: any) => w.delete("not-an-id")));
+    const systemField = await caught(() => db.mutation((w: any) => w.insert(t, { ...full, _id: "x" })));
+
+    // Reads inside a mutation see its own writes; creation times increase.
+    const own = await db.mutation(async (w: any) => {
+      const ids = [];
+      for (let i = 0; i < 20; i++) ids.push(await w.insert(t, { ...full, name: `n${i}` }));
+      await w.patch(ids[0], { name: "renamed" });
+      await w.delete(ids[1]);
+      const seen = await w.query(t).collect();
+      return {
+        first: (await w.get(ids[0]))?.name,
+        second: await w.get(ids[1]),
+        count: seen.length,
+        times: seen.map((doc: any) => doc._creationTime),
+      };
+    });
+    // Other tools can read the table: one typed column per field.
+    const rawRow = (await d.raw(`select name, qty, active, price from ${q(d.engine, t)} where name = 'renamed'`))[0];
+    return { report, again, got, gotByTable, wrongTable, normalized, patched, replaced, before, invalid, extraField, nanRefused, negZeroRefused, halfWritten, after, nanStored, deleted, patchMissing, deleteMissing, systemField, own, rawRow, id };
+  },
+
+  async atomic(d, t) {
+    const schema = defineSchema({ [t]: defineTable({ name: v.string(), n: v.number() }).index("by_name", ["name"]).global() });
+    const db = d.open(schema, { maxRetries: 0 });
+    const [a, b] = await db.mutation(async (w: any) => [await w.insert(t, { name: "a", n: 1 }), await w.insert(t, { name: "b", n: 1 })]);
+    // Another writer bumps b's _version after the mutation read it: the LAST write's guard fails.
+    const failed = await caught(() =>
+      db.mutation(async (w: any) => {
+        const docA = await w.get(a);
+        const docB = await w.get(b);
+        await w.patch(a, { n: docA.n + 10 });
+        await w.insert(t, { name: "c", n: 0 });
+        await d.raw(`update ${q(d.engine, t)} set ${q(d.engine, "_version")} = ${q(d.engine, "_version")} + 1 where ${q(d.engine, "_id")} = ${d.engine === "mysql" ? "?" : "$1"}`, [b]);
+        await w.patch(b, { n: docB.n + 10 });
+      }),
+    );
+    const rows = await db.query((r: any) => r.query(t).collect());
+    // With retries the same mutation succeeds on its second run.
+    const retrying = d.open(schema, { maxRetries: 3 });
+    let runs = 0;
+    await retrying.mutation(async (w: any) => {
+      runs += 1;
+      const docB = await w.get(b);
+      if (runs === 1) await d.raw(`update ${q(d.engine, t)} set ${q(d.engine, "_version")} = ${q(d.engine, "_version")} + 1 where ${q(d.engine, "_id")} = ${d.engine === "mysql" ? "?" : "$1"}`, [b]);
+      await w.patch(b, { n: docB.n + 1 });
+    });
+    const finalB = await db.query((r: any) => r.get(b));
+    return { failed, names: rows.map((r: any) => [r.name, r.n]).sort(), runs, finalB: finalB.n };
+  },
+
+  async migrations(d, t) {
+    const v1 = defineSchema({ [t]: defineTable({ name: v.string(), n: v.number() }).global() });
+    const db1 = d.open(v1);
+    const created = await db1.migrate();
+    for (const [name, n] of [["b", 2], ["a", 1], ["c", 3]] as const) await db1.mutation((w: any) => w.insert(t, { name, n }));
+    const v2 = defineSchema({ [t]: defineTable({ name: v.string(), n: v.number(), extra: v.optional(v.string()) }).index("by_n", ["n"]).global() });
+    const db2 = d.open(v2);
+    const evolved = await db2.migrate();
+    const idempotent = await db2.migrate();
+    const keys = await d.raw(`select count(*) as n from ${q(d.engine, t)} where ${q(d.engine, "_k_by_n")} is not null`);
+    const docs = await db2.query((r: any) => r.query(t).collect());
+    const v3 = defineSchema({ [t]: defineTable({ name: v.number(), n: v.number(), extra: v.optional(v.string()), must: v.string() }).index("by_n", ["n"]).global() });
+    const refused = await caught(() => d.open(v3).migrate());
+    const columnsAfter = await d.raw(
+      d.engine === "mysql"
+        ? `select column_name as c from information_schema.columns where table_schema = database() and table_name = ? order by column_name`
+        : `select column_name as c from information_schema.columns where table_schema = current_schema() and table_name = $1 order by column_name`,
+      [t],
+    );
+    return { created, evolved, idempotent, keys: Number(keys[0].n), docs: docs.map((x: any) => [x.name, x.n, x.extra ?? null]), refused, columnsAfter: columnsAfter.map((r: any) => r.c ?? r.C) };
+  },
+
+  async collation(d, t) {
+    const db = d.open(defineSchema({ [t]: defineTable({ s: v.string() }).index("by_s", ["s"]).global() }));
+    await db.mutation(async (w: any) => {
+      for (const s of ["x", "x ", "X", "é", "z"]) await w.insert(t, { s });
+    });
+    const eq = await d.raw(`select count(*) as n from ${q(d.engine, t)} where s = 'x'`);
+    const ordered = await d.raw(`select s from ${q(d.engine, t)} order by s`);
+    return { eq: Number(eq[0].n), ordered: ordered.map((r: any) => r.s) };
+  },
+};
+
+export async function foundRowsRefusal(env: Env, t: string) {
+  const { connectionString } = createHyperdrive(env.HYPERDRIVE_MYSQL);
+  const pool = mysql.createPool({ uri: connectionString, disableEval: true, flags: ["-FOUND_ROWS"] });
+  try {
+    const refused = await caught(async () => createMysqlGlobalCtxDb(pool, { schema: defineSchema({ [t]: defineTable({ s: v.string() }).global() }) }).migrate());
+    const [rows] = await pool.query(`select count(*) as n from information_schema.tables where table_schema = database() and table_name = ?`, [t]);
+    return { refused, tableExists: Number((rows as any)[0].n) > 0 };
+  } finally {
+    await pool.end();
+  }
+}
