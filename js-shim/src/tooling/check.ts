@@ -393,7 +393,7 @@ function findImporters(appDir: string, cwd: string): CheckResult["importers"] {
     const text = readFileSync(path, "utf8");
     const m = IMPORT_SPEC.exec(text);
     IMPORT_SPEC.lastIndex = 0;
-    if (m) out.push({ file: displayPath(path, cwd), ...lineColumn(text, m.index) });
+    if (m) out.push({ file: displayPath(path, cwd), ...lineColumn(text, m.index + m[0].search(/["']/)) });
   }
   return out;
 }

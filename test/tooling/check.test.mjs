@@ -1,0 +1,283 @@
+// The wrangler.jsonc binding check: a matrix of configs, exit codes, and no password in any output.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import test from "node:test";
+import { copyFixture, fixtures, run, toolingUrl } from "./support.mjs";
+
+const CREATE = 'npx wrangler hyperdrive create <name> --connection-string="postgres://USER:PASSWORD@HOST:5432/DATABASE"';
+const ENTRY = [
+  "{",
+  '  "binding": "HYPERDRIVE",',
+  '  "id": "<id printed by wrangler hyperdrive create>",',
+  '  "localConnectionString": "postgres://USER:PASSWORD@localhost:5432/DATABASE"',
+  "}",
+];
+const help = (lines) => lines.map((l) => `  help: ${l}`);
+const SNIPPET_TOP_LEVEL = help([
+  "create the Hyperdrive config (it prints the id):",
+  `  ${CREATE}`,
+  "then add this to wrangler.jsonc:",
+  '  "hyperdrive": [',
+  ...ENTRY.map((l) => `    ${l}`),
+  "  ]",
+]);
+const SNIPPET_IN_ARRAY = help([
+  "create the Hyperdrive config (it prints the id):",
+  `  ${CREATE}`,
+  'then add this entry to the "hyperdrive" array:',
+  ...ENTRY.map((l) => `  ${l}`),
+]);
+const NOT_WRITTEN = "lunora-hyperdrive does not write it for you: the id is a remote resource only wrangler can create.";
+const ID_HELP = `  help: create one with: ${CREATE}, then put the id it prints here`;
+
+const check = (name, args = []) => run(["check", ...args], join(fixtures, "check", name));
+const lines = (...l) => `${l.join("\n")}\n`;
+
+test("check: a correct binding (JSONC with comments and trailing commas) passes", () => {
+  const res = check("ok");
+  assert.equal(res.stdout, 'wrangler.jsonc: binding "HYPERDRIVE" looks right\n');
+  assert.equal(res.code, 0);
+  const json = JSON.parse(check("ok", ["--format", "json"]).stdout);
+  assert.deepEqual(json, { config: "wrangler.jsonc", binding: "HYPERDRIVE", env: null, diagnostics: [], errors: 0, warnings: 0, importers: [] });
+});
+
+test("check: a missing binding is an error with the snippet, the create command and the importing file", () => {
+  const res = check("missing-binding");
+  assert.equal(
+    res.stdout,
+    lines(
+      `wrangler.jsonc:4:17 error hyperdrive_binding_missing: no Hyperdrive binding "HYPERDRIVE" in "hyperdrive" (found "DB"). lunora/orders.ts imports @lunora/hyperdrive. ${NOT_WRITTEN}`,
+      ...SNIPPET_IN_ARRAY,
+      "",
+      'wrangler.jsonc: binding "HYPERDRIVE": 1 error, 0 warnings',
+    ),
+  );
+  assert.equal(res.code, 1);
+  // The same config is fine for the binding it does declare.
+  assert.equal(check("missing-binding", ["--binding", "DB"]).code, 0);
+});
+
+test("check: the app imports @lunora/hyperdrive but wrangler.jsonc has no hyperdrive at all: the hint", () => {
+  const res = check("no-hyperdrive");
+  assert.equal(
+    res.stdout,
+    lines(
+      `wrangler.jsonc:1:1 error hyperdrive_binding_missing: no Hyperdrive binding "HYPERDRIVE" in "hyperdrive". src/worker.ts imports @lunora/hyperdrive. ${NOT_WRITTEN}`,
+      ...SNIPPET_TOP_LEVEL,
+      "",
+      'wrangler.jsonc: binding "HYPERDRIVE": 1 error, 0 warnings',
+    ),
+  );
+  assert.equal(res.code, 1);
+  const json = JSON.parse(check("no-hyperdrive", ["--format", "json"]).stdout);
+  assert.deepEqual(json.importers, [{ file: "src/worker.ts", line: 2, column: 50 }]);
+  assert.equal(json.diagnostics[0].rule, "hyperdrive_binding_missing");
+});
+
+test("check: no config file at all is an error with the snippet", () => {
+  const res = check("no-config");
+  assert.equal(
+    res.stdout,
+    lines(
+      'wrangler.jsonc:1:1 error hyperdrive_config_missing: no wrangler.jsonc (or wrangler.json) in ., so there is no binding "HYPERDRIVE".',
+      ...SNIPPET_TOP_LEVEL,
+      "",
+      'wrangler.jsonc: binding "HYPERDRIVE": 1 error, 0 warnings',
+    ),
+  );
+  assert.equal(res.code, 1);
+});
+
+test("check: a placeholder id and an empty id are warnings (exit 0)", () => {
+  const placeholder = check("placeholder-id");
+  assert.equal(
+    placeholder.stdout,
+    lines(
+      'wrangler.jsonc:6:13 warning hyperdrive_binding_id: binding "HYPERDRIVE" has a placeholder id "<your-hyperdrive-id>": it cannot connect once deployed',
+      ID_HELP,
+      "",
+      'wrangler.jsonc: binding "HYPERDRIVE": 0 errors, 1 warning',
+    ),
+  );
+  assert.equal(placeholder.code, 0);
+  const empty = check("empty-id");
+  assert.equal(
+    empty.stdout,
+    lines(
+      'wrangler.jsonc:4:38 warning hyperdrive_binding_id: binding "HYPERDRIVE" has an empty id: it cannot connect once deployed',
+      ID_HELP,
+      "",
+      'wrangler.jsonc: binding "HYPERDRIVE": 0 errors, 1 warning',
+    ),
+  );
+  assert.equal(empty.code, 0);
+});
+
+test("check: placeholder ids are recognised, real-looking ones are not", async () => {
+  const { isPlaceholderId } = await import(toolingUrl);
+  for (const id of ["<id>", "<your-id>", "your-id", "YOUR_HYPERDRIVE_ID", "xxx", "xxxx-xxxx", "00000000", "00000000-0000-0000-0000-000000000000",
+    "0123456789abcdef0123456789abcdef", "placeholder", "REPLACE_ME", "${HYPERDRIVE_ID}", "id", "todo", "..."]) {
+    assert.equal(isPlaceholderId(id), true, id);
+  }
+  for (const id of ["6a3f9c1e2b7d4e8f9a0b1c2d3e4f5a6b", "lunora-demo-local-only", "a0b1c2d3"]) {
+    assert.equal(isPlaceholderId(id), false, id);
+  }
+});
+
+test("check: a localConnectionString without a password is a warning (miniflare refuses it)", () => {
+  const res = check("no-password");
+  assert.equal(
+    res.stdout,
+    lines(
+      'wrangler.jsonc:8:32 warning hyperdrive_local_no_password: binding "HYPERDRIVE": localConnectionString postgres://app@localhost:5432/app has no password; miniflare (wrangler dev) refuses a Hyperdrive connection string without one',
+      "  help: give the local database user a password and write it as user:password@host (or set CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE in a git-ignored .env file)",
+      "",
+      'wrangler.jsonc: binding "HYPERDRIVE": 0 errors, 1 warning',
+    ),
+  );
+  assert.equal(res.code, 0);
+});
+
+test("check: a missing nodejs_compat flag is a warning", () => {
+  const res = check("no-nodejs-compat");
+  assert.equal(
+    res.stdout,
+    lines(
+      `wrangler.jsonc:2:26 warning hyperdrive_nodejs_compat: compatibility_flags has no "nodejs_compat": the Postgres/MySQL drivers need Node's net, tls and crypto APIs in workerd`,
+      '  help: add "nodejs_compat" to compatibility_flags',
+      "",
+      'wrangler.jsonc: binding "HYPERDRIVE": 0 errors, 1 warning',
+    ),
+  );
+  assert.equal(res.code, 0);
+});
+
+test("check --env: environments do not inherit hyperdrive bindings; an unknown env is a usage error", () => {
+  const res = check("envs", ["--env", "staging", "--format", "json"]);
+  assert.equal(res.code, 1);
+  const out = JSON.parse(res.stdout);
+  assert.equal(out.env, "staging");
+  assert.deepEqual(
+    out.diagnostics.map((d) => [d.severity, d.rule, d.line, d.column]),
+    [["error", "hyperdrive_binding_missing", 8, 16]],
+  );
+  assert.equal(check("envs").code, 0);
+  const unknown = check("envs", ["--env", "prod"]);
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.stderr, 'lunora-hyperdrive check: wrangler.jsonc has no environment "prod" (env.prod)\n');
+});
+
+test("check: invalid JSONC is a parse error (exit 2) with its position", () => {
+  const res = check("invalid");
+  assert.equal(res.code, 2);
+  assert.equal(res.stdout, "");
+  assert.equal(res.stderr, "lunora-hyperdrive check: wrangler.jsonc:3:3: not valid JSONC (CommaExpected)\n");
+  const json = check("invalid", ["--format", "json"]);
+  assert.equal(json.code, 2);
+  assert.deepEqual(JSON.parse(json.stdout), { error: "wrangler.jsonc:3:3: not valid JSONC (CommaExpected)" });
+});
+
+// Credentials are written by the test (never committed): a password that is not a placeholder,
+// for a remote host, in the binding and in vars; percent-encoded in one place.
+const PASSWORD = "hunter2-Zq8vW3xK";
+const ENCODED_PASSWORD = "p@ss-Zq8vW3xK";
+const CREDENTIALS_CONFIG = `{
+  // real-looking credentials: check must warn and never echo them
+  "compatibility_flags": ["nodejs_compat"],
+  "vars": { "DATABASE_URL": "postgres://admin:${PASSWORD}@db.prod.example.com:5432/orders" },
+  "hyperdrive": [
+    {
+      "binding": "HYPERDRIVE",
+      "id": "6a3f9c1e2b7d4e8f9a0b1c2d3e4f5a6b",
+      "localConnectionString": "postgres://admin:${encodeURIComponent(ENCODED_PASSWORD)}@db.prod.example.com:5432/orders",
+    },
+  ],
+}
+`;
+
+function assertNoPassword(text) {
+  for (const secret of [PASSWORD, ENCODED_PASSWORD, encodeURIComponent(ENCODED_PASSWORD), "Zq8vW3xK"]) {
+    assert.equal(text.includes(secret), false, `output contains the password (${secret}):\n${text}`);
+  }
+}
+
+test("check: credentials in a committed wrangler.jsonc are a warning, masked, with the env-variable advice", (t) => {
+  const dir = copyFixture(t, "check/no-config");
+  writeFileSync(join(dir, "wrangler.jsonc"), CREDENTIALS_CONFIG);
+  const res = run(["check"], dir);
+  assertNoPassword(res.stdout + res.stderr);
+  assert.equal(
+    res.stdout,
+    lines(
+      "wrangler.jsonc:4:29 warning hyperdrive_committed_credentials: vars.DATABASE_URL embeds credentials for db.prod.example.com (postgres://admin:***@db.prod.example.com:5432) and wrangler.jsonc is a file you commit: anyone with the repository has the password",
+      "  help: remove them from wrangler.jsonc: keep secrets in a git-ignored .dev.vars file for wrangler dev and set them with wrangler secret put when deployed. Then rotate the password",
+      "wrangler.jsonc:9:32 warning hyperdrive_committed_credentials: hyperdrive[0].localConnectionString embeds credentials for db.prod.example.com (postgres://admin:***@db.prod.example.com:5432) and wrangler.jsonc is a file you commit: anyone with the repository has the password",
+      "  help: remove them from wrangler.jsonc: for wrangler dev set CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE in your shell or a git-ignored .env file (wrangler reads it); production credentials belong only in the Hyperdrive config (wrangler hyperdrive create / update). Then rotate the password",
+      "",
+      'wrangler.jsonc: binding "HYPERDRIVE": 0 errors, 2 warnings',
+    ),
+  );
+  assert.equal(res.code, 0);
+  const json = run(["check", "--format", "json"], dir);
+  assertNoPassword(json.stdout + json.stderr);
+  assert.deepEqual(
+    JSON.parse(json.stdout).diagnostics.map((d) => [d.rule, d.line, d.column]),
+    [["hyperdrive_committed_credentials", 4, 29], ["hyperdrive_committed_credentials", 9, 32]],
+  );
+});
+
+test("check: credentials warning follows git (untracked: about to be committed; git-ignored: no warning)", (t) => {
+  const dir = copyFixture(t, "check/no-config");
+  writeFileSync(join(dir, "wrangler.jsonc"), CREDENTIALS_CONFIG);
+  const git = spawnSync("git", ["init", "-q", "."], { cwd: dir });
+  if (git.status !== 0) return t.skip("git is not available");
+  const untracked = run(["check"], dir);
+  assertNoPassword(untracked.stdout);
+  assert.match(untracked.stdout, /and wrangler\.jsonc is not git-ignored, so it is about to be committed: /);
+  writeFileSync(join(dir, ".gitignore"), "wrangler.jsonc\n");
+  const ignored = run(["check"], dir);
+  assert.equal(ignored.stdout, 'wrangler.jsonc: binding "HYPERDRIVE" looks right\n');
+});
+
+test("check: no password ever appears in any output, whatever the case", (t) => {
+  const dir = copyFixture(t, "check/no-config");
+  const secret = "s3cr3t-Pa55-XyZ";
+  const cases = [
+    // binding missing while another binding holds credentials
+    `{ "hyperdrive": [{ "binding": "OTHER", "id": "", "localConnectionString": "mysql://root:${secret}@10.0.0.7:3306/app" }] }`,
+    // broken URL with a password, no nodejs_compat
+    `{ "hyperdrive": [{ "binding": "HYPERDRIVE", "id": "x", "localConnectionString": "redis://u:${secret}@h" }] }`,
+    // local URL (no warning about credentials) but other warnings
+    `{ "hyperdrive": [{ "binding": "HYPERDRIVE", "id": "<id>", "localConnectionString": "postgres://u:${secret}@localhost/db" }] }`,
+    // invalid JSONC around a password
+    `{ "hyperdrive": [{ "binding": "HYPERDRIVE" "localConnectionString": "postgres://u:${secret}@db.example.com/db" }] }`,
+  ];
+  for (const config of cases) {
+    writeFileSync(join(dir, "wrangler.jsonc"), config);
+    for (const format of ["text", "json"]) {
+      const res = run(["check", "--format", format], dir);
+      assert.ok(res.stdout.length + res.stderr.length > 0);
+      assert.equal((res.stdout + res.stderr).includes(secret), false, `${format}: ${res.stdout}${res.stderr}`);
+    }
+  }
+});
+
+test("check(): the exported function; its result never serialises a password", async (t) => {
+  const { check: checkFn, checkExitCode } = await import(toolingUrl);
+  const dir = copyFixture(t, "check/no-config");
+  writeFileSync(join(dir, "wrangler.jsonc"), CREDENTIALS_CONFIG);
+  const result = await checkFn({ cwd: dir });
+  assert.equal(checkExitCode(result), 0);
+  assert.equal(result.warnings, 2);
+  assertNoPassword(JSON.stringify(result));
+  assert.deepEqual(Object.keys(result), ["config", "binding", "env", "diagnostics", "errors", "warnings", "importers"]);
+  const missing = await checkFn({ cwd: dir, binding: "NOPE" });
+  assert.equal(checkExitCode(missing), 1);
+  assert.deepEqual(
+    missing.diagnostics.map((d) => `${d.severity} ${d.rule} ${d.line}:${d.column}`),
+    ["warning hyperdrive_committed_credentials 4:29", "error hyperdrive_binding_missing 5:17", "warning hyperdrive_committed_credentials 9:32"],
+  );
+  assertNoPassword(JSON.stringify(missing));
+});
