@@ -39,4 +39,7 @@ node --test test/package/
 step "main job smoke test (embedded Postgres + demo app under wrangler dev)"
 LUNORA_DEMO_SMOKE=1 LUNORA_DEMO_PORT=8797 node scripts/start-demo.mjs
 
+step "tooling tests (lint, codegen, check)"
+node --test test/tooling/
+
 step "all tests passed"
