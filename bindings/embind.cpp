@@ -35,9 +35,17 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeNormalizeId", &store_normalize_id);
   function("txBegin", &tx_begin);
   function("txInsert", &tx_insert);
+  function("txGet", &tx_get);
   function("txUpdate", &tx_update);
   function("txRemove", &tx_remove);
   function("txCommitPlan", &tx_commit_plan);
   function("txDescribe", &tx_describe);
+  function("txValidate", &tx_validate);
+  function("txRecordCommit", &tx_record_commit);
   function("txEnd", &tx_end);
+  function("subSet", &sub_set);
+  function("subRemove", &sub_remove);
+  function("queryBegin", &query_begin);
+  function("queryFeed", &query_feed);
+  function("queryEnd", &query_end);
 }

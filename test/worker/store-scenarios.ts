@@ -235,6 +235,116 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
   },
 };
 
+export const queryScenarios: Record<string, (d: Opened, table: string) => Promise<unknown>> = {
+  async queries(d, t) {
+    const schema = defineSchema({
+      [t]: defineTable({ cat: v.string(), price: v.number(), n: v.int64(), any: v.optional(v.any()) })
+        .index("by_cat", ["cat", "price"])
+        .index("by_any", ["any"])
+        .global(),
+    });
+    const db = d.open(schema);
+    const rows: [string, number, bigint][] = [["a", 3, 1n], ["b", 1, 2n], ["a", 1, 3n], ["a", 2, 4n], ["c", 5, 5n], ["a", 2, 6n]];
+    await db.mutation(async (w: any) => {
+      for (const [cat, price, n] of rows) await w.insert(t, { cat, price, n });
+    });
+    const names = (docs: any[]) => docs.map((x) => `${x.cat}${x.price}:${x.n}`);
+    const r: Record<string, unknown> = {};
+    await db.query(async (q: any) => {
+      r.byCat = names(await q.query(t).withIndex("by_cat", (x: any) => x.eq("cat", "a")).collect());
+      r.byCatDesc = names(await q.query(t).withIndex("by_cat", (x: any) => x.eq("cat", "a")).order("desc").collect());
+      r.range = names(await q.query(t).withIndex("by_cat", (x: any) => x.eq("cat", "a").gt("price", 1).lte("price", 3)).collect());
+      r.whole = names(await q.query(t).withIndex("by_cat").collect());
+      r.creation = names(await q.query(t).collect());
+      r.creationDesc = names(await q.query(t).order("desc").take(2));
+      r.take = names(await q.query(t).withIndex("by_cat", (x: any) => x.eq("cat", "a")).take(2));
+      r.first = names([await q.query(t).withIndex("by_cat", (x: any) => x.eq("cat", "c")).first()]);
+      r.none = await q.query(t).withIndex("by_cat", (x: any) => x.eq("cat", "zzz")).first();
+      r.unique = await caught(() => q.query(t).withIndex("by_cat", (x: any) => x.eq("cat", "a")).unique());
+      r.badRange = await caught(() => q.query(t).withIndex("by_cat", (x: any) => x.eq("price", 1)).collect());
+      r.badIndex = await caught(() => q.query(t).withIndex("nope").collect());
+      r.filtered = names(await q.query(t).filter((f: any) => f.and(f.eq(f.field("cat"), "a"), f.gte(f.field("price"), 2))).collect());
+      r.filterInt = names(await q.query(t).filter((f: any) => f.eq(f.mod(f.field("n"), 2n), 0n)).collect());
+      r.iterated = [];
+      for await (const doc of q.query(t).withIndex("by_cat", (x: any) => x.eq("cat", "a"))) (r.iterated as string[]).push(names([doc])[0]!);
+    });
+
+    // Pagination: keyset pages stay correct while rows come and go between pages.
+    const pageQuery = (q: any) => q.query(t).withIndex("by_cat");
+    const first = await db.query((q: any) => pageQuery(q).paginate({ numItems: 2, cursor: null }));
+    const again = await db.query((q: any) => pageQuery(q).paginate({ numItems: 2, cursor: null }));
+    await db.mutation(async (w: any) => {
+      await w.insert(t, { cat: "a", price: 0, n: 100n }); // before the cursor: not seen
+      await w.insert(t, { cat: "b", price: 9, n: 101n }); // after the cursor: seen
+    });
+    const pages = [names(first.page)];
+    let cursor = first.continueCursor;
+    let done = first.isDone;
+    while (!done) {
+      const page = await db.query((q: any) => pageQuery(q).paginate({ numItems: 2, cursor }));
+      pages.push(names(page.page));
+      cursor = page.continueCursor;
+      done = page.isDone;
+    }
+    const afterDone = await db.query((q: any) => pageQuery(q).paginate({ numItems: 2, cursor }));
+    const otherQuery = await caught(() => db.query((q: any) => q.query(t).withIndex("by_cat").order("desc").paginate({ numItems: 2, cursor: first.continueCursor })));
+    const forged = await caught(() => db.query((q: any) => pageQuery(q).paginate({ numItems: 2, cursor: "c1.eyJmIjoiMDAwMDAwMDAwMDAwMDAwMCIsImsiOiIwMCJ9" })));
+    const garbage = await caught(() => db.query((q: any) => pageQuery(q).paginate({ numItems: 2, cursor: "not a cursor" })));
+
+    // Cross-type order of an index over v.any(): missing < null < int64 < float64 < boolean < string < bytes < array < object.
+    const anyValues: unknown[] = [{ a: 1 }, [1], new Uint8Array([1]).buffer, "s", true, 1.5, 7n, null, undefined, d.engine === "mysql" ? -1e308 : -Infinity, "", false];
+    const anyTable = `${t}_any`;
+    const anyDb = d.open(defineSchema({ [anyTable]: defineTable({ label: v.string(), any: v.optional(v.any()) }).index("by_any", ["any"]).global() }));
+    await anyDb.mutation(async (w: any) => {
+      for (const [i, value] of anyValues.entries()) await w.insert(anyTable, value === undefined ? { label: `v${i}` } : { label: `v${i}`, any: value });
+    });
+    const anyOrder = (await anyDb.query((q: any) => q.query(anyTable).withIndex("by_any").collect())).map((x: any) => x.label);
+    const anyRange = (await anyDb.query((q: any) => q.query(anyTable).withIndex("by_any", (x: any) => x.gt("any", null).lt("any", "zz")).collect())).map((x: any) => x.label);
+
+    // Inside a mutation, queries see the mutation's own writes in index order.
+    const own = await db.mutation(async (w: any) => {
+      await w.insert(t, { cat: "a", price: 1.5, n: 200n });
+      const some = await w.query(t).withIndex("by_cat", (x: any) => x.eq("cat", "a")).collect();
+      await w.delete(some[0]._id);
+      return names(await w.query(t).withIndex("by_cat", (x: any) => x.eq("cat", "a")).collect());
+    });
+    return { ...r, firstPage: names(first.page), firstIsDone: first.isDone, same: first.continueCursor === again.continueCursor && names(first.page).join() === names(again.page).join(), pages, afterDone, otherQuery, forged, garbage, anyOrder, anyRange, own };
+  },
+
+  async occ(d, t) {
+    const schema = defineSchema({ [t]: defineTable({ k: v.string(), n: v.number() }).index("by_k", ["k"]).global() });
+    const db = d.open(schema, { maxRetries: 20, retryBaseDelayMs: 1 });
+    const id = await db.mutation((w: any) => w.insert(t, { k: "counter", n: 0 }));
+    // 20 concurrent read-modify-write mutations: serializable means no lost update.
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        db.mutation(async (w: any) => {
+          const doc = await w.get(id);
+          await w.patch(id, { n: doc.n + 1 });
+        }),
+      ),
+    );
+    const counter = (await db.query((r: any) => r.get(id))).n;
+    // A range read is invalidated by an insert into the range (a phantom), not by one outside it.
+    let runs = 0;
+    let outsideRuns = 0;
+    const phantom = await db.mutation(async (w: any) => {
+      runs += 1;
+      const seen = await w.query(t).withIndex("by_k", (x: any) => x.eq("k", "x")).collect();
+      if (runs === 1) await db.mutation((other: any) => other.insert(t, { k: "x", n: 1 }));
+      await w.insert(t, { k: "count-of-x", n: seen.length });
+      return seen.length;
+    });
+    await db.mutation(async (w: any) => {
+      outsideRuns += 1;
+      await w.query(t).withIndex("by_k", (x: any) => x.eq("k", "y")).collect();
+      if (outsideRuns === 1) await db.mutation((other: any) => other.insert(t, { k: "z", n: 1 }));
+      await w.insert(t, { k: "count-of-y", n: 0 });
+    });
+    return { counter, runs, phantom, outsideRuns };
+  },
+};
+
 export async function foundRowsRefusal(env: Env, t: string) {
   const { connectionString } = createHyperdrive(env.HYPERDRIVE_MYSQL);
   const pool = mysql.createPool({ uri: connectionString, disableEval: true, flags: ["-FOUND_ROWS"] });

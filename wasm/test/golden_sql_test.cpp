@@ -104,13 +104,14 @@ TEST_CASE("select by id and the commit statement, side by side") {
 
   auto pg_get = select_by_id(pg_layout, postgres_dialect(), "abc");
   CHECK(pg_get.text ==
-        "SELECT \"_id\", \"_creationTime\", \"_version\", \"customer\", \"extra\", \"items\", \"note\", \"qty\", "
-        "\"rating\", \"status\", \"total\" FROM \"orders\" WHERE \"_id\" = $1");
+        "SELECT \"_id\", \"_creationTime\", \"_version\", \"customer\", CAST(\"extra\" AS text) AS \"extra\", "
+        "CAST(\"items\" AS text) AS \"items\", \"note\", \"qty\", \"rating\", \"status\", \"total\" FROM \"orders\" "
+        "WHERE \"_id\" = $1");
   CHECK(pg_get.params == Value::array({"abc"}));
   auto my_get = select_by_id(my_layout, mysql_dialect(), "abc");
   CHECK(my_get.text ==
-        "SELECT `_id`, `_creationTime`, `_version`, `customer`, `extra`, `items`, `note`, `qty`, `rating`, `status`, "
-        "`total` FROM `orders` WHERE `_id` = ?");
+        "SELECT `_id`, `_creationTime`, `_version`, `customer`, CAST(`extra` AS CHAR) AS `extra`, "
+        "CAST(`items` AS CHAR) AS `items`, `note`, `qty`, `rating`, `status`, `total` FROM `orders` WHERE `_id` = ?");
 
   auto writes = [&](const TableLayout& layout) {
     RowWrite update;

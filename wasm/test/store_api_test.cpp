@@ -55,8 +55,9 @@ TEST_CASE("store api: open, layout, migrate plan, insert, update, delete, commit
     CHECK(call(api::store_normalize_id(store, "orders", "nope")).is_null());
 
     const int tx2 = call(api::tx_begin(store)).get<int>();
-    call(api::tx_update(tx2, id, "1", 1000.0, R"({"customer":"ada","total":13,"qty":{"$integer":"AAAAAAAAABA="},"paid":true,"tags":[]})"));
-    call(api::tx_remove(tx2, id, "1"));
+    const char* old_doc = R"({"customer":"ada","total":12.5,"qty":{"$integer":"AAAAAAAAABA="},"paid":false,"tags":["a"]})";
+    call(api::tx_update(tx2, id, "1", 1000.0, old_doc, R"({"customer":"ada","total":13,"qty":{"$integer":"AAAAAAAAABA="},"paid":true,"tags":[]})"));
+    call(api::tx_remove(tx2, id, "1", 1000.0, old_doc));
     auto plan2 = call(api::tx_commit_plan(tx2));
     CHECK(plan2["steps"].size() == 1);
     call(api::tx_end(tx2));

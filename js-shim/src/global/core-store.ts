@@ -27,6 +27,22 @@ export interface MigrationReport {
   unmaintainedIndexColumns: string[];
 }
 
+export interface QueryBegin {
+  run: number;
+  needsDocuments: boolean;
+  finished: boolean;
+  cursor: string;
+  statement?: Statement;
+}
+
+export interface QueryStep {
+  emit: ({ row: number } | { pending: string })[];
+  more: boolean;
+  done: boolean;
+  cursor: string;
+  statement?: Statement;
+}
+
 /** One opened store of the core; `close()` frees it. */
 export class CoreStore {
   private readonly core = getCore();
@@ -71,6 +87,22 @@ export class CoreStore {
     return unwrap(this.core.storeNormalizeId(this.handle, table, id));
   }
 
+  queryBegin(tx: number, queryJson: string, cursor: string, limit: number): QueryBegin {
+    return unwrap(this.core.queryBegin(this.handle, tx, queryJson, cursor, limit));
+  }
+
+  queryFeed(run: number, rowsJson: string): QueryStep {
+    return unwrap(this.core.queryFeed(run, rowsJson));
+  }
+
+  queryEnd(run: number): void {
+    this.core.queryEnd(run);
+  }
+
+  removeSubscription(id: number): void {
+    unwrap(this.core.subRemove(this.handle, id));
+  }
+
   begin(): CoreWriteSet {
     return new CoreWriteSet(unwrap<number>(this.core.txBegin(this.handle)));
   }
@@ -85,12 +117,31 @@ export class CoreWriteSet {
     return unwrap(this.core.txInsert(this.handle, table, documentWire, nowMs));
   }
 
-  update(id: string, expectedVersion: string, creationTime: number, documentWire: string): void {
-    unwrap(this.core.txUpdate(this.handle, id, expectedVersion, creationTime, documentWire));
+  get(table: string, id: string): { table: string | null; statement?: Statement } {
+    return unwrap(this.core.txGet(this.handle, table, id));
   }
 
-  remove(id: string, expectedVersion: string): void {
-    unwrap(this.core.txRemove(this.handle, id, expectedVersion));
+  update(id: string, expectedVersion: string, creationTime: number, oldWire: string, documentWire: string): void {
+    unwrap(this.core.txUpdate(this.handle, id, expectedVersion, creationTime, oldWire, documentWire));
+  }
+
+  remove(id: string, expectedVersion: string, creationTime: number, oldWire: string): void {
+    unwrap(this.core.txRemove(this.handle, id, expectedVersion, creationTime, oldWire));
+  }
+
+  /** The first write committed since this mutation began that touched its reads, if any. */
+  validate(): { table: string; id: string } | null {
+    return unwrap(this.core.txValidate(this.handle));
+  }
+
+  /** Logs the committed writes; returns the subscriptions they affect. */
+  recordCommit(): number[] {
+    return unwrap<{ affected: number[] }>(this.core.txRecordCommit(this.handle)).affected;
+  }
+
+  /** Registers this (never committed) run's read set as subscription `id`'s. */
+  registerSubscription(id: number): void {
+    unwrap(this.core.subSet(this.handle, id));
   }
 
   commitPlan(): { steps: CommitStep[]; needsTransaction: boolean } {

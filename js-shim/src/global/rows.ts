@@ -51,6 +51,7 @@ function decodeColumn(kind: ColumnInfo["kind"], raw: unknown): unknown {
     case "bytes":
       return toArrayBuffer(raw);
     case "json":
+      // Selected as text (CAST ... AS text/CHAR), so every driver hands over the JSON text.
       return decodeValue(typeof raw === "string" ? JSON.parse(raw) : raw);
   }
 }

@@ -19,8 +19,10 @@ import type { Dialect } from "../core/dialects.js";
 import { CoreStore, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
 import type { SqlExec } from "./exec.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
+import { QueryBuilder } from "./query.js";
 
 export type { MigrationReport } from "./core-store.js";
+export type { IndexRangeBuilder, PaginationOptions, PaginationResult } from "./query.js";
 
 export interface StoreOptions {
   /** Create missing tables/indexes before first use (default true). */
@@ -46,15 +48,8 @@ export interface ChangeBatch {
   writes: ChangeWrite[];
 }
 
-export interface QueryInitializer<D> {
-  fullTableScan(): Query<D>;
-  order(order: "asc" | "desc"): Query<D>;
-  collect(): Promise<D[]>;
-  take(n: number): Promise<D[]>;
-  first(): Promise<D | null>;
-  unique(): Promise<D | null>;
-}
-export type Query<D> = Omit<QueryInitializer<D>, "fullTableScan">;
+export type QueryInitializer<D> = QueryBuilder<D>;
+export type Query<D> = QueryBuilder<D>;
 
 type Tables<S extends GenericSchema> = GlobalTableNames<S>;
 type TableOf<I> = I extends Id<infer T> ? T : string;
@@ -125,6 +120,11 @@ class GlobalStore<S extends GenericSchema> {
   private migrated = false;
   private readonly listeners = new Set<(batch: ChangeBatch) => void>();
   private commitTs = 0;
+  // Commits through this store validate and apply one at a time, so a mutation's read-set
+  // check sees every commit that landed before its own.
+  private commitQueue: Promise<unknown> = Promise.resolve();
+  private subscriptionIds = 0;
+  private readonly subscriptions = new Map<number, () => void>();
 
   constructor(private readonly options: HyperdriveGlobalCtxDbOptions<S>) {
     const engine = typeof options.engine === "string" ? options.engine : options.engine?.name;
@@ -252,32 +252,45 @@ class GlobalStore<S extends GenericSchema> {
   }
 
   subscribe<R>(fn: (db: DatabaseReader<S>) => Promise<R>, onUpdate: (value: R) => void, onError?: (e: unknown) => void): () => void {
-    // Until read-set matching lands, every commit through this store re-runs the query
-    // (a false positive costs a re-run; there are no false negatives). Unchanged results are
-    // not re-delivered.
+    // Each run reads through a mutation that never commits, so the core records exactly the
+    // index ranges and documents it read; that read set is registered under the
+    // subscription and every later commit through this store is matched against it.
+    const id = ++this.subscriptionIds;
     let active = true;
     let last: string | undefined;
-    let running = Promise.resolve();
+    let queued = false;
+    let running: Promise<void> = Promise.resolve();
     const run = () => {
+      if (queued) return; // a re-run is already pending: it will see this commit too
+      queued = true;
       running = running.then(async () => {
+        queued = false;
         if (!active) return;
+        let state: MutationState | undefined;
         try {
-          const value = await this.query(fn);
+          const core = await this.ready();
+          state = new MutationState(core.begin());
+          const value = await fn(new Reader<S>(this, state) as unknown as DatabaseReader<S>);
+          if (!active) return;
+          state.writes.registerSubscription(id);
           const fingerprint = fingerprintOf(value);
-          if (active && fingerprint !== last) {
+          if (fingerprint !== last) {
             last = fingerprint;
             onUpdate(value);
           }
         } catch (error) {
           if (active) onError?.(error);
+        } finally {
+          state?.writes.end();
         }
       });
     };
-    const unlisten = this.onChange(run);
+    this.subscriptions.set(id, run);
     run();
     return () => {
       active = false;
-      unlisten();
+      this.subscriptions.delete(id);
+      this.core?.removeSubscription(id);
     };
   }
 
@@ -296,9 +309,17 @@ class GlobalStore<S extends GenericSchema> {
     }
   }
 
-  private async commit(state: MutationState): Promise<ChangeBatch | null> {
+  private commit(state: MutationState): Promise<ChangeBatch | null> {
+    const result = this.commitQueue.then(() => this.commitNow(state));
+    this.commitQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async commitNow(state: MutationState): Promise<ChangeBatch | null> {
     const plan = state.writes.commitPlan();
     if (plan.steps.length === 0) return null;
+    const conflict = state.writes.validate();
+    if (conflict) throw new CommitConflict(conflict.table, conflict.id);
     if (this.engine === "postgres") {
       const step = plan.steps[0]!;
       try {
@@ -319,6 +340,8 @@ class GlobalStore<S extends GenericSchema> {
       else if (typeof this.exec.transaction === "function") await this.exec.transaction(run);
       else throw new StoreConfigurationError("this SqlExec has no transaction(); a multi-document MySQL commit needs one");
     }
+    const affected = state.writes.recordCommit();
+    for (const id of affected) this.subscriptions.get(id)?.();
     this.commitTs += 1;
     const writes: ChangeWrite[] = [];
     for (const id of state.order) {
@@ -375,7 +398,7 @@ class Reader<S extends GenericSchema> {
     if (typeof id !== "string") return null;
     const own = this.state?.docs.get(id);
     if (own) return table === "" || own.table === table ? own : null;
-    const found = this.store.coreStore().get(table, id);
+    const found = this.state ? this.state.writes.get(table, id) : this.store.coreStore().get(table, id);
     if (found.table === null || !found.statement) return null;
     const info = this.store.tableInfo(found.table)!;
     const { rows } = await this.store.run(found.statement);
@@ -389,11 +412,22 @@ class Reader<S extends GenericSchema> {
     return this.store.coreStore().normalizeId(table, String(id));
   }
 
-  query(table: string): QueryInitializer<Document> {
-    if (this.store.tableInfo(table) === undefined) {
+  query(table: string): QueryBuilder<Document> {
+    const info = this.store.tableInfo(table);
+    if (info === undefined) {
       throw new DocumentNotFoundError(`table "${String(table).slice(0, 64)}" is not a .global() table of the schema`);
     }
-    return new ScanQuery(this.store, this.state, table, "asc");
+    const state = this.state;
+    return new QueryBuilder<Document>({
+      core: this.store.coreStore(),
+      table: info,
+      run: (statement) => this.store.run(statement),
+      tx: state ? state.writes.handle : 0,
+      pending: (id) => state?.docs.get(id)?.doc ?? null,
+      remember: (doc, version) => {
+        if (state && !state.docs.has(doc._id)) state.docs.set(doc._id, { table: info.table, doc, version });
+      },
+    });
   }
 }
 
@@ -439,14 +473,14 @@ class Writer<S extends GenericSchema> extends Reader<S> {
 
   async delete(id: string): Promise<void> {
     const current = await this.existing("delete", id);
-    this.mutation.writes.remove(id, current.version);
+    this.mutation.writes.remove(id, current.version, current.doc!._creationTime, userFieldsWire(current.doc!));
     this.mutation.touched(id, current.doc);
     this.mutation.docs.set(id, { table: current.table, doc: null, version: current.version });
   }
 
   private write(id: string, current: ReadDoc, next: Record<string, unknown>): void {
     const { _id, _creationTime, ...fields } = next;
-    this.mutation.writes.update(id, current.version, current.doc!._creationTime, encodeValueText(fields));
+    this.mutation.writes.update(id, current.version, current.doc!._creationTime, userFieldsWire(current.doc!), encodeValueText(fields));
     this.mutation.touched(id, current.doc);
     this.mutation.docs.set(id, { table: current.table, doc: next as Document, version: current.version });
   }
@@ -463,71 +497,9 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   }
 }
 
-/** Creation-order scans (fullTableScan); index ranges and filters come with the query compiler. */
-class ScanQuery implements QueryInitializer<Document> {
-  constructor(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    private readonly store: GlobalStore<any>,
-    private readonly state: MutationState | undefined,
-    private readonly table: string,
-    private readonly direction: "asc" | "desc",
-  ) {}
-
-  fullTableScan(): Query<Document> {
-    return this;
-  }
-
-  order(order: "asc" | "desc"): Query<Document> {
-    if (order !== "asc" && order !== "desc") throw new TypeError('order() takes "asc" or "desc"');
-    return new ScanQuery(this.store, this.state, this.table, order);
-  }
-
-  async collect(): Promise<Document[]> {
-    return this.scan(Infinity);
-  }
-
-  async take(n: number): Promise<Document[]> {
-    if (!Number.isInteger(n) || n < 0) throw new TypeError("take(n) needs a non-negative integer");
-    return this.scan(n);
-  }
-
-  async first(): Promise<Document | null> {
-    return (await this.scan(1))[0] ?? null;
-  }
-
-  async unique(): Promise<Document | null> {
-    const docs = await this.scan(2);
-    if (docs.length > 1) throw new ValidationError(`unique() found more than one document in table "${this.table}"`);
-    return docs[0] ?? null;
-  }
-
-  private async scan(limit: number): Promise<Document[]> {
-    const info = this.store.tableInfo(this.table)!;
-    const core = this.store.coreStore();
-    const seen: Document[] = [];
-    let after: { _creationTime: number; _id: string } | null = null;
-    for (;;) {
-      const page = core.scanPage(this.table, after, SCAN_PAGE);
-      const { rows } = await this.store.run(page);
-      for (const row of rows) {
-        const { doc } = decodeRow(info, row);
-        const own = this.state?.docs.get(doc._id);
-        if (own === undefined) seen.push(doc);
-        else if (own.doc) seen.push(own.doc);
-      }
-      if (rows.length < SCAN_PAGE) break;
-      const last = decodeRow(info, rows[rows.length - 1]!).doc;
-      after = { _creationTime: last._creationTime, _id: last._id };
-    }
-    // Documents this mutation inserted are the newest of the table.
-    if (this.state) {
-      for (const [id, own] of this.state.docs) {
-        if (own.table === this.table && own.doc && this.state.before.get(id) === null) seen.push(own.doc);
-      }
-    }
-    if (this.direction === "desc") seen.reverse();
-    return Number.isFinite(limit) ? seen.slice(0, limit) : seen;
-  }
+function userFieldsWire(doc: Document): string {
+  const { _id, _creationTime, ...fields } = doc;
+  return encodeValueText(fields);
 }
 
 function rejectSystemFields(op: string, doc: Record<string, unknown>, current?: Document): void {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "lunora/api/envelope.hpp"
+#include "lunora/query/query_run.hpp"
 #include "lunora/schema/schema_parser.hpp"
 #include "lunora/store/migration.hpp"
 #include "lunora/store/store.hpp"
@@ -18,6 +19,7 @@ using detail::ok;
 struct Registry {
   std::map<int, std::unique_ptr<Store>> stores;
   std::map<int, std::pair<int, std::unique_ptr<WriteSet>>> transactions;  // tx -> (store, write set)
+  std::map<int, std::pair<int, std::unique_ptr<QueryRun>>> runs;  // run -> (tx or 0, query run)
   int next = 1;
 };
 
@@ -203,25 +205,71 @@ std::string tx_insert(int tx, const std::string& table, const std::string& docum
   return ok(std::move(result).value());
 }
 
+std::string tx_get(int tx, const std::string& table, const std::string& id) {
+  auto it = registry().transactions.find(tx);
+  if (it == registry().transactions.end()) return no_tx();
+  Store* store = find_store(it->second.first);
+  if (store == nullptr) return no_store();
+  const TableSchema* t = table.empty() ? store->table_of_id(id) : store->table(table);
+  if (t == nullptr || !is_id_of_table(id, t->name)) return ok({{"table", nullptr}});
+  it->second.second->reads().add_point(t->name, id);
+  return ok({{"table", t->name}, {"statement", statement_json(select_by_id(*store->layout(t->name), store->dialect(), id))}});
+}
+
 std::string tx_update(int tx, const std::string& id, const std::string& expected_version, double creation_time,
-                      const std::string& document_wire) {
+                      const std::string& old_document_wire, const std::string& document_wire) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
+  auto old_document = parse_wire(old_document_wire);
+  if (!old_document) return fail(old_document.status());
   auto document = parse_wire(document_wire);
   if (!document) return fail(document.status());
-  Status status = writes->update(id, *version, creation_time, *document);
+  Status status = writes->update(id, *version, creation_time, *old_document, *document);
   return status.ok() ? ok(nullptr) : fail(status);
 }
 
-std::string tx_remove(int tx, const std::string& id, const std::string& expected_version) {
+std::string tx_remove(int tx, const std::string& id, const std::string& expected_version, double creation_time,
+                      const std::string& old_document_wire) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
-  Status status = writes->remove(id, *version);
+  auto old_document = parse_wire(old_document_wire);
+  if (!old_document) return fail(old_document.status());
+  Status status = writes->remove(id, *version, creation_time, *old_document);
   return status.ok() ? ok(nullptr) : fail(status);
+}
+
+std::string tx_validate(int tx) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  return ok(writes->first_conflict());
+}
+
+std::string tx_record_commit(int tx) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  auto affected = writes->record_commit();
+  if (!affected) return fail(affected.status());
+  return ok({{"affected", *affected}});
+}
+
+std::string sub_set(int tx, int subscription) {
+  auto it = registry().transactions.find(tx);
+  if (it == registry().transactions.end()) return no_tx();
+  Store* store = find_store(it->second.first);
+  if (store == nullptr) return no_store();
+  store->subscriptions().set(subscription, it->second.second->reads());
+  return ok(nullptr);
+}
+
+std::string sub_remove(int store_handle, int subscription) {
+  Store* store = find_store(store_handle);
+  if (store == nullptr) return no_store();
+  store->subscriptions().remove(subscription);
+  return ok(nullptr);
 }
 
 std::string tx_commit_plan(int tx) {
@@ -243,7 +291,64 @@ std::string tx_describe(int tx, int write) {
 }
 
 std::string tx_end(int tx) {
-  registry().transactions.erase(tx);
+  auto& r = registry();
+  auto it = r.transactions.find(tx);
+  if (it == r.transactions.end()) return ok(nullptr);
+  const int store_handle = it->second.first;
+  r.transactions.erase(it);
+  for (auto run = r.runs.begin(); run != r.runs.end();) run = run->second.first == tx ? r.runs.erase(run) : std::next(run);
+  // The commit log only needs what the oldest open mutation of the store may still check.
+  if (Store* store = find_store(store_handle)) {
+    std::uint64_t oldest = store->commits().last_sequence();
+    for (const auto& [_, entry] : r.transactions) {
+      if (entry.first == store_handle) oldest = std::min(oldest, entry.second->begin_sequence());
+    }
+    store->commits().trim(oldest);
+  }
+  return ok(nullptr);
+}
+
+std::string query_begin(int store_handle, int tx, const std::string& query_json, const std::string& cursor, double limit) {
+  Store* store = find_store(store_handle);
+  if (store == nullptr) return no_store();
+  WriteSet* writes = nullptr;
+  if (tx != 0) {
+    writes = find_tx(tx);
+    if (writes == nullptr) return no_tx();
+  }
+  // Plain JSON: range values and filter literals are Lunora JSON, converted where they are read.
+  auto query = Value::parse(query_json, nullptr, false);
+  if (query.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "the query is not valid JSON"));
+  auto run = QueryRun::begin(*store, writes, query, cursor, limit < 0 ? -1 : static_cast<long long>(limit));
+  if (!run) return fail(run.status());
+  auto& r = registry();
+  const int handle = r.next++;
+  auto owned = std::make_unique<QueryRun>(std::move(run).value());
+  nlohmann::json out = {{"run", handle}, {"needsDocuments", owned->needs_documents()}, {"finished", owned->finished()},
+                        {"cursor", owned->cursor()}};
+  if (!owned->finished()) out["statement"] = statement_json(owned->next_statement());
+  r.runs.emplace(handle, std::make_pair(tx, std::move(owned)));
+  return ok(std::move(out));
+}
+
+std::string query_feed(int handle, const std::string& rows_wire) {
+  auto it = registry().runs.find(handle);
+  if (it == registry().runs.end()) return fail(Status(ErrorCode::invalid_argument, "the query is no longer open"));
+  QueryRun& run = *it->second.second;
+  auto rows = Value::parse(rows_wire, nullptr, false);
+  if (rows.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "rows must be JSON"));
+  auto result = run.feed(rows);
+  if (!result) return fail(result.status());
+  Value out = std::move(result).value();
+  if (out["more"] == true) out["statement"] = statement_json(run.next_statement());
+  return ok(std::move(out));
+}
+
+std::string query_end(int handle) {
+  auto it = registry().runs.find(handle);
+  if (it == registry().runs.end()) return ok(nullptr);
+  it->second.second->end();
+  registry().runs.erase(it);
   return ok(nullptr);
 }
 

@@ -68,7 +68,16 @@ void write_sql(StatementBuilder& b, const RowWrite& w) {
 
 void append_select_columns(StatementBuilder& b, const TableLayout& layout) {
   b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
-  for (const auto& c : layout.columns) b.sql(", ").identifier(c.field);
+  for (const auto& c : layout.columns) {
+    b.sql(", ");
+    if (c.kind != ColumnKind::json) {
+      b.identifier(c.field);
+      continue;
+    }
+    // JSON comes back as its text from every driver (drivers that parse JSON would make a
+    // top-level JSON string indistinguishable from the text itself).
+    b.sql("CAST(").identifier(c.field).sql(b.is_postgres() ? " AS text) AS " : " AS CHAR) AS ").identifier(c.field);
+  }
 }
 
 Statement select_by_id(const TableLayout& layout, const Dialect& dialect, std::string_view id) {

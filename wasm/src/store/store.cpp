@@ -101,11 +101,12 @@ Result<Value> WriteSet::insert(std::string_view table_name, const Value& documen
   by_id_.emplace(w.id, writes_.size());
   writes_.push_back(std::move(w));
   dropped_.push_back(false);
+  old_documents_.push_back(nullptr);
   return result;
 }
 
 Status WriteSet::update(std::string_view id, std::int64_t expected_version, double creation_time,
-                        const Value& document) {
+                        const Value& old_document, const Value& document) {
   const TableSchema* table = store_.table_of_id(id);
   if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
   if (auto status = store_.validate(*table, document); !status.ok()) {
@@ -135,10 +136,12 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
   by_id_.emplace(w.id, writes_.size());
   writes_.push_back(std::move(w));
   dropped_.push_back(false);
+  old_documents_.push_back(old_document);
   return Status::Ok();
 }
 
-Status WriteSet::remove(std::string_view id, std::int64_t expected_version) {
+Status WriteSet::remove(std::string_view id, std::int64_t expected_version, double creation_time,
+                        const Value& old_document) {
   const TableSchema* table = store_.table_of_id(id);
   if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
   auto slot = existing_slot(id);
@@ -158,10 +161,12 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version) {
   w.op = WriteOp::remove;
   w.layout = store_.layout(table->name);
   w.id = std::string(id);
+  w.creation_time = creation_time;
   w.expected_version = expected_version;
   by_id_.emplace(w.id, writes_.size());
   writes_.push_back(std::move(w));
   dropped_.push_back(false);
+  old_documents_.push_back(old_document);
   return Status::Ok();
 }
 
@@ -178,6 +183,49 @@ CommitPlan WriteSet::commit_plan() const {
     if (step.write >= 0) step.write = origin[static_cast<std::size_t>(step.write)];
   }
   return plan;
+}
+
+Value WriteSet::first_conflict() const {
+  const WriteRecord* hit = store_.commits().first_conflict(reads_, begin_sequence_);
+  if (hit == nullptr) return nullptr;
+  return {{"table", hit->table}, {"id", hit->id}};
+}
+
+Result<std::vector<int>> WriteSet::record_commit() {
+  std::vector<WriteRecord> records;
+  for (std::size_t i = 0; i < writes_.size(); ++i) {
+    if (dropped_[i]) continue;
+    const RowWrite& w = writes_[i];
+    const TableLayout& layout = *w.layout;
+    const Value* before = w.op == WriteOp::insert ? nullptr : &old_documents_[i];
+    const Value* after = w.op == WriteOp::remove ? nullptr : &w.document;
+    WriteRecord record{layout.table, w.id, {}};
+    std::vector<std::string> before_keys;
+    if (before != nullptr) {
+      auto keys = store_.index_keys(layout, *before, w.creation_time, w.id);
+      if (keys) before_keys = std::move(keys).value();  // an old document over a key limit cannot be in a range read
+    }
+    for (std::size_t k = 0; k < layout.indexes.size(); ++k) {
+      IndexKeys keys{layout.indexes[k].name, std::nullopt, std::nullopt};
+      if (k < before_keys.size()) keys.before = before_keys[k];
+      if (after != nullptr) keys.after = w.keys[k];
+      record.keys.push_back(std::move(keys));
+    }
+    std::string creation;
+    Value t(w.creation_time);
+    Value id{w.id};
+    append_index_key(creation, &t);
+    append_index_key(creation, &id);
+    record.keys.push_back(IndexKeys{std::string(kByCreationTime), before ? std::optional(creation) : std::nullopt,
+                                    after ? std::optional(creation) : std::nullopt});
+    std::string id_key = index_key(&id);
+    record.keys.push_back(IndexKeys{std::string(kById), before ? std::optional(id_key) : std::nullopt,
+                                    after ? std::optional(id_key) : std::nullopt});
+    records.push_back(std::move(record));
+  }
+  std::vector<int> affected = store_.subscriptions().affected(records);
+  store_.commits().append(std::move(records));
+  return affected;
 }
 
 Value WriteSet::describe(int write) const {

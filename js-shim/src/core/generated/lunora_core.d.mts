@@ -15,11 +15,19 @@ export interface LunoraCoreModule {
   storeNormalizeId(store: number, table: string, id: string): string;
   txBegin(store: number): string;
   txInsert(tx: number, table: string, documentWire: string, nowMs: number): string;
-  txUpdate(tx: number, id: string, expectedVersion: string, creationTime: number, documentWire: string): string;
-  txRemove(tx: number, id: string, expectedVersion: string): string;
+  txGet(tx: number, table: string, id: string): string;
+  txUpdate(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string, documentWire: string): string;
+  txRemove(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string): string;
+  txValidate(tx: number): string;
+  txRecordCommit(tx: number): string;
   txCommitPlan(tx: number): string;
   txDescribe(tx: number, write: number): string;
   txEnd(tx: number): string;
+  subSet(tx: number, subscription: number): string;
+  subRemove(store: number, subscription: number): string;
+  queryBegin(store: number, tx: number, queryJson: string, cursor: string, limit: number): string;
+  queryFeed(run: number, rowsJson: string): string;
+  queryEnd(run: number): string;
 }
 
 export interface LunoraCoreModuleArg {

@@ -27,12 +27,33 @@ std::string store_normalize_id(int store, const std::string& table, const std::s
 
 std::string tx_begin(int store);
 std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms);
+// Point read inside a mutation: like store_get, and recorded in the mutation's read set.
+std::string tx_get(int tx, const std::string& table, const std::string& id);
 std::string tx_update(int tx, const std::string& id, const std::string& expected_version, double creation_time,
-                      const std::string& document_wire);
-std::string tx_remove(int tx, const std::string& id, const std::string& expected_version);
+                      const std::string& old_document_wire, const std::string& document_wire);
+std::string tx_remove(int tx, const std::string& id, const std::string& expected_version, double creation_time,
+                      const std::string& old_document_wire);
+// null when no commit through the store since the mutation began touched its reads, else
+// {"table", "id"} of the first write that did.
+std::string tx_validate(int tx);
+// After the commit SQL succeeded: log the writes for other mutations' validation.
+// -> {"affected": [subscription ids whose read sets the writes touched]}
+std::string tx_record_commit(int tx);
+
+// Subscriptions: a query run inside a tx that never commits; its read set is registered
+// under `subscription` (replacing the previous run's) and matched against every commit.
+std::string sub_set(int tx, int subscription);
+std::string sub_remove(int store, int subscription);
 // {"steps": [{"text", "params", "expectRows", "write"}], "needsTransaction": bool}
 std::string tx_commit_plan(int tx);
 std::string tx_describe(int tx, int write);
 std::string tx_end(int tx);
+
+// Queries. tx = 0 outside a mutation. limit < 0: no limit. Returns {"run", "statement",
+// "needsDocuments", "finished", "cursor"}.
+std::string query_begin(int store, int tx, const std::string& query_json, const std::string& cursor, double limit);
+// Rows of the last statement (see query_run.hpp) -> {"emit", "more", "done", "cursor", "statement"?}.
+std::string query_feed(int run, const std::string& rows_wire);
+std::string query_end(int run);
 
 }  // namespace lunora::api

@@ -12,6 +12,7 @@
 #include "lunora/dialect/dialect.hpp"
 #include "lunora/layout/ddl.hpp"
 #include "lunora/layout/table_layout.hpp"
+#include "lunora/occ/read_set.hpp"
 #include "lunora/schema/schema.hpp"
 #include "lunora/sql/document_sql.hpp"
 #include "lunora/status.hpp"
@@ -47,6 +48,9 @@ class Store {
 
   IdGenerator& ids() noexcept { return ids_; }
   CreationClock& clock() noexcept { return clock_; }
+  CommitLog& commits() noexcept { return commits_; }
+  const CommitLog& commits() const noexcept { return commits_; }
+  SubscriptionIndex& subscriptions() noexcept { return subscriptions_; }
 
  private:
   Store(Schema schema, const Dialect& dialect, EngineOptions options);
@@ -57,6 +61,8 @@ class Store {
   std::vector<TableLayout> layouts_;  // parallel to schema_.tables
   IdGenerator ids_;
   CreationClock clock_;
+  CommitLog commits_;
+  SubscriptionIndex subscriptions_;
 };
 
 // A mutation's pending writes. Several writes to one document collapse into one, so each row
@@ -64,13 +70,33 @@ class Store {
 // CTEs of a statement see the same snapshot).
 class WriteSet {
  public:
-  explicit WriteSet(Store& store) : store_(store) {}
+  explicit WriteSet(Store& store) : store_(store), begin_sequence_(store.commits().last_sequence()) {}
 
   // Validates, assigns _id and _creationTime. Returns {"_id", "_creationTime"}.
   Result<Value> insert(std::string_view table, const Value& document, double now_ms);
-  // The full new user fields of an existing document (patch is merged by the caller).
-  Status update(std::string_view id, std::int64_t expected_version, double creation_time, const Value& document);
-  Status remove(std::string_view id, std::int64_t expected_version);
+  // The full new user fields of an existing document (patch is merged by the caller);
+  // `old_document` is the version read (user fields), for the index keys it leaves.
+  Status update(std::string_view id, std::int64_t expected_version, double creation_time, const Value& old_document,
+                const Value& document);
+  Status remove(std::string_view id, std::int64_t expected_version, double creation_time, const Value& old_document);
+
+  ReadSet& reads() noexcept { return reads_; }
+  std::uint64_t begin_sequence() const noexcept { return begin_sequence_; }
+  // The first write committed through the store since this mutation began that touches
+  // something it read: {"table", "id"}, or null.
+  Value first_conflict() const;
+  // Records this mutation's writes in the store's commit log after its SQL committed, and
+  // returns the subscriptions they affect.
+  Result<std::vector<int>> record_commit();
+
+  // Each write to `table` (live: false for a delete or an insert deleted again).
+  template <typename Fn>
+  void for_each_pending(std::string_view table, Fn&& fn) const {
+    for (std::size_t i = 0; i < writes_.size(); ++i) {
+      if (writes_[i].layout->table != table) continue;
+      fn(writes_[i], !dropped_[i] && writes_[i].op != WriteOp::remove);
+    }
+  }
 
   CommitPlan commit_plan() const;
   // The write a Postgres conflict marker or a MySQL step refers to: {"table", "id", "op"}.
@@ -81,7 +107,10 @@ class WriteSet {
   Result<std::size_t> existing_slot(std::string_view id) const;
 
   Store& store_;
+  std::uint64_t begin_sequence_;
+  ReadSet reads_;
   std::vector<RowWrite> writes_;
+  std::vector<Value> old_documents_;  // parallel to writes_: null for inserts
   std::vector<bool> dropped_;  // an insert followed by a delete
   std::map<std::string, std::size_t, std::less<>> by_id_;
 };

@@ -1,0 +1,192 @@
+// db.query(table): the Convex query builder. The core compiles each query into SQL over an
+// index key range, merges the mutation's own writes, applies the filter and keeps the read
+// set; this file feeds it the rows.
+import { ValidationError } from "../errors.js";
+import { encodeValue } from "../values/wire.js";
+import type { CoreStore, Statement } from "./core-store.js";
+import { buildFilter, type FilterBuilder, type FilterExpression } from "./filter-builder.js";
+import { decodeRow, type Document, type TableInfo } from "./rows.js";
+import type { SqlExecResult } from "./exec.js";
+
+/** What a query needs from the store and (inside a mutation) the mutation. */
+export interface QueryHost {
+  core: CoreStore;
+  table: TableInfo;
+  run(statement: Statement): Promise<SqlExecResult>;
+  tx: number;  // 0 outside a mutation
+  /** The mutation's view of a document it wrote (for pending results). */
+  pending(id: string): Document | null;
+  /** Remembers a document read inside a mutation (its version guards later writes). */
+  remember(doc: Document, version: string): void;
+}
+
+export interface IndexRangeBuilder {
+  eq(field: string, value: unknown): IndexRangeBuilder;
+  gt(field: string, value: unknown): IndexRangeBuilder;
+  gte(field: string, value: unknown): IndexRangeBuilder;
+  lt(field: string, value: unknown): IndexRangeBuilder;
+  lte(field: string, value: unknown): IndexRangeBuilder;
+}
+
+export interface PaginationOptions {
+  numItems: number;
+  cursor: string | null;
+}
+
+export interface PaginationResult<D> {
+  page: D[];
+  isDone: boolean;
+  continueCursor: string;
+}
+
+interface QueryState {
+  index: string | null;
+  range: { op: string; field: string; value: unknown }[];
+  order: "asc" | "desc";
+  filters: unknown[];
+}
+
+class RangeBuilder implements IndexRangeBuilder {
+  constructor(readonly steps: { op: string; field: string; value: unknown }[] = []) {}
+  private add(op: string, field: string, value: unknown): IndexRangeBuilder {
+    if (typeof field !== "string") throw new TypeError(`${op}() needs a field name`);
+    return new RangeBuilder([...this.steps, { op, field, value: encodeValue(value) }]);
+  }
+  eq(field: string, value: unknown) {
+    return this.add("eq", field, value);
+  }
+  gt(field: string, value: unknown) {
+    return this.add("gt", field, value);
+  }
+  gte(field: string, value: unknown) {
+    return this.add("gte", field, value);
+  }
+  lt(field: string, value: unknown) {
+    return this.add("lt", field, value);
+  }
+  lte(field: string, value: unknown) {
+    return this.add("lte", field, value);
+  }
+}
+
+const ITERATION_BATCH = 100;
+
+export class QueryBuilder<D = Document> {
+  constructor(
+    private readonly host: QueryHost,
+    private readonly state: QueryState = { index: null, range: [], order: "asc", filters: [] },
+  ) {}
+
+  private with(patch: Partial<QueryState>): QueryBuilder<D> {
+    return new QueryBuilder<D>(this.host, { ...this.state, ...patch });
+  }
+
+  withIndex(name: string, range?: (q: IndexRangeBuilder) => IndexRangeBuilder): QueryBuilder<D> {
+    const built = range ? range(new RangeBuilder()) : new RangeBuilder();
+    if (!(built instanceof RangeBuilder)) throw new TypeError("withIndex(): the range function must return the builder");
+    return this.with({ index: name, range: built.steps });
+  }
+
+  fullTableScan(): QueryBuilder<D> {
+    return this.with({ index: null, range: [] });
+  }
+
+  order(order: "asc" | "desc"): QueryBuilder<D> {
+    if (order !== "asc" && order !== "desc") throw new TypeError('order() takes "asc" or "desc"');
+    return this.with({ order });
+  }
+
+  filter(predicate: (q: FilterBuilder) => FilterExpression): QueryBuilder<D> {
+    return this.with({ filters: [...this.state.filters, buildFilter(predicate)] });
+  }
+
+  async collect(): Promise<D[]> {
+    return (await this.execute(-1, null)).docs;
+  }
+
+  async take(n: number): Promise<D[]> {
+    if (!Number.isInteger(n) || n < 0) throw new TypeError("take(n) needs a non-negative integer");
+    return (await this.execute(n, null)).docs;
+  }
+
+  async first(): Promise<D | null> {
+    return (await this.execute(1, null)).docs[0] ?? null;
+  }
+
+  async unique(): Promise<D | null> {
+    const { docs } = await this.execute(2, null);
+    if (docs.length > 1) {
+      throw new ValidationError(`unique() found more than one document in table "${this.host.table.table}"`, "NOT_UNIQUE");
+    }
+    return docs[0] ?? null;
+  }
+
+  async paginate(options: PaginationOptions): Promise<PaginationResult<D>> {
+    const numItems = options?.numItems;
+    if (!Number.isInteger(numItems) || numItems < 1) throw new TypeError("paginate() needs numItems >= 1");
+    const cursor = options.cursor ?? null;
+    if (cursor !== null && typeof cursor !== "string") throw new TypeError("paginate() cursor must be a string or null");
+    const { docs, done, cursor: next } = await this.execute(numItems, cursor);
+    return { page: docs, isDone: done, continueCursor: next };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<D> {
+    let cursor: string | null = null;
+    for (;;) {
+      const { docs, done, cursor: next } = await this.execute(ITERATION_BATCH, cursor);
+      yield* docs;
+      if (done || docs.length === 0) return;
+      cursor = next;
+    }
+  }
+
+  private queryJson(): string {
+    const { index, range, order, filters } = this.state;
+    const filter = filters.length === 0 ? null : filters.length === 1 ? filters[0] : { op: "and", args: filters };
+    return JSON.stringify({ table: this.host.table.table, index, range, order, filter });
+  }
+
+  private async execute(limit: number, cursor: string | null): Promise<{ docs: D[]; done: boolean; cursor: string }> {
+    const { core, table } = this.host;
+    const begin = core.queryBegin(this.host.tx, this.queryJson(), cursor ?? "", limit);
+    const docs: Document[] = [];
+    try {
+      if (begin.finished || !begin.statement) return { docs: [], done: true, cursor: begin.cursor };
+      let statement: Statement = begin.statement;
+      for (;;) {
+        const { rows } = await this.host.run(statement);
+        const decoded = rows.map((row) => decodeRow(table, row));
+        const feed = decoded.map(({ doc }, i) => ({
+          _id: doc._id,
+          _creationTime: doc._creationTime,
+          k: rows[i]!._key === undefined ? undefined : hex(rows[i]!._key),
+          doc: begin.needsDocuments ? encodeValue(doc) : undefined,
+        }));
+        const step = core.queryFeed(begin.run, JSON.stringify(feed));
+        for (const e of step.emit) {
+          if ("row" in e) {
+            const { doc, version } = decoded[e.row]!;
+            this.host.remember(doc, version);
+            docs.push(doc);
+          } else {
+            const doc = this.host.pending(e.pending);
+            if (doc) docs.push(doc);
+          }
+        }
+        if (!step.more || !step.statement) return { docs: docs as D[], done: step.done, cursor: step.cursor };
+        statement = step.statement;
+      }
+    } finally {
+      core.queryEnd(begin.run);
+    }
+  }
+}
+
+function hex(value: unknown): string {
+  const bytes =
+    value instanceof Uint8Array ? value : typeof value === "string" && value.startsWith("\\x") ? null : new Uint8Array(0);
+  if (bytes === null) return (value as string).slice(2);
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? "0" : "") + bytes[i]!.toString(16);
+  return out;
+}

@@ -1,0 +1,113 @@
+// Read sets and the commit log: how a mutation (and, later, a subscription) learns that a
+// commit through the store changed something it read.
+//
+// Every read is a range of index keys (value/index_key.hpp) of one (table, index); a point
+// read is the range of one `_id` in the implicit by_id index. A write touches, in every index
+// of its table, the key of the document before it and the key after it. A read and a write
+// conflict when either key falls in a range read. The same bytes order the SQL indexes, so
+// a range here is exactly the rows SQL scanned.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lunora {
+
+// The implicit indexes every table has, beside its schema indexes.
+inline constexpr std::string_view kByCreationTime = "by_creation_time";
+inline constexpr std::string_view kById = "by_id";
+
+// [lo, hi): hi empty means unbounded above.
+struct KeyRange {
+  std::string lo;
+  std::string hi;
+
+  bool contains(std::string_view key) const noexcept {
+    return key >= lo && (hi.empty() || key < std::string_view(hi));
+  }
+};
+
+struct IndexKeys {
+  std::string index;                 // schema index name, kByCreationTime or kById
+  std::optional<std::string> before;  // key of the old document (none for an insert)
+  std::optional<std::string> after;   // key of the new document (none for a delete)
+};
+
+struct WriteRecord {
+  std::string table;
+  std::string id;
+  std::vector<IndexKeys> keys;
+};
+
+class ReadSet {
+ public:
+  void add_range(std::string_view table, std::string_view index, KeyRange range);
+  void add_point(std::string_view table, std::string_view id);
+
+  // The first write of `writes` that touches something this read set covers.
+  const WriteRecord* first_conflict(const std::vector<WriteRecord>& writes) const;
+  bool empty() const noexcept { return ranges_.empty(); }
+  std::size_t size() const noexcept;
+
+  // fn(table, index, range) for every range read.
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    for (const auto& [key, ranges] : ranges_) {
+      for (const auto& range : ranges) fn(key.first, key.second, range);
+    }
+  }
+
+ private:
+  // (table, index) -> ranges read
+  std::map<std::pair<std::string, std::string>, std::vector<KeyRange>> ranges_;
+};
+
+// The read sets of live subscriptions, indexed by (table, index), so that a commit finds the
+// subscriptions it affects without visiting the others. Within one (table, index) the ranges
+// are kept sorted by their lower bound; a key can only fall in ranges whose lower bound is
+// <= key, and `max_hi` lets the scan stop as soon as no earlier range can reach the key.
+class SubscriptionIndex {
+ public:
+  void set(int subscription, const ReadSet& reads);
+  void remove(int subscription);
+  // Subscriptions whose reads any of `writes` touched, ascending, without duplicates.
+  std::vector<int> affected(const std::vector<WriteRecord>& writes) const;
+  std::size_t size() const noexcept { return by_subscription_.size(); }
+
+ private:
+  struct Entry {
+    KeyRange range;
+    int subscription;
+  };
+  struct Bucket {
+    std::vector<Entry> entries;   // sorted by range.lo
+    bool dirty = false;
+    mutable std::vector<std::string> prefix_max_hi;  // "" = unbounded; rebuilt lazily
+    mutable bool max_valid = false;
+  };
+  void collect(const Bucket& bucket, std::string_view key, std::vector<int>& out) const;
+
+  std::map<std::pair<std::string, std::string>, Bucket> buckets_;
+  std::map<int, std::vector<std::pair<std::string, std::string>>> by_subscription_;
+};
+
+// The writes of recent commits through one store, by commit sequence number.
+class CommitLog {
+ public:
+  std::uint64_t last_sequence() const noexcept { return next_ - 1; }
+  std::uint64_t append(std::vector<WriteRecord> writes);
+  // The first write committed after `since` that conflicts with `reads`.
+  const WriteRecord* first_conflict(const ReadSet& reads, std::uint64_t since) const;
+  // Forgets commits no open reader can still need.
+  void trim(std::uint64_t keep_after);
+
+ private:
+  std::deque<std::pair<std::uint64_t, std::vector<WriteRecord>>> entries_;
+  std::uint64_t next_ = 1;
+};
+
+}  // namespace lunora

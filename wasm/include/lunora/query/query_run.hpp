@@ -1,0 +1,67 @@
+// One execution of a query: SQL batches over the index range, the mutation's own pending
+// writes merged in index order, the filter applied, and the scanned extent recorded in the
+// read set when the run ends.
+//
+// The shim drives it: next_statement() -> run SQL -> feed(rows) -> emit / fetch more / stop.
+// Rows are fed as [{"_id", "_creationTime", "k": <hex key, schema indexes only>, "doc":
+// <Lunora JSON, only when needs_documents()>}] in the order SQL returned them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lunora/occ/read_set.hpp"
+#include "lunora/query/cursor.hpp"
+#include "lunora/query/filter.hpp"
+#include "lunora/query/query_spec.hpp"
+#include "lunora/sql/statement.hpp"
+
+namespace lunora {
+
+class QueryRun {
+ public:
+  // limit < 0: no limit. `writes` (may be null) is the mutation whose pending writes the run
+  // sees and whose read set receives the scanned extent.
+  static Result<QueryRun> begin(const Store& store, WriteSet* writes, const Value& query_json, std::string_view cursor,
+                                long long limit);
+
+  bool needs_documents() const noexcept { return filter_.has_value() || !pending_.empty(); }
+  bool finished() const noexcept { return finished_; }
+  Statement next_statement() const;
+  // {"emit": [{"row": i} | {"pending": "<id>"}], "more": bool, "done": bool, "cursor": "..."}
+  Result<Value> feed(const Value& rows);
+  // Records the extent scanned so far in the mutation's read set (once).
+  void end();
+  std::string cursor() const;
+  const QuerySpec& spec() const noexcept { return spec_; }
+
+ private:
+  struct Pending {
+    std::string key;
+    std::string id;
+    Value document;  // with _id and _creationTime
+  };
+
+  QueryRun(const Store& store, WriteSet* writes, QuerySpec spec) : store_(&store), writes_(writes), spec_(std::move(spec)) {}
+  bool before_in_scan_order(std::string_view a, std::string_view b) const noexcept;
+  bool after_position(std::string_view key) const noexcept;
+  Result<bool> accept(const Value& document) const;
+
+  const Store* store_;
+  WriteSet* writes_;
+  QuerySpec spec_;
+  KeyRange range_;
+  std::optional<Filter> filter_;
+  std::vector<Pending> pending_;       // in scan order, not yet emitted
+  std::vector<std::string> skip_ids_;  // sorted: documents this mutation wrote
+  std::string position_;               // last key scanned
+  bool started_ = false;               // position_ is meaningful
+  long long remaining_ = -1;
+  std::size_t batch_size_ = 0;
+  bool finished_ = false;
+  bool exhausted_ = false;
+  bool recorded_ = false;
+};
+
+}  // namespace lunora

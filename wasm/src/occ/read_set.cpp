@@ -1,0 +1,129 @@
+#include "lunora/occ/read_set.hpp"
+
+#include <algorithm>
+
+#include "lunora/value/index_key.hpp"
+
+namespace lunora {
+
+void ReadSet::add_range(std::string_view table, std::string_view index, KeyRange range) {
+  ranges_[{std::string(table), std::string(index)}].push_back(std::move(range));
+}
+
+void ReadSet::add_point(std::string_view table, std::string_view id) {
+  Value id_value(std::string{id});
+  std::string key = index_key(&id_value);
+  std::string hi = key;
+  hi.push_back('\0');  // the immediate successor: [key, key + "\0") holds exactly key
+  add_range(table, kById, KeyRange{std::move(key), std::move(hi)});
+}
+
+std::size_t ReadSet::size() const noexcept {
+  std::size_t n = 0;
+  for (const auto& [_, ranges] : ranges_) n += ranges.size();
+  return n;
+}
+
+const WriteRecord* ReadSet::first_conflict(const std::vector<WriteRecord>& writes) const {
+  for (const auto& write : writes) {
+    for (const auto& keys : write.keys) {
+      auto it = ranges_.find({write.table, keys.index});
+      if (it == ranges_.end()) continue;
+      for (const auto& range : it->second) {
+        if ((keys.before && range.contains(*keys.before)) || (keys.after && range.contains(*keys.after))) {
+          return &write;
+        }
+      }
+    }
+  }
+  return nullptr;
+}
+
+void SubscriptionIndex::set(int subscription, const ReadSet& reads) {
+  remove(subscription);
+  auto& keys = by_subscription_[subscription];
+  reads.for_each([&](const std::string& table, const std::string& index, const KeyRange& range) {
+    auto bucket_key = std::make_pair(table, index);
+    Bucket& bucket = buckets_[bucket_key];
+    auto at = std::upper_bound(bucket.entries.begin(), bucket.entries.end(), range.lo,
+                               [](const std::string& lo, const Entry& e) { return lo < e.range.lo; });
+    bucket.entries.insert(at, Entry{range, subscription});
+    bucket.max_valid = false;
+    keys.push_back(std::move(bucket_key));
+  });
+}
+
+void SubscriptionIndex::remove(int subscription) {
+  auto it = by_subscription_.find(subscription);
+  if (it == by_subscription_.end()) return;
+  for (const auto& bucket_key : it->second) {
+    auto bucket = buckets_.find(bucket_key);
+    if (bucket == buckets_.end()) continue;
+    auto& entries = bucket->second.entries;
+    entries.erase(std::remove_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.subscription == subscription; }),
+                  entries.end());
+    bucket->second.max_valid = false;
+    if (entries.empty()) buckets_.erase(bucket);
+  }
+  by_subscription_.erase(it);
+}
+
+void SubscriptionIndex::collect(const Bucket& bucket, std::string_view key, std::vector<int>& out) const {
+  if (!bucket.max_valid) {
+    // prefix_max_hi[i] = the greatest upper bound among entries[0..i] ("" = unbounded).
+    bucket.prefix_max_hi.resize(bucket.entries.size());
+    std::string running;
+    bool unbounded = false;
+    for (std::size_t i = 0; i < bucket.entries.size(); ++i) {
+      const std::string& hi = bucket.entries[i].range.hi;
+      if (hi.empty()) unbounded = true;
+      else if (!unbounded && hi > running) running = hi;
+      bucket.prefix_max_hi[i] = unbounded ? std::string() : running;
+    }
+    bucket.max_valid = true;
+  }
+  // Entries with lo <= key, scanned from the nearest down, stopping once none before can reach key.
+  auto end = std::upper_bound(bucket.entries.begin(), bucket.entries.end(), key,
+                              [](std::string_view k, const Entry& e) { return k < std::string_view(e.range.lo); });
+  for (auto i = static_cast<std::ptrdiff_t>(end - bucket.entries.begin()) - 1; i >= 0; --i) {
+    const std::string& reach = bucket.prefix_max_hi[static_cast<std::size_t>(i)];
+    if (!reach.empty() && std::string_view(reach) <= key) break;
+    const Entry& e = bucket.entries[static_cast<std::size_t>(i)];
+    if (e.range.contains(key)) out.push_back(e.subscription);
+  }
+}
+
+std::vector<int> SubscriptionIndex::affected(const std::vector<WriteRecord>& writes) const {
+  std::vector<int> out;
+  for (const auto& write : writes) {
+    for (const auto& keys : write.keys) {
+      auto bucket = buckets_.find({write.table, keys.index});
+      if (bucket == buckets_.end()) continue;
+      if (keys.before) collect(bucket->second, *keys.before, out);
+      if (keys.after) collect(bucket->second, *keys.after, out);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::uint64_t CommitLog::append(std::vector<WriteRecord> writes) {
+  const std::uint64_t sequence = next_++;
+  entries_.emplace_back(sequence, std::move(writes));
+  return sequence;
+}
+
+const WriteRecord* CommitLog::first_conflict(const ReadSet& reads, std::uint64_t since) const {
+  for (const auto& [sequence, writes] : entries_) {
+    if (sequence <= since) continue;
+    if (const WriteRecord* hit = reads.first_conflict(writes)) return hit;
+  }
+  return nullptr;
+}
+
+void CommitLog::trim(std::uint64_t keep_after) {
+  while (!entries_.empty() && entries_.front().first <= keep_after) entries_.pop_front();
+}
+
+}  // namespace lunora
