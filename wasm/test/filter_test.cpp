@@ -309,6 +309,15 @@ TEST_CASE("filter: fields() and uses_field() list top-level fields", "[filter]")
   CHECK_FALSE(parsed(lit(true)).uses_field("a"));
 }
 
+TEST_CASE("filter: a default-constructed filter matches everything", "[filter]") {
+  const Filter none;
+  auto result = none.matches(document());
+  REQUIRE(result.ok());
+  CHECK(*result);
+  CHECK(none.fields().empty());
+  CHECK_FALSE(none.uses_field("name"));
+}
+
 TEST_CASE("filter: malformed JSON is refused with its path", "[filter]") {
   CHECK(parse_failure(Value("x")) == "invalid filter at filter: an expression must be an object");
   CHECK(parse_failure(Value::object()) ==

@@ -204,6 +204,7 @@ bool Filter::uses_field(std::string_view top_level_field) const {
 
 Result<bool> Filter::matches(const Value& document) const {
   if (!document.is_object()) return eval_error("the document must be an object");
+  if (nodes_.empty()) return true;
   auto result = eval(0, document);
   if (!result) return result.status();
   return result->is_true();

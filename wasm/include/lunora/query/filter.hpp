@@ -52,6 +52,9 @@ inline constexpr std::size_t kMaxFilterNodes = 4096;
 
 class Filter {
  public:
+  // A default-constructed Filter is "no filter": it matches every document and reads no field.
+  Filter() = default;
+
   // Parses and checks the JSON form above (literals through from_wire_json).
   static Result<Filter> parse(const Value& json);
 
