@@ -8,7 +8,7 @@ import { coreVersion, mysqlDialect, postgresDialect } from "@lunora/hyperdrive/g
 import { tag } from "../support/tagged.mjs";
 import { isMysql, openClient, type DriverName } from "./drivers";
 import { scenarios } from "./scenarios";
-import { foundRowsRefusal, openStoreDriver, queryScenarios, storeScenarios, type StoreDriver } from "./store-scenarios";
+import { foundRowsRefusal, openStoreDriver, queryScenarios, reactivityScenarios, storeScenarios, type StoreDriver } from "./store-scenarios";
 
 type Env = Record<string, Hyperdrive>;
 
@@ -91,7 +91,8 @@ export default {
       if (parts[0] === "store") {
         const table = url.searchParams.get("table") ?? "lunora_store";
         if (parts[1] === "found-rows") return json(await foundRowsRefusal(env as never, table));
-        const scenario = storeScenarios[parts[2] ?? ""] ?? queryScenarios[parts[2] ?? ""];
+        const name = parts[2] ?? "";
+        const scenario = storeScenarios[name] ?? queryScenarios[name] ?? reactivityScenarios[name];
         if (!scenario) return json({ error: `unknown store scenario ${parts[2]}` }, 404);
         const driver = openStoreDriver(parts[1] as StoreDriver, env as never);
         try {

@@ -345,6 +345,59 @@ export const queryScenarios: Record<string, (d: Opened, table: string) => Promis
   },
 };
 
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+export const reactivityScenarios: Record<string, (d: Opened, table: string) => Promise<unknown>> = {
+  async subscriptions(d, t) {
+    const schema = defineSchema({ [t]: defineTable({ k: v.string(), n: v.number() }).index("by_k", ["k"]).global() });
+    const db = d.open(schema);
+    const batches: unknown[] = [];
+    const stopFeed = db.onChange((batch: any) =>
+      batches.push({ commitTs: batch.commitTs, writes: batch.writes.map((w: any) => [w.op, w.before?.n ?? null, w.after?.n ?? null]) }),
+    );
+    const seen: number[][] = [];
+    let runs = 0;
+    const log: string[] = [];
+    const unsubscribe = db.subscribe(
+      async (q: any) => {
+        runs += 1;
+        return (await q.query(t).withIndex("by_k", (x: any) => x.eq("k", "a")).collect()).map((doc: any) => doc.n);
+      },
+      (value: number[]) => seen.push(value),
+      (error: unknown) => log.push(String(error)),
+    );
+    const step = async (name: string, fn: () => Promise<unknown>) => {
+      const before = runs;
+      await fn();
+      await settle();
+      log.push(`${name}: ${runs - before} re-run(s)`);
+    };
+    await settle();
+    let b = "";
+    await step("insert into range", () => db.mutation((w: any) => w.insert(t, { k: "a", n: 1 })));
+    await step("insert outside range", async () => {
+      b = await db.mutation((w: any) => w.insert(t, { k: "b", n: 2 }));
+    });
+    await step("update outside range", () => db.mutation((w: any) => w.patch(b, { n: 3 })));
+    await step("move into range", () => db.mutation((w: any) => w.patch(b, { k: "a" })));
+    await step("move out of range", () => db.mutation((w: any) => w.patch(b, { k: "c" })));
+    await step("read-only mutation", () => db.mutation((w: any) => w.query(t).collect()));
+    unsubscribe();
+    await step("after unsubscribe", () => db.mutation((w: any) => w.insert(t, { k: "a", n: 9 })));
+    stopFeed();
+    // A point read re-runs on a write to that document only.
+    const pointSeen: unknown[] = [];
+    const stopPoint = db.subscribe((q: any) => q.get(b), (doc: any) => pointSeen.push(doc?.n ?? null));
+    await settle();
+    await db.mutation((w: any) => w.insert(t, { k: "a", n: 10 }));
+    await settle();
+    await db.mutation((w: any) => w.patch(b, { n: 4 }));
+    await settle();
+    stopPoint();
+    return { seen, log, batches, pointSeen };
+  },
+};
+
 export async function foundRowsRefusal(env: Env, t: string) {
   const { connectionString } = createHyperdrive(env.HYPERDRIVE_MYSQL);
   const pool = mysql.createPool({ uri: connectionString, disableEval: true, flags: ["-FOUND_ROWS"] });

@@ -33,7 +33,7 @@ std::optional<std::string> from_hex(std::string_view hex) {
 std::string creation_key(double creation_time, std::string_view id) {
   std::string key;
   Value t(creation_time);
-  Value i{std::string(id)};
+  Value i(std::string{id});
   append_index_key(key, &t);
   append_index_key(key, &i);
   return key;

@@ -213,7 +213,7 @@ Result<std::vector<int>> WriteSet::record_commit() {
     }
     std::string creation;
     Value t(w.creation_time);
-    Value id{w.id};
+    Value id(w.id);
     append_index_key(creation, &t);
     append_index_key(creation, &id);
     record.keys.push_back(IndexKeys{std::string(kByCreationTime), before ? std::optional(creation) : std::nullopt,
