@@ -35,6 +35,10 @@ export {
   UnsupportedValueError,
   ValidationError,
 } from "../errors.js";
+export { InvalidValueError } from "../values/errors.js";
+export { InvalidFilterError } from "./filter-builder.js";
+export type { FilterBuilder, FilterExpression } from "./filter-builder.js";
+export type { IndexRangeBuilder, PaginationOptions, PaginationResult } from "./query.js";
 
 export interface GlobalCtxDbOptions<S extends GenericSchema> extends StoreOptions {
   schema: S | SchemaJSON;
