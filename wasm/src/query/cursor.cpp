@@ -1,6 +1,7 @@
 #include "lunora/query/cursor.hpp"
 
 #include "lunora/sql/column_values.hpp"
+#include "lunora/value/hex.hpp"
 #include "lunora/value/base64.hpp"
 #include "lunora/value/value.hpp"
 
@@ -28,22 +29,6 @@ std::optional<std::string> from_base64url(std::string_view text) {
   return std::string(bytes->begin(), bytes->end());
 }
 
-std::optional<std::string> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(hex.size() / 2);
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return out;
-}
 
 }  // namespace
 

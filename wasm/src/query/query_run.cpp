@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "lunora/sql/column_values.hpp"
+#include "lunora/value/hex.hpp"
 #include "lunora/sql/document_sql.hpp"
 #include "lunora/value/index_key.hpp"
 #include "lunora/value/wire.hpp"
@@ -14,21 +15,6 @@ namespace {
 
 constexpr long long kMaxBatch = 500;
 
-std::optional<std::string> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out(hex.size() / 2, '\0');
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    int v = 0;
-    for (int j = 0; j < 2; ++j) {
-      const char c = hex[2 * i + static_cast<std::size_t>(j)];
-      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-      if (d < 0) return std::nullopt;
-      v = v * 16 + d;
-    }
-    out[i] = static_cast<char>(v);
-  }
-  return out;
-}
 
 std::string creation_key(double creation_time, std::string_view id) {
   std::string key;

@@ -18,17 +18,6 @@ std::string float_text(double x) {
 
 }  // namespace
 
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
-}
-
 void bind_bytes(StatementBuilder& b, std::string_view bytes) {
   if (b.is_postgres()) {
     b.param(to_hex(bytes), "decode(", "::text, 'hex')");

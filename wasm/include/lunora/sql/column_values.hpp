@@ -6,6 +6,7 @@
 
 #include "lunora/layout/table_layout.hpp"
 #include "lunora/sql/statement.hpp"
+#include "lunora/value/hex.hpp"
 
 namespace lunora {
 
@@ -16,6 +17,5 @@ void bind_kind(StatementBuilder& b, ColumnKind kind, const Value& value);
 // Binds raw bytes (index keys) as bytea / VARBINARY.
 void bind_bytes(StatementBuilder& b, std::string_view bytes);
 
-std::string to_hex(std::string_view bytes);
 
 }  // namespace lunora
