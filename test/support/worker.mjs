@@ -2,7 +2,7 @@
 // Hyperdrive bindings from wrangler.jsonc pointed at the local servers.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "jsonc-parser";
 import { untag } from "./tagged.mjs";
@@ -17,8 +17,21 @@ export function readWranglerConfig(path = join(root, "wrangler.jsonc")) {
   return config;
 }
 
-/** Bundles the test Worker exactly as `wrangler deploy` would (once per test run). */
-export function bundleTestWorker({ force = false } = {}) {
+/**
+ * Bundles the test Worker exactly as `wrangler deploy` would (once per test run). `config`
+ * (optional) bundles another Worker from its own wrangler config into build/test-worker-<dir>;
+ * that bundle is always rebuilt.
+ */
+export function bundleTestWorker({ force = false, config } = {}) {
+  if (config) {
+    const out = join(root, "build", `test-worker-${basename(dirname(config))}`);
+    execFileSync(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--config", config, "--outdir", out], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    });
+    return out;
+  }
   if (!force && existsSync(join(outdir, "index.js")) && process.env.LUNORA_TEST_WORKER_BUILT === "1") return outdir;
   execFileSync(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
     cwd: root,
