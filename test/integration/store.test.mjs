@@ -129,3 +129,56 @@ test("a mysql2 pool without FOUND_ROWS is refused and nothing is written", async
   assert.match(r.refused.message, /FOUND_ROWS/);
   assert.equal(r.tableExists, false);
 });
+
+test("every validator type round-trips to identical JS values on both engines", async () => {
+  const [pg, pgPool, my] = await Promise.all(["postgres-js-wrapper", "pg-pool", "mysql2-pool"].map((d) => run(d, "roundtrip")));
+  const expected = (s, ref) => [
+    {
+      anything: { n: 1e300, nested: [bytes(9), 123456789012345678n, { q: "x" }] },
+      arr: [{ x: 2n ** 63n - 1n, y: "why" }, { x: 0n }],
+      b: true,
+      bytes: bytes(0, 255, 128, 1),
+      f: 1 / 3,
+      i: -(2n ** 63n),
+      lit: "fixed",
+      litBig: 42n,
+      litBool: false,
+      litNum: 3,
+      nul: null,
+      nullable: null,
+      obj: { deep: { list: ["a", 1.5, null] }, flag: false },
+      rec: { é: -1n, "key with space": 1n },
+      s,
+      uni: 7.25,
+    },
+    {
+      anything: "just a string",
+      arr: [{ x: 2n ** 63n - 1n, y: "why" }, { x: 0n }],
+      b: true,
+      bytes: bytes(0, 255, 128, 1),
+      f: 1 / 3,
+      i: 5n,
+      lit: "fixed",
+      litBig: 42n,
+      litBool: false,
+      litNum: 3,
+      nul: null,
+      nullable: 9007199254740993n,
+      obj: { deep: { list: ["a", 1.5, null] }, flag: false },
+      opt: "present",
+      rec: { é: -1n, "key with space": 1n },
+      ref,
+      s,
+      uni: "text",
+    },
+  ];
+  for (const r of [pg, pgPool, my]) {
+    assert.equal(r.secondRef, true);
+    assert.deepEqual(r.got, expected(r.s, r.got[1].ref));
+    assert.deepEqual(r.queried, r.got, "an index query returns the same values as get()");
+  }
+  assert.match(my.s, /\u0000/, "MySQL keeps U+0000 in strings");
+  assert.equal(pg.nul.code, "UNSUPPORTED_VALUE", "Postgres cannot: refused before any SQL");
+  assert.match(pg.nul.message, /cannot store the character U\+0000/);
+  assert.equal(my.nul, null);
+});

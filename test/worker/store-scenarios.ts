@@ -173,6 +173,65 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
     return { report, again, got, gotByTable, wrongTable, normalized, patched, replaced, before, invalid, extraField, nanRefused, negZeroRefused, halfWritten, after, nanStored, deleted, patchMissing, deleteMissing, systemField, own, rawRow, id };
   },
 
+  // Every validator type, written and read back (by get and by an index query).
+  async roundtrip(d, t) {
+    const schema = defineSchema({
+      [t]: defineTable({
+        s: v.string(),
+        f: v.number(),
+        i: v.int64(),
+        b: v.boolean(),
+        nul: v.null(),
+        bytes: v.bytes(),
+        ref: v.optional(v.id(t)),
+        lit: v.literal("fixed"),
+        litNum: v.literal(3),
+        litBool: v.literal(false),
+        litBig: v.literal(42n),
+        arr: v.array(v.object({ x: v.int64(), y: v.optional(v.string()) })),
+        obj: v.object({ deep: v.object({ list: v.array(v.union(v.string(), v.number(), v.null())) }), flag: v.boolean() }),
+        rec: v.record(v.string(), v.int64()),
+        uni: v.union(v.string(), v.number()),
+        opt: v.optional(v.string()),
+        nullable: v.nullable(v.int64()),
+        anything: v.any(),
+      })
+        .index("by_i", ["i"])
+        .global(),
+    });
+    const db = d.open(schema);
+    const base = {
+      s: `héllo ${d.engine === "mysql" ? "\u0000 " : ""}🌍 'quote' "dq" \`bt\` ; -- /* */`,
+      f: 1 / 3,
+      i: -(2n ** 63n),
+      b: true,
+      nul: null,
+      bytes: new Uint8Array([0, 255, 128, 1]).buffer,
+      lit: "fixed",
+      litNum: 3,
+      litBool: false,
+      litBig: 42n,
+      arr: [{ x: 2n ** 63n - 1n, y: "why" }, { x: 0n }],
+      obj: { deep: { list: ["a", 1.5, null] }, flag: false },
+      rec: { "key with space": 1n, "é": -1n },
+      uni: 7.25,
+      nullable: null,
+      anything: { nested: [new Uint8Array([9]).buffer, 123456789012345678n, { q: "x" }], n: 1e300 },
+    };
+    const first = await db.mutation((w: any) => w.insert(t, base));
+    const second = await db.mutation((w: any) =>
+      w.insert(t, { ...base, i: 5n, ref: first, uni: "text", opt: "present", nullable: 9007199254740993n, anything: "just a string" }),
+    );
+    const strip = (doc: any) => {
+      const { _id, _creationTime, ...rest } = doc;
+      return rest;
+    };
+    const got = await db.query(async (r: any) => [strip(await r.get(first)), strip(await r.get(second))]);
+    const queried = await db.query(async (r: any) => (await r.query(t).withIndex("by_i").collect()).map(strip));
+    const nul = await caught(() => db.mutation((w: any) => w.insert(t, { ...base, s: "a\u0000b" })));
+    return { got, queried, secondRef: got[1].ref === first, nul, s: base.s };
+  },
+
   async atomic(d, t) {
     const schema = defineSchema({ [t]: defineTable({ name: v.string(), n: v.number() }).index("by_name", ["name"]).global() });
     const db = d.open(schema, { maxRetries: 0 });

@@ -93,3 +93,8 @@ TEST_CASE("dialects are found by name and aliases") {
   CHECK(unknown.status().code() == ErrorCode::unknown_dialect);
   CHECK(unknown.status().message() == "unknown SQL dialect \"oracle\"; expected \"postgres\" or \"mysql\"");
 }
+
+TEST_CASE("Postgres text cannot hold U+0000; MySQL's can") {
+  CHECK_FALSE(postgres_dialect().capabilities().strings_hold_nul);
+  CHECK(mysql_dialect().capabilities().strings_hold_nul);
+}

@@ -76,3 +76,15 @@ TEST_CASE("store api: invalid documents are refused before any SQL") {
   auto plan = call(api::tx_commit_plan(tx));
   CHECK(plan["steps"].empty());
 }
+
+TEST_CASE("store api: a string with U+0000 is refused on Postgres before any SQL, kept on MySQL") {
+  const char* doc = R"({"customer":"a\u0000b","total":1,"qty":{"$integer":"AAAAAAAAAAA="},"paid":true,"tags":["x\u0000"]})";
+  const int pg = call(api::store_open(kSchema, "postgres", "{}")).get<int>();
+  auto refused = json::parse(api::tx_insert(call(api::tx_begin(pg)).get<int>(), "orders", doc, 1.0));
+  CHECK(refused["code"] == "UNSUPPORTED_VALUE");
+  CHECK(refused["message"] ==
+        "Failed to insert or update a document in table \"orders\" because the database cannot store one of its values: "
+        "Path: .customer Value: \"a\\u0000b\" (this database engine cannot store the character U+0000 in a string)");
+  const int my = call(api::store_open(kSchema, "mysql", "{}")).get<int>();
+  CHECK(json::parse(api::tx_insert(call(api::tx_begin(my)).get<int>(), "orders", doc, 1.0))["ok"] == true);
+}

@@ -8,6 +8,7 @@ export interface DialectCapabilities {
   readonly transactionalDdl: boolean;
   readonly nativeBoolean: boolean;
   readonly floatNanInfinity: boolean;
+  readonly stringsHoldNul: boolean;
   readonly preparedStatements: boolean;
   readonly maxIdentifierBytes: number;
 }

@@ -25,6 +25,7 @@ json describe(const Dialect& dialect) {
         {"transactionalDdl", caps.transactional_ddl},
         {"nativeBoolean", caps.native_boolean},
         {"floatNanInfinity", caps.float_nan_infinity},
+        {"stringsHoldNul", caps.strings_hold_nul},
         {"preparedStatements", caps.prepared_statements},
         {"maxIdentifierBytes", caps.max_identifier_bytes}}},
   };

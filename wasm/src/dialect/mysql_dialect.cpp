@@ -10,6 +10,7 @@ const DialectCapabilities& MysqlDialect::capabilities() const noexcept {
       /*transactional_ddl=*/false,
       /*native_boolean=*/false,
       /*float_nan_infinity=*/false,
+      /*strings_hold_nul=*/true,
       // Hyperdrive does not support MySQL prepared statements: text protocol only.
       /*prepared_statements=*/false,
       /*max_identifier_bytes=*/64,

@@ -9,6 +9,7 @@ const DialectCapabilities& PostgresDialect::capabilities() const noexcept {
       /*transactional_ddl=*/true,
       /*native_boolean=*/true,
       /*float_nan_infinity=*/true,
+      /*strings_hold_nul=*/false,
       // Hyperdrive supports the extended protocol's unnamed statements for Postgres.
       /*prepared_statements=*/true,
       /*max_identifier_bytes=*/63,

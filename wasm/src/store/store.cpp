@@ -48,6 +48,7 @@ Status Store::validate(const TableSchema& table, const Value& document) const {
   ValidationOptions options;
   options.allow_nan_infinity = dialect_->capabilities().float_nan_infinity;
   options.allow_negative_zero = dialect_->capabilities().float_nan_infinity;  // Postgres keeps -0; MySQL does not
+  options.allow_nul_in_strings = dialect_->capabilities().strings_hold_nul;
   options.is_id_of_table = [](std::string_view table_name, std::string_view id) { return is_id_of_table(id, table_name); };
   return validate_document(table, document, options);
 }

@@ -274,6 +274,14 @@ class SchemaCheck {
 
 std::optional<Problem> check_storable(const Value& value, const ValidationOptions& options,
                                       std::string& path) {
+  if (value.is_string()) {
+    if (!options.allow_nul_in_strings && value.get_ref<const std::string&>().find('\0') != std::string::npos) {
+      return Problem{ErrorCode::unsupported_value, false,
+                     path_part(path) + "Value: " + format_value(value) +
+                         " (this database engine cannot store the character U+0000 in a string)"};
+    }
+    return std::nullopt;
+  }
   if (value.is_number_float()) {
     const double d = value.get<double>();
     if (!options.allow_nan_infinity && !std::isfinite(d)) {
@@ -312,7 +320,7 @@ std::optional<Problem> check_all(const Validator& validator, const Value& value,
   path.clear();
   if (auto problem = SchemaCheck(options).check(validator, value, path)) return problem;
   path.clear();
-  if (options.allow_nan_infinity && options.allow_negative_zero) return std::nullopt;
+  if (options.allow_nan_infinity && options.allow_negative_zero && options.allow_nul_in_strings) return std::nullopt;
   return check_storable(value, options, path);
 }
 

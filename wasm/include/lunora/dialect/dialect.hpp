@@ -25,7 +25,8 @@ struct DialectCapabilities {
   bool data_modifying_ctes;       // WITH w AS (UPDATE ... RETURNING ...) SELECT ...
   bool transactional_ddl;         // CREATE TABLE can be rolled back
   bool native_boolean;            // a real boolean type (else TINYINT(1))
-  bool float_nan_infinity;        // DOUBLE can hold NaN and +-Infinity
+  bool float_nan_infinity;        // DOUBLE can hold NaN and +-Infinity (and keeps -0)
+  bool strings_hold_nul;          // text and JSON can hold U+0000
   bool prepared_statements;       // usable through Hyperdrive
   std::size_t max_identifier_bytes;
 };

@@ -5,7 +5,8 @@
 //     a limit of limits.hpp, or a bad field name;
 //  2. it does not match its validator (ErrorCode::validation_failed);
 //  3. it is valid but the engine cannot store one of its values (ErrorCode::unsupported_value):
-//     NaN/Infinity or -0 where ValidationOptions says the engine has none.
+//     NaN/Infinity, -0 or a string containing U+0000 where ValidationOptions says the engine
+//     has none.
 //
 // Limits (CONTRACT.md "Validation"): the document's Lunora JSON (to_wire) is at most
 // limits::kMaxDocumentBytes; nesting at most limits::kMaxNestingDepth, counting the document
@@ -37,6 +38,8 @@ struct ValidationOptions {
   bool allow_nan_infinity = true;
   // The engine's float64 columns keep the sign of zero.
   bool allow_negative_zero = true;
+  // The engine's text and JSON can hold U+0000 (Postgres cannot, in text or jsonb).
+  bool allow_nul_in_strings = true;
   // Whether `id` is a document id of `table` (for v.id(table)). Empty: any non-empty string.
   std::function<bool(std::string_view table, std::string_view id)> is_id_of_table;
 };
