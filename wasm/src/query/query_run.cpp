@@ -122,7 +122,7 @@ Result<bool> QueryRun::accept(const Value& document) const {
   return filter_->matches(document);
 }
 
-Statement QueryRun::next_statement() const {
+Statement QueryRun::next_statement() {
   const Dialect& d = store_->dialect();
   const TableLayout& layout = *spec_.layout;
   const bool asc = spec_.order == SortOrder::asc;
@@ -166,7 +166,7 @@ Statement QueryRun::next_statement() const {
     b.sql(" ORDER BY ").identifier(kCreationTimeColumn).sql(dir).sql(", ").identifier(kIdColumn).sql(dir);
   }
   b.sql(" LIMIT " + std::to_string(batch));
-  const_cast<QueryRun*>(this)->batch_size_ = static_cast<std::size_t>(batch);
+  batch_size_ = static_cast<std::size_t>(batch);
   return std::move(b).build();
 }
 

@@ -28,7 +28,8 @@ class QueryRun {
 
   bool needs_documents() const noexcept { return filter_.has_value() || !pending_.empty(); }
   bool finished() const noexcept { return finished_; }
-  Statement next_statement() const;
+  // The SQL for the next batch (remembers its size: a shorter answer means the range is done).
+  Statement next_statement();
   // {"emit": [{"row": i} | {"pending": "<id>"}], "more": bool, "done": bool, "cursor": "..."}
   Result<Value> feed(const Value& rows);
   // Records the extent scanned so far in the mutation's read set (once).
