@@ -2,42 +2,26 @@
 // engine (test/host-worker), functions run by name over HTTP, live queries over hibernatable
 // WebSockets, against the real PostgreSQL and MariaDB of scripts/db.sh.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fetch as mfFetch } from "miniflare";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import { decodeValue, encodeValue } from "../../js-shim/dist/values/wire.js";
-import { bundleTestWorker, readWranglerConfig, root } from "../support/worker.mjs";
+import { readWranglerConfig, root, startTestWorker } from "../support/worker.mjs";
 
 const configPath = join(root, "test", "host-worker", "wrangler.jsonc");
 const config = readWranglerConfig(configPath);
 const urlOf = (binding) => config.hyperdrive.find((h) => h.binding === binding).localConnectionString;
 
-let child;
+let worker;
 let baseUrl;
 let pgClient;
 let myConn;
-const output = [];
 
 before(async () => {
-  const scriptDir = bundleTestWorker({ config: configPath });
-  const hyperdrives = Object.fromEntries(config.hyperdrive.map((h) => [h.binding, h.localConnectionString]));
-  const durableObjects = Object.fromEntries(config.durable_objects.bindings.map((b) => [b.name, b.class_name]));
-  const options = { scriptDir, compatibilityDate: config.compatibility_date, compatibilityFlags: config.compatibility_flags, hyperdrives, durableObjects };
-  child = spawn(process.execPath, [join(root, "test", "host-worker", "miniflare-host.mjs"), JSON.stringify(options)], { stdio: ["pipe", "pipe", "pipe"] });
-  child.stderr.on("data", (c) => output.push(String(c)));
-  baseUrl = await new Promise((resolve, reject) => {
-    let buffered = "";
-    child.stdout.on("data", (chunk) => {
-      output.push(String(chunk));
-      buffered += chunk;
-      const match = /READY (\S+)/.exec(buffered);
-      if (match) resolve(match[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`host worker exited (${code}): ${output.join("")}`)));
-  });
+  worker = await startTestWorker({ config: configPath });
+  baseUrl = worker.baseUrl;
   pgClient = new pg.Client({ connectionString: urlOf("HYPERDRIVE") });
   await pgClient.connect();
   myConn = await mysql.createConnection({ uri: urlOf("HYPERDRIVE_MYSQL") });
@@ -48,11 +32,7 @@ before(async () => {
 after(async () => {
   await pgClient?.end().catch(() => undefined);
   await myConn?.end().catch(() => undefined);
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.on("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
-  }
+  await worker?.dispose();
 });
 
 let runCounter = 0;

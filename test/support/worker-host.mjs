@@ -2,7 +2,7 @@
 // A separate process because Miniflare's local Hyperdrive proxy raises upstream socket
 // errors (refused or dropped database connections, which some tests cause on purpose) as
 // uncaught exceptions in the process that runs it.
-//   node worker-host.mjs '<json: {scriptDir, compatibilityDate, compatibilityFlags, hyperdrives}>'
+//   node worker-host.mjs '<json: {scriptDir, compatibilityDate, compatibilityFlags, hyperdrives, durableObjects}>'
 // Prints "READY <url>" once serving; workerd's own output is forwarded to stdout.
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
@@ -21,6 +21,7 @@ const mf = new Miniflare({
   compatibilityDate: options.compatibilityDate,
   compatibilityFlags: options.compatibilityFlags,
   hyperdrives: options.hyperdrives,
+  durableObjects: options.durableObjects,
   host: "127.0.0.1",
   port: 0,
   handleRuntimeStdio(stdout, stderr) {

@@ -23,28 +23,24 @@ export function readWranglerConfig(path = join(root, "wrangler.jsonc")) {
  * that bundle is always rebuilt.
  */
 export function bundleTestWorker({ force = false, config } = {}) {
-  if (config) {
-    const out = join(root, "build", `test-worker-${basename(dirname(config))}`);
-    execFileSync(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--config", config, "--outdir", out], {
-      cwd: root,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-    });
-    return out;
-  }
-  if (!force && existsSync(join(outdir, "index.js")) && process.env.LUNORA_TEST_WORKER_BUILT === "1") return outdir;
-  execFileSync(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
+  const out = config ? join(root, "build", `test-worker-${basename(dirname(config))}`) : outdir;
+  if (!config && !force && existsSync(join(outdir, "index.js")) && process.env.LUNORA_TEST_WORKER_BUILT === "1") return outdir;
+  const args = ["deploy", "--dry-run", "--outdir", out, ...(config ? ["--config", config] : [])];
+  execFileSync(join(root, "node_modules", ".bin", "wrangler"), args, {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
   });
-  return outdir;
+  return out;
 }
 
-/** Starts the Worker; `extraHyperdrives` adds bindings (e.g. deliberately broken ones). */
-export async function startTestWorker({ extraHyperdrives = {} } = {}) {
-  const config = readWranglerConfig();
-  const scriptDir = bundleTestWorker();
+/**
+ * Starts the Worker; `extraHyperdrives` adds bindings (e.g. deliberately broken ones);
+ * `config` runs another Worker from its wrangler config (with its Durable Objects).
+ */
+export async function startTestWorker({ extraHyperdrives = {}, config: configPath } = {}) {
+  const config = configPath ? readWranglerConfig(configPath) : readWranglerConfig();
+  const scriptDir = bundleTestWorker({ config: configPath });
   const hyperdrives = {};
   for (const h of config.hyperdrive) hyperdrives[h.binding] = h.localConnectionString;
   Object.assign(hyperdrives, extraHyperdrives);
@@ -54,6 +50,7 @@ export async function startTestWorker({ extraHyperdrives = {} } = {}) {
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     hyperdrives,
+    durableObjects: Object.fromEntries((config.durable_objects?.bindings ?? []).map((b) => [b.name, b.class_name])),
   };
   const child = spawn(process.execPath, [join(root, "test", "support", "worker-host.mjs"), JSON.stringify(options)], {
     stdio: ["pipe", "pipe", "pipe"],
@@ -72,6 +69,7 @@ export async function startTestWorker({ extraHyperdrives = {} } = {}) {
   });
   return {
     output,
+    baseUrl,
     async get(path) {
       const response = await fetch(new URL(path, baseUrl));
       const body = untag(await response.json());
