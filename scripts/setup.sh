@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(emscripten nlohmann-json3-dev catch2 cmake g++ make clang postgresql mariadb-server mariadb-client)
+# chromium: the browser test of the demo (driven by playwright-core).
+APT_PACKAGES=(emscripten nlohmann-json3-dev catch2 cmake g++ make clang postgresql mariadb-server mariadb-client chromium)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

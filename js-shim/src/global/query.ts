@@ -70,6 +70,8 @@ class RangeBuilder implements IndexRangeBuilder {
 }
 
 const ITERATION_BATCH = 100;
+/** The most documents collect() returns (Convex-style read bound; docs/RELIABILITY.md). */
+export const MAX_COLLECT_DOCUMENTS = 8192;
 
 export class QueryBuilder<D = Document> {
   constructor(
@@ -100,8 +102,21 @@ export class QueryBuilder<D = Document> {
     return this.with({ filters: [...this.state.filters, buildFilter(predicate)] });
   }
 
+  /**
+   * All matching documents, at most MAX_COLLECT_DOCUMENTS of them: a query that would return
+   * more throws (QUERY_TOO_LARGE) instead of loading an unbounded result; use take(n),
+   * paginate() or `for await` for larger results.
+   */
   async collect(): Promise<D[]> {
-    return (await this.execute(-1, null)).docs;
+    const { docs } = await this.execute(MAX_COLLECT_DOCUMENTS + 1, null);
+    if (docs.length > MAX_COLLECT_DOCUMENTS) {
+      throw new ValidationError(
+        `collect() on table "${this.host.table.table}" would return more than ${MAX_COLLECT_DOCUMENTS} documents; ` +
+          `use take(n), paginate({ numItems, cursor }) or \`for await\` iteration to read them in bounded pages`,
+        "QUERY_TOO_LARGE",
+      );
+    }
+    return docs;
   }
 
   async take(n: number): Promise<D[]> {

@@ -1,5 +1,6 @@
 #include "lunora/api/store_api.hpp"
 
+#include <cmath>
 #include <map>
 #include <memory>
 
@@ -319,7 +320,11 @@ std::string query_begin(int store_handle, int tx, const std::string& query_json,
   // Plain JSON: range values and filter literals are Lunora JSON, converted where they are read.
   auto query = Value::parse(query_json, nullptr, false);
   if (query.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "the query is not valid JSON"));
-  auto run = QueryRun::begin(*store, writes, query, cursor, limit < 0 ? -1 : static_cast<long long>(limit));
+  // NaN is refused; a limit past what a long long holds means no limit (a plain cast would be
+  // undefined behaviour: found by fuzz_query).
+  if (std::isnan(limit)) return fail(Status(ErrorCode::invalid_argument, "the query limit must be a number"));
+  const long long run_limit = limit < 0 || limit >= 9.0e18 ? -1 : static_cast<long long>(limit);
+  auto run = QueryRun::begin(*store, writes, query, cursor, run_limit);
   if (!run) return fail(run.status());
   auto& r = registry();
   const int handle = r.next++;
