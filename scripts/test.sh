@@ -42,6 +42,13 @@ LUNORA_DEMO_SMOKE=1 LUNORA_DEMO_PORT=8797 node scripts/start-demo.mjs
 step "tooling tests (lint, codegen, check)"
 node --test test/tooling/
 
+step "reliability: Catch2 under ASan+UBSan, fuzz smoke run, fault/concurrency/hostile-input tests"
+CXX=${CXX_SANITIZE:-clang++-14} cmake -S . -B build/sanitize -DLUNORA_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/sanitize -j2 --target lunora_core_tests
+build/sanitize/lunora_core_tests
+bash scripts/fuzz.sh "${LUNORA_FUZZ_SMOKE_SECONDS:-15}"
+node --test --test-concurrency=1 test/reliability/
+
 step "browser test (the demo in headless Chromium, two pages, live update)"
 node --test test/browser/
 
