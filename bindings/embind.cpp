@@ -48,4 +48,5 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("queryBegin", &query_begin);
   function("queryFeed", &query_feed);
   function("queryEnd", &query_end);
+  function("referenceQuery", &reference_query);
 }

@@ -6,6 +6,7 @@
 
 #include "lunora/api/envelope.hpp"
 #include "lunora/query/query_run.hpp"
+#include "lunora/query/reference_model.hpp"
 #include "lunora/schema/schema_parser.hpp"
 #include "lunora/store/migration.hpp"
 #include "lunora/store/store.hpp"
@@ -355,6 +356,19 @@ std::string query_end(int handle) {
   it->second.second->end();
   registry().runs.erase(it);
   return ok(nullptr);
+}
+
+std::string reference_query(int store_handle, const std::string& docs_wire, const std::string& query_json,
+                            const std::string& cursor, double limit) {
+  Store* store = find_store(store_handle);
+  if (store == nullptr) return no_store();
+  auto documents = parse_wire(docs_wire);
+  if (!documents) return fail(documents.status());
+  auto query = Value::parse(query_json, nullptr, false);
+  if (query.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "the query is not valid JSON"));
+  auto answer = lunora::reference_query(*store, *documents, query, cursor, limit < 0 ? -1 : static_cast<long long>(limit));
+  if (!answer) return fail(answer.status());
+  return ok({{"ids", answer->ids}, {"done", answer->done}, {"cursor", answer->cursor}});
 }
 
 }  // namespace lunora::api

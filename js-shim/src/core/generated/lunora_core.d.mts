@@ -28,6 +28,8 @@ export interface LunoraCoreModule {
   queryBegin(store: number, tx: number, queryJson: string, cursor: string, limit: number): string;
   queryFeed(run: number, rowsJson: string): string;
   queryEnd(run: number): string;
+  /** Testing: the core's brute-force reference model of a query (store_api.hpp). */
+  referenceQuery(store: number, docsWire: string, queryJson: string, cursor: string, limit: number): string;
 }
 
 export interface LunoraCoreModuleArg {

@@ -56,4 +56,9 @@ std::string query_begin(int store, int tx, const std::string& query_json, const 
 std::string query_feed(int run, const std::string& rows_wire);
 std::string query_end(int run);
 
+// Testing: the reference model's answer (query/reference_model.hpp) over `docs_wire`, a
+// Lunora JSON array of the table's full documents. -> {"ids": [...], "done", "cursor"}.
+std::string reference_query(int store, const std::string& docs_wire, const std::string& query_json,
+                            const std::string& cursor, double limit);
+
 }  // namespace lunora::api
