@@ -7,6 +7,7 @@ import { createHyperdrive, HyperdriveBindingError } from "@lunora/hyperdrive";
 import { coreVersion, mysqlDialect, postgresDialect } from "@lunora/hyperdrive/global";
 import { tag } from "../support/tagged.mjs";
 import { isMysql, openClient, type DriverName } from "./drivers";
+import { differentialScenario } from "./differential-scenarios";
 import { scenarios } from "./scenarios";
 import { foundRowsRefusal, openStoreDriver, queryScenarios, reactivityScenarios, storeScenarios, type StoreDriver } from "./store-scenarios";
 
@@ -92,7 +93,7 @@ export default {
         const table = url.searchParams.get("table") ?? "lunora_store";
         if (parts[1] === "found-rows") return json(await foundRowsRefusal(env as never, table));
         const name = parts[2] ?? "";
-        const scenario = storeScenarios[name] ?? queryScenarios[name] ?? reactivityScenarios[name];
+        const scenario = storeScenarios[name] ?? queryScenarios[name] ?? reactivityScenarios[name] ?? differentialScenario(name);
         if (!scenario) return json({ error: `unknown store scenario ${parts[2]}` }, 404);
         const driver = openStoreDriver(parts[1] as StoreDriver, env as never);
         try {

@@ -43,6 +43,12 @@ export interface QueryStep {
   statement?: Statement;
 }
 
+export interface ReferenceAnswer {
+  ids: string[];
+  done: boolean;
+  cursor: string;
+}
+
 /** One opened store of the core; `close()` frees it. */
 export class CoreStore {
   private readonly core = getCore();
@@ -97,6 +103,14 @@ export class CoreStore {
 
   queryEnd(run: number): void {
     this.core.queryEnd(run);
+  }
+
+  /**
+   * Internal, for the project's differential test: the core's brute-force answer to a query
+   * over `docsWire` (Lunora JSON of the table's full documents). Not used by the store.
+   */
+  referenceQuery(docsWire: string, queryJson: string, cursor: string, limit: number): ReferenceAnswer {
+    return unwrap(this.core.referenceQuery(this.handle, docsWire, queryJson, cursor, limit));
   }
 
   removeSubscription(id: number): void {

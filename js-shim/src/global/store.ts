@@ -137,6 +137,19 @@ class GlobalStore<S extends GenericSchema> {
     this.engine = engine;
     const schema = options.schema instanceof SchemaDefinition ? options.schema.toJSON() : options.schema;
     this.schemaJson = JSON.stringify(schema);
+    // Internal test hook, for the project's differential test only (not API, not enumerable):
+    // the core's brute-force reference answer to `query` (built with this store's reader) over
+    // `docs`, the table's full documents.
+    Object.defineProperty(this, "__testing", {
+      enumerable: false,
+      value: Object.freeze({
+        referenceQuery: async (docs: Document[], query: QueryBuilder<unknown>, cursor: string | null, limit: number) => {
+          const core = await this.ready();
+          const queryJson = (query as unknown as { queryJson(): string }).queryJson();
+          return core.referenceQuery(encodeValueText(docs), queryJson, cursor ?? "", limit);
+        },
+      }),
+    });
   }
 
   private get exec(): SqlExec {
