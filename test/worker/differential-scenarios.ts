@@ -5,9 +5,10 @@
 // against a full scan). test/integration/differential.test.mjs runs the same seeds on Postgres
 // and MariaDB and also requires the two engines' traces to be identical.
 //
-// Route: GET /store/<driver>/differential-<seed>[-special]?table=<name>. "special" adds the
-// float64 values MySQL refuses (NaN, +-Infinity, -0); without it the sequence is the same on
-// every engine.
+// Route: GET /store/<driver>/differential-<seed>[-special][-large]?table=<name>. "special" adds
+// the float64 values MySQL refuses (NaN, +-Infinity, -0); without it the sequence is the same
+// on every engine. "large" starts from 700 documents and asks for big pages, so that SQL
+// batches (500 rows) end inside a page.
 import type { GlobalCtxDb } from "@lunora/hyperdrive/global";
 import { defineSchema, defineTable, v } from "@lunora/hyperdrive/schema";
 
@@ -287,7 +288,7 @@ function describe(spec: QuerySpec): string {
 
 type Doc = Record<string, unknown> & { _id: string; _creationTime: number };
 
-function genQuery(g: Gen, docs: Doc[]): QuerySpec {
+function genQuery(g: Gen, docs: Doc[], large: boolean): QuerySpec {
   const roll = g.rng();
   const index = roll < 0.12 ? null : roll < 0.2 ? "by_creation_time" : g.pick(Object.keys(INDEXES).filter((n) => n !== "by_creation_time"));
   const range: QuerySpec["range"] = [];
@@ -332,7 +333,7 @@ function genQuery(g: Gen, docs: Doc[]): QuerySpec {
     order: g.chance(0.2) ? null : g.chance(0.5) ? "asc" : "desc",
     filters: Array.from({ length: filterCount }, () => genFilter(g)),
     op,
-    n: op === "take" ? g.int(7) : 1 + g.int(op === "paginate" ? 6 : 1),
+    n: large && (op === "take" || op === "paginate") ? 150 + g.int(500) : op === "take" ? g.int(7) : 1 + g.int(op === "paginate" ? 6 : 1),
     writeBetweenPages: g.chance(0.4) ? 0.3 : 0,
   };
 }
@@ -361,7 +362,7 @@ function errorText(e: any, table: string): string {
   return `${e?.code ?? e?.name}: ${String(e?.message)}`.replaceAll(table, "<table>");
 }
 
-async function differential(d: Driver, table: string, seed: number, special: boolean) {
+async function differential(d: Driver, table: string, seed: number, special: boolean, large: boolean) {
   const g = new Gen(mulberry32(seed), special);
   let clock = 0;
   const db = d.open(defineSchema({ [table]: tableDefinition().global() }), { now: () => 1_700_000_000_000 + clock * 1000 });
@@ -442,7 +443,7 @@ async function differential(d: Driver, table: string, seed: number, special: boo
         plan.push({ kind: "delete", label });
       }
     }
-    const querySpec = g.chance(0.3) ? genQuery(g, liveDocs()) : null;
+    const querySpec = g.chance(0.3) ? genQuery(g, liveDocs(), large) : null;
     if (querySpec && !["collect", "take", "first"].includes(querySpec.op)) querySpec.op = "collect";
     clock += 1;
 
@@ -510,7 +511,7 @@ async function differential(d: Driver, table: string, seed: number, special: boo
   }
 
   async function query(where: string) {
-    const spec = genQuery(g, liveDocs());
+    const spec = genQuery(g, liveDocs(), large);
     const text = describe(spec);
     counts.queries++;
     if (spec.op === "paginate") {
@@ -556,21 +557,22 @@ async function differential(d: Driver, table: string, seed: number, special: boo
       }, false);
   }
 
-  await mutate("initial", INITIAL_DOCUMENTS);
-  for (let step = 1; step <= STEPS; step++) {
+  await mutate("initial", large ? 700 : INITIAL_DOCUMENTS);
+  const steps = large ? 6 : STEPS;
+  for (let step = 1; step <= steps; step++) {
     await mutate(`step ${step}`);
     if (step % QUERY_EVERY === 0) {
       await checkContents(`step ${step}`);
-      for (let n = 0; n < QUERIES; n++) await query(`step ${step} query ${n}`);
+      for (let n = 0; n < (large ? 4 : QUERIES); n++) await query(`step ${step} query ${n}`);
     }
   }
   await checkContents("end");
-  return { seed, special, engine: d.engine, documents: shadow.size, counts, mismatches, trace };
+  return { seed, special, large, engine: d.engine, documents: shadow.size, counts, mismatches, trace };
 }
 
-/** The scenario named `differential-<seed>[-special]`, if `name` is one. */
+/** The scenario named `differential-<seed>[-special][-large]`, if `name` is one. */
 export function differentialScenario(name: string): ((d: Driver, table: string) => Promise<unknown>) | undefined {
-  const match = /^differential-(\d+)(-special)?$/.exec(name);
+  const match = /^differential-(\d+)(-special)?(-large)?$/.exec(name);
   if (!match) return undefined;
-  return (d, table) => differential(d, table, Number(match[1]), match[2] !== undefined);
+  return (d, table) => differential(d, table, Number(match[1]), match[2] !== undefined, match[3] !== undefined);
 }
