@@ -40,23 +40,28 @@ const WriteRecord* ReadSet::first_conflict(const std::vector<WriteRecord>& write
 }
 
 void SubscriptionIndex::set(int subscription, const ReadSet& reads) {
-  remove(subscription);
-  auto& keys = by_subscription_[subscription];
+  std::vector<std::pair<std::pair<std::string, std::string>, KeyRange>> wanted;
   reads.for_each([&](const std::string& table, const std::string& index, const KeyRange& range) {
-    auto bucket_key = std::make_pair(table, index);
+    wanted.emplace_back(std::make_pair(table, index), range);
+  });
+  // A re-run that read exactly the ranges it read before (the usual case) changes nothing:
+  // leave the buckets, and their lazily built prefix maxima, untouched.
+  if (auto it = by_subscription_.find(subscription); it != by_subscription_.end() && it->second == wanted) return;
+  remove(subscription);
+  for (const auto& [bucket_key, range] : wanted) {
     Bucket& bucket = buckets_[bucket_key];
     auto at = std::upper_bound(bucket.entries.begin(), bucket.entries.end(), range.lo,
                                [](const std::string& lo, const Entry& e) { return lo < e.range.lo; });
     bucket.entries.insert(at, Entry{range, subscription});
     bucket.max_valid = false;
-    keys.push_back(std::move(bucket_key));
-  });
+  }
+  by_subscription_[subscription] = std::move(wanted);
 }
 
 void SubscriptionIndex::remove(int subscription) {
   auto it = by_subscription_.find(subscription);
   if (it == by_subscription_.end()) return;
-  for (const auto& bucket_key : it->second) {
+  for (const auto& [bucket_key, range] : it->second) {
     auto bucket = buckets_.find(bucket_key);
     if (bucket == buckets_.end()) continue;
     auto& entries = bucket->second.entries;

@@ -29,6 +29,7 @@ struct KeyRange {
   bool contains(std::string_view key) const noexcept {
     return key >= lo && (hi.empty() || key < std::string_view(hi));
   }
+  bool operator==(const KeyRange&) const = default;
 };
 
 struct IndexKeys {
@@ -92,7 +93,8 @@ class SubscriptionIndex {
   void collect(const Bucket& bucket, std::string_view key, std::vector<int>& out) const;
 
   std::map<std::pair<std::string, std::string>, Bucket> buckets_;
-  std::map<int, std::vector<std::pair<std::string, std::string>>> by_subscription_;
+  // subscription -> its ranges, by (table, index): lets set() skip an unchanged read set.
+  std::map<int, std::vector<std::pair<std::pair<std::string, std::string>, KeyRange>>> by_subscription_;
 };
 
 // The writes of recent commits through one store, by commit sequence number.

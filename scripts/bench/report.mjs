@@ -1,0 +1,59 @@
+// results.json -> results.md (the table docs/BENCHMARKS.md keeps).
+const f = (x, d = 2) => (x === undefined || x === null ? "n/a" : Number(x).toFixed(d));
+const ok = (pass) => (pass ? "yes" : "**no**");
+/** A section title and the header of its table. */
+function section(L, title, columns) {
+  L.push(`### ${title}`, "", `| ${columns.join(" | ")} |`, `|${columns.map(() => "---").join("|")}|`);
+}
+
+export function markdown(r) {
+  const L = [];
+  const m = r.machine;
+  L.push(`Machine: ${m.cpu}, ${m.memory_gb} GB, Linux ${m.kernel}, Node ${m.node}; ${m.postgres}; ${m.mariadb}; ${m.emscripten}. Run ${m.date}${m.quick ? " (--quick)" : ""}.`);
+  L.push("");
+  section(L, "1-2. Latency vs the raw driver (same connection, A/B interleaved, in-process store in Node)", ["engine", "op", "round trips pkg/raw", "pkg median us", "raw median us", "ratio median", "pkg p99 us", "raw p99 us", "ratio p99", "target", "met"]);
+  for (const [engine, e] of Object.entries(r.engines)) {
+    for (const [op, x] of Object.entries(e.results)) {
+      if (op.startsWith("adapter_")) {
+        L.push(`| ${engine} | ${op} (diagnostic: driver adapter alone, no store) | 1/1 | ${f(x.pkg.median, 0)} | ${f(x.raw.median, 0)} | ${f(x.ratio_median)} | ${f(x.pkg.p99, 0)} | ${f(x.raw.p99, 0)} | ${f(x.ratio_p99)} | - | - |`);
+        continue;
+      }
+      const target = op.startsWith("take") || op.startsWith("paginate") ? 1.15 : 1.1;
+      const rt = e.roundTrips[op];
+      L.push(`| ${engine} | ${op} | ${rt.pkg}/${rt.raw} | ${f(x.pkg.median, 0)} | ${f(x.raw.median, 0)} | ${f(x.ratio_median)} | ${f(x.pkg.p99, 0)} | ${f(x.raw.p99, 0)} | ${f(x.ratio_p99)} | <= ${target} | ${ok(x.ratio_median <= target)} |`);
+    }
+  }
+  L.push("");
+  section(L, "3. CPU per operation without I/O (canned driver rows), 10-field document", ["engine", "op", "package (shim + WASM) median us", "p99 us", "core calls", "time in core calls us", "bytes across boundary", "WASM core replay us", "native core replay us", "target (WASM point op)", "met"]);
+  for (const [engine, c] of Object.entries(r.cpu)) {
+    for (const [op, x] of Object.entries(c.shim)) {
+      const w = c.wasmCoreOnly[op];
+      const n = r.native?.replay?.[engine]?.[op];
+      const point = op !== "take100";
+      L.push(`| ${engine} | ${op} | ${f(x.median_us)} | ${f(x.p99_us)} | ${f(x.core_calls, 0)} | ${f(x.core_us)} | ${x.boundary_bytes} | ${f(w?.median_us)} | ${f(n?.median_us)} | ${point ? "<= 10" : "-"} | ${point ? ok(x.median_us <= 10) : "-"} |`);
+    }
+  }
+  L.push("");
+  section(L, "4. Subscription invalidation: a commit of 10 writes", ["subscriptions", "native: commit, index unchanged since last commit (median / p99 us)", "native: commit after the hit subscriptions re-ran, same ranges", "native: commit after they re-ran with changed ranges", "native: re-register one changed subscription us", "WASM txRecordCommit (median / p99 us)", "target <= 200 us at 100k", "met"]);
+  for (const s of r.native?.subscriptions ?? []) {
+    const w = (r.subscriptionsWasm ?? []).find((x) => x.subscriptions === s.subscriptions);
+    const changed = s.after_changed_reregister?.median_us;
+    const met = s.subscriptions !== 100000 ? "-" : `steady ${ok(s.steady.median_us <= 200)}, same-range re-run ${ok(s.after_reregister.median_us <= 200)}, changed ranges ${ok((changed ?? Infinity) <= 200)}`;
+    L.push(`| ${s.subscriptions} | ${f(s.steady.median_us)} / ${f(s.steady.p99_us)} | ${f(s.after_reregister.median_us)} | ${f(changed)} | ${f(s.changed_reregister_per_sub?.median_us ?? s.reregister_per_sub.median_us)} | ${w ? `${f(w.median_us)} / ${f(w.p99_us)}` : "n/a"} | | ${met} |`);
+  }
+  L.push("");
+  section(L, "5. Throughput: 32 concurrent single-document mutations (pool of 6 connections)", ["engine", "package ops/s", "raw UPDATE ops/s", "package / raw", "target", "met"]);
+  for (const [engine, t] of Object.entries(r.throughput)) {
+    L.push(`| ${engine} | ${t.pkg_ops_per_s} | ${t.raw_ops_per_s} | ${f(t.ratio)} | >= 0.8 | ${ok(t.ratio >= 0.8)} |`);
+  }
+  L.push("");
+  L.push("### 6. WASM module");
+  L.push("");
+  const mo = r.module ?? {};
+  const wd = r.workerd ?? {};
+  L.push("| wasm raw | wasm gzip | glue raw / gzip | Node compile | Node instantiate | workerd (Miniflare) startup | workerd first request that instantiates minus no-op request | Worker bundle |");
+  L.push("|---|---|---|---|---|---|---|---|");
+  L.push(`| ${mo.wasm_bytes} B | ${mo.wasm_gzip_bytes} B | ${mo.glue_bytes} / ${mo.glue_gzip_bytes} B | ${f(mo.node_compile_ms)} ms | ${f(mo.node_instantiate_ms)} ms | ${f(wd.miniflare_startup_ms)} ms | ${f(wd.instantiate_ms_est)} ms | ${wd.bundle_bytes ?? "n/a"} B |`);
+  L.push("");
+  return L.join("\n");
+}
