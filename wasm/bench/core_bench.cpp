@@ -100,13 +100,11 @@ struct Replayer {
 int replay(const std::string& path, int iterations, const std::string& only_engine, const std::string& only_op) {
   std::ifstream in(path);
   json fixtures = json::parse(in);
-  const auto& open = fixtures["storeOpen"];
   json result = json::object();
   for (const auto& [engine, spec] : fixtures["engines"].items()) {
     if (!only_engine.empty() && engine != only_engine) continue;
     std::string env = lunora::api::store_open(spec["schema"].get<std::string>(), engine, spec["options"].get<std::string>());
     const int store = json::parse(env)["value"].get<int>();
-    (void)open;
     json per_op = json::object();
     for (const auto& [op, calls] : spec["ops"].items()) {
       if (!only_op.empty() && op != only_op) continue;
