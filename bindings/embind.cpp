@@ -43,6 +43,9 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("txValidate", &tx_validate);
   function("txRecordCommit", &tx_record_commit);
   function("txEnd", &tx_end);
+  function("txBatchPlan", &tx_batch_plan);
+  function("storeConfirm", &store_confirm);
+  function("storeRetract", &store_retract);
   function("subSet", &sub_set);
   function("subRemove", &sub_remove);
   function("queryBegin", &query_begin);

@@ -89,3 +89,19 @@ TEST_CASE("the subscription index finds exactly the subscriptions a brute-force 
   }
   CHECK(index.size() == reads.size());
 }
+
+TEST_CASE("pending commit log entries are checked, confirmed or retracted", "[occ]") {
+  CommitLog log;
+  ReadSet reads;
+  reads.add_range("t", "i", KeyRange{"a", "z"});
+  const auto begin = log.durable_sequence();
+  const auto pending = log.append({write("t", "i", std::nullopt, "m")});
+  CHECK(log.durable_sequence() == begin);  // not yet committed
+  CHECK(log.first_conflict(reads, begin) != nullptr);  // but later group members see it
+  log.retract(pending);
+  CHECK(log.first_conflict(reads, begin) == nullptr);
+  const auto next = log.append({write("t", "i", std::nullopt, "n")});
+  CHECK(next > pending);  // sequences are never reused
+  log.confirm(next);
+  CHECK(log.durable_sequence() == next);
+}

@@ -49,6 +49,12 @@ export interface ReferenceAnswer {
   cursor: string;
 }
 
+export interface BatchPlan {
+  steps: (CommitStep & { tx: number | null })[];
+  needsTransaction: boolean;
+  origins: [number, number][];
+}
+
 /** One opened store of the core; `close()` frees it. */
 export class CoreStore {
   private readonly core = getCore();
@@ -113,6 +119,20 @@ export class CoreStore {
     return unwrap(this.core.referenceQuery(this.handle, docsWire, queryJson, cursor, limit));
   }
 
+  /** The commit log entries up to `sequence` committed / from `sequence` on failed. */
+  confirm(sequence: number): void {
+    unwrap(this.core.storeConfirm(this.handle, sequence));
+  }
+
+  retract(sequence: number): void {
+    unwrap(this.core.storeRetract(this.handle, sequence));
+  }
+
+  /** One plan for the writes of several validated mutations (group commit). */
+  batchPlan(writeSets: CoreWriteSet[]): BatchPlan {
+    return unwrap(this.core.txBatchPlan(JSON.stringify(writeSets.map((w) => w.handle))));
+  }
+
   removeSubscription(id: number): void {
     unwrap(this.core.subRemove(this.handle, id));
   }
@@ -148,9 +168,9 @@ export class CoreWriteSet {
     return unwrap(this.core.txValidate(this.handle));
   }
 
-  /** Logs the committed writes; returns the subscriptions they affect. */
-  recordCommit(): number[] {
-    return unwrap<{ affected: number[] }>(this.core.txRecordCommit(this.handle)).affected;
+  /** Logs the writes (pending until confirmed); returns the subscriptions they affect. */
+  recordCommit(): { affected: number[]; sequence: number } {
+    return unwrap(this.core.txRecordCommit(this.handle));
   }
 
   /** Registers this (never committed) run's read set as subscription `id`'s. */

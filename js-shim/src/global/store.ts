@@ -16,7 +16,7 @@ import { SchemaDefinition } from "../schema/schema.js";
 import type { Id } from "../schema/validators.js";
 import { encodeValueText } from "../values/wire.js";
 import type { Dialect } from "../core/dialects.js";
-import { CoreStore, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
+import { CoreStore, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
 import type { SqlExec } from "./exec.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
 import { QueryBuilder } from "./query.js";
@@ -120,9 +120,9 @@ class GlobalStore<S extends GenericSchema> {
   private migrated = false;
   private readonly listeners = new Set<(batch: ChangeBatch) => void>();
   private commitTs = 0;
-  // Commits through this store validate and apply one at a time, so a mutation's read-set
-  // check sees every commit that landed before its own.
-  private commitQueue: Promise<unknown> = Promise.resolve();
+  // Mutations waiting to commit; see commit().
+  private readonly waiting: WaitingCommit[] = [];
+  private draining = false;
   private subscriptionIds = 0;
   private readonly subscriptions = new Map<number, () => void>();
 
@@ -322,39 +322,98 @@ class GlobalStore<S extends GenericSchema> {
     }
   }
 
+  /**
+   * Group commit: mutations that finish while a commit is running wait together and then
+   * commit as one SQL step (one statement of CTEs on Postgres, one transaction on MySQL).
+   * Each is validated in order against the commit log, which already holds the group's
+   * earlier members, so the group is serializable in that order. If the group's SQL fails,
+   * its members are retried one by one, so each gets its own outcome.
+   */
   private commit(state: MutationState): Promise<ChangeBatch | null> {
-    const result = this.commitQueue.then(() => this.commitNow(state));
-    this.commitQueue = result.catch(() => undefined);
-    return result;
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ state, solo: false, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
   }
 
-  private async commitNow(state: MutationState): Promise<ChangeBatch | null> {
-    const plan = state.writes.commitPlan();
-    if (plan.steps.length === 0) return null;
-    const conflict = state.writes.validate();
-    if (conflict) throw new CommitConflict(conflict.table, conflict.id);
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.waiting.length > 0) {
+        let take = 1;
+        if (!this.waiting[0]!.solo) {
+          while (take < this.waiting.length && take < MAX_GROUP && !this.waiting[take]!.solo) take += 1;
+        }
+        await this.commitGroup(this.waiting.splice(0, take));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commitGroup(group: WaitingCommit[]): Promise<void> {
+    const core = this.core!;
+    const accepted: { item: WaitingCommit; affected: number[]; sequence: number }[] = [];
+    for (const item of group) {
+      if (item.state.order.length === 0) {
+        item.resolve(null); // read-only: nothing to commit
+        continue;
+      }
+      try {
+        const conflict = item.state.writes.validate();
+        if (conflict) {
+          item.reject(new CommitConflict(conflict.table, conflict.id));
+          continue;
+        }
+        accepted.push({ item, ...item.state.writes.recordCommit() });
+      } catch (error) {
+        item.reject(error);
+      }
+    }
+    if (accepted.length === 0) return;
+    try {
+      await this.runGroup(core.batchPlan(accepted.map((a) => a.item.state.writes)), accepted.map((a) => a.item.state));
+      core.confirm(accepted[accepted.length - 1]!.sequence);
+    } catch (error) {
+      core.retract(accepted[0]!.sequence);
+      if (accepted.length === 1) accepted[0]!.item.reject(error);
+      else this.waiting.unshift(...accepted.map((a) => ({ ...a.item, solo: true })));
+      return;
+    }
+    for (const { item, affected } of accepted) {
+      for (const id of affected) this.subscriptions.get(id)?.();
+      item.resolve(this.changeBatch(item.state));
+    }
+  }
+
+  private async runGroup(plan: BatchPlan, states: MutationState[]): Promise<void> {
+    if (plan.steps.length === 0) return;
+    const conflictAt = (tx: number | null, write: number) =>
+      tx === null ? new CommitConflict("?", "?") : this.conflict(states[tx]!, write);
     if (this.engine === "postgres") {
       const step = plan.steps[0]!;
       try {
         await this.exec.query(step.text, step.params);
       } catch (error) {
         const marker = /lunora_conflict:(\d+)/.exec(String((error as Error)?.message));
-        if (marker) throw this.conflict(state, Number(marker[1]));
-        throw error;
+        if (!marker) throw error;
+        const [tx, write] = plan.origins[Number(marker[1])] ?? [null, -1];
+        throw conflictAt(tx, write);
       }
-    } else {
-      const run = async (exec: SqlExec) => {
-        for (const step of plan.steps) {
-          const result = await exec.query(step.text, step.params);
-          if (step.expectRows >= 0 && result.affectedRows !== step.expectRows) throw this.conflict(state, step.write);
-        }
-      };
-      if (!plan.needsTransaction) await run(this.exec);
-      else if (typeof this.exec.transaction === "function") await this.exec.transaction(run);
-      else throw new StoreConfigurationError("this SqlExec has no transaction(); a multi-document MySQL commit needs one");
+      return;
     }
-    const affected = state.writes.recordCommit();
-    for (const id of affected) this.subscriptions.get(id)?.();
+    const run = async (exec: SqlExec) => {
+      for (const step of plan.steps) {
+        const result = await exec.query(step.text, step.params);
+        if (step.expectRows >= 0 && result.affectedRows !== step.expectRows) throw conflictAt(step.tx, step.write);
+      }
+    };
+    if (!plan.needsTransaction) await run(this.exec);
+    else if (typeof this.exec.transaction === "function") await this.exec.transaction(run);
+    else throw new StoreConfigurationError("this SqlExec has no transaction(); a multi-document MySQL commit needs one");
+  }
+
+  private changeBatch(state: MutationState): ChangeBatch {
     this.commitTs += 1;
     const writes: ChangeWrite[] = [];
     for (const id of state.order) {
@@ -390,6 +449,16 @@ class GlobalStore<S extends GenericSchema> {
     return this.exec.query(statement.text, statement.params);
   }
 }
+
+interface WaitingCommit {
+  state: MutationState;
+  solo: boolean;
+  resolve: (batch: ChangeBatch | null) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Mutations committed together in one SQL step at most. */
+const MAX_GROUP = 32;
 
 /** A commit lost a `_version` race; the mutation is retried. */
 class CommitConflict extends Error {

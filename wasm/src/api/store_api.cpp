@@ -54,6 +54,13 @@ std::string null_means_name(NullMeaning m) {
   return "never";
 }
 
+// A limit from JS: NaN is refused; negative or beyond a long long means no limit (a plain
+// cast of 1e300 or Infinity would be undefined behaviour: found by fuzz_query).
+Result<long long> query_limit(double limit) {
+  if (std::isnan(limit)) return Status(ErrorCode::invalid_argument, "the query limit must be a number");
+  return limit < 0 || limit >= 9.0e18 ? -1 : static_cast<long long>(limit);
+}
+
 Result<std::int64_t> parse_version(const std::string& text) {
   if (text.empty() || text.size() > 19) return Status(ErrorCode::invalid_argument, "malformed _version");
   std::int64_t v = 0;
@@ -255,7 +262,55 @@ std::string tx_record_commit(int tx) {
   if (writes == nullptr) return no_tx();
   auto affected = writes->record_commit();
   if (!affected) return fail(affected.status());
-  return ok({{"affected", *affected}});
+  return ok({{"affected", *affected}, {"sequence", writes->sequence()}});
+}
+
+std::string store_confirm(int store_handle, double sequence) {
+  Store* store = find_store(store_handle);
+  if (store == nullptr) return no_store();
+  if (!(sequence >= 0)) return fail(Status(ErrorCode::invalid_argument, "malformed sequence"));
+  store->commits().confirm(static_cast<std::uint64_t>(sequence));
+  return ok(nullptr);
+}
+
+std::string store_retract(int store_handle, double sequence) {
+  Store* store = find_store(store_handle);
+  if (store == nullptr) return no_store();
+  if (!(sequence >= 0)) return fail(Status(ErrorCode::invalid_argument, "malformed sequence"));
+  store->commits().retract(static_cast<std::uint64_t>(sequence));
+  return ok(nullptr);
+}
+
+std::string tx_batch_plan(const std::string& txs_json) {
+  auto txs = nlohmann::json::parse(txs_json, nullptr, false);
+  if (!txs.is_array() || txs.empty()) return fail(Status(ErrorCode::invalid_argument, "a batch needs mutation handles"));
+  std::vector<RowWrite> writes;
+  std::vector<std::pair<int, int>> origin;  // combined write -> (position in the batch, write)
+  const Dialect* dialect = nullptr;
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    if (!txs[i].is_number_integer()) return fail(Status(ErrorCode::invalid_argument, "mutation handles are integers"));
+    WriteSet* set = find_tx(txs[i].get<int>());
+    if (set == nullptr) return no_tx();
+    std::vector<int> indexes;
+    set->live_writes(writes, indexes);
+    for (int w : indexes) origin.emplace_back(static_cast<int>(i), w);
+    dialect = &set->dialect();
+  }
+  CommitPlan plan = build_commit(writes, *dialect);
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& step : plan.steps) {
+    nlohmann::json s = {{"text", step.statement.text}, {"params", step.statement.params}, {"expectRows", step.expect_rows},
+                        {"tx", nullptr}, {"write", step.write}};
+    if (step.write >= 0) {
+      s["tx"] = origin[static_cast<std::size_t>(step.write)].first;
+      s["write"] = origin[static_cast<std::size_t>(step.write)].second;
+    }
+    steps.push_back(std::move(s));
+  }
+  nlohmann::json origins = nlohmann::json::array();
+  for (const auto& [tx, write] : origin) origins.push_back({tx, write});
+  // Postgres reports a failed guard by combined write number: `origins` maps it back.
+  return ok({{"steps", steps}, {"needsTransaction", plan.needs_transaction || plan.steps.size() > 1}, {"origins", origins}});
 }
 
 std::string sub_set(int tx, int subscription) {
@@ -301,7 +356,8 @@ std::string tx_end(int tx) {
   for (auto run = r.runs.begin(); run != r.runs.end();) run = run->second.first == tx ? r.runs.erase(run) : std::next(run);
   // The commit log only needs what the oldest open mutation of the store may still check.
   if (Store* store = find_store(store_handle)) {
-    std::uint64_t oldest = store->commits().last_sequence();
+    // Never past the last confirmed commit: a mutation beginning now starts from there.
+    std::uint64_t oldest = store->commits().durable_sequence();
     for (const auto& [_, entry] : r.transactions) {
       if (entry.first == store_handle) oldest = std::min(oldest, entry.second->begin_sequence());
     }
@@ -321,11 +377,9 @@ std::string query_begin(int store_handle, int tx, const std::string& query_json,
   // Plain JSON: range values and filter literals are Lunora JSON, converted where they are read.
   auto query = Value::parse(query_json, nullptr, false);
   if (query.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "the query is not valid JSON"));
-  // NaN is refused; a limit past what a long long holds means no limit (a plain cast would be
-  // undefined behaviour: found by fuzz_query).
-  if (std::isnan(limit)) return fail(Status(ErrorCode::invalid_argument, "the query limit must be a number"));
-  const long long run_limit = limit < 0 || limit >= 9.0e18 ? -1 : static_cast<long long>(limit);
-  auto run = QueryRun::begin(*store, writes, query, cursor, run_limit);
+  auto run_limit = query_limit(limit);
+  if (!run_limit) return fail(run_limit.status());
+  auto run = QueryRun::begin(*store, writes, query, cursor, *run_limit);
   if (!run) return fail(run.status());
   auto& r = registry();
   const int handle = r.next++;
@@ -366,7 +420,9 @@ std::string reference_query(int store_handle, const std::string& docs_wire, cons
   if (!documents) return fail(documents.status());
   auto query = Value::parse(query_json, nullptr, false);
   if (query.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "the query is not valid JSON"));
-  auto answer = lunora::reference_query(*store, *documents, query, cursor, limit < 0 ? -1 : static_cast<long long>(limit));
+  auto answer_limit = query_limit(limit);
+  if (!answer_limit) return fail(answer_limit.status());
+  auto answer = lunora::reference_query(*store, *documents, query, cursor, *answer_limit);
   if (!answer) return fail(answer.status());
   return ok({{"ids", answer->ids}, {"done", answer->done}, {"cursor", answer->cursor}});
 }

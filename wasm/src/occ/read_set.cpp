@@ -127,6 +127,14 @@ const WriteRecord* CommitLog::first_conflict(const ReadSet& reads, std::uint64_t
   return nullptr;
 }
 
+void CommitLog::confirm(std::uint64_t sequence) noexcept {
+  if (sequence > durable_) durable_ = sequence;
+}
+
+void CommitLog::retract(std::uint64_t sequence) {
+  while (!entries_.empty() && entries_.back().first >= sequence) entries_.pop_back();
+}
+
 void CommitLog::trim(std::uint64_t keep_after) {
   while (!entries_.empty() && entries_.front().first <= keep_after) entries_.pop_front();
 }

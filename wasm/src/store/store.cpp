@@ -171,14 +171,18 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
   return Status::Ok();
 }
 
+void WriteSet::live_writes(std::vector<RowWrite>& out, std::vector<int>& origin) const {
+  for (std::size_t i = 0; i < writes_.size(); ++i) {
+    if (dropped_[i]) continue;
+    out.push_back(writes_[i]);
+    origin.push_back(static_cast<int>(i));
+  }
+}
+
 CommitPlan WriteSet::commit_plan() const {
   std::vector<RowWrite> live;
   std::vector<int> origin;
-  for (std::size_t i = 0; i < writes_.size(); ++i) {
-    if (dropped_[i]) continue;
-    live.push_back(writes_[i]);
-    origin.push_back(static_cast<int>(i));
-  }
+  live_writes(live, origin);
   CommitPlan plan = build_commit(live, store_.dialect());
   for (auto& step : plan.steps) {
     if (step.write >= 0) step.write = origin[static_cast<std::size_t>(step.write)];
@@ -225,7 +229,7 @@ Result<std::vector<int>> WriteSet::record_commit() {
     records.push_back(std::move(record));
   }
   std::vector<int> affected = store_.subscriptions().affected(records);
-  store_.commits().append(std::move(records));
+  sequence_ = store_.commits().append(std::move(records));
   return affected;
 }
 

@@ -23,6 +23,9 @@ export interface LunoraCoreModule {
   txCommitPlan(tx: number): string;
   txDescribe(tx: number, write: number): string;
   txEnd(tx: number): string;
+  txBatchPlan(txsJson: string): string;
+  storeConfirm(store: number, sequence: number): string;
+  storeRetract(store: number, sequence: number): string;
   subSet(tx: number, subscription: number): string;
   subRemove(store: number, subscription: number): string;
   queryBegin(store: number, tx: number, queryJson: string, cursor: string, limit: number): string;

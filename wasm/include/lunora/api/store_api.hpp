@@ -36,9 +36,15 @@ std::string tx_remove(int tx, const std::string& id, const std::string& expected
 // null when no commit through the store since the mutation began touched its reads, else
 // {"table", "id"} of the first write that did.
 std::string tx_validate(int tx);
-// After the commit SQL succeeded: log the writes for other mutations' validation.
-// -> {"affected": [subscription ids whose read sets the writes touched]}
+// Appends the mutation's writes to the commit log (pending) for later validations:
+// -> {"affected": [subscription ids whose read sets the writes touched], "sequence": n}.
+// Then store_confirm(sequence) once its SQL committed, or store_retract(sequence) if it failed.
 std::string tx_record_commit(int tx);
+std::string store_confirm(int store, double sequence);
+std::string store_retract(int store, double sequence);
+// One commit plan for several validated mutations (group commit): steps carry "tx" (the
+// position in the list) and "write"; "origins"[n] = [tx, write] of combined write n.
+std::string tx_batch_plan(const std::string& txs_json);
 
 // Subscriptions: a query run inside a tx that never commits; its read set is registered
 // under `subscription` (replacing the previous run's) and matched against every commit.

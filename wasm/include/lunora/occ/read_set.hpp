@@ -98,10 +98,20 @@ class SubscriptionIndex {
 };
 
 // The writes of recent commits through one store, by commit sequence number.
+//
+// Entries are appended before their SQL runs (so that later mutations of the same batch are
+// checked against them) and confirmed once it succeeded, or retracted if it failed. A new
+// mutation starts from the last confirmed sequence: it may have read the database before a
+// pending batch landed, so it must be checked against that batch.
 class CommitLog {
  public:
   std::uint64_t last_sequence() const noexcept { return next_ - 1; }
+  std::uint64_t durable_sequence() const noexcept { return durable_; }
   std::uint64_t append(std::vector<WriteRecord> writes);
+  // The SQL of every entry up to `sequence` has committed.
+  void confirm(std::uint64_t sequence) noexcept;
+  // The SQL of the entries from `sequence` on failed: forget them (sequences are not reused).
+  void retract(std::uint64_t sequence);
   // The first write committed after `since` that conflicts with `reads`.
   const WriteRecord* first_conflict(const ReadSet& reads, std::uint64_t since) const;
   // Forgets commits no open reader can still need.
@@ -110,6 +120,7 @@ class CommitLog {
  private:
   std::deque<std::pair<std::uint64_t, std::vector<WriteRecord>>> entries_;
   std::uint64_t next_ = 1;
+  std::uint64_t durable_ = 0;
 };
 
 }  // namespace lunora

@@ -70,7 +70,7 @@ class Store {
 // CTEs of a statement see the same snapshot).
 class WriteSet {
  public:
-  explicit WriteSet(Store& store) : store_(store), begin_sequence_(store.commits().last_sequence()) {}
+  explicit WriteSet(Store& store) : store_(store), begin_sequence_(store.commits().durable_sequence()) {}
 
   // Validates, assigns _id and _creationTime. Returns {"_id", "_creationTime"}.
   Result<Value> insert(std::string_view table, const Value& document, double now_ms);
@@ -85,9 +85,13 @@ class WriteSet {
   // The first write committed through the store since this mutation began that touches
   // something it read: {"table", "id"}, or null.
   Value first_conflict() const;
-  // Records this mutation's writes in the store's commit log after its SQL committed, and
-  // returns the subscriptions they affect.
+  // Appends this mutation's writes to the store's commit log (pending until confirmed, see
+  // CommitLog) and returns the subscriptions they affect. sequence() then names the entry.
   Result<std::vector<int>> record_commit();
+  std::uint64_t sequence() const noexcept { return sequence_; }
+  // The live writes (inserts deleted again dropped), for a commit plan covering several
+  // mutations: out gets the writes, origin their indexes in this write set.
+  void live_writes(std::vector<RowWrite>& out, std::vector<int>& origin) const;
 
   // Each write to `table` (live: false for a delete or an insert deleted again).
   template <typename Fn>
@@ -99,6 +103,7 @@ class WriteSet {
   }
 
   CommitPlan commit_plan() const;
+  const Dialect& dialect() const noexcept { return store_.dialect(); }
   // The write a Postgres conflict marker or a MySQL step refers to: {"table", "id", "op"}.
   Value describe(int write) const;
   bool empty() const noexcept { return writes_.empty(); }
@@ -108,6 +113,7 @@ class WriteSet {
 
   Store& store_;
   std::uint64_t begin_sequence_;
+  std::uint64_t sequence_ = 0;
   ReadSet reads_;
   std::vector<RowWrite> writes_;
   std::vector<Value> old_documents_;  // parallel to writes_: null for inserts
