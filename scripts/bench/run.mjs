@@ -369,7 +369,8 @@ async function cpuSuite(engine, canned) {
     const calls = trace.map((c) => {
       const env = JSON.parse(c.out);
       const returns = c.fn === "txBegin" ? env.value : c.fn === "queryBegin" ? env.value.run : null;
-      const handleArgs = { storeGet: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryEnd: [0] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
+      // txBatchPlan's handles are inside its JSON argument: the replayers map them there.
+      const handleArgs = { storeGet: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
       return { fn: c.fn, args: c.args, handleArgs, returns };
     });
     fixtureOps[name] = calls;
@@ -378,6 +379,7 @@ async function cpuSuite(engine, canned) {
       for (const c of calls) {
         const a = c.args.slice();
         for (const i of c.handleArgs) if (handles.has(a[i])) a[i] = handles.get(a[i]);
+        if (c.fn === "txBatchPlan") a[0] = JSON.stringify(JSON.parse(a[0]).map((h) => handles.get(h) ?? h));
         const res = inst.originals[c.fn](...a);
         if (c.returns !== null) {
           const env = JSON.parse(res);

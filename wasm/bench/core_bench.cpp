@@ -60,6 +60,9 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txValidate") return tx_validate(n(0));
   if (fn == "txRecordCommit") return tx_record_commit(n(0));
   if (fn == "txCommitPlan") return tx_commit_plan(n(0));
+  if (fn == "txBatchPlan") return tx_batch_plan(s(0));
+  if (fn == "storeConfirm") return store_confirm(n(0), d(1));
+  if (fn == "storeRetract") return store_retract(n(0), d(1));
   if (fn == "txDescribe") return tx_describe(n(0), n(1));
   if (fn == "txEnd") return tx_end(n(0));
   if (fn == "subSet") return sub_set(n(0), n(1));
@@ -83,6 +86,14 @@ struct Replayer {
         const auto idx = i.get<std::size_t>();
         auto it = handles.find(arg_int(args[idx]));
         if (it != handles.end()) args[idx] = it->second;
+      }
+      if (c["fn"] == "txBatchPlan") {  // a JSON array of mutation handles
+        json txs = json::parse(args[0].get<std::string>());
+        for (auto& h : txs) {
+          auto it = handles.find(h.get<int>());
+          if (it != handles.end()) h = it->second;
+        }
+        args[0] = txs.dump();
       }
       std::string out = call(c["fn"].get<std::string>(), args);
       if (out.compare(0, 10, "{\"ok\":true") != 0) throw std::runtime_error("replay: " + c["fn"].get<std::string>() + " failed: " + out.substr(0, 300));
