@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts/stops the project's own PostgreSQL and MariaDB on loopback ports, in a temporary
 # folder. Idempotent: `start` on running servers does nothing.
-#   scripts/db.sh start | stop | status | env
+#   scripts/db.sh start | stop | status | env | restart pg|mysql
 # Settings (defaults match wrangler.jsonc's localConnectionString values):
 #   LUNORA_DB_DIR (/tmp/lunora-db)  LUNORA_PG_PORT (54329)  LUNORA_MYSQL_PORT (33069)
 set -euo pipefail
@@ -125,5 +125,13 @@ case "${1:-}" in
   status) pg_running && echo "postgres: running" || echo "postgres: stopped"
           my_running && echo "mariadb: running" || echo "mariadb: stopped" ;;
   env) print_env ;;
-  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  restart)  # used by the reliability tests: a server restart between two mutations
+    case "${2:-}" in
+      pg) as_user postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 restart \
+            -o "-p $PG_PORT -k $RUN_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
+          echo "db: postgres restarted" ;;
+      mysql) stop_mysql; prepare_dirs; start_mysql ;;
+      *) echo "usage: $0 restart pg|mysql" >&2; exit 2 ;;
+    esac ;;
+  *) echo "usage: $0 start|stop|status|env|restart pg|mysql" >&2; exit 2 ;;
 esac

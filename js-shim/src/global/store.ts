@@ -6,6 +6,7 @@
 // mutation's reads-own-writes overlay, and retries mutations that lose a `_version` race.
 import {
   ConflictError,
+  SqlConnectionError,
   DocumentNotFoundError,
   SchemaMigrationError,
   StoreConfigurationError,
@@ -230,7 +231,16 @@ class GlobalStore<S extends GenericSchema> {
 
   async query<R>(fn: (db: DatabaseReader<S>) => Promise<R>): Promise<R> {
     await this.ready();
-    return fn(new Reader<S>(this, undefined) as unknown as DatabaseReader<S>);
+    const maxRetries = this.options.maxRetries ?? 4;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn(new Reader<S>(this, undefined) as unknown as DatabaseReader<S>);
+      } catch (error) {
+        // Reads are safe to repeat after a lost connection (the driver reconnects).
+        if (!(error instanceof SqlConnectionError) || attempt >= maxRetries) throw error;
+        await sleep((this.options.retryBaseDelayMs ?? 10) * 2 ** attempt * (0.5 + Math.random()));
+      }
+    }
   }
 
   async mutation<R>(fn: (db: DatabaseWriter<S>) => Promise<R>): Promise<R> {
@@ -239,12 +249,21 @@ class GlobalStore<S extends GenericSchema> {
     const base = this.options.retryBaseDelayMs ?? 10;
     for (let attempt = 0; ; attempt++) {
       const state = new MutationState(core.begin());
+      let committing = false;
       try {
         const result = await fn(new Writer<S>(this, state) as unknown as DatabaseWriter<S>);
+        committing = true;
         const batch = await this.commit(state);
         if (batch) this.emit(batch);
         return result;
       } catch (error) {
+        // A connection lost while the mutation was only reading: nothing was written, so it
+        // is re-run (the driver reconnects). One lost during the commit is not retried: the
+        // commit may have landed.
+        if (!committing && error instanceof SqlConnectionError && attempt < maxRetries) {
+          await sleep(base * 2 ** attempt * (0.5 + Math.random()));
+          continue;
+        }
         if (error instanceof CommitConflict) {
           if (attempt < maxRetries) {
             await sleep(base * 2 ** attempt * (0.5 + Math.random()));
