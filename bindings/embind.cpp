@@ -50,6 +50,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("subRemove", &sub_remove);
   function("queryBegin", &query_begin);
   function("queryFeed", &query_feed);
+  function("queryFeedCount", &query_feed_count);
   function("queryEnd", &query_end);
   function("referenceQuery", &reference_query);
 }

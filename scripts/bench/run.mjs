@@ -370,7 +370,7 @@ async function cpuSuite(engine, canned) {
       const env = JSON.parse(c.out);
       const returns = c.fn === "txBegin" ? env.value : c.fn === "queryBegin" ? env.value.run : null;
       // txBatchPlan's handles are inside its JSON argument: the replayers map them there.
-      const handleArgs = { storeGet: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
+      const handleArgs = { storeGet: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
       return { fn: c.fn, args: c.args, handleArgs, returns };
     });
     fixtureOps[name] = calls;

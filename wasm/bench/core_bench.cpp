@@ -69,6 +69,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "subRemove") return sub_remove(n(0), n(1));
   if (fn == "queryBegin") return query_begin(n(0), n(1), s(2), s(3), d(4));
   if (fn == "queryFeed") return query_feed(n(0), s(1));
+  if (fn == "queryFeedCount") return query_feed_count(n(0), d(1), s(2));
   if (fn == "queryEnd") return query_end(n(0));
   throw std::runtime_error("replay: unknown core function " + fn);
 }

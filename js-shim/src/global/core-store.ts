@@ -30,6 +30,8 @@ export interface MigrationReport {
 export interface QueryBegin {
   run: number;
   needsDocuments: boolean;
+  countsOnly: boolean;
+  remaining: number;
   finished: boolean;
   cursor: string;
   statement?: Statement;
@@ -53,6 +55,15 @@ export interface BatchPlan {
   steps: (CommitStep & { tx: number | null })[];
   needsTransaction: boolean;
   origins: [number, number][];
+}
+
+export interface QueryCountStep {
+  emitCount: number;
+  more: boolean;
+  done: boolean;
+  cursor: string;
+  remaining: number;
+  statement?: Statement;
 }
 
 /** One opened store of the core; `close()` frees it. */
@@ -105,6 +116,10 @@ export class CoreStore {
 
   queryFeed(run: number, rowsJson: string): QueryStep {
     return unwrap(this.core.queryFeed(run, rowsJson));
+  }
+
+  queryFeedCount(run: number, count: number, lastRowJson: string): QueryCountStep {
+    return unwrap(this.core.queryFeedCount(run, count, lastRowJson));
   }
 
   queryEnd(run: number): void {

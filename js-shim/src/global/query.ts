@@ -168,8 +168,29 @@ export class QueryBuilder<D = Document> {
     try {
       if (begin.finished || !begin.statement) return { docs: [], done: true, cursor: begin.cursor };
       let statement: Statement = begin.statement;
+      let remaining = begin.remaining;
       for (;;) {
         const { rows } = await this.host.run(statement);
+        if (begin.countsOnly) {
+          // Every row is a result: tell the core how many came back and which is the last kept.
+          const kept = remaining < 0 ? rows.length : Math.min(rows.length, remaining);
+          const lastRow = kept > 0 ? rows[kept - 1]! : null;
+          const last = lastRow && {
+            _id: String(lastRow._id),
+            _creationTime: Number(lastRow._creationTime),
+            k: lastRow._key === undefined ? undefined : hex(lastRow._key),
+          };
+          const step = core.queryFeedCount(begin.run, rows.length, JSON.stringify(last));
+          for (let i = 0; i < step.emitCount; i++) {
+            const { doc, version } = decodeRow(table, rows[i]!);
+            this.host.remember(doc, version);
+            docs.push(doc);
+          }
+          remaining = step.remaining;
+          if (!step.more || !step.statement) return { docs: docs as D[], done: step.done, cursor: step.cursor };
+          statement = step.statement;
+          continue;
+        }
         const decoded = rows.map((row) => decodeRow(table, row));
         const feed = decoded.map(({ doc }, i) => ({
           _id: doc._id,

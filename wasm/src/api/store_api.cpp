@@ -384,8 +384,9 @@ std::string query_begin(int store_handle, int tx, const std::string& query_json,
   auto& r = registry();
   const int handle = r.next++;
   auto owned = std::make_unique<QueryRun>(std::move(run).value());
-  nlohmann::json out = {{"run", handle}, {"needsDocuments", owned->needs_documents()}, {"finished", owned->finished()},
-                        {"cursor", owned->cursor()}};
+  nlohmann::json out = {{"run", handle},         {"needsDocuments", owned->needs_documents()},
+                        {"countsOnly", owned->counts_only()}, {"remaining", owned->remaining()},
+                        {"finished", owned->finished()}, {"cursor", owned->cursor()}};
   if (!owned->finished()) out["statement"] = statement_json(owned->next_statement());
   r.runs.emplace(handle, std::make_pair(tx, std::move(owned)));
   return ok(std::move(out));
@@ -398,6 +399,20 @@ std::string query_feed(int handle, const std::string& rows_wire) {
   auto rows = Value::parse(rows_wire, nullptr, false);
   if (rows.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "rows must be JSON"));
   auto result = run.feed(rows);
+  if (!result) return fail(result.status());
+  Value out = std::move(result).value();
+  if (out["more"] == true) out["statement"] = statement_json(run.next_statement());
+  return ok(std::move(out));
+}
+
+std::string query_feed_count(int handle, double count, const std::string& last_row_json) {
+  auto it = registry().runs.find(handle);
+  if (it == registry().runs.end()) return fail(Status(ErrorCode::invalid_argument, "the query is no longer open"));
+  QueryRun& run = *it->second.second;
+  if (!(count >= 0) || count > 1e9) return fail(Status(ErrorCode::invalid_argument, "malformed row count"));
+  auto last = Value::parse(last_row_json, nullptr, false);
+  if (last.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "the last row must be JSON"));
+  auto result = run.feed_count(static_cast<std::size_t>(count), last);
   if (!result) return fail(result.status());
   Value out = std::move(result).value();
   if (out["more"] == true) out["statement"] = statement_json(run.next_statement());

@@ -234,6 +234,32 @@ Result<Value> QueryRun::feed(const Value& rows) {
   return Value{{"emit", std::move(emit)}, {"more", !finished_}, {"done", exhausted_}, {"cursor", cursor()}};
 }
 
+Result<Value> QueryRun::feed_count(std::size_t count, const Value& last) {
+  if (!counts_only()) return Status(ErrorCode::invalid_argument, "this query needs every row fed");
+  const std::size_t kept = remaining_ < 0 ? count : std::min<std::size_t>(count, static_cast<std::size_t>(remaining_));
+  if (kept > 0) {
+    auto id_it = last.find("_id");
+    auto time_it = last.find("_creationTime");
+    if (!last.is_object() || id_it == last.end() || !id_it->is_string() || time_it == last.end() || !time_it->is_number()) {
+      return Status(ErrorCode::invalid_argument, "the last row needs _id and _creationTime");
+    }
+    if (spec_.index == nullptr) {
+      position_ = creation_key(time_it->get<double>(), id_it->get_ref<const std::string&>());
+    } else {
+      auto k = last.find("k");
+      auto decoded = k != last.end() && k->is_string() ? from_hex(k->get_ref<const std::string&>()) : std::nullopt;
+      if (!decoded) return Status(ErrorCode::invalid_argument, "the last row needs its hex index key \"k\"");
+      position_ = std::move(*decoded);
+    }
+    started_ = true;
+    if (remaining_ > 0) remaining_ -= static_cast<long long>(kept);
+  }
+  if (count < batch_size_ && kept == count) exhausted_ = true;
+  finished_ = exhausted_ || remaining_ == 0;
+  if (finished_) end();
+  return Value{{"emitCount", kept}, {"more", !finished_}, {"done", exhausted_}, {"cursor", cursor()}, {"remaining", remaining_}};
+}
+
 std::string QueryRun::cursor() const {
   CursorPosition position;
   position.end = exhausted_;

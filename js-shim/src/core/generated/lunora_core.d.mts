@@ -30,6 +30,7 @@ export interface LunoraCoreModule {
   subRemove(store: number, subscription: number): string;
   queryBegin(store: number, tx: number, queryJson: string, cursor: string, limit: number): string;
   queryFeed(run: number, rowsJson: string): string;
+  queryFeedCount(run: number, count: number, lastRowJson: string): string;
   queryEnd(run: number): string;
   /** Testing: the core's brute-force reference model of a query (store_api.hpp). */
   referenceQuery(store: number, docsWire: string, queryJson: string, cursor: string, limit: number): string;

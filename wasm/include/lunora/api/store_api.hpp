@@ -60,6 +60,9 @@ std::string tx_end(int tx);
 std::string query_begin(int store, int tx, const std::string& query_json, const std::string& cursor, double limit);
 // Rows of the last statement (see query_run.hpp) -> {"emit", "more", "done", "cursor", "statement"?}.
 std::string query_feed(int run, const std::string& rows_wire);
+// Runs whose begin answered "countsOnly": the number of rows and the last one kept
+// (see QueryRun::feed_count) -> {"emitCount", "more", "done", "cursor", "remaining", "statement"?}.
+std::string query_feed_count(int run, double count, const std::string& last_row_json);
 std::string query_end(int run);
 
 // Testing: the reference model's answer (query/reference_model.hpp) over `docs_wire`, a

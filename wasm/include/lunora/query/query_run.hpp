@@ -27,6 +27,15 @@ class QueryRun {
                                 long long limit);
 
   bool needs_documents() const noexcept { return filter_.has_value() || !pending_.empty(); }
+  // No filter and no pending writes of the mutation in this table: every row SQL returns is
+  // a result, so the shim reports only how many rows came back and the last one it keeps
+  // (feed_count), instead of every row's key (a page of 100 is ~200 bytes, not ~20 KB).
+  bool counts_only() const noexcept { return !filter_ && pending_.empty() && skip_ids_.empty(); }
+  long long remaining() const noexcept { return remaining_; }
+  // counts_only() runs: `count` rows came back; `last` is {"_id", "_creationTime", "k"?} of
+  // the last one kept (the row at min(count, remaining()) - 1), or null when none is kept.
+  // -> {"emitCount", "more", "done", "cursor", "remaining"}
+  Result<Value> feed_count(std::size_t count, const Value& last);
   bool finished() const noexcept { return finished_; }
   // The SQL for the next batch (remembers its size: a shorter answer means the range is done).
   Statement next_statement();
