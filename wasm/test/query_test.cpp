@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include "lunora/query/cursor.hpp"
+#include "lunora/query/query_run.hpp"
 #include "lunora/query/query_spec.hpp"
 #include "lunora/schema/schema_parser.hpp"
+#include "lunora/value/hex.hpp"
 #include "lunora/value/index_key.hpp"
 
 using namespace lunora;
@@ -96,4 +98,38 @@ TEST_CASE("cursors round-trip and refuse other queries and garbage", "[query]") 
     CHECK(bad.status().code() == ErrorCode::invalid_cursor);
   }
   CHECK(decode_cursor(std::string(5000, 'c'), "f").status().message() == "invalid pagination cursor: not a cursor of this store");
+}
+
+TEST_CASE("counts-only runs keep min(count, limit) rows and stop at the last one kept", "[query]") {
+  auto store = make_store();
+  const Value query = Value::parse(R"({"table":"t","index":"by_ab"})");
+  auto begun = QueryRun::begin(*store, nullptr, query, "", 2);
+  REQUIRE(begun.ok());
+  QueryRun run = std::move(begun).value();
+  CHECK(run.counts_only());
+  const Statement first = run.next_statement();
+  CHECK(first.text.find("LIMIT 3") != std::string::npos);  // one extra row tells whether more exist
+  const std::string key = key_of({Value("x"), Value(1.0), Value(5.0), Value("id1")});
+  Value last = Value::object();
+  last["_id"] = "id1";
+  last["_creationTime"] = 5.0;
+  last["k"] = to_hex(key);
+  auto step = run.feed_count(3, last);
+  REQUIRE(step.ok());
+  CHECK((*step)["emitCount"] == 2);
+  CHECK((*step)["done"] == false);
+  CHECK((*step)["more"] == false);
+  const std::string cursor = (*step)["cursor"];
+  auto position = decode_cursor(cursor, run.spec().fingerprint);
+  REQUIRE(position.ok());
+  CHECK(position->last_key == key);
+
+  auto begun_rest = QueryRun::begin(*store, nullptr, query, cursor, 10);
+  REQUIRE(begun_rest.ok());
+  QueryRun rest = std::move(begun_rest).value();
+  rest.next_statement();
+  auto end = rest.feed_count(0, Value());
+  REQUIRE(end.ok());
+  CHECK((*end)["emitCount"] == 0);
+  CHECK((*end)["done"] == true);  // fewer rows than asked: the range is exhausted
 }
