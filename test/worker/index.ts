@@ -10,6 +10,7 @@ import { isMysql, openClient, type DriverName } from "./drivers";
 import { differentialScenario } from "./differential-scenarios";
 import { scenarios } from "./scenarios";
 import { foundRowsRefusal, openStoreDriver, queryScenarios, reactivityScenarios, storeScenarios, type StoreDriver } from "./store-scenarios";
+import { groupCommitScenario } from "./group-commit-scenario";
 
 type Env = Record<string, Hyperdrive>;
 
@@ -88,6 +89,9 @@ export default {
         } finally {
           await client.close();
         }
+      }
+      if (parts[0] === "group-commit") {
+        return json(await groupCommitScenario(parts[1] ?? "", env as never, url.searchParams.get("table") ?? "lunora_group"));
       }
       if (parts[0] === "store") {
         const table = url.searchParams.get("table") ?? "lunora_store";

@@ -414,7 +414,10 @@ class GlobalStore<S extends GenericSchema> {
       try {
         await this.exec.query(step.text, step.params);
       } catch (error) {
-        const marker = /lunora_conflict:(\d+)/.exec(String((error as Error)?.message));
+        const message = String((error as Error)?.message);
+        // A group's guard cannot say which document failed: the members are retried alone.
+        if (message.includes("lunora_conflict:group")) throw new CommitConflict("?", "?");
+        const marker = /lunora_conflict:(\d+)/.exec(message);
         if (!marker) throw error;
         const [tx, write] = plan.origins[Number(marker[1])] ?? [null, -1];
         throw conflictAt(tx, write);

@@ -8,6 +8,7 @@
 #include "lunora/query/query_run.hpp"
 #include "lunora/query/reference_model.hpp"
 #include "lunora/schema/schema_parser.hpp"
+#include "lunora/sql/group_commit_sql.hpp"
 #include "lunora/store/migration.hpp"
 #include "lunora/store/store.hpp"
 #include "lunora/value/wire.hpp"
@@ -296,7 +297,15 @@ std::string tx_batch_plan(const std::string& txs_json) {
     for (int w : indexes) origin.emplace_back(static_cast<int>(i), w);
     dialect = &set->dialect();
   }
-  CommitPlan plan = build_commit(writes, *dialect);
+  // One mutation keeps a statement per document, so a failed guard names its document.
+  CommitPlan plan = txs.size() == 1 ? build_commit(writes, *dialect) : build_group_commit(writes, *dialect);
+  for (const auto& step : plan.steps) {
+    // Postgres binds at most 65535 parameters per statement; the store then commits the
+    // group's members one by one.
+    if (step.statement.params.size() > kMaxStatementParams) {
+      return fail(Status(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters"));
+    }
+  }
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& step : plan.steps) {
     nlohmann::json s = {{"text", step.statement.text}, {"params", step.statement.params}, {"expectRows", step.expect_rows},

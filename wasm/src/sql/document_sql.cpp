@@ -8,26 +8,8 @@ namespace {
 void bind_version(StatementBuilder& b, std::int64_t version) { bind_kind(b, ColumnKind::int64, Value(version)); }
 
 void insert_sql(StatementBuilder& b, const RowWrite& w) {
-  const TableLayout& layout = *w.layout;
-  b.sql("INSERT INTO ").identifier(layout.sql_table).sql(" (");
-  b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
-  for (const auto& c : layout.columns) b.sql(", ").identifier(c.field);
-  for (const auto& i : layout.indexes) b.sql(", ").identifier(i.key_column);
-  b.sql(") VALUES (");
-  b.param(w.id).sql(", ");
-  bind_kind(b, ColumnKind::float64, Value(w.creation_time));
-  b.sql(", ");
-  bind_version(b, 1);
-  for (const auto& c : layout.columns) {
-    b.sql(", ");
-    auto it = w.document.find(c.field);
-    bind_column_value(b, c, it == w.document.end() ? nullptr : &*it);
-  }
-  for (const auto& key : w.keys) {
-    b.sql(", ");
-    bind_bytes(b, key);
-  }
-  b.sql(")");
+  append_insert_head(b, *w.layout);
+  append_insert_row(b, w);
 }
 
 void guard_sql(StatementBuilder& b, const RowWrite& w) {
@@ -65,6 +47,35 @@ void write_sql(StatementBuilder& b, const RowWrite& w) {
 }
 
 }  // namespace
+
+void append_insert_head(StatementBuilder& b, const TableLayout& layout) {
+  b.sql("INSERT INTO ").identifier(layout.sql_table).sql(" (");
+  b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
+  for (const auto& c : layout.columns) b.sql(", ").identifier(c.field);
+  for (const auto& i : layout.indexes) b.sql(", ").identifier(i.key_column);
+  b.sql(") VALUES ");
+}
+
+void append_insert_row(StatementBuilder& b, const RowWrite& w) {
+  b.sql("(").param(w.id).sql(", ");
+  bind_kind(b, ColumnKind::float64, Value(w.creation_time));
+  b.sql(", ");
+  bind_version(b, 1);
+  append_document_values(b, w);
+  b.sql(")");
+}
+
+void append_document_values(StatementBuilder& b, const RowWrite& w) {
+  for (const auto& c : w.layout->columns) {
+    b.sql(", ");
+    auto it = w.document.find(c.field);
+    bind_column_value(b, c, it == w.document.end() ? nullptr : &*it);
+  }
+  for (const auto& key : w.keys) {
+    b.sql(", ");
+    bind_bytes(b, key);
+  }
+}
 
 void append_select_columns(StatementBuilder& b, const TableLayout& layout) {
   b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);

@@ -46,6 +46,13 @@ struct CommitPlan {
   bool needs_transaction = false;  // MySQL: run the steps in one transaction
 };
 
+// `INSERT INTO t (_id, _creationTime, _version, fields..., index keys...) VALUES `, then one
+// `(...)` per row (a new document starts at _version 1).
+void append_insert_head(StatementBuilder& b, const TableLayout& layout);
+void append_insert_row(StatementBuilder& b, const RowWrite& w);
+// `, <field values...>, <index keys...>` of a write, in the layout's column order.
+void append_document_values(StatementBuilder& b, const RowWrite& w);
+
 // SELECT of the system columns then every field column.
 void append_select_columns(StatementBuilder& b, const TableLayout& layout);
 Statement select_by_id(const TableLayout& layout, const Dialect& dialect, std::string_view id);
