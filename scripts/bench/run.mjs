@@ -269,26 +269,45 @@ async function latencySuite(engine) {
     take: (await record(e, () => e.db.query((r) => range(r).take(100))))[0].result,
   };
   await e.close();
-  return { results, roundTrips: rt, canned, ids: ids.slice(0, 50) };
+  return { results, roundTrips: rt, canned, ids: ids.slice(0, 50), insertText, insertParams };
 }
 
 // ---- (5) throughput -------------------------------------------------------------------------
 
-async function throughputSuite(engine, ids) {
+// Three kinds of single-document mutation, 32 at a time, each against the raw driver doing
+// the same work on the same pool: the contract's comparison (a read-modify-write against a
+// bare UPDATE, which reads nothing), the same read-modify-write by hand (SELECT, then a
+// _version-guarded UPDATE), and blind inserts.
+async function throughputSuite(engine, lat) {
   const e = await openEngine(engine, { pool: true });
   await e.db.migrate();
   const T = engine === "postgres" ? `"${TABLE}"` : `\`${TABLE}\``;
   const Q = (c) => (engine === "postgres" ? `"${c}"` : `\`${c}\``);
-  const batch = ids.slice(0, 32);
+  const batch = lat.ids.slice(0, 32);
   const updText = `UPDATE ${T} SET ${Q("count")} = ${Q("count")} + 1, ${Q("_version")} = ${Q("_version")} + 1 WHERE ${Q("_id")} = ${e.ph(1)}`;
+  const selText = `SELECT ${Q("_version")} AS v, ${Q("count")} AS c FROM ${T} WHERE ${Q("_id")} = ${e.ph(1)}`;
+  const guardedText = `UPDATE ${T} SET ${Q("count")} = ${e.ph(1)}, ${Q("_version")} = ${e.ph(2)} WHERE ${Q("_id")} = ${e.ph(3)} AND ${Q("_version")} = ${e.ph(4)}`;
+  const rawRmw = async (id) => {
+    const [row] = await e.q(selText, [id]);
+    const v = BigInt(row.v);
+    const c = BigInt(row.c) + 1n;
+    await e.q(guardedText, engine === "postgres" ? [String(c), String(v + 1n), id, String(v)] : [c, v + 1n, id, v]);
+  };
   const rounds = QUICK ? 10 : 40;
-  log(engine, "throughput x32");
-  const r = await ab(rounds, 5,
-    () => Promise.all(batch.map((id) => e.db.mutation((w) => w.get(id).then((d) => w.patch(id, { count: d.count + 1n }))))),
-    () => Promise.all(batch.map((id) => e.q(updText, [id]))));
   const opsPerSec = (s) => Math.round(32 / (s.median / 1e6));
+  const summary = (r) => ({ pkg_ops_per_s: opsPerSec(r.pkg), raw_ops_per_s: opsPerSec(r.raw), ratio: r3(r.raw.median / r.pkg.median), pkg: r.pkg, raw: r.raw });
+  const rmw = (id) => e.db.mutation((w) => w.get(id).then((d) => w.patch(id, { count: d.count + 1n })));
+  log(engine, "throughput x32: read-modify-write vs raw UPDATE");
+  const vsUpdate = await ab(rounds, 5, () => Promise.all(batch.map(rmw)), () => Promise.all(batch.map((id) => e.q(updText, [id]))));
+  log(engine, "throughput x32: read-modify-write vs raw SELECT + guarded UPDATE");
+  const vsRawRmw = await ab(rounds, 5, () => Promise.all(batch.map(rmw)), () => Promise.all(batch.map(rawRmw)));
+  log(engine, "throughput x32: insert vs raw INSERT");
+  let n = 0;
+  const inserts = await ab(rounds, 5,
+    () => Promise.all(batch.map(() => e.db.mutation((w) => w.insert(TABLE, makeDoc(200000 + n++))))),
+    () => Promise.all(batch.map(() => e.q(lat.insertText, lat.insertParams(300000 + n++)))));
   await e.close();
-  return { pkg_ops_per_s: opsPerSec(r.pkg), raw_ops_per_s: opsPerSec(r.raw), ratio: r3(r.raw.median / r.pkg.median), pkg: r.pkg, raw: r.raw };
+  return { ...summary(vsUpdate), vsRawRmw: summary(vsRawRmw), inserts: summary(inserts) };
 }
 
 // ---- (3) CPU per op, no I/O -----------------------------------------------------------------
@@ -544,7 +563,7 @@ for (const engine of ["postgres", "mysql"]) {
   log("== latency", engine);
   const lat = await latencySuite(engine);
   report.engines[engine] = { results: lat.results, roundTrips: lat.roundTrips };
-  report.throughput[engine] = await throughputSuite(engine, lat.ids);
+  report.throughput[engine] = await throughputSuite(engine, lat);
   log("== cpu", engine);
   const cpu = await cpuSuite(engine, lat.canned);
   report.cpu[engine] = { shim: cpu.shim, wasmCoreOnly: cpu.wasmCoreOnly };

@@ -23,9 +23,18 @@ interface Mysql2Field {
 interface Mysql2QueryOptions {
   sql: string;
   values: unknown[];
-  typeCast: (field: Mysql2Field, next: () => unknown) => unknown;
+  typeCast?: (field: Mysql2Field, next: () => unknown) => unknown;
+  supportBigNumbers?: boolean;
+  bigNumberStrings?: boolean;
+  dateStrings?: boolean;
 }
-type Mysql2Result = [unknown, unknown];
+/** A column of a result set, as mysql2 describes it. */
+interface Mysql2Column {
+  name: string;
+  columnType: number;
+  characterSet: number;
+}
+type Mysql2Result = [unknown, Mysql2Column[] | undefined];
 interface Mysql2Queryable {
   query(options: Mysql2QueryOptions): Promise<Mysql2Result>;
 }
@@ -56,7 +65,8 @@ export function mysql2Client(connOrPool: Mysql2Like): StatementRunner {
     );
   }
   registerSecret(mysqlPassword(connOrPool));
-  return new Mysql2Client(connOrPool as unknown as Mysql2Queryable, typeof connOrPool.getConnection === "function", 0);
+  const decode = hasOwnTypeCast(connOrPool) ? decodeThroughTypeCast : decodeByColumns;
+  return new Mysql2Client(connOrPool as unknown as Mysql2Queryable, typeof connOrPool.getConnection === "function", 0, decode);
 }
 
 /** mysql2's client flags (`config.clientFlags`), wherever the object keeps its config. */
@@ -72,6 +82,21 @@ export function mysqlClientFlags(target: Mysql2Like): number | undefined {
     anyTarget.config?.connectionConfig?.clientFlags ??
     anyTarget.config?.clientFlags;
   return typeof flags === "number" ? flags : undefined;
+}
+
+/** Whether the connection was configured with its own `typeCast` function (mysql2 would apply it). */
+function hasOwnTypeCast(target: Mysql2Like): boolean {
+  const anyTarget = target as {
+    pool?: { config?: { connectionConfig?: { typeCast?: unknown } } };
+    connection?: { config?: { typeCast?: unknown } };
+    config?: { typeCast?: unknown; connectionConfig?: { typeCast?: unknown } };
+  };
+  const typeCastOption =
+    anyTarget.pool?.config?.connectionConfig?.typeCast ??
+    anyTarget.connection?.config?.typeCast ??
+    anyTarget.config?.connectionConfig?.typeCast ??
+    anyTarget.config?.typeCast;
+  return typeof typeCastOption === "function";
 }
 
 function mysqlPassword(target: Mysql2Like): unknown {
@@ -100,12 +125,14 @@ class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> 
     readonly target: Mysql2Queryable,
     readonly pooled: boolean,
     readonly depth: number,
+    private readonly decode: RowDecoding,
   ) {}
 
   private async run(text: string, params: readonly unknown[] | undefined): Promise<unknown> {
     const values = encodeMysqlParams(params);
     try {
-      const [result] = await this.target.query({ sql: text, values, typeCast });
+      const [result, columns] = await this.target.query({ sql: text, values, ...this.decode.options });
+      if (Array.isArray(result) && columns !== undefined) this.decode.rows(result, columns);
       return result;
     } catch (error) {
       throw toSqlError(error, "mysql");
@@ -139,14 +166,14 @@ class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> 
   }
 
   child(target: Mysql2Queryable): Mysql2Client {
-    return new Mysql2Client(target, false, this.depth + 1);
+    return new Mysql2Client(target, false, this.depth + 1, this.decode);
   }
 
   session(target: Mysql2Queryable, owned: boolean): Session {
     return {
       run: async (statement) => {
         try {
-          await target.query({ sql: statement, values: [], typeCast });
+          await target.query({ sql: statement, values: [], ...this.decode.options });
         } catch (error) {
           throw toSqlError(error, "mysql");
         }
@@ -167,6 +194,54 @@ const STATEMENTS = { begin: "START TRANSACTION", commit: "COMMIT", rollback: "RO
 function plainRow(row: unknown): Record<string, unknown> {
   return Object.getPrototypeOf(row) === Object.prototype ? (row as Record<string, unknown>) : { ...(row as object) };
 }
+
+/**
+ * How result values become the documented JS values. By default mysql2 is asked for BIGINT
+ * and dates as text and the few columns that need it are converted afterwards, column by
+ * column from the result's metadata (a per-field `typeCast` callback costs a call and a
+ * wrapper object per value). A connection configured with its own `typeCast` would have it
+ * applied to such queries, so there the adapter passes its own callback instead.
+ */
+interface RowDecoding {
+  options: Partial<Mysql2QueryOptions>;
+  rows(rows: unknown[], columns: Mysql2Column[]): void;
+}
+
+const decodeThroughTypeCast: RowDecoding = { options: { typeCast }, rows: () => {} };
+
+const BINARY_CHARSET = 63;
+const T = { TIMESTAMP: 0x07, LONGLONG: 0x08, DATETIME: 0x0c, BIT: 0x10, TINY_BLOB: 0xf9, GEOMETRY: 0xff } as const;
+
+type Convert = (value: unknown) => unknown;
+const toBigInt: Convert = (value) => (typeof value === "string" ? BigInt(value) : value);
+const toDate: Convert = (value) => (typeof value === "string" ? parseUtcDateTime(value) : value);
+const toPlainBytes: Convert = (value) => (value instanceof Uint8Array ? plainBytes(value) : value);
+
+function converterFor(column: Mysql2Column): Convert | undefined {
+  const type = column.columnType;
+  if (type === T.LONGLONG) return toBigInt;
+  if (type === T.DATETIME || type === T.TIMESTAMP) return toDate;
+  if (type === T.BIT || (type >= T.TINY_BLOB && type <= T.GEOMETRY && column.characterSet === BINARY_CHARSET)) return toPlainBytes;
+  return undefined;
+}
+
+const decodeByColumns: RowDecoding = {
+  options: { supportBigNumbers: true, bigNumberStrings: true, dateStrings: true },
+  rows(rows, columns) {
+    const names: string[] = [];
+    const converters: Convert[] = [];
+    for (const column of columns) {
+      const convert = converterFor(column);
+      if (convert === undefined) continue;
+      names.push(column.name);
+      converters.push(convert);
+    }
+    if (names.length === 0) return;
+    for (const row of rows as Record<string, unknown>[]) {
+      for (let i = 0; i < names.length; i++) row[names[i]!] = converters[i]!(row[names[i]!]);
+    }
+  },
+};
 
 function typeCast(field: Mysql2Field, next: () => unknown): unknown {
   switch (field.type) {
