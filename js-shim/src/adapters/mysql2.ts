@@ -69,48 +69,31 @@ export function mysql2Client(connOrPool: Mysql2Like): StatementRunner {
   return new Mysql2Client(connOrPool as unknown as Mysql2Queryable, typeof connOrPool.getConnection === "function", 0, decode);
 }
 
-/** mysql2's client flags (`config.clientFlags`), wherever the object keeps its config. */
+/** A mysql2 connection setting, wherever the object (Connection, Pool, PoolConnection, promise wrapper) keeps it. */
+function mysqlConfigValue(target: Mysql2Like, key: "clientFlags" | "password" | "typeCast"): unknown {
+  type Config = { [k: string]: unknown; connectionConfig?: { [k: string]: unknown } };
+  const anyTarget = target as { pool?: { config?: Config }; connection?: { config?: Config }; config?: Config };
+  return (
+    anyTarget.pool?.config?.connectionConfig?.[key] ??
+    anyTarget.connection?.config?.[key] ??
+    anyTarget.config?.connectionConfig?.[key] ??
+    anyTarget.config?.[key]
+  );
+}
+
+/** mysql2's client flags (`config.clientFlags`). */
 export function mysqlClientFlags(target: Mysql2Like): number | undefined {
-  const anyTarget = target as {
-    pool?: { config?: { connectionConfig?: { clientFlags?: unknown } } };
-    connection?: { config?: { clientFlags?: unknown } };
-    config?: { clientFlags?: unknown; connectionConfig?: { clientFlags?: unknown } };
-  };
-  const flags =
-    anyTarget.pool?.config?.connectionConfig?.clientFlags ??
-    anyTarget.connection?.config?.clientFlags ??
-    anyTarget.config?.connectionConfig?.clientFlags ??
-    anyTarget.config?.clientFlags;
+  const flags = mysqlConfigValue(target, "clientFlags");
   return typeof flags === "number" ? flags : undefined;
 }
 
 /** Whether the connection was configured with its own `typeCast` function (mysql2 would apply it). */
 function hasOwnTypeCast(target: Mysql2Like): boolean {
-  const anyTarget = target as {
-    pool?: { config?: { connectionConfig?: { typeCast?: unknown } } };
-    connection?: { config?: { typeCast?: unknown } };
-    config?: { typeCast?: unknown; connectionConfig?: { typeCast?: unknown } };
-  };
-  const typeCastOption =
-    anyTarget.pool?.config?.connectionConfig?.typeCast ??
-    anyTarget.connection?.config?.typeCast ??
-    anyTarget.config?.connectionConfig?.typeCast ??
-    anyTarget.config?.typeCast;
-  return typeof typeCastOption === "function";
+  return typeof mysqlConfigValue(target, "typeCast") === "function";
 }
 
 function mysqlPassword(target: Mysql2Like): unknown {
-  const anyTarget = target as {
-    pool?: { config?: { connectionConfig?: { password?: unknown } } };
-    connection?: { config?: { password?: unknown } };
-    config?: { password?: unknown; connectionConfig?: { password?: unknown } };
-  };
-  return (
-    anyTarget.pool?.config?.connectionConfig?.password ??
-    anyTarget.connection?.config?.password ??
-    anyTarget.config?.connectionConfig?.password ??
-    anyTarget.config?.password
-  );
+  return mysqlConfigValue(target, "password");
 }
 
 class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> {
