@@ -48,13 +48,7 @@ void SubscriptionIndex::set(int subscription, const ReadSet& reads) {
   // leave the buckets, and their lazily built prefix maxima, untouched.
   if (auto it = by_subscription_.find(subscription); it != by_subscription_.end() && it->second == wanted) return;
   remove(subscription);
-  for (const auto& [bucket_key, range] : wanted) {
-    Bucket& bucket = buckets_[bucket_key];
-    auto at = std::upper_bound(bucket.entries.begin(), bucket.entries.end(), range.lo,
-                               [](const std::string& lo, const Entry& e) { return lo < e.range.lo; });
-    bucket.entries.insert(at, Entry{range, subscription});
-    bucket.max_valid = false;
-  }
+  for (const auto& [bucket_key, range] : wanted) buckets_[bucket_key].insert(range, subscription);
   by_subscription_[subscription] = std::move(wanted);
 }
 
@@ -64,38 +58,10 @@ void SubscriptionIndex::remove(int subscription) {
   for (const auto& [bucket_key, range] : it->second) {
     auto bucket = buckets_.find(bucket_key);
     if (bucket == buckets_.end()) continue;
-    auto& entries = bucket->second.entries;
-    entries.erase(std::remove_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.subscription == subscription; }),
-                  entries.end());
-    bucket->second.max_valid = false;
-    if (entries.empty()) buckets_.erase(bucket);
+    bucket->second.remove(range, subscription);
+    if (bucket->second.empty()) buckets_.erase(bucket);
   }
   by_subscription_.erase(it);
-}
-
-void SubscriptionIndex::collect(const Bucket& bucket, std::string_view key, std::vector<int>& out) const {
-  if (!bucket.max_valid) {
-    // prefix_max_hi[i] = the greatest upper bound among entries[0..i] ("" = unbounded).
-    bucket.prefix_max_hi.resize(bucket.entries.size());
-    std::string running;
-    bool unbounded = false;
-    for (std::size_t i = 0; i < bucket.entries.size(); ++i) {
-      const std::string& hi = bucket.entries[i].range.hi;
-      if (hi.empty()) unbounded = true;
-      else if (!unbounded && hi > running) running = hi;
-      bucket.prefix_max_hi[i] = unbounded ? std::string() : running;
-    }
-    bucket.max_valid = true;
-  }
-  // Entries with lo <= key, scanned from the nearest down, stopping once none before can reach key.
-  auto end = std::upper_bound(bucket.entries.begin(), bucket.entries.end(), key,
-                              [](std::string_view k, const Entry& e) { return k < std::string_view(e.range.lo); });
-  for (auto i = static_cast<std::ptrdiff_t>(end - bucket.entries.begin()) - 1; i >= 0; --i) {
-    const std::string& reach = bucket.prefix_max_hi[static_cast<std::size_t>(i)];
-    if (!reach.empty() && std::string_view(reach) <= key) break;
-    const Entry& e = bucket.entries[static_cast<std::size_t>(i)];
-    if (e.range.contains(key)) out.push_back(e.subscription);
-  }
 }
 
 std::vector<int> SubscriptionIndex::affected(const std::vector<WriteRecord>& writes) const {
@@ -104,8 +70,8 @@ std::vector<int> SubscriptionIndex::affected(const std::vector<WriteRecord>& wri
     for (const auto& keys : write.keys) {
       auto bucket = buckets_.find({write.table, keys.index});
       if (bucket == buckets_.end()) continue;
-      if (keys.before) collect(bucket->second, *keys.before, out);
-      if (keys.after) collect(bucket->second, *keys.after, out);
+      if (keys.before) bucket->second.collect(*keys.before, out);
+      if (keys.after) bucket->second.collect(*keys.after, out);
     }
   }
   std::sort(out.begin(), out.end());

@@ -15,22 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "lunora/occ/key_range.hpp"
+#include "lunora/occ/range_bucket.hpp"
+
 namespace lunora {
 
 // The implicit indexes every table has, beside its schema indexes.
 inline constexpr std::string_view kByCreationTime = "by_creation_time";
 inline constexpr std::string_view kById = "by_id";
-
-// [lo, hi): hi empty means unbounded above.
-struct KeyRange {
-  std::string lo;
-  std::string hi;
-
-  bool contains(std::string_view key) const noexcept {
-    return key >= lo && (hi.empty() || key < std::string_view(hi));
-  }
-  bool operator==(const KeyRange&) const = default;
-};
 
 struct IndexKeys {
   std::string index;                 // schema index name, kByCreationTime or kById
@@ -69,8 +61,7 @@ class ReadSet {
 
 // The read sets of live subscriptions, indexed by (table, index), so that a commit finds the
 // subscriptions it affects without visiting the others. Within one (table, index) the ranges
-// are kept sorted by their lower bound; a key can only fall in ranges whose lower bound is
-// <= key, and `max_hi` lets the scan stop as soon as no earlier range can reach the key.
+// live in one RangeBucket (occ/range_bucket.hpp).
 class SubscriptionIndex {
  public:
   void set(int subscription, const ReadSet& reads);
@@ -80,19 +71,7 @@ class SubscriptionIndex {
   std::size_t size() const noexcept { return by_subscription_.size(); }
 
  private:
-  struct Entry {
-    KeyRange range;
-    int subscription;
-  };
-  struct Bucket {
-    std::vector<Entry> entries;   // sorted by range.lo
-    bool dirty = false;
-    mutable std::vector<std::string> prefix_max_hi;  // "" = unbounded; rebuilt lazily
-    mutable bool max_valid = false;
-  };
-  void collect(const Bucket& bucket, std::string_view key, std::vector<int>& out) const;
-
-  std::map<std::pair<std::string, std::string>, Bucket> buckets_;
+  std::map<std::pair<std::string, std::string>, RangeBucket> buckets_;
   // subscription -> its ranges, by (table, index): lets set() skip an unchanged read set.
   std::map<int, std::vector<std::pair<std::pair<std::string, std::string>, KeyRange>>> by_subscription_;
 };
