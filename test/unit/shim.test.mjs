@@ -51,6 +51,17 @@ describe("Postgres value decoding", () => {
   test("bytea in hex and escape formats", () => {
     assert.deepEqual(decodeBytea("\\x00ff10"), new Uint8Array([0, 255, 16]));
     assert.deepEqual(decodeBytea("a\\\\b\\001"), new Uint8Array([97, 92, 98, 1]));
+    const every = Uint8Array.from({ length: 256 }, (_, i) => i);
+    assert.deepEqual(decodeBytea("\\x" + Buffer.from(every).toString("hex")), every);
+    assert.deepEqual(decodeBytea("\\xABcd"), new Uint8Array([0xab, 0xcd]));
+    assert.deepEqual(decodeBytea("\\x"), new Uint8Array([]));
+  });
+
+  test("raw cells may be text, a Buffer or plain UTF-8 bytes", () => {
+    const columns = [{ name: "a", oid: 25 }, { name: "b", oid: 25 }, { name: "c", oid: 20 }, { name: "d", oid: 25 }];
+    const text = "héllo 🌍";
+    const rows = decodeRows(columns, [[text, Buffer.from(text), new TextEncoder().encode("-9223372036854775808"), null]]);
+    assert.deepEqual(rows, [{ a: text, b: text, c: -9223372036854775808n, d: null }]);
   });
 
   test("array literals: quoting, escapes, NULL, nesting, dimensions", () => {

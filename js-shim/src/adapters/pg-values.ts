@@ -53,18 +53,28 @@ export function decoderFor(oid: number): Decoder {
   return identity;
 }
 
-/** Turns rows of raw column texts into row objects. */
-export function decodeRows(
-  columns: readonly PgColumn[],
-  rows: readonly (readonly (string | null)[])[],
-): Record<string, unknown>[] {
+/** A raw cell as a driver hands it over: its text, its UTF-8 bytes, or null. */
+export type RawCell = string | Uint8Array | null | undefined;
+
+const utf8 = new TextDecoder();
+type NodeBufferLike = Uint8Array & { utf8Slice?: (start: number, end: number) => string };
+
+/** The text of a raw cell (Node's Buffer slices UTF-8 natively, far cheaper than a TextDecoder call). */
+function cellText(cell: RawCell): string | null {
+  if (cell === null || cell === undefined || typeof cell === "string") return cell ?? null;
+  const buffer = cell as NodeBufferLike;
+  return typeof buffer.utf8Slice === "function" ? buffer.utf8Slice(0, buffer.length) : utf8.decode(cell);
+}
+
+/** Turns rows of raw column texts (or their UTF-8 bytes) into row objects. */
+export function decodeRows(columns: readonly PgColumn[], rows: readonly (readonly RawCell[])[]): Record<string, unknown>[] {
   const decoders = columns.map((column) => decoderFor(column.oid));
   const out = new Array<Record<string, unknown>>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const raw = rows[r]!;
     const row: Record<string, unknown> = {};
     for (let c = 0; c < columns.length; c++) {
-      const text = raw[c];
+      const text = cellText(raw[c]);
       // defineProperty-free assignment is safe: names come from the server, and a column
       // named "__proto__" must become an own property, not the prototype.
       const value = text === null || text === undefined ? null : decoders[c]!(text);
@@ -80,12 +90,18 @@ export function decodeRows(
   return out;
 }
 
+// char code -> value of a hex digit (Postgres writes lower case; upper case accepted too).
+const HEX_NIBBLE = new Uint8Array(128);
+for (let d = 0; d < 16; d++) {
+  HEX_NIBBLE["0123456789abcdef".charCodeAt(d)] = d;
+  HEX_NIBBLE["0123456789ABCDEF".charCodeAt(d)] = d;
+}
+
 export function decodeBytea(text: string): Uint8Array {
   if (text.startsWith("\\x")) {
-    const hex = text.slice(2);
-    const out = new Uint8Array(hex.length >>> 1);
-    for (let i = 0; i < out.length; i++) {
-      out[i] = parseInt(hex.substr(i * 2, 2), 16);
+    const out = new Uint8Array((text.length - 2) >>> 1);
+    for (let i = 0, j = 2; i < out.length; i++, j += 2) {
+      out[i] = (HEX_NIBBLE[text.charCodeAt(j)]! << 4) | HEX_NIBBLE[text.charCodeAt(j + 1)]!;
     }
     return out;
   }

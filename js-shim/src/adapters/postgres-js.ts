@@ -5,9 +5,8 @@ import { registerSecret } from "../secrets.js";
 import { runStatement, type RowsAndCount, type StatementRunner, type SqlClient } from "../sql-client.js";
 import { toSqlError } from "./driver-errors.js";
 import { encodePgParams } from "./pg-params.js";
-import { decodeRows, type PgColumn } from "./pg-values.js";
+import { decodeRows, type PgColumn, type RawCell } from "./pg-values.js";
 
-type RawCell = Uint8Array | string | null;
 type RawResult = RawCell[][] & { count?: number; columns?: { name: string; type: number }[] };
 
 interface PostgresJsQuery extends PromiseLike<unknown> {
@@ -23,7 +22,6 @@ export interface PostgresJsLike {
   readonly options?: { readonly pass?: unknown };
 }
 
-const utf8 = new TextDecoder();
 const UNKNOWN_OID = 705;
 
 export function fromPostgresJs(sql: PostgresJsLike): SqlClient {
@@ -65,8 +63,7 @@ class PostgresJsClient implements StatementRunner {
   async [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
     const result = await this.run(text, params);
     const columns: PgColumn[] = (result.columns ?? []).map((c) => ({ name: c.name, oid: c.type }));
-    const rows = result.map((row) => row.map((cell) => (cell === null || typeof cell === "string" ? cell : utf8.decode(cell))));
-    return { rows: decodeRows(columns, rows), rowsAffected: result.count ?? result.length };
+    return { rows: decodeRows(columns, result), rowsAffected: result.count ?? result.length };
   }
 
   async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
