@@ -37,6 +37,7 @@ for (const engine of ["postgres", "mysql"]) {
         "_version: insert, (outside bump,) one patch",
       );
       assert.equal(r.results.length, MEMBERS);
+      assert.deepEqual(r.gathered, { commitStatements: 1 }, "a commit waits for the running mutations to join it");
     });
   });
 }

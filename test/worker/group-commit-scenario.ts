@@ -99,7 +99,24 @@ export async function groupCommitScenario(engine: string, env: Env, table: strin
     }));
     const versions = await exec.query(`SELECT ${q("label")} AS label, ${q("_version")} AS v FROM ${q(tableA)} ORDER BY ${q("label")}`, []);
     const bumpedMember = a.indexOf(stats.bumped);
+
+    // With a commit window longer than the mutations take, a commit waits for every running
+    // mutation to arrive: 12 concurrent mutations land in exactly one statement (one step).
+    let commitStatements = 0;
+    const counting = (inner: SqlExec): SqlExec => ({
+      async query(text, params) {
+        if (/^\s*(WITH|UPDATE|INSERT|DELETE)/.test(text)) commitStatements += 1;
+        return inner.query(text, params);
+      },
+      transaction: inner.transaction ? (fn) => inner.transaction!((tx) => fn(counting(tx))) : undefined,
+    });
+    const windowed = createHyperdriveGlobalCtxDb({ engine: isMysql ? "mysql" : "postgres", exec: counting(exec), schema, groupCommitWindowMs: 60_000 });
+    await windowed.migrate();
+    commitStatements = 0;
+    await Promise.all(a.map((id) => windowed.mutation(async (w: any) => w.patch(id, { n: (await w.get(id)).n + 1 }))));
+    const gathered = { commitStatements };
     return {
+      gathered,
       bumpedMember,
       results,
       after,

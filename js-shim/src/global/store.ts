@@ -34,6 +34,11 @@ export interface StoreOptions {
   retryBaseDelayMs?: number;
   /** Clock for `_creationTime` (default Date.now). */
   now?: () => number;
+  /**
+   * How long a commit may wait for mutations still running in this store to reach their
+   * commit and join its group (default 2 ms; 0 disables). Only when others are running.
+   */
+  groupCommitWindowMs?: number;
 }
 
 export interface ChangeWrite {
@@ -123,6 +128,9 @@ class GlobalStore<S extends GenericSchema> {
   private commitTs = 0;
   // Mutations waiting to commit; see commit().
   private readonly waiting: WaitingCommit[] = [];
+  // Mutations whose function is still running, and the drain's wake-up while it gathers.
+  private running = 0;
+  private arrived: (() => void) | undefined;
   private draining = false;
   private subscriptionIds = 0;
   private readonly subscriptions = new Map<number, () => void>();
@@ -250,8 +258,21 @@ class GlobalStore<S extends GenericSchema> {
     for (let attempt = 0; ; attempt++) {
       const state = new MutationState(core.begin());
       let committing = false;
+      this.running += 1;
+      let running = true;
+      const stopRunning = () => {
+        if (!running) return;
+        running = false;
+        this.running -= 1;
+        this.arrived?.();
+      };
       try {
-        const result = await fn(new Writer<S>(this, state) as unknown as DatabaseWriter<S>);
+        let result: R;
+        try {
+          result = await fn(new Writer<S>(this, state) as unknown as DatabaseWriter<S>);
+        } finally {
+          stopRunning();
+        }
         committing = true;
         const batch = await this.commit(state);
         if (batch) this.emit(batch);
@@ -351,7 +372,29 @@ class GlobalStore<S extends GenericSchema> {
   private commit(state: MutationState): Promise<ChangeBatch | null> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ state, solo: false, resolve, reject });
+      this.arrived?.();
       if (!this.draining) void this.drain();
+    });
+  }
+
+  /**
+   * Before a commit starts while other mutations are still running (reading), waits up to
+   * `groupCommitWindowMs` for them to reach their commit too, so they share its round trip
+   * instead of queueing one more commit behind it. A lone mutation never waits.
+   */
+  private gather(): Promise<void> {
+    const windowMs = this.options.groupCommitWindowMs ?? DEFAULT_GROUP_COMMIT_WINDOW_MS;
+    if (windowMs <= 0 || this.running === 0 || this.waiting.length >= MAX_GROUP) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.arrived = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, windowMs);
+      this.arrived = () => {
+        if (this.running === 0 || this.waiting.length >= MAX_GROUP) done();
+      };
     });
   }
 
@@ -359,6 +402,7 @@ class GlobalStore<S extends GenericSchema> {
     this.draining = true;
     try {
       while (this.waiting.length > 0) {
+        await this.gather();
         let take = 1;
         if (!this.waiting[0]!.solo) {
           while (take < this.waiting.length && take < MAX_GROUP && !this.waiting[take]!.solo) take += 1;
@@ -481,6 +525,7 @@ interface WaitingCommit {
 
 /** Mutations committed together in one SQL step at most. */
 const MAX_GROUP = 32;
+const DEFAULT_GROUP_COMMIT_WINDOW_MS = 2;
 
 /** A commit lost a `_version` race; the mutation is retried. */
 class CommitConflict extends Error {
