@@ -14,6 +14,7 @@ const DialectCapabilities& MysqlDialect::capabilities() const noexcept {
       // Hyperdrive does not support MySQL prepared statements: text protocol only.
       /*prepared_statements=*/false,
       /*max_identifier_bytes=*/64,
+      /*max_params_per_statement=*/65535,
   };
   return kCapabilities;
 }
