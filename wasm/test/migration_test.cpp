@@ -112,3 +112,22 @@ TEST_CASE("SQLite: STRICT types are checked; NOT NULL cannot be dropped in place
   REQUIRE(ok.steps.size() == 1);
   CHECK(ok.steps[0].sql == "ALTER TABLE \"t\" ADD COLUMN \"c\" INTEGER");
 }
+
+TEST_CASE("SQLite: a table wider than D1's 100 columns is refused when the store opens", "[migration]") {
+  auto open_with = [](int fields, const Dialect& dialect) {
+    std::string json = R"({"tables":{"w":{"global":true,"document":{"kind":"object","fields":{)";
+    for (int i = 0; i < fields; ++i) json += (i ? "," : "") + std::string("\"f") + std::to_string(i) + "\":{\"kind\":\"string\"}";
+    json += R"(}},"indexes":[{"name":"by_f0","fields":["f0"]}]}}})";
+    auto schema = parse_schema(json);
+    REQUIRE(schema.ok());
+    return Store::open(std::move(schema).value(), dialect, {}, "");
+  };
+  CHECK(open_with(96, sqlite_dialect()).ok());  // 3 + 96 + 1 = 100
+  auto wide = open_with(97, sqlite_dialect());
+  REQUIRE_FALSE(wide.ok());
+  CHECK(wide.status().code() == ErrorCode::invalid_schema);
+  CHECK(wide.status().message() ==
+        "table \"w\" needs 101 columns (3 system, 97 fields, 1 index keys) but sqlite allows 100 per table; nest some "
+        "fields in an object (one JSON column)");
+  CHECK(open_with(97, postgres_dialect()).ok());
+}

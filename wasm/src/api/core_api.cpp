@@ -28,7 +28,8 @@ json describe(const Dialect& dialect) {
         {"stringsHoldNul", caps.strings_hold_nul},
         {"preparedStatements", caps.prepared_statements},
         {"maxIdentifierBytes", caps.max_identifier_bytes},
-        {"maxParamsPerStatement", caps.max_params_per_statement}}},
+        {"maxParamsPerStatement", caps.max_params_per_statement},
+        {"maxColumnsPerTable", caps.max_columns_per_table}}},
   };
 }
 

@@ -18,6 +18,8 @@ const DialectCapabilities& SqliteDialect::capabilities() const noexcept {
       /*max_identifier_bytes=*/64,
       // Durable Object SQLite and D1: SQLITE_MAX_VARIABLE_NUMBER = 100.
       /*max_params_per_statement=*/100,
+      // D1 and Durable Object SQLite: 100 columns per table.
+      /*max_columns_per_table=*/100,
   };
   return kCapabilities;
 }

@@ -34,6 +34,7 @@ struct DialectCapabilities {
   bool prepared_statements;       // usable through Hyperdrive
   std::size_t max_identifier_bytes;
   std::size_t max_params_per_statement;  // bound parameters one statement may carry
+  std::size_t max_columns_per_table;     // system + field + index key columns
 };
 
 class Dialect {
