@@ -92,6 +92,7 @@ for (const driver of DRIVERS) {
       assert.equal(r.failed.isConflict, true);
       assert.equal(r.failed.code, "CONFLICT");
       assert.match(r.failed.message, /was changed by another writer/);
+      assert.deepEqual([r.failed.table, r.failed.id], [r.table, r.b], "ConflictError names the write whose guard failed");
       assert.deepEqual(r.names, [["a", 1], ["b", 1]], "neither the patch of a nor the insert of c remains");
       assert.equal(r.runs, 2, "with retries the mutation re-runs once");
       assert.equal(r.finalB, 2);

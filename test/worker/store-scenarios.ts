@@ -278,7 +278,7 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
       await w.patch(b, { n: docB.n + 1 });
     });
     const finalB = await db.query((r: any) => r.get(b));
-    return { failed, names: rows.map((r: any) => [r.name, r.n]).sort(), runs, finalB: finalB.n };
+    return { failed, names: rows.map((r: any) => [r.name, r.n]).sort(), runs, finalB: finalB.n, b, table: t };
   },
 
   async migrations(d, t) {
