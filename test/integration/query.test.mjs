@@ -1,5 +1,6 @@
 // Queries, pagination, serializable mutations and live queries inside workerd, on real
-// PostgreSQL and MariaDB; the same expectations on both engines.
+// PostgreSQL and MariaDB and on SQLite (D1 and a Durable Object's storage, in Miniflare); the
+// same expectations on every engine.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startTestWorker, uniqueTable } from "../support/worker.mjs";
@@ -12,7 +13,7 @@ after(() => worker?.dispose());
 
 const run = (driver, scenario) => worker.get(`/store/${driver}/${scenario}?table=${uniqueTable("query")}`);
 
-for (const driver of ["postgres-js-wrapper", "pg-pool", "mysql2-pool"]) {
+for (const driver of ["postgres-js-wrapper", "pg-pool", "mysql2-pool", "d1", "do-sqlite"]) {
   describe(`queries via ${driver}`, () => {
     test("index ranges, order, take/first/unique, filters, iteration, pagination, cross-type order", async () => {
       const r = await run(driver, "queries");

@@ -1,6 +1,7 @@
 // The .global() store inside workerd, through Hyperdrive, on real PostgreSQL and MariaDB,
 // with the reference page's wiring (a { query } wrapper over a postgres.js pool) and the
-// other drivers the contract names.
+// other drivers the contract names; and on SQLite: a D1 database and a Durable Object's own
+// storage, both real SQLite in Miniflare.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startTestWorker, uniqueTable } from "../support/worker.mjs";
@@ -11,13 +12,16 @@ before(async () => {
 });
 after(() => worker?.dispose());
 
-const DRIVERS = ["postgres-js-wrapper", "postgres-js", "pg-pool", "mysql2-pool"];
+const DRIVERS = ["postgres-js-wrapper", "postgres-js", "pg-pool", "mysql2-pool", "d1", "do-sqlite"];
+const SQLITE = ["d1", "do-sqlite"];
+const isSqlite = (driver) => SQLITE.includes(driver);
 const run = (driver, scenario) => worker.get(`/store/${driver}/${scenario}?table=${uniqueTable("store")}`);
 const bytes = (...b) => Uint8Array.from(b).buffer;
 const EMPTY_REPORT = { addedColumns: [], createdIndexes: [], createdTables: [], keptColumns: [], relaxedColumns: [], unmaintainedIndexColumns: [] };
 
 for (const driver of DRIVERS) {
-  const mysql = driver.startsWith("mysql");
+  // MySQL and SQLite refuse NaN, +-Infinity and -0; Postgres stores them.
+  const postgres = !driver.startsWith("mysql") && !isSqlite(driver);
   describe(`store via ${driver}`, () => {
     test("CRUD, validation, values, reads-own-writes, layout", async () => {
       const r = await run(driver, "crud");
@@ -32,7 +36,7 @@ for (const driver of DRIVERS) {
         blob: bytes(0, 1, 255),
         meta: { big: -(2n ** 63n), bytes: bytes(7), nested: [1.5, "x", null, true] },
         name: "ada",
-        price: mysql ? 1.25 : -0,
+        price: postgres ? -0 : 1.25,
         qty: 9007199254740993n,
         rating: null,
         status: "open",
@@ -56,7 +60,7 @@ for (const driver of DRIVERS) {
       assert.match(r.extraField.message, /extra field `bogus`/);
       assert.equal(r.halfWritten.isValidation, true);
       assert.equal(String(r.after), String(r.before), "a refused mutation writes nothing, not even its valid writes");
-      if (mysql) {
+      if (!postgres) {
         assert.equal(r.nanRefused.code, "UNSUPPORTED_VALUE");
         assert.equal(r.nanRefused.isValidation, true);
         assert.match(r.nanRefused.message, /Path: \.price Value: NaN/);
@@ -74,12 +78,13 @@ for (const driver of DRIVERS) {
 
       assert.equal(r.own.first, "renamed");
       assert.equal(r.own.second, null);
-      assert.equal(r.own.count, mysql ? 19 : 20, "the 20 inserted, minus the one deleted, plus the NaN document on Postgres");
+      assert.equal(r.own.count, postgres ? 20 : 19, "the 20 inserted, minus the one deleted, plus the NaN document on Postgres");
       for (let i = 1; i < r.own.times.length; i++) assert.ok(r.own.times[i] > r.own.times[i - 1], "_creationTime strictly increases");
 
       assert.equal(r.rawRow.name, "renamed");
       assert.equal(String(r.rawRow.qty), "9007199254740993", "int64 is a real bigint column");
       assert.equal(Boolean(r.rawRow.active), true);
+      if (isSqlite(driver)) assert.equal(r.rawRow.qtyType, "integer", "int64 is an INTEGER column on SQLite");
     });
 
     test("a failed guard on the last write of a multi-document mutation leaves none of its writes", async () => {
@@ -87,6 +92,7 @@ for (const driver of DRIVERS) {
       assert.equal(r.failed.isConflict, true);
       assert.equal(r.failed.code, "CONFLICT");
       assert.match(r.failed.message, /was changed by another writer/);
+      assert.deepEqual([r.failed.table, r.failed.id], [r.table, r.b], "ConflictError names the write whose guard failed");
       assert.deepEqual(r.names, [["a", 1], ["b", 1]], "neither the patch of a nor the insert of c remains");
       assert.equal(r.runs, 2, "with retries the mutation re-runs once");
       assert.equal(r.finalB, 2);
@@ -94,7 +100,7 @@ for (const driver of DRIVERS) {
   });
 }
 
-for (const driver of ["postgres-js-wrapper", "pg-pool", "mysql2-pool"]) {
+for (const driver of ["postgres-js-wrapper", "pg-pool", "mysql2-pool", ...SQLITE]) {
   const mysql = driver.startsWith("mysql");
   test(`migrations via ${driver}: add optional field and index (with backfill), refuse the rest, drop nothing`, async () => {
     const r = await run(driver, "migrations");
@@ -109,17 +115,33 @@ for (const driver of ["postgres-js-wrapper", "pg-pool", "mysql2-pool"]) {
       `table "${table}": new required field "must" cannot be added to existing rows; declare it v.optional() first`,
       mysql
         ? `table "${table}": field "name" is longtext collate utf8mb4_nopad_bin in the database; the schema needs float64 (double)`
+        : isSqlite(driver)
+        ? `table "${table}": field "name" is text in the database; the schema needs float64 (real)`
         : `table "${table}": field "name" is text collate C in the database; the schema needs float64 (double precision)`,
     ]);
     assert.deepEqual([...r.columnsAfter].sort(), ["_creationTime", "_id", "_k_by_n", "_version", "extra", "n", "name"]);
   });
 }
 
-for (const driver of ["postgres-js", "mysql2-pool"]) {
+for (const driver of ["postgres-js", "mysql2-pool", ...SQLITE]) {
   test(`text columns compare in UTF-8 byte order without padding via ${driver}`, async () => {
     const r = await run(driver, "collation");
     assert.equal(r.eq, 1, "'x' and 'x ' are different strings");
     assert.deepEqual(r.ordered, ["X", "x", "x ", "z", "é"]);
+  });
+}
+
+for (const driver of ["postgres-js-wrapper", "mysql2-pool", ...SQLITE]) {
+  test(`wide documents, large values and big group commits land whole via ${driver}`, async () => {
+    const r = await run(driver, "wide");
+    assert.deepEqual(r.got, r.doc, "95 fields and a 300 KB string round-trip");
+    assert.deepEqual(r.patched, r.expectedPatched, "int64 near -2^63 patched into 47 fields");
+    assert.equal(r.count, 1 + 300 + 40);
+    assert.deepEqual(r.byF1, ["g1010"]);
+    if (isSqlite(driver)) {
+      assert.equal(r.tooWide.code, "INVALID_SCHEMA", "a 101-column table is refused before any SQL");
+      assert.match(r.tooWide.message, /needs 101 columns .* but sqlite allows 100 per table/);
+    } else assert.equal(r.tooWide, null);
   });
 }
 
@@ -130,8 +152,8 @@ test("a mysql2 pool without FOUND_ROWS is refused and nothing is written", async
   assert.equal(r.tableExists, false);
 });
 
-test("every validator type round-trips to identical JS values on both engines", async () => {
-  const [pg, pgPool, my] = await Promise.all(["postgres-js-wrapper", "pg-pool", "mysql2-pool"].map((d) => run(d, "roundtrip")));
+test("every validator type round-trips to identical JS values on every engine", async () => {
+  const [pg, pgPool, my, d1, doSqlite] = await Promise.all(["postgres-js-wrapper", "pg-pool", "mysql2-pool", ...SQLITE].map((d) => run(d, "roundtrip")));
   const expected = (s, ref) => [
     {
       anything: { n: 1e300, nested: [bytes(9), 123456789012345678n, { q: "x" }] },
@@ -172,7 +194,7 @@ test("every validator type round-trips to identical JS values on both engines", 
       uni: "text",
     },
   ];
-  for (const r of [pg, pgPool, my]) {
+  for (const r of [pg, pgPool, my, d1, doSqlite]) {
     assert.equal(r.secondRef, true);
     assert.deepEqual(r.got, expected(r.s, r.got[1].ref));
     assert.deepEqual(r.queried, r.got, "an index query returns the same values as get()");
@@ -181,4 +203,8 @@ test("every validator type round-trips to identical JS values on both engines", 
   assert.equal(pg.nul.code, "UNSUPPORTED_VALUE", "Postgres cannot: refused before any SQL");
   assert.match(pg.nul.message, /cannot store the character U\+0000/);
   assert.equal(my.nul, null);
+  for (const r of [d1, doSqlite]) {
+    assert.match(r.s, /\u0000/, "SQLite keeps U+0000 in strings");
+    assert.equal(r.nul, null);
+  }
 });

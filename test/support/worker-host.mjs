@@ -2,7 +2,7 @@
 // A separate process because Miniflare's local Hyperdrive proxy raises upstream socket
 // errors (refused or dropped database connections, which some tests cause on purpose) as
 // uncaught exceptions in the process that runs it.
-//   node worker-host.mjs '<json: {scriptDir, compatibilityDate, compatibilityFlags, hyperdrives, durableObjects}>'
+//   node worker-host.mjs '<json: {scriptDir, compatibilityDate, compatibilityFlags, hyperdrives, durableObjects, d1Databases}>'
 // Prints "READY <url>" once serving; workerd's own output is forwarded to stdout.
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
@@ -22,6 +22,7 @@ const mf = new Miniflare({
   compatibilityFlags: options.compatibilityFlags,
   hyperdrives: options.hyperdrives,
   durableObjects: options.durableObjects,
+  d1Databases: options.d1Databases,
   host: "127.0.0.1",
   port: 0,
   handleRuntimeStdio(stdout, stderr) {

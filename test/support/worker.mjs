@@ -45,12 +45,17 @@ export async function startTestWorker({ extraHyperdrives = {}, config: configPat
   for (const h of config.hyperdrive) hyperdrives[h.binding] = h.localConnectionString;
   Object.assign(hyperdrives, extraHyperdrives);
 
+  const sqliteClasses = new Set((config.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
   const options = {
     scriptDir,
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     hyperdrives,
-    durableObjects: Object.fromEntries((config.durable_objects?.bindings ?? []).map((b) => [b.name, b.class_name])),
+    durableObjects: Object.fromEntries(
+      (config.durable_objects?.bindings ?? []).map((b) => [b.name, { className: b.class_name, useSQLite: sqliteClasses.has(b.class_name) }]),
+    ),
+    // Local, in-memory D1 databases (fresh for every run).
+    d1Databases: Object.fromEntries((config.d1_databases ?? []).map((d) => [d.binding, d.database_id])),
   };
   const child = spawn(process.execPath, [join(root, "test", "support", "worker-host.mjs"), JSON.stringify(options)], {
     stdio: ["pipe", "pipe", "pipe"],

@@ -11,7 +11,7 @@ import {
   fromPostgresJs,
   HyperdriveBindingError,
 } from "@lunora/hyperdrive";
-import { coreVersion, mysqlDialect, postgresDialect } from "@lunora/hyperdrive/global";
+import { buildD1Exec, buildDurableObjectSqlExec, coreVersion, createSqliteGlobalCtxDb, mysqlDialect, postgresDialect, sqliteDialect } from "@lunora/hyperdrive/global";
 import { decodeRows, decodeTimestamp, decodeBytea, parseArrayLiteral, decoderFor } from "../../js-shim/dist/adapters/pg-values.js";
 import { encodePgParams } from "../../js-shim/dist/adapters/pg-params.js";
 import { redact, registerSecret } from "../../js-shim/dist/secrets.js";
@@ -28,6 +28,13 @@ describe("WASM core from Node", () => {
     assert.equal(postgresDialect.placeholder(3), "$3");
     assert.equal(mysqlDialect.placeholder(3), "?");
     assert.throws(() => postgresDialect.placeholder(0), RangeError);
+    assert.equal(sqliteDialect.name, "sqlite");
+    assert.equal(sqliteDialect.placeholder(3), "?");
+    assert.equal(sqliteDialect.quoteIdentifier("orders"), '"orders"');
+    assert.equal(sqliteDialect.capabilities.maxParamsPerStatement, 100);
+    assert.equal(sqliteDialect.capabilities.maxColumnsPerTable, 100);
+    assert.equal(sqliteDialect.capabilities.floatNanInfinity, false);
+    assert.equal(sqliteDialect.capabilities.stringsHoldNul, true);
   });
 
   test("hostile identifiers are refused with a typed error", () => {
@@ -140,4 +147,12 @@ describe("adapters refuse objects that are not their driver", () => {
     const client = fromMysql2({ query: async () => [[], []] });
     assert.equal(client.dialect, "mysql");
   });
+});
+
+test("SQLite execs refuse what is not a D1 binding or a Durable Object's storage", () => {
+  for (const bad of [null, {}, { prepare() {} }, { sql: {} }]) {
+    assert.throws(() => buildD1Exec(bad), (e) => e.code === "DRIVER_MISMATCH");
+    assert.throws(() => buildDurableObjectSqlExec(bad), (e) => e.code === "DRIVER_MISMATCH");
+    assert.throws(() => createSqliteGlobalCtxDb(bad, { schema: { tables: {} } }), (e) => e.code === "DRIVER_MISMATCH");
+  }
 });

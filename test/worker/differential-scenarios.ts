@@ -3,7 +3,7 @@
 // reference model (wasm/include/lunora/query/reference_model.hpp) over the documents the
 // test itself knows the table holds (a shadow copy kept from its own writes, itself checked
 // against a full scan). test/integration/differential.test.mjs runs the same seeds on Postgres
-// and MariaDB and also requires the two engines' traces to be identical.
+// MariaDB, D1 and Durable Object SQLite and also requires the engines' traces to be identical.
 //
 // Route: GET /store/<driver>/differential-<seed>[-special][-large]?table=<name>. "special" adds
 // the float64 values MySQL refuses (NaN, +-Infinity, -0); without it the sequence is the same
@@ -14,7 +14,7 @@ import { defineSchema, defineTable, v } from "@lunora/hyperdrive/schema";
 
 interface Driver {
   open(schema: any, options?: Record<string, unknown>): GlobalCtxDb<any>;
-  engine: "postgres" | "mysql";
+  engine: "postgres" | "mysql" | "sqlite";
 }
 
 interface TestingHook {

@@ -7,12 +7,14 @@ import { createHyperdrive, HyperdriveBindingError } from "@lunora/hyperdrive";
 import { coreVersion, mysqlDialect, postgresDialect } from "@lunora/hyperdrive/global";
 import { tag } from "../support/tagged.mjs";
 import { isMysql, openClient, type DriverName } from "./drivers";
-import { differentialScenario } from "./differential-scenarios";
 import { scenarios } from "./scenarios";
-import { foundRowsRefusal, openStoreDriver, queryScenarios, reactivityScenarios, storeScenarios, type StoreDriver } from "./store-scenarios";
 import { groupCommitScenario } from "./group-commit-scenario";
+import { findStoreScenario } from "./store-scenario-routes";
+import { foundRowsRefusal, openStoreDriver, type StoreDriver } from "./store-scenarios";
 
-type Env = Record<string, Hyperdrive>;
+export { SqliteStoreHost } from "./sqlite-store-host";
+
+type Env = Record<string, Hyperdrive> & { SQLITE_STORE: DurableObjectNamespace };
 
 const json = (value: unknown, status = 200) =>
   new Response(JSON.stringify(tag(value)), { status, headers: { "content-type": "application/json" } });
@@ -96,8 +98,9 @@ export default {
       if (parts[0] === "store") {
         const table = url.searchParams.get("table") ?? "lunora_store";
         if (parts[1] === "found-rows") return json(await foundRowsRefusal(env as never, table));
-        const name = parts[2] ?? "";
-        const scenario = storeScenarios[name] ?? queryScenarios[name] ?? reactivityScenarios[name] ?? differentialScenario(name);
+        // Durable Object SQLite: the scenario runs inside a fresh object (one per table).
+        if (parts[1] === "do-sqlite") return env.SQLITE_STORE.get(env.SQLITE_STORE.idFromName(table)).fetch(request);
+        const scenario = findStoreScenario(parts[2] ?? "");
         if (!scenario) return json({ error: `unknown store scenario ${parts[2]}` }, 404);
         const driver = openStoreDriver(parts[1] as StoreDriver, env as never);
         try {

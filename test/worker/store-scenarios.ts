@@ -4,6 +4,7 @@ import {
   ConflictError,
   createMysqlGlobalCtxDb,
   createPostgresGlobalCtxDb,
+  createSqliteGlobalCtxDb,
   DocumentNotFoundError,
   SchemaMigrationError,
   StoreConfigurationError,
@@ -16,21 +17,37 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 import postgres from "postgres";
 
-export type StoreDriver = "postgres-js-wrapper" | "postgres-js" | "pg-pool" | "mysql2-pool";
+export type StoreDriver = "postgres-js-wrapper" | "postgres-js" | "pg-pool" | "mysql2-pool" | "d1" | "do-sqlite";
 
 interface Env {
   HYPERDRIVE: Hyperdrive;
   HYPERDRIVE_MYSQL: Hyperdrive;
+  DB: D1Database;
 }
 
-interface Opened {
+export interface Opened {
   open(schema: any, options?: Record<string, unknown>): GlobalCtxDb<any>;
   raw(text: string, params?: unknown[]): Promise<any[]>;
-  engine: "postgres" | "mysql";
+  engine: "postgres" | "mysql" | "sqlite";
   close(): Promise<void>;
 }
 
+/** SQLite: a D1 binding, or (inside the test Durable Object) that object's own storage. */
+export function openSqliteStoreDriver(target: D1Database | DurableObjectStorage): Opened {
+  const raw =
+    "prepare" in target
+      ? async (text: string, params: unknown[] = []) => (await target.prepare(text).bind(...params).all()).results
+      : async (text: string, params: unknown[] = []) => target.sql.exec(text, ...params).toArray();
+  return {
+    engine: "sqlite",
+    open: (schema, options = {}) => createSqliteGlobalCtxDb(target as any, { schema, ...options }),
+    raw,
+    close: async () => undefined,
+  };
+}
+
 export function openStoreDriver(driver: StoreDriver, env: Env): Opened {
+  if (driver === "d1") return openSqliteStoreDriver(env.DB);
   if (driver === "mysql2-pool") {
     const { connectionString } = createHyperdrive(env.HYPERDRIVE_MYSQL);
     const pool = mysql.createPool({ uri: connectionString, disableEval: true, connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: true });
@@ -133,8 +150,9 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
     const before = (await d.raw(`select count(*) as n from ${q(d.engine, t)}`))[0].n;
     const invalid = await caught(() => db.mutation((w: any) => w.insert(t, { ...full, qty: 5 })));
     const extraField = await caught(() => db.mutation((w: any) => w.insert(t, { ...full, bogus: 1 })));
-    const nanRefused = d.engine === "mysql" ? await caught(() => db.mutation((w: any) => w.insert(t, { ...full, price: NaN }))) : null;
-    const negZeroRefused = d.engine === "mysql" ? await caught(() => db.mutation((w: any) => w.insert(t, { ...full, price: -0 }))) : null;
+    const refusesSpecials = d.engine !== "postgres";
+    const nanRefused = refusesSpecials ? await caught(() => db.mutation((w: any) => w.insert(t, { ...full, price: NaN }))) : null;
+    const negZeroRefused = refusesSpecials ? await caught(() => db.mutation((w: any) => w.insert(t, { ...full, price: -0 }))) : null;
     // A bad write after a good one: the whole mutation is refused, nothing lands.
     const halfWritten = await caught(() =>
       db.mutation(async (w: any) => {
@@ -169,7 +187,9 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
       };
     });
     // Other tools can read the table: one typed column per field.
-    const rawRow = (await d.raw(`select name, qty, active, price from ${q(d.engine, t)} where name = 'renamed'`))[0];
+    // (SQLite hands INTEGER to JS as a lossy number: read it as text, and its storage class.)
+    const qty = d.engine === "sqlite" ? "CAST(qty AS TEXT) AS qty, typeof(qty) AS qtyType" : "qty";
+    const rawRow = (await d.raw(`select name, ${qty}, active, price from ${q(d.engine, t)} where name = 'renamed'`))[0];
     return { report, again, got, gotByTable, wrongTable, normalized, patched, replaced, before, invalid, extraField, nanRefused, negZeroRefused, halfWritten, after, nanStored, deleted, patchMissing, deleteMissing, systemField, own, rawRow, id };
   },
 
@@ -201,7 +221,7 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
     });
     const db = d.open(schema);
     const base = {
-      s: `héllo ${d.engine === "mysql" ? "\u0000 " : ""}🌍 'quote' "dq" \`bt\` ; -- /* */`,
+      s: `héllo ${d.engine !== "postgres" ? "\u0000 " : ""}🌍 'quote' "dq" \`bt\` ; -- /* */`,
       f: 1 / 3,
       i: -(2n ** 63n),
       b: true,
@@ -243,7 +263,7 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
         const docB = await w.get(b);
         await w.patch(a, { n: docA.n + 10 });
         await w.insert(t, { name: "c", n: 0 });
-        await d.raw(`update ${q(d.engine, t)} set ${q(d.engine, "_version")} = ${q(d.engine, "_version")} + 1 where ${q(d.engine, "_id")} = ${d.engine === "mysql" ? "?" : "$1"}`, [b]);
+        await d.raw(`update ${q(d.engine, t)} set ${q(d.engine, "_version")} = ${q(d.engine, "_version")} + 1 where ${q(d.engine, "_id")} = ${d.engine === "postgres" ? "$1" : "?"}`, [b]);
         await w.patch(b, { n: docB.n + 10 });
       }),
     );
@@ -254,11 +274,11 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
     await retrying.mutation(async (w: any) => {
       runs += 1;
       const docB = await w.get(b);
-      if (runs === 1) await d.raw(`update ${q(d.engine, t)} set ${q(d.engine, "_version")} = ${q(d.engine, "_version")} + 1 where ${q(d.engine, "_id")} = ${d.engine === "mysql" ? "?" : "$1"}`, [b]);
+      if (runs === 1) await d.raw(`update ${q(d.engine, t)} set ${q(d.engine, "_version")} = ${q(d.engine, "_version")} + 1 where ${q(d.engine, "_id")} = ${d.engine === "postgres" ? "$1" : "?"}`, [b]);
       await w.patch(b, { n: docB.n + 1 });
     });
     const finalB = await db.query((r: any) => r.get(b));
-    return { failed, names: rows.map((r: any) => [r.name, r.n]).sort(), runs, finalB: finalB.n };
+    return { failed, names: rows.map((r: any) => [r.name, r.n]).sort(), runs, finalB: finalB.n, b, table: t };
   },
 
   async migrations(d, t) {
@@ -275,7 +295,9 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
     const v3 = defineSchema({ [t]: defineTable({ name: v.number(), n: v.number(), extra: v.optional(v.string()), must: v.string() }).index("by_n", ["n"]).global() });
     const refused = await caught(() => d.open(v3).migrate());
     const columnsAfter = await d.raw(
-      d.engine === "mysql"
+      d.engine === "sqlite"
+        ? `select name as c from pragma_table_info(?) order by name`
+        : d.engine === "mysql"
         ? `select column_name as c from information_schema.columns where table_schema = database() and table_name = ? order by column_name`
         : `select column_name as c from information_schema.columns where table_schema = current_schema() and table_name = $1 order by column_name`,
       [t],
@@ -291,6 +313,40 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
     const eq = await d.raw(`select count(*) as n from ${q(d.engine, t)} where s = 'x'`);
     const ordered = await d.raw(`select s from ${q(d.engine, t)} order by s`);
     return { eq: Number(eq[0].n), ordered: ordered.map((r: any) => r.s) };
+  },
+
+  // As wide as SQLite on Cloudflare allows (100 columns: 3 system + 95 fields + 2 index keys,
+  // so an update binds exactly 100 parameters), a value larger than a 100 KB statement, and big
+  // group commits: legal mutations that must never fail on any engine.
+  async wide(d, t) {
+    const fields: Record<string, any> = {};
+    for (let i = 0; i < 95; i++) fields[`f${i}`] = i % 2 === 0 ? v.string() : v.optional(v.int64());
+    const db = d.open(defineSchema({ [t]: defineTable(fields).index("by_f0", ["f0"]).index("by_f1", ["f1"]).global() }));
+    const tooWide = await caught(() =>
+      d.open(defineSchema({ [`${t}_w`]: defineTable({ ...fields, extra: v.string() }).index("by_f0", ["f0"]).index("by_f1", ["f1"]).global() })).migrate(),
+    );
+    const doc: Record<string, unknown> = {};
+    for (let i = 0; i < 95; i++) doc[`f${i}`] = i % 2 === 0 ? `s${i}` : 2n ** 62n + BigInt(i);
+    doc.f2 = "x".repeat(300_000); // one 300 KB value: larger than a 100 KB statement, but bound
+    const id = await db.mutation((w: any) => w.insert(t, doc));
+    const got = await db.query((r: any) => r.get(id));
+    const patch: Record<string, unknown> = {};
+    for (let i = 1; i < 95; i += 2) patch[`f${i}`] = -(2n ** 63n) + BigInt(i);
+    await db.mutation((w: any) => w.patch(id, patch));
+    const patched = await db.query((r: any) => r.get(id));
+    // 300 wide inserts in one mutation, then 40 concurrent mutations (group commit).
+    const small = (n: number) => Object.fromEntries(Object.keys(fields).map((f, i) => [f, i % 2 === 0 ? `g${n}` : BigInt(n)]));
+    await db.mutation(async (w: any) => {
+      for (let n = 0; n < 300; n++) await w.insert(t, small(n));
+    });
+    await Promise.all(Array.from({ length: 40 }, (_, n) => db.mutation((w: any) => w.insert(t, small(1000 + n)))));
+    const count = (await db.query((r: any) => r.query(t).collect())).length;
+    const byF1 = (await db.query((r: any) => r.query(t).withIndex("by_f1", (q: any) => q.eq("f1", 1010n)).collect())).map((x: any) => x.f0);
+    const strip = (x: any) => {
+      const { _id, _creationTime, ...rest } = x;
+      return rest;
+    };
+    return { doc, got: strip(got), patched: strip(patched), expectedPatched: { ...doc, ...patch }, count, byF1, tooWide };
   },
 };
 
@@ -351,7 +407,7 @@ export const queryScenarios: Record<string, (d: Opened, table: string) => Promis
     const garbage = await caught(() => db.query((q: any) => pageQuery(q).paginate({ numItems: 2, cursor: "not a cursor" })));
 
     // Cross-type order of an index over v.any(): missing < null < int64 < float64 < boolean < string < bytes < array < object.
-    const anyValues: unknown[] = [{ a: 1 }, [1], new Uint8Array([1]).buffer, "s", true, 1.5, 7n, null, undefined, d.engine === "mysql" ? -1e308 : -Infinity, "", false];
+    const anyValues: unknown[] = [{ a: 1 }, [1], new Uint8Array([1]).buffer, "s", true, 1.5, 7n, null, undefined, d.engine !== "postgres" ? -1e308 : -Infinity, "", false];
     const anyTable = `${t}_any`;
     const anyDb = d.open(defineSchema({ [anyTable]: defineTable({ label: v.string(), any: v.optional(v.any()) }).index("by_any", ["any"]).global() }));
     await anyDb.mutation(async (w: any) => {

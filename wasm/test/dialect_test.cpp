@@ -81,6 +81,22 @@ TEST_CASE("capability flags describe what the store may rely on") {
   CHECK_FALSE(my.float_nan_infinity);
   CHECK_FALSE(my.prepared_statements);
   CHECK(my.max_identifier_bytes == 64);
+  const auto& lite = lunora::sqlite_dialect().capabilities();
+  CHECK_FALSE(lite.data_modifying_ctes);
+  CHECK_FALSE(lite.float_nan_infinity);  // NaN becomes NULL; D1 sends +-Infinity as NULL, -0 as 0
+  CHECK(lite.strings_hold_nul);
+  CHECK(lite.transactional_ddl);
+  CHECK(lite.max_params_per_statement == 100);
+  CHECK(pg.max_params_per_statement == 65535);
+}
+
+TEST_CASE("the engine kind, not the placeholder style, tells SQLite from MySQL") {
+  using lunora::Engine;
+  CHECK(postgres_dialect().engine() == Engine::postgres);
+  CHECK(mysql_dialect().engine() == Engine::mysql);
+  CHECK(lunora::sqlite_dialect().engine() == Engine::sqlite);
+  CHECK(lunora::sqlite_dialect().placeholder(3) == "?");
+  CHECK(*lunora::sqlite_dialect().quote_identifier("orders") == "\"orders\"");
 }
 
 TEST_CASE("dialects are found by name and aliases") {
@@ -88,10 +104,12 @@ TEST_CASE("dialects are found by name and aliases") {
   CHECK((*find_dialect("postgresql"))->name() == "postgres");
   CHECK((*find_dialect("mysql"))->name() == "mysql");
   CHECK((*find_dialect("mariadb"))->name() == "mysql");
+  CHECK((*find_dialect("sqlite"))->name() == "sqlite");
+  CHECK((*find_dialect("d1"))->engine() == lunora::Engine::sqlite);
   auto unknown = find_dialect("oracle");
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.status().code() == ErrorCode::unknown_dialect);
-  CHECK(unknown.status().message() == "unknown SQL dialect \"oracle\"; expected \"postgres\" or \"mysql\"");
+  CHECK(unknown.status().message() == "unknown SQL dialect \"oracle\"; expected \"postgres\", \"mysql\" or \"sqlite\"");
 }
 
 TEST_CASE("Postgres text cannot hold U+0000; MySQL's can") {

@@ -213,3 +213,39 @@ TEST_CASE("golden query SQL: a filtered query reads whole batches (the core filt
                          " FROM \"orders\" WHERE 1 = 1 ORDER BY \"_creationTime\" ASC, \"_id\" ASC LIMIT 500");
   CHECK(my_t.text == std::string(kMySelect) + " FROM `orders` WHERE 1 = 1 ORDER BY `_creationTime` ASC, `_id` ASC LIMIT 500");
 }
+
+TEST_CASE("golden query SQL: SQLite, every shape", "[golden][query][sqlite]") {
+  auto store = make_store(sqlite_dialect());
+  auto first = [&](const std::string& query, long long limit = -1, const std::string& cursor_key_hex = "") {
+    std::string cursor;
+    if (!cursor_key_hex.empty()) {
+      auto spec = parse_query(*store, Value::parse(query));
+      REQUIRE(spec.ok());
+      cursor = encode_cursor(spec->fingerprint, CursorPosition{false, *from_hex(cursor_key_hex)});
+    }
+    auto run = QueryRun::begin(*store, nullptr, Value::parse(query), cursor, limit);
+    REQUIRE(run.ok());
+    return run.value().next_statement();
+  };
+  const std::string select = "SELECT \"_id\", \"_creationTime\", CAST(\"_version\" AS TEXT) AS \"_version\", \"customer\", \"tags\", \"total\"";
+  const std::string index = select + ", \"_k_by_customer\" AS \"_key\" FROM \"orders\" WHERE ";
+
+  auto range = first(kRange);
+  CHECK(range.text == index + "\"_k_by_customer\" >= ? AND \"_k_by_customer\" < ? ORDER BY \"_k_by_customer\" ASC LIMIT 500");
+  CHECK(range.params == Value::array({hex_param(kLo), hex_param(kHi)}));
+
+  auto after = first(desc(kRange), 2, kAt);
+  CHECK(after.text == index + "\"_k_by_customer\" >= ? AND \"_k_by_customer\" < ? AND \"_k_by_customer\" < ? "
+                              "ORDER BY \"_k_by_customer\" DESC LIMIT 3");
+  CHECK(after.params == Value::array({hex_param(kLo), hex_param(kHi), hex_param(kAt)}));
+
+  // The empty lower key is a literal: D1 would bind an empty byte array as NULL.
+  auto whole = first(R"({"table":"orders","index":"by_customer"})", 10);
+  CHECK(whole.text == index + "\"_k_by_customer\" >= X'' ORDER BY \"_k_by_customer\" ASC LIMIT 11");
+  CHECK(whole.params == Value::array());
+
+  auto creation = first(R"({"table":"orders"})", -1, "04c09771000000000006646f63310000");
+  CHECK(creation.text == select + " FROM \"orders\" WHERE 1 = 1 AND (\"_creationTime\", \"_id\") > (?, ?) "
+                                  "ORDER BY \"_creationTime\" ASC, \"_id\" ASC LIMIT 500");
+  CHECK(creation.params == Value::array({1500.25, "doc1"}));
+}

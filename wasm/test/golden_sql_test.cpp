@@ -86,6 +86,26 @@ TEST_CASE("CREATE TABLE, side by side") {
   auto my8 = create_table_statements(layout_table(schema.tables[0], mysql_dialect()), mysql_dialect(), mysql8);
   CHECK(my8[0].find("utf8mb4_nopad_bin") == std::string::npos);
   CHECK(my8[0].find("COLLATE utf8mb4_0900_bin NOT NULL PRIMARY KEY") != std::string::npos);
+
+  auto lite = create_table_statements(layout_table(schema.tables[0], sqlite_dialect()), sqlite_dialect(), options);
+  REQUIRE(lite.size() == 3);
+  CHECK(lite[0] ==
+        "CREATE TABLE IF NOT EXISTS \"orders\" (\n"
+        "  \"_id\" TEXT NOT NULL PRIMARY KEY,\n"
+        "  \"_creationTime\" REAL NOT NULL,\n"
+        "  \"_version\" INTEGER NOT NULL,\n"
+        "  \"customer\" TEXT NOT NULL,\n"
+        "  \"extra\" TEXT,\n"
+        "  \"items\" TEXT NOT NULL,\n"
+        "  \"note\" TEXT,\n"
+        "  \"qty\" INTEGER NOT NULL,\n"
+        "  \"rating\" REAL,\n"
+        "  \"status\" TEXT NOT NULL,\n"
+        "  \"total\" REAL NOT NULL,\n"
+        "  \"_k_by_customer\" BLOB\n"
+        ") STRICT, WITHOUT ROWID");
+  CHECK(lite[1] == pg[1]);
+  CHECK(lite[2] == pg[2]);
 }
 
 TEST_CASE("long names are fitted to the engine's limit, distinctly") {
@@ -156,4 +176,82 @@ TEST_CASE("select by id and the commit statement, side by side") {
                       {{"$hex", "060100"}}, "doc1", {{"$int", "7"}}}));
   CHECK(my.steps[0].expect_rows == 1);
   CHECK(my.steps[1].statement.text == "DELETE FROM `orders` WHERE `_id` = ? AND `_version` = ?");
+
+  // SQLite: int64 as exact decimal text, every guarded write followed by its guard statement.
+  const auto lite_layout = layout_table(schema.tables[0], sqlite_dialect());
+  auto lite_get = select_by_id(lite_layout, sqlite_dialect(), "abc");
+  CHECK(lite_get.text ==
+        "SELECT \"_id\", \"_creationTime\", CAST(\"_version\" AS TEXT) AS \"_version\", \"customer\", \"extra\", "
+        "\"items\", \"note\", CAST(\"qty\" AS TEXT) AS \"qty\", \"rating\", \"status\", \"total\" FROM \"orders\" "
+        "WHERE \"_id\" = ?");
+  auto lite_writes = writes(lite_layout);
+  lite_writes[0].document["total"] = 2.5;  // SQLite refuses -0 before any SQL
+  auto lite = build_commit(lite_writes, sqlite_dialect());
+  CHECK(lite.needs_transaction);
+  REQUIRE(lite.steps.size() == 4);
+  CHECK(lite.steps[0].statement.text ==
+        "UPDATE \"orders\" SET \"_version\" = CAST(? AS INTEGER), \"customer\" = ?, \"items\" = ?, "
+        "\"qty\" = CAST(? AS INTEGER), \"status\" = ?, \"total\" = ?, \"extra\" = ?, \"note\" = ?, \"rating\" = ?, "
+        "\"_k_by_customer\" = ? WHERE \"_id\" = ? AND \"_version\" = CAST(? AS INTEGER)");
+  CHECK(lite.steps[0].statement.params ==
+        Value::array({"8", "ada", "[\"x\"]", "-5", "open", 2.5, nullptr, nullptr, nullptr, {{"$hex", "060100"}},
+                      "doc1", "7"}));
+  CHECK(lite.steps[1].statement.text ==
+        "SELECT json_extract('{}', CASE WHEN changes() = 1 THEN '$' ELSE 'lunora_conflict:0' END) AS lunora_guard");
+  CHECK(lite.steps[2].statement.text == "DELETE FROM \"orders\" WHERE \"_id\" = ? AND \"_version\" = CAST(? AS INTEGER)");
+  CHECK(lite.steps[3].statement.text ==
+        "SELECT json_extract('{}', CASE WHEN changes() = 1 THEN '$' ELSE 'lunora_conflict:1' END) AS lunora_guard");
+  for (const auto& step : lite.steps) CHECK(step.expect_rows == -1);  // guarded inside SQL
+}
+
+TEST_CASE("SQLite: a write wider than 100 parameters is split inside one atomic step") {
+  // 150 required fields and an index: INSERT with 3 system + 97 columns, then UPDATEs by _id.
+  std::string fields;
+  for (int i = 0; i < 150; ++i) fields += (i ? "," : "") + std::string("\"f") + std::to_string(1000 + i) + "\":{\"kind\":\"float64\"}";
+  auto schema = parse_schema(R"({"tables":{"wide":{"global":true,"document":{"kind":"object","fields":{)" + fields +
+                             R"(}},"indexes":[{"name":"by_f","fields":["f1000"]}]}}})");
+  REQUIRE(schema.ok());
+  const auto layout = layout_table(schema->tables[0], sqlite_dialect());
+  RowWrite insert;
+  insert.layout = &layout;
+  insert.id = "w1";
+  insert.creation_time = 3;
+  for (int i = 0; i < 150; ++i) insert.document["f" + std::to_string(1000 + i)] = double(i);
+  insert.keys = {std::string("\x01\x02", 2)};
+  RowWrite update = insert;
+  update.op = WriteOp::update;
+  update.expected_version = 1;
+
+  auto plan = build_commit({insert, update}, sqlite_dialect());
+  // insert: INSERT (100 params) + UPDATE (54 columns + _id); update: UPDATE (100) + guard + UPDATE (54 + _id)
+  REQUIRE(plan.steps.size() == 5);
+  CHECK(plan.steps[0].statement.text.rfind("INSERT INTO \"wide\" (\"_id\", \"_creationTime\", \"_version\", \"f1000\", ", 0) == 0);
+  CHECK(plan.steps[0].statement.params.size() == 100);
+  CHECK(plan.steps[1].statement.text.rfind("UPDATE \"wide\" SET \"f1097\" = ?, ", 0) == 0);
+  CHECK(plan.steps[1].statement.text.find("\"_k_by_f\" = ? WHERE \"_id\" = ?") != std::string::npos);
+  CHECK(plan.steps[1].statement.params.size() == 55);
+  CHECK(plan.steps[2].statement.params.size() == 100);
+  CHECK(plan.steps[2].statement.text.find("WHERE \"_id\" = ? AND \"_version\" = CAST(? AS INTEGER)") != std::string::npos);
+  CHECK(plan.steps[3].statement.text.find("'lunora_conflict:1'") != std::string::npos);
+  CHECK(plan.steps[4].statement.params.size() == 55);
+  for (const auto& step : plan.steps) {
+    CHECK(step.statement.params.size() <= sqlite_dialect().capabilities().max_params_per_statement);
+    CHECK(step.statement.text.size() < 100 * 1024);
+  }
+}
+
+TEST_CASE("SQLite: an empty byte string is a literal, never a parameter") {
+  auto schema = parse_schema(R"({"tables":{"b":{"global":true,"document":{"kind":"object","fields":{"data":{"kind":"bytes"}}},"indexes":[]}}})");
+  REQUIRE(schema.ok());
+  const auto layout = layout_table(schema->tables[0], sqlite_dialect());
+  RowWrite insert;
+  insert.layout = &layout;
+  insert.id = "b1";
+  insert.document = {{"data", Value::binary({})}};
+  auto plan = build_commit({insert}, sqlite_dialect());
+  REQUIRE(plan.steps.size() == 1);
+  CHECK_FALSE(plan.needs_transaction);
+  CHECK(plan.steps[0].statement.text ==
+        "INSERT INTO \"b\" (\"_id\", \"_creationTime\", \"_version\", \"data\") VALUES (?, ?, CAST(? AS INTEGER), X'')");
+  CHECK(plan.steps[0].statement.params == Value::array({"b1", 0.0, "1"}));
 }

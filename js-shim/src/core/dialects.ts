@@ -11,10 +11,14 @@ export interface DialectCapabilities {
   readonly stringsHoldNul: boolean;
   readonly preparedStatements: boolean;
   readonly maxIdentifierBytes: number;
+  readonly maxParamsPerStatement: number;
+  readonly maxColumnsPerTable: number;
 }
 
+export type EngineName = "postgres" | "mysql" | "sqlite";
+
 export interface Dialect {
-  readonly name: "postgres" | "mysql";
+  readonly name: EngineName;
   readonly placeholderStyle: "dollar" | "question";
   readonly identifierQuote: string;
   readonly capabilities: DialectCapabilities;
@@ -25,7 +29,7 @@ export interface Dialect {
 }
 
 interface DialectInfo {
-  name: "postgres" | "mysql";
+  name: EngineName;
   placeholderStyle: "dollar" | "question";
   identifierQuote: string;
   capabilities: DialectCapabilities;
@@ -34,7 +38,7 @@ interface DialectInfo {
 class CoreDialect implements Dialect {
   private info: DialectInfo | undefined;
 
-  constructor(private readonly engine: "postgres" | "mysql") {}
+  constructor(private readonly engine: EngineName) {}
 
   private describe(): DialectInfo {
     return (this.info ??= Object.freeze(unwrap<DialectInfo>(getCore().dialectInfo(this.engine))));
@@ -65,3 +69,5 @@ class CoreDialect implements Dialect {
 
 export const postgresDialect: Dialect = new CoreDialect("postgres");
 export const mysqlDialect: Dialect = new CoreDialect("mysql");
+/** SQLite as D1 and Durable Objects run it. */
+export const sqliteDialect: Dialect = new CoreDialect("sqlite");

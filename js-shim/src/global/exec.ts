@@ -17,10 +17,21 @@ export interface SqlExecResult {
   affectedRows: number;
 }
 
+export interface SqlStatement {
+  text: string;
+  params: readonly unknown[];
+}
+
 export interface SqlExec {
   query(text: string, params: readonly unknown[]): Promise<SqlExecResult>;
   /** Runs fn on one connection inside a transaction (needed for multi-statement commits). */
   transaction?<R>(fn: (exec: SqlExec) => Promise<R>): Promise<R>;
+  /**
+   * Runs the statements in order as one atomic unit: a failing statement undoes them all and
+   * rejects. SQLite's execs have it (D1 `batch()`, a Durable Object's `transactionSync`),
+   * where a callback transaction cannot span awaits.
+   */
+  batch?(statements: readonly SqlStatement[]): Promise<SqlExecResult[]>;
 }
 
 /** The reference page's wrapper: `{ query: (text, params) => sql.unsafe(text, params) }`. */

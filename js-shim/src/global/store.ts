@@ -16,7 +16,7 @@ import type { DocInput, DocPatch, Doc, GenericSchema, GlobalTableNames, SchemaJS
 import { SchemaDefinition } from "../schema/schema.js";
 import type { Id } from "../schema/validators.js";
 import { encodeValueText } from "../values/wire.js";
-import type { Dialect } from "../core/dialects.js";
+import type { Dialect, EngineName } from "../core/dialects.js";
 import { CoreStore, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
 import type { SqlExec } from "./exec.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
@@ -83,7 +83,7 @@ export interface GlobalCtxDb<S extends GenericSchema = GenericSchema> {
 }
 
 export interface HyperdriveGlobalCtxDbOptions<S extends GenericSchema> extends StoreOptions {
-  engine: "postgres" | "mysql" | Dialect;
+  engine: EngineName | Dialect;
   exec: SqlExec;
   schema: S | SchemaJSON;
 }
@@ -117,7 +117,7 @@ class MutationState {
 }
 
 class GlobalStore<S extends GenericSchema> {
-  private readonly engine: "postgres" | "mysql";
+  private readonly engine: EngineName;
   private readonly schemaJson: string;
   private core: CoreStore | undefined;
   private tables = new Map<string, TableInfo>();
@@ -137,8 +137,8 @@ class GlobalStore<S extends GenericSchema> {
 
   constructor(private readonly options: HyperdriveGlobalCtxDbOptions<S>) {
     const engine = typeof options.engine === "string" ? options.engine : options.engine?.name;
-    if (engine !== "postgres" && engine !== "mysql") {
-      throw new StoreConfigurationError(`engine must be "postgres", "mysql" or a Dialect, got ${String(engine)}`);
+    if (engine !== "postgres" && engine !== "mysql" && engine !== "sqlite") {
+      throw new StoreConfigurationError(`engine must be "postgres", "mysql", "sqlite" or a Dialect, got ${String(engine)}`);
     }
     if (!options.exec || typeof options.exec.query !== "function") {
       throw new StoreConfigurationError("exec must be a SqlExec ({ query(text, params) }); see buildPgExec / buildMysqlExec");
@@ -453,10 +453,11 @@ class GlobalStore<S extends GenericSchema> {
     if (plan.steps.length === 0) return;
     const conflictAt = (tx: number | null, write: number) =>
       tx === null ? new CommitConflict("?", "?") : this.conflict(states[tx]!, write);
-    if (this.engine === "postgres") {
-      const step = plan.steps[0]!;
+    // Postgres: one statement; SQLite: one atomic batch. A failed guard raises the marker.
+    if (this.engine !== "mysql") {
       try {
-        await this.exec.query(step.text, step.params);
+        if (this.engine === "postgres") await this.exec.query(plan.steps[0]!.text, plan.steps[0]!.params);
+        else await runAtomically(this.exec, plan.steps);
       } catch (error) {
         const message = String((error as Error)?.message);
         // A group's guard cannot say which document failed: the members are retried alone.
@@ -514,6 +515,17 @@ class GlobalStore<S extends GenericSchema> {
   run(statement: Statement) {
     return this.exec.query(statement.text, statement.params);
   }
+}
+
+/** SQLite commits: the exec's atomic batch (D1 batch, Durable Object transactionSync). */
+async function runAtomically(exec: SqlExec, steps: readonly Statement[]): Promise<void> {
+  if (steps.length === 1) await exec.query(steps[0]!.text, steps[0]!.params);
+  else if (typeof exec.batch === "function") await exec.batch(steps);
+  else if (typeof exec.transaction === "function") {
+    await exec.transaction(async (tx) => {
+      for (const step of steps) await tx.query(step.text, step.params);
+    });
+  } else throw new StoreConfigurationError("this SqlExec has neither batch() nor transaction(); a multi-statement SQLite commit needs one");
 }
 
 interface WaitingCommit {

@@ -7,7 +7,9 @@
 // its serialized attachment, so they are re-registered after hibernation.
 import { DurableObject } from "cloudflare:workers";
 import { LunoraHyperdriveError, SqlConnectionError, StoreConfigurationError } from "../errors.js";
+import { fromDurableObjectSql } from "../adapters/durable-object-sql.js";
 import type { SqlExec } from "../global/exec.js";
+import { buildDurableObjectSqlExec } from "../global/sqlite-exec.js";
 import {
   createHyperdriveGlobalCtxDb,
   type DatabaseReader,
@@ -45,13 +47,21 @@ export type QueryHandler<S extends GenericSchema = GenericSchema> = (ctx: QueryC
 export type MutationHandler<S extends GenericSchema = GenericSchema> = (ctx: MutationCtx<S>, args: any) => unknown;
 export type ActionHandler<Env = unknown> = (ctx: ActionCtx<Env>, args: any) => unknown;
 
+/**
+ * Where the host keeps the `.global()` tables: Postgres or MySQL through Hyperdrive, or
+ * "sqlite": the Durable Object's own SQLite storage (no external database; actions' `ctx.sql`
+ * is that storage too).
+ */
+export type HostEngine = "postgres" | "mysql" | "sqlite";
+
 export interface StoreHostOptions<S extends GenericSchema, Env = unknown> {
   schema: S;
-  engine: "postgres" | "mysql";
+  /** The engine, or a function choosing it from `env` (e.g. a var), once per instance. */
+  engine: HostEngine | ((env: Env) => HostEngine);
   /** The Hyperdrive binding's name in `env` (default "HYPERDRIVE"). */
   binding?: string;
-  /** `postgresJsDriver(postgres)` or `mysql2Driver(mysql)` (or your own factory). */
-  driver: HostDriverFactory<Env>;
+  /** `postgresJsDriver(postgres)` or `mysql2Driver(mysql)` (or your own factory); not for "sqlite". */
+  driver?: HostDriverFactory<Env>;
   queries?: Record<string, QueryHandler<S>>;
   mutations?: Record<string, MutationHandler<S>>;
   actions?: Record<string, ActionHandler<Env>>;
@@ -110,6 +120,7 @@ export function isConnectionError(error: unknown): boolean {
 /** The base class `defineStoreHost` returns a subclass of. */
 export class StoreHostBase<S extends GenericSchema = GenericSchema, Env = unknown> extends DurableObject<Env> {
   #options: StoreHostOptions<S, Env>;
+  #engine: HostEngine;
   #driver: Promise<HostDriver> | undefined;
   #db: GlobalCtxDb<S> | undefined;
   #restoring: Promise<void> | undefined;
@@ -118,6 +129,7 @@ export class StoreHostBase<S extends GenericSchema = GenericSchema, Env = unknow
   constructor(ctx: any, env: Env, options: StoreHostOptions<S, Env>) {
     super(ctx, env);
     this.#options = options;
+    this.#engine = resolveEngine(options, env);
   }
 
   // ---- HTTP and RPC ----
@@ -190,8 +202,11 @@ export class StoreHostBase<S extends GenericSchema = GenericSchema, Env = unknow
     if (!this.#driver) {
       const options = this.#options;
       const binding = (this.env as Record<string, unknown>)[options.binding ?? "HYPERDRIVE"] as HyperdriveLike | undefined;
+      const engine = this.#engine;
+      if (engine === "sqlite" || !options.driver) throw new StoreConfigurationError("this store host has no driver");
+      const driver = options.driver;
       const attempt = (async () =>
-        options.driver({ env: this.env, engine: options.engine, connection: createHyperdrive(binding), maxConnections: options.maxConnections ?? 4 }))();
+        driver({ env: this.env, engine, connection: createHyperdrive(binding), maxConnections: options.maxConnections ?? 4 }))();
       this.#driver = attempt;
       attempt.catch(() => {
         if (this.#driver === attempt) this.#driver = undefined;
@@ -225,6 +240,7 @@ export class StoreHostBase<S extends GenericSchema = GenericSchema, Env = unknow
    * (it may have landed), its mutation fails and the next one uses the fresh driver.
    */
   #storeExec(): SqlExec {
+    if (this.#engine === "sqlite") return buildDurableObjectSqlExec(this.ctx.storage as never);
     const exec: SqlExec = {
       query: async (text, params) => {
         const driver = await this.#currentDriver();
@@ -238,7 +254,7 @@ export class StoreHostBase<S extends GenericSchema = GenericSchema, Env = unknow
         }
       },
     };
-    if (this.#options.engine === "mysql") {
+    if (this.#engine === "mysql") {
       exec.transaction = (fn) =>
         this.#withDriver((driver) => {
           if (!driver.exec.transaction) throw new StoreConfigurationError("the host's MySQL driver has no transaction()");
@@ -256,7 +272,8 @@ export class StoreHostBase<S extends GenericSchema = GenericSchema, Env = unknow
   }
 
   #actionSql(): SqlClient {
-    const dialect = this.#options.engine;
+    const dialect = this.#engine;
+    if (dialect === "sqlite") return fromDurableObjectSql(this.ctx.storage as never);
     return Object.freeze({
       dialect,
       query: (text: string, params?: readonly unknown[]) => this.#withDriver((d) => d.sql.query(text, params)),
@@ -268,7 +285,7 @@ export class StoreHostBase<S extends GenericSchema = GenericSchema, Env = unknow
   #store(): GlobalCtxDb<S> {
     this.#db ??= createHyperdriveGlobalCtxDb<S>({
       ...this.#options.store,
-      engine: this.#options.engine,
+      engine: this.#engine,
       schema: this.#options.schema,
       exec: this.#storeExec(),
     });
@@ -489,15 +506,7 @@ export function defineStoreHost<S extends GenericSchema, Env = unknown>(options:
   new (ctx: any, env: Env): StoreHostBase<S, Env>;
 } {
   if (!options || typeof options !== "object") throw new StoreConfigurationError("defineStoreHost() expects an options object");
-  if (options.engine !== "postgres" && options.engine !== "mysql") {
-    throw new StoreConfigurationError(`defineStoreHost(): engine must be "postgres" or "mysql", got ${JSON.stringify(options.engine)}`);
-  }
-  if (typeof options.driver !== "function") {
-    throw new StoreConfigurationError(
-      "defineStoreHost(): pass driver: postgresJsDriver(postgres) (import postgres from \"postgres\") or " +
-        "mysql2Driver(mysql) (import mysql from \"mysql2/promise\"); the package bundles no driver",
-    );
-  }
+  if (typeof options.engine !== "function") checkEngine(options, options.engine);
   const max = options.maxConnections ?? 4;
   if (!Number.isInteger(max) || max < 1 || max > 5) {
     throw new StoreConfigurationError("defineStoreHost(): maxConnections must be 1..5 (a Durable Object holds at most 6 connections; one is kept for a rebuild)");
@@ -512,6 +521,24 @@ export function defineStoreHost<S extends GenericSchema, Env = unknown>(options:
       super(ctx, env, options);
     }
   };
+}
+
+function resolveEngine<S extends GenericSchema, Env>(options: StoreHostOptions<S, Env>, env: Env): HostEngine {
+  const engine = typeof options.engine === "function" ? options.engine(env) : options.engine;
+  checkEngine(options, engine);
+  return engine;
+}
+
+function checkEngine<S extends GenericSchema, Env>(options: StoreHostOptions<S, Env>, engine: unknown): asserts engine is HostEngine {
+  if (engine !== "postgres" && engine !== "mysql" && engine !== "sqlite") {
+    throw new StoreConfigurationError(`defineStoreHost(): engine must be "postgres", "mysql" or "sqlite", got ${JSON.stringify(engine)}`);
+  }
+  if (engine !== "sqlite" && typeof options.driver !== "function") {
+    throw new StoreConfigurationError(
+      "defineStoreHost(): pass driver: postgresJsDriver(postgres) (import postgres from \"postgres\") or " +
+        "mysql2Driver(mysql) (import mysql from \"mysql2/promise\"); the package bundles no driver",
+    );
+  }
 }
 
 /** Forwards a request to the store's single Durable Object instance (all commits meet there). */

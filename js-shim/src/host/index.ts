@@ -9,6 +9,7 @@ export type {
   MutationHandler,
   QueryCtx,
   QueryHandler,
+  HostEngine,
   StoreHostOptions,
 } from "./host.js";
 export { mysql2Driver, postgresJsDriver } from "./drivers.js";

@@ -27,7 +27,9 @@ json describe(const Dialect& dialect) {
         {"floatNanInfinity", caps.float_nan_infinity},
         {"stringsHoldNul", caps.strings_hold_nul},
         {"preparedStatements", caps.prepared_statements},
-        {"maxIdentifierBytes", caps.max_identifier_bytes}}},
+        {"maxIdentifierBytes", caps.max_identifier_bytes},
+        {"maxParamsPerStatement", caps.max_params_per_statement},
+        {"maxColumnsPerTable", caps.max_columns_per_table}}},
   };
 }
 

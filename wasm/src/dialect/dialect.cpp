@@ -2,6 +2,7 @@
 
 #include "lunora/dialect/mysql_dialect.hpp"
 #include "lunora/dialect/postgres_dialect.hpp"
+#include "lunora/dialect/sqlite_dialect.hpp"
 #include "lunora/identifier.hpp"
 
 namespace lunora {
@@ -60,12 +61,18 @@ const Dialect& mysql_dialect() noexcept {
   return instance;
 }
 
+const Dialect& sqlite_dialect() noexcept {
+  static const detail::SqliteDialect instance;
+  return instance;
+}
+
 Result<const Dialect*> find_dialect(std::string_view name) {
   if (name == "postgres" || name == "postgresql") return &postgres_dialect();
   if (name == "mysql" || name == "mariadb") return &mysql_dialect();
+  if (name == "sqlite" || name == "d1") return &sqlite_dialect();
   return Status(ErrorCode::unknown_dialect,
                 "unknown SQL dialect \"" + std::string(name.substr(0, 40)) +
-                    "\"; expected \"postgres\" or \"mysql\"");
+                    "\"; expected \"postgres\", \"mysql\" or \"sqlite\"");
 }
 
 }  // namespace lunora

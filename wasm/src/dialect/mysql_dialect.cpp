@@ -14,6 +14,9 @@ const DialectCapabilities& MysqlDialect::capabilities() const noexcept {
       // Hyperdrive does not support MySQL prepared statements: text protocol only.
       /*prepared_statements=*/false,
       /*max_identifier_bytes=*/64,
+      /*max_params_per_statement=*/65535,
+      // InnoDB's limit.
+      /*max_columns_per_table=*/1017,
   };
   return kCapabilities;
 }

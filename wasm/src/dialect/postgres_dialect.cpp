@@ -13,6 +13,9 @@ const DialectCapabilities& PostgresDialect::capabilities() const noexcept {
       // Hyperdrive supports the extended protocol's unnamed statements for Postgres.
       /*prepared_statements=*/true,
       /*max_identifier_bytes=*/63,
+      // The wire protocol counts parameters in 16 bits.
+      /*max_params_per_statement=*/65535,
+      /*max_columns_per_table=*/1600,
   };
   return kCapabilities;
 }

@@ -21,12 +21,49 @@ std::string float_text(double x) {
 void bind_bytes(StatementBuilder& b, std::string_view bytes) {
   if (b.is_postgres()) {
     b.param(to_hex(bytes), "decode(", "::text, 'hex')");
+  } else if (bytes.empty() && b.engine() == Engine::sqlite) {
+    b.sql("X''");  // D1 would send an empty byte array as NULL
   } else {
     b.param(Value{{"$hex", to_hex(bytes)}});
   }
 }
 
+namespace {
+
+// SQLite (D1, Durable Objects): no BigInt parameters, so int64 goes as exact decimal text;
+// booleans are INTEGER 0/1.
+void bind_sqlite_kind(StatementBuilder& b, ColumnKind kind, const Value& value) {
+  switch (kind) {
+    case ColumnKind::int64:
+      b.param(std::to_string(value.get<std::int64_t>()), "CAST(", " AS INTEGER)");
+      return;
+    case ColumnKind::boolean:
+      b.param(value.get<bool>() ? 1 : 0);
+      return;
+    case ColumnKind::float64:
+      b.param(value.get<double>());
+      return;
+    case ColumnKind::json:
+      b.param(to_wire(value));
+      return;
+    case ColumnKind::text:
+      b.param(value.get<std::string>());
+      return;
+    case ColumnKind::bytes: {
+      const auto& bytes = value.get_binary();
+      bind_bytes(b, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+      return;
+    }
+  }
+}
+
+}  // namespace
+
 void bind_kind(StatementBuilder& b, ColumnKind kind, const Value& value) {
+  if (b.engine() == Engine::sqlite) {
+    bind_sqlite_kind(b, kind, value);
+    return;
+  }
   const bool pg = b.is_postgres();
   switch (kind) {
     case ColumnKind::text:

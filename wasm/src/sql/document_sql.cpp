@@ -1,6 +1,7 @@
 #include "lunora/sql/document_sql.hpp"
 
 #include "lunora/sql/column_values.hpp"
+#include "lunora/sql/sqlite_commit.hpp"
 
 namespace lunora {
 namespace {
@@ -78,9 +79,21 @@ void append_document_values(StatementBuilder& b, const RowWrite& w) {
 }
 
 void append_select_columns(StatementBuilder& b, const TableLayout& layout) {
-  b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
+  // SQLite hands INTEGER to JS as a number (inexact beyond 2^53): int64 comes back as text.
+  const bool sqlite = b.engine() == Engine::sqlite;
+  auto as_text = [&](std::string_view column) {
+    b.sql("CAST(").identifier(column).sql(" AS TEXT) AS ").identifier(column);
+  };
+  b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ");
+  if (sqlite) as_text(kVersionColumn);
+  else b.identifier(kVersionColumn);
   for (const auto& c : layout.columns) {
     b.sql(", ");
+    if (sqlite) {
+      if (c.kind == ColumnKind::int64) as_text(c.field);
+      else b.identifier(c.field);  // JSON is TEXT already
+      continue;
+    }
     if (c.kind != ColumnKind::json) {
       b.identifier(c.field);
       continue;
@@ -118,8 +131,8 @@ Statement select_page_by_creation(const TableLayout& layout, const Dialect& dial
 CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dialect) {
   CommitPlan plan;
   if (writes.empty()) return plan;
-  const bool pg = dialect.placeholder_style() == PlaceholderStyle::dollar_numbered;
-  if (!pg) {
+  if (dialect.engine() == Engine::sqlite) return build_sqlite_commit(writes, dialect);
+  if (dialect.engine() == Engine::mysql) {
     plan.needs_transaction = writes.size() > 1;
     for (std::size_t i = 0; i < writes.size(); ++i) {
       StatementBuilder b(dialect);

@@ -7,8 +7,6 @@
 namespace lunora {
 namespace {
 
-bool is_postgres(const Dialect& d) { return d.placeholder_style() == PlaceholderStyle::dollar_numbered; }
-
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
@@ -33,8 +31,21 @@ struct Expected {
   std::string collation;  // required collation; empty: any
 };
 
+// SQLite's catalog gives the STRICT type only: text and JSON columns both read "text", int64
+// and boolean both "integer".
+Expected sqlite_expected(ColumnKind kind) {
+  switch (kind) {
+    case ColumnKind::text: case ColumnKind::json: return {{"text"}, ""};
+    case ColumnKind::float64: return {{"real"}, ""};
+    case ColumnKind::int64: case ColumnKind::boolean: return {{"integer"}, ""};
+    case ColumnKind::bytes: return {{"blob"}, ""};
+  }
+  return {};
+}
+
 Expected expected_for(ColumnKind kind, const Dialect& d, const EngineOptions& options) {
-  const bool pg = is_postgres(d);
+  if (d.engine() == Engine::sqlite) return sqlite_expected(kind);
+  const bool pg = d.engine() == Engine::postgres;
   switch (kind) {
     case ColumnKind::text: return pg ? Expected{{"text"}, "C"} : Expected{{"longtext"}, options.text_collation};
     case ColumnKind::float64: return {{pg ? "double precision" : "double"}, ""};
@@ -52,7 +63,7 @@ bool matches(const CatalogColumn& column, const Expected& expected, ColumnKind k
   }
   if (!expected.collation.empty() && column.collation != expected.collation) return false;
   // MariaDB's JSON is LONGTEXT with utf8mb4_bin; a text column must not pass as JSON.
-  if (!is_postgres(d) && kind == ColumnKind::json && column.data_type == "longtext") {
+  if (d.engine() == Engine::mysql && kind == ColumnKind::json && column.data_type == "longtext") {
     return column.collation == "utf8mb4_bin";
   }
   return true;
@@ -62,11 +73,36 @@ std::string describe(const CatalogColumn& column) {
   return column.data_type + (column.collation.empty() ? "" : " collate " + column.collation);
 }
 
+// SQLite (D1, Durable Objects): pragma table-valued functions over a JSON array of the
+// table names, one parameter however many tables (sqlite_master may be restricted).
+std::vector<Statement> sqlite_catalog_queries(const Store& store) {
+  Value names = Value::array();
+  for (const auto& layout : store.layouts()) names.push_back(layout.sql_table);
+  StatementBuilder columns(store.dialect());
+  columns.sql(
+      "SELECT t.value AS table_name, p.name AS column_name, p.type AS data_type, "
+      "CASE WHEN p.\"notnull\" = 0 THEN 'YES' ELSE 'NO' END AS is_nullable, NULL AS collation_name "
+      "FROM json_each(");
+  columns.param(names.dump()).sql(") AS t, pragma_table_info(t.value) AS p");
+  StatementBuilder indexes(store.dialect());
+  indexes.sql("SELECT t.value AS table_name, i.name AS index_name FROM json_each(");
+  indexes.param(names.dump()).sql(") AS t, pragma_index_list(t.value) AS i");
+  return {std::move(columns).build(), std::move(indexes).build()};
+}
+
+std::vector<std::string_view> system_types(std::string_view column, const Dialect& d) {
+  const Engine e = d.engine();
+  if (column == kIdColumn) return {e == Engine::postgres ? "text" : e == Engine::mysql ? "varchar" : "text"};
+  if (column == kCreationTimeColumn) return {e == Engine::postgres ? "double precision" : e == Engine::mysql ? "double" : "real"};
+  return {e == Engine::sqlite ? "integer" : "bigint"};
+}
+
 }  // namespace
 
 std::vector<Statement> catalog_queries(const Store& store) {
   const Dialect& d = store.dialect();
-  const bool pg = is_postgres(d);
+  if (d.engine() == Engine::sqlite) return sqlite_catalog_queries(store);
+  const bool pg = d.engine() == Engine::postgres;
   StatementBuilder columns(d);
   columns.sql(
       "SELECT table_name AS table_name, column_name AS column_name, data_type AS data_type, "
@@ -122,13 +158,9 @@ MigrationPlan plan_migration(const Store& store, const Catalog& catalog) {
     const std::string where = "table \"" + layout.table + "\": ";
 
     // System columns: the table must be one the store created.
-    const std::pair<std::string_view, std::vector<std::string>> system[] = {
-        {kIdColumn, {is_postgres(d) ? "text" : "varchar"}},
-        {kCreationTimeColumn, {is_postgres(d) ? "double precision" : "double"}},
-        {kVersionColumn, {"bigint"}},
-    };
     bool foreign = false;
-    for (const auto& [name, types] : system) {
+    for (const std::string_view name : {kIdColumn, kCreationTimeColumn, kVersionColumn}) {
+      const auto types = system_types(name, d);
       auto column = live.columns.find(std::string(name));
       if (column == live.columns.end() ||
           std::find(types.begin(), types.end(), column->second.data_type) == types.end()) {
@@ -163,7 +195,12 @@ MigrationPlan plan_migration(const Store& store, const Catalog& catalog) {
         plan.refused.push_back(where + "field \"" + column.field +
                                "\" is optional in the database but required in the schema; existing rows may lack it");
       } else if (column.null_means != NullMeaning::never && !live_column->second.nullable) {
-        ddl(relax_not_null_statement(layout, column, d, options));
+        auto relax = relax_not_null_statement(layout, column, d, options);
+        if (!relax) {
+          plan.refused.push_back(where + relax.status().message());
+          continue;
+        }
+        ddl(std::move(relax).value());
         relaxed.push_back(layout.table + "." + column.field);
       }
     }
@@ -179,23 +216,7 @@ MigrationPlan plan_migration(const Store& store, const Catalog& catalog) {
         created_indexes.push_back(layout.table + "." + index.name);
       }
     }
-    if (live.indexes.count(layout.creation_index) == 0) {
-      auto statements = create_table_statements(layout, d, options);
-      if (is_postgres(d)) {
-        ddl(statements[1]);
-      } else {
-        std::string sql = "ALTER TABLE ";
-        d.append_quoted(sql, layout.sql_table);
-        sql += " ADD UNIQUE KEY ";
-        d.append_quoted(sql, layout.creation_index);
-        sql += " (";
-        d.append_quoted(sql, kCreationTimeColumn);
-        sql += ", ";
-        d.append_quoted(sql, kIdColumn);
-        sql += ")";
-        ddl(sql);
-      }
-    }
+    if (live.indexes.count(layout.creation_index) == 0) ddl(creation_index_statement(layout, d));
 
     // Columns the schema no longer has: kept; NOT NULL ones would block inserts.
     for (const auto& entry : live.columns) {
@@ -208,18 +229,7 @@ MigrationPlan plan_migration(const Store& store, const Catalog& catalog) {
       if (is_key) continue;
       if (name.rfind("_k_", 0) == 0) {
         if (!column.nullable) {
-          std::string sql = "ALTER TABLE ";
-          d.append_quoted(sql, layout.sql_table);
-          if (is_postgres(d)) {
-            sql += " ALTER COLUMN ";
-            d.append_quoted(sql, name);
-            sql += " DROP NOT NULL";
-          } else {
-            sql += " MODIFY COLUMN ";
-            d.append_quoted(sql, name);
-            sql += " " + key_column_type_sql(d) + " NULL";
-          }
-          ddl(sql);
+          if (auto sql = unmaintain_key_column_statement(layout, name, d)) ddl(std::move(*sql));
           unmaintained.push_back(layout.table + "." + name);
         }
         continue;

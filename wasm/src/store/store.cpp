@@ -24,6 +24,17 @@ Result<std::unique_ptr<Store>> Store::open(Schema schema, const Dialect& dialect
     }
   }
   std::unique_ptr<Store> store(new Store(std::move(schema), dialect, std::move(options)));
+  const std::size_t max_columns = dialect.capabilities().max_columns_per_table;
+  for (const auto& layout : store->layouts_) {
+    const std::size_t columns = 3 + layout.columns.size() + layout.indexes.size();  // _id, _creationTime, _version
+    if (columns > max_columns) {
+      return Status(ErrorCode::invalid_schema,
+                    "table \"" + layout.table + "\" needs " + std::to_string(columns) + " columns (3 system, " +
+                        std::to_string(layout.columns.size()) + " fields, " + std::to_string(layout.indexes.size()) +
+                        " index keys) but " + std::string(dialect.name()) + " allows " + std::to_string(max_columns) +
+                        " per table; nest some fields in an object (one JSON column)");
+    }
+  }
   store->ids_.seed(seed);
   return store;
 }

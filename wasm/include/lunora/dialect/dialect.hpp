@@ -20,6 +20,10 @@ enum class PlaceholderStyle {
 
 std::string_view placeholder_style_name(PlaceholderStyle style) noexcept;
 
+// Which engine family a dialect speaks. Code that differs by engine branches on this, never
+// on the placeholder style (SQLite and MySQL both use `?`).
+enum class Engine { postgres, mysql, sqlite };
+
 struct DialectCapabilities {
   bool returning;                 // INSERT/UPDATE ... RETURNING
   bool data_modifying_ctes;       // WITH w AS (UPDATE ... RETURNING ...) SELECT ...
@@ -29,14 +33,17 @@ struct DialectCapabilities {
   bool strings_hold_nul;          // text and JSON can hold U+0000
   bool prepared_statements;       // usable through Hyperdrive
   std::size_t max_identifier_bytes;
+  std::size_t max_params_per_statement;  // bound parameters one statement may carry
+  std::size_t max_columns_per_table;     // system + field + index key columns
 };
 
 class Dialect {
  public:
   virtual ~Dialect() = default;
 
-  // Stable name: "postgres" or "mysql".
+  // Stable name: "postgres", "mysql" or "sqlite".
   virtual std::string_view name() const noexcept = 0;
+  virtual Engine engine() const noexcept = 0;
   virtual PlaceholderStyle placeholder_style() const noexcept = 0;
   virtual char identifier_quote() const noexcept = 0;
   virtual const DialectCapabilities& capabilities() const noexcept = 0;
@@ -54,8 +61,9 @@ class Dialect {
 // The built-in dialects; they live for the whole program.
 const Dialect& postgres_dialect() noexcept;
 const Dialect& mysql_dialect() noexcept;
+const Dialect& sqlite_dialect() noexcept;
 
-// "postgres" (also "postgresql") or "mysql" (also "mariadb").
+// "postgres" (also "postgresql"), "mysql" (also "mariadb") or "sqlite" (also "d1").
 Result<const Dialect*> find_dialect(std::string_view name);
 
 }  // namespace lunora

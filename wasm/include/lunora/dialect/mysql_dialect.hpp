@@ -8,6 +8,7 @@ namespace lunora::detail {
 class MysqlDialect final : public Dialect {
  public:
   std::string_view name() const noexcept override { return "mysql"; }
+  Engine engine() const noexcept override { return Engine::mysql; }
   PlaceholderStyle placeholder_style() const noexcept override {
     return PlaceholderStyle::question_mark;
   }

@@ -8,6 +8,7 @@ namespace lunora::detail {
 class PostgresDialect final : public Dialect {
  public:
   std::string_view name() const noexcept override { return "postgres"; }
+  Engine engine() const noexcept override { return Engine::postgres; }
   PlaceholderStyle placeholder_style() const noexcept override {
     return PlaceholderStyle::dollar_numbered;
   }

@@ -5,6 +5,8 @@
 //     so postgres.js, pg and a `{ query }` wrapper all send the same text.
 //   MySQL: strings, numbers, booleans and null as themselves, plus {"$int": "<decimal>"}
 //     (sent as an unquoted integer literal) and {"$hex": "<hex>"} (sent as bytes).
+//   SQLite: strings, numbers and null as themselves (D1 and Durable Objects take no BigInt:
+//     int64 is decimal text under `CAST(? AS INTEGER)`), plus {"$hex"} for bytes.
 #pragma once
 
 #include <string>
@@ -36,7 +38,9 @@ class StatementBuilder {
   StatementBuilder& param(Value param, std::string_view before = "", std::string_view after = "");
 
   const Dialect& dialect() const noexcept { return dialect_; }
-  bool is_postgres() const noexcept { return dialect_.placeholder_style() == PlaceholderStyle::dollar_numbered; }
+  Engine engine() const noexcept { return dialect_.engine(); }
+  bool is_postgres() const noexcept { return engine() == Engine::postgres; }
+  std::size_t param_count() const noexcept { return statement_.params.size(); }
   Statement build() && { return std::move(statement_); }
   Statement& statement() noexcept { return statement_; }
 

@@ -1,0 +1,124 @@
+#include "lunora/sql/sqlite_commit.hpp"
+
+#include <functional>
+
+#include "lunora/sql/column_values.hpp"
+
+namespace lunora {
+namespace {
+
+// One column assignment of a write: its name and how to bind its value.
+struct Assignment {
+  std::string_view column;
+  std::function<void(StatementBuilder&)> bind;
+};
+
+// The write's columns in the order they must land: required fields first, so the INSERT
+// that creates the row satisfies every NOT NULL.
+std::vector<Assignment> field_assignments(const RowWrite& w) {
+  std::vector<Assignment> required, rest;
+  for (const auto& c : w.layout->columns) {
+    auto it = w.document.find(c.field);
+    const Value* value = it == w.document.end() ? nullptr : &*it;
+    Assignment a{c.field, [&c, value](StatementBuilder& b) { bind_column_value(b, c, value); }};
+    (c.null_means == NullMeaning::never ? required : rest).push_back(std::move(a));
+  }
+  for (std::size_t i = 0; i < w.layout->indexes.size(); ++i) {
+    const std::string& key = w.keys[i];
+    rest.push_back({w.layout->indexes[i].key_column, [&key](StatementBuilder& b) { bind_bytes(b, key); }});
+  }
+  required.insert(required.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  return required;
+}
+
+void bind_int(StatementBuilder& b, std::int64_t x) { bind_kind(b, ColumnKind::int64, Value(x)); }
+
+// UPDATEs by `_id` for the assignments from `next` on, each within the parameter budget.
+void spill(CommitPlan& plan, const RowWrite& w, const std::vector<Assignment>& columns, std::size_t next,
+           const Dialect& d, int write) {
+  const std::size_t budget = d.capabilities().max_params_per_statement - 1;  // 1 for `_id`
+  while (next < columns.size()) {
+    StatementBuilder b(d);
+    b.sql("UPDATE ").identifier(w.layout->sql_table).sql(" SET ");
+    for (std::size_t n = 0; next < columns.size() && n < budget; ++n, ++next) {
+      if (n > 0) b.sql(", ");
+      b.identifier(columns[next].column).sql(" = ");
+      columns[next].bind(b);
+    }
+    b.sql(" WHERE ").identifier(kIdColumn).sql(" = ").param(w.id);
+    plan.steps.push_back(CommitStep{std::move(b).build(), -1, write});
+  }
+}
+
+void guard(CommitPlan& plan, const Dialect& d, int write) {
+  StatementBuilder b(d);
+  b.sql("SELECT json_extract('{}', CASE WHEN changes() = 1 THEN '$' ELSE '" + std::string(kConflictMarker) +
+        std::to_string(write) + "' END) AS lunora_guard");
+  plan.steps.push_back(CommitStep{std::move(b).build(), -1, write});
+}
+
+void insert(CommitPlan& plan, const RowWrite& w, const Dialect& d, int write) {
+  const auto columns = field_assignments(w);
+  const std::size_t budget = d.capabilities().max_params_per_statement - 3;  // _id, _creationTime, _version
+  const std::size_t first = std::min(columns.size(), budget);
+  StatementBuilder b(d);
+  b.sql("INSERT INTO ").identifier(w.layout->sql_table).sql(" (");
+  b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
+  for (std::size_t i = 0; i < first; ++i) b.sql(", ").identifier(columns[i].column);
+  b.sql(") VALUES (").param(w.id).sql(", ");
+  bind_kind(b, ColumnKind::float64, Value(w.creation_time));
+  b.sql(", ");
+  bind_int(b, 1);
+  for (std::size_t i = 0; i < first; ++i) {
+    b.sql(", ");
+    columns[i].bind(b);
+  }
+  b.sql(")");
+  plan.steps.push_back(CommitStep{std::move(b).build(), -1, write});
+  spill(plan, w, columns, first, d, write);
+}
+
+void update(CommitPlan& plan, const RowWrite& w, const Dialect& d, int write) {
+  const auto columns = field_assignments(w);
+  const std::size_t budget = d.capabilities().max_params_per_statement - 3;  // _version, _id, guard
+  const std::size_t first = std::min(columns.size(), budget);
+  StatementBuilder b(d);
+  b.sql("UPDATE ").identifier(w.layout->sql_table).sql(" SET ").identifier(kVersionColumn).sql(" = ");
+  bind_int(b, w.expected_version + 1);
+  for (std::size_t i = 0; i < first; ++i) {
+    b.sql(", ").identifier(columns[i].column).sql(" = ");
+    columns[i].bind(b);
+  }
+  b.sql(" WHERE ").identifier(kIdColumn).sql(" = ").param(w.id).sql(" AND ").identifier(kVersionColumn).sql(" = ");
+  bind_int(b, w.expected_version);
+  plan.steps.push_back(CommitStep{std::move(b).build(), -1, write});
+  guard(plan, d, write);
+  spill(plan, w, columns, first, d, write);
+}
+
+void remove(CommitPlan& plan, const RowWrite& w, const Dialect& d, int write) {
+  StatementBuilder b(d);
+  b.sql("DELETE FROM ").identifier(w.layout->sql_table).sql(" WHERE ").identifier(kIdColumn).sql(" = ").param(w.id);
+  b.sql(" AND ").identifier(kVersionColumn).sql(" = ");
+  bind_int(b, w.expected_version);
+  plan.steps.push_back(CommitStep{std::move(b).build(), -1, write});
+  guard(plan, d, write);
+}
+
+}  // namespace
+
+CommitPlan build_sqlite_commit(const std::vector<RowWrite>& writes, const Dialect& dialect) {
+  CommitPlan plan;
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    const int n = static_cast<int>(i);
+    switch (writes[i].op) {
+      case WriteOp::insert: insert(plan, writes[i], dialect, n); break;
+      case WriteOp::update: update(plan, writes[i], dialect, n); break;
+      case WriteOp::remove: remove(plan, writes[i], dialect, n); break;
+    }
+  }
+  plan.needs_transaction = plan.steps.size() > 1;
+  return plan;
+}
+
+}  // namespace lunora
