@@ -29,6 +29,8 @@ std::string tx_begin(int store);
 std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms);
 // Point read inside a mutation: like store_get, and recorded in the mutation's read set.
 std::string tx_get(int tx, const std::string& table, const std::string& id);
+// old_document_wire: the version read, of which only the indexed fields are used (its old
+// index keys, for the commit log); the shim sends just those.
 std::string tx_update(int tx, const std::string& id, const std::string& expected_version, double creation_time,
                       const std::string& old_document_wire, const std::string& document_wire);
 std::string tx_remove(int tx, const std::string& id, const std::string& expected_version, double creation_time,
