@@ -574,16 +574,21 @@ class Writer<S extends GenericSchema> extends Reader<S> {
 
   async delete(id: string): Promise<void> {
     const current = await this.existing("delete", id);
-    this.mutation.writes.remove(id, current.version, current.doc!._creationTime, userFieldsWire(current.doc!));
+    this.mutation.writes.remove(id, current.version, current.doc!._creationTime, this.oldKeysWire(current));
     this.mutation.touched(id, current.doc);
     this.mutation.docs.set(id, { table: current.table, doc: null, version: current.version });
   }
 
   private write(id: string, current: ReadDoc, next: Record<string, unknown>): void {
     const { _id, _creationTime, ...fields } = next;
-    this.mutation.writes.update(id, current.version, current.doc!._creationTime, userFieldsWire(current.doc!), encodeValueText(fields));
+    this.mutation.writes.update(id, current.version, current.doc!._creationTime, this.oldKeysWire(current), encodeValueText(fields));
     this.mutation.touched(id, current.doc);
     this.mutation.docs.set(id, { table: current.table, doc: next as Document, version: current.version });
+  }
+
+  /** The core reads only the indexed fields of the version read (its old index keys). */
+  private oldKeysWire(current: ReadDoc): string {
+    return indexedFieldsWire(this.store.tableInfo(current.table)!, current.doc!);
   }
 
   private async existing(op: string, id: string): Promise<ReadDoc> {
@@ -598,8 +603,12 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   }
 }
 
-function userFieldsWire(doc: Document): string {
-  const { _id, _creationTime, ...fields } = doc;
+// The fields of `doc` that the table's indexes read, as Lunora JSON.
+function indexedFieldsWire(info: TableInfo, doc: Document): string {
+  const fields: Record<string, unknown> = {};
+  for (const index of info.indexes) {
+    for (const field of index.fields) if (doc[field] !== undefined) fields[field] = doc[field];
+  }
   return encodeValueText(fields);
 }
 
