@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "lunora/api/envelope.hpp"
+#include "lunora/api/statement_texts.hpp"
 #include "lunora/query/query_run.hpp"
 #include "lunora/query/reference_model.hpp"
 #include "lunora/schema/schema_parser.hpp"
@@ -25,6 +26,7 @@ struct Registry {
   std::map<int, std::unique_ptr<Store>> stores;
   std::map<int, std::pair<int, std::unique_ptr<WriteSet>>> transactions;  // tx -> (store, write set)
   std::map<int, std::pair<int, std::unique_ptr<QueryRun>>> runs;  // run -> (tx or 0, query run)
+  std::map<int, StatementTexts> texts;  // store -> texts its shim holds
   int next = 1;
 };
 
@@ -43,23 +45,35 @@ WriteSet* find_tx(int handle) {
   return it == registry().transactions.end() ? nullptr : it->second.second.get();
 }
 
+// The texts of the store that mutation `tx` belongs to (nullptr: unknown tx).
+StatementTexts* texts_of_tx(int tx) {
+  auto it = registry().transactions.find(tx);
+  return it == registry().transactions.end() ? nullptr : &registry().texts[it->second.first];
+}
+
 std::string no_store() { return fail(Status(ErrorCode::invalid_argument, "the store was closed")); }
 std::string no_tx() { return fail(Status(ErrorCode::invalid_argument, "the mutation is no longer open")); }
 
 nlohmann::json statement_json(const Statement& s) { return {{"text", s.text}, {"params", s.params}}; }
 
-// {"text", "params"} written straight from the statement (no copy into a JSON tree).
-void append_statement(std::string& out, const Statement& s) {
-  out += "{\"text\":";
-  append_json_string(out, s.text);
+// {"text", "params"} written straight from the statement (no copy into a JSON tree); with
+// `texts`, {"textId"} instead of the text once the shim holds it (statement_texts.hpp).
+void append_statement(std::string& out, const Statement& s, StatementTexts* texts = nullptr) {
+  out.push_back('{');
+  if (texts != nullptr) {
+    texts->append(out, s.text);
+  } else {
+    out += "\"text\":";
+    append_json_string(out, s.text);
+  }
   out += ",\"params\":";
   append_json(out, s.params);
   out.push_back('}');
 }
 
 // {"text", "params", "expectRows", <extra>, "write"}: one step of a commit plan.
-void append_step(std::string& out, const CommitStep& step, std::string_view extra, int write) {
-  append_statement(out, step.statement);
+void append_step(std::string& out, const CommitStep& step, std::string_view extra, int write, StatementTexts* texts) {
+  append_statement(out, step.statement, texts);
   out.pop_back();  // the statement object continues
   out += ",\"expectRows\":" + std::to_string(step.expect_rows) + ",";
   if (!extra.empty()) out.append(extra).push_back(',');
@@ -67,11 +81,11 @@ void append_step(std::string& out, const CommitStep& step, std::string_view extr
 }
 
 // {"table": <name>, "statement": <select by id>}: the answer of store_get and tx_get.
-std::string point_read(const Store& store, const TableSchema& table, std::string_view id) {
+std::string point_read(const Store& store, const TableSchema& table, std::string_view id, StatementTexts& texts) {
   std::string out = "{\"table\":";
   append_json_string(out, table.name);
   out += ",\"statement\":";
-  append_statement(out, select_by_id(*store.layout(table.name), store.dialect(), id));
+  append_statement(out, select_by_id(*store.layout(table.name), store.dialect(), id), &texts);
   out.push_back('}');
   return ok_text(out);
 }
@@ -146,6 +160,7 @@ std::string store_close(int handle) {
     it = it->second.first == handle ? r.transactions.erase(it) : std::next(it);
   }
   r.stores.erase(handle);
+  r.texts.erase(handle);
   return ok(nullptr);
 }
 
@@ -228,7 +243,7 @@ std::string store_get(int handle, const std::string& table_name, const std::stri
   if (store == nullptr) return no_store();
   const TableSchema* table = table_name.empty() ? store->table_of_id(id) : store->table(table_name);
   if (table == nullptr || !is_id_of_table(id, table->name)) return ok({{"table", nullptr}});
-  return point_read(*store, *table, id);
+  return point_read(*store, *table, id, registry().texts[handle]);
 }
 
 std::string store_normalize_id(int handle, const std::string& table, const std::string& id) {
@@ -265,7 +280,7 @@ std::string tx_get(int tx, const std::string& table, const std::string& id) {
   const TableSchema* t = table.empty() ? store->table_of_id(id) : store->table(table);
   if (t == nullptr || !is_id_of_table(id, t->name)) return ok({{"table", nullptr}});
   it->second.second->reads().add_point(t->name, id);
-  return point_read(*store, *t, id);
+  return point_read(*store, *t, id, registry().texts[it->second.first]);
 }
 
 std::string tx_update(int tx, const std::string& id, const std::string& expected_version, double creation_time,
@@ -330,6 +345,7 @@ std::string tx_batch_plan(const std::string& txs_json) {
   std::vector<const RowWrite*> writes;
   std::vector<std::pair<int, int>> origin;  // combined write -> (position in the batch, write)
   const Dialect* dialect = nullptr;
+  StatementTexts* texts = nullptr;
   for (std::size_t i = 0; i < txs.size(); ++i) {
     if (!txs[i].is_number_integer()) return fail(Status(ErrorCode::invalid_argument, "mutation handles are integers"));
     WriteSet* set = find_tx(txs[i].get<int>());
@@ -338,6 +354,7 @@ std::string tx_batch_plan(const std::string& txs_json) {
     set->live_writes(writes, indexes);
     for (int w : indexes) origin.emplace_back(static_cast<int>(i), w);
     dialect = &set->dialect();
+    texts = texts_of_tx(txs[i].get<int>());  // the mutations of one batch share their store
   }
   CommitPlan plan = build_commit(writes, *dialect);
   std::string out = "{\"steps\":[";
@@ -346,9 +363,9 @@ std::string tx_batch_plan(const std::string& txs_json) {
     if (i > 0) out.push_back(',');
     if (step.write >= 0) {
       const auto& [tx, write] = origin[static_cast<std::size_t>(step.write)];
-      append_step(out, step, "\"tx\":" + std::to_string(tx), write);
+      append_step(out, step, "\"tx\":" + std::to_string(tx), write, texts);
     } else {
-      append_step(out, step, "\"tx\":null", step.write);
+      append_step(out, step, "\"tx\":null", step.write, texts);
     }
   }
   out += "],\"needsTransaction\":";
@@ -386,7 +403,7 @@ std::string tx_commit_plan(int tx) {
   std::string out = "{\"steps\":[";
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
     if (i > 0) out.push_back(',');
-    append_step(out, plan.steps[i], "", plan.steps[i].write);
+    append_step(out, plan.steps[i], "", plan.steps[i].write, texts_of_tx(tx));
   }
   out += "],\"needsTransaction\":";
   out += plan.needs_transaction ? "true}" : "false}";

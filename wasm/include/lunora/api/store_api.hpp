@@ -1,7 +1,10 @@
 // The store's boundary (see core_api.hpp for the envelope convention). Stores and their
 // open mutations (write sets) are referred to by integer handles.
 //
-// Statements come back as {"text", "params"}; values cross as Lunora JSON text.
+// Statements come back as {"text", "params"}; values cross as Lunora JSON text. Point reads
+// (store_get, tx_get) and commit plans (tx_commit_plan, tx_batch_plan) may answer
+// {"text", "textId", "params"} (keep the text under that number) or {"textId", "params"} (the
+// text sent earlier under it): see statement_texts.hpp.
 #pragma once
 
 #include <string>
