@@ -59,6 +59,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txRemove") return tx_remove(n(0), s(1), s(2), d(3), s(4));
   if (fn == "txValidate") return tx_validate(n(0));
   if (fn == "txRecordCommit") return tx_record_commit(n(0));
+  if (fn == "txAccept") return tx_accept(n(0));
   if (fn == "txCommitPlan") return tx_commit_plan(n(0));
   if (fn == "txBatchPlan") return tx_batch_plan(s(0));
   if (fn == "storeConfirm") return store_confirm(n(0), d(1));

@@ -115,3 +115,25 @@ TEST_CASE("store api: a statement text is sent once, then referred to by its num
   call(api::store_close(other));
   call(api::store_close(store));
 }
+
+TEST_CASE("store api: tx_accept validates and records in one call") {
+  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const char* doc = R"({"customer":"a","total":1,"qty":{"$integer":"AAAAAAAAAAA="},"paid":true,"tags":[]})";
+  const int writer = call(api::tx_begin(store)).get<int>();
+  const std::string id = call(api::tx_insert(writer, "orders", doc, 1.0))["_id"];
+  // A mutation that read the document before the writer committed conflicts with it.
+  const int reader = call(api::tx_begin(store)).get<int>();
+  call(api::tx_get(reader, "", id));
+  call(api::tx_insert(reader, "orders", doc, 2.0));
+  auto accepted = call(api::tx_accept(writer));
+  CHECK(accepted["conflict"].is_null());
+  CHECK(accepted["affected"].is_array());
+  CHECK(accepted["sequence"].is_number());
+  call(api::store_confirm(store, accepted["sequence"].get<double>()));
+  auto refused = call(api::tx_accept(reader));
+  CHECK(refused["conflict"]["id"] == id);
+  CHECK_FALSE(refused.contains("sequence"));
+  call(api::tx_end(writer));
+  call(api::tx_end(reader));
+  call(api::store_close(store));
+}

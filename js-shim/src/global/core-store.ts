@@ -213,6 +213,11 @@ export class CoreWriteSet {
     return unwrap(this.core.txRecordCommit(this.handle));
   }
 
+  /** validate(), then recordCommit() when there is no conflict: one crossing. */
+  accept(): { conflict: { table: string; id: string } } | { conflict: null; affected: number[]; sequence: number } {
+    return unwrap(this.core.txAccept(this.handle));
+  }
+
   /** Registers this (never committed) run's read set as subscription `id`'s. */
   registerSubscription(id: number): void {
     unwrap(this.core.subSet(this.handle, id));

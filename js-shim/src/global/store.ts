@@ -379,12 +379,12 @@ class GlobalStore<S extends GenericSchema> {
         continue;
       }
       try {
-        const conflict = item.state.writes.validate();
-        if (conflict) {
-          item.reject(new CommitConflict(conflict.table, conflict.id));
+        const outcome = item.state.writes.accept();
+        if (outcome.conflict) {
+          item.reject(new CommitConflict(outcome.conflict.table, outcome.conflict.id));
           continue;
         }
-        accepted.push({ item, ...item.state.writes.recordCommit() });
+        accepted.push({ item, affected: outcome.affected, sequence: outcome.sequence });
       } catch (error) {
         item.reject(error);
       }

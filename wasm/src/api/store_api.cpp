@@ -323,6 +323,16 @@ std::string tx_record_commit(int tx) {
   return ok({{"affected", *affected}, {"sequence", writes->sequence()}});
 }
 
+std::string tx_accept(int tx) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  Value conflict = writes->first_conflict();
+  if (!conflict.is_null()) return ok({{"conflict", std::move(conflict)}});
+  auto affected = writes->record_commit();
+  if (!affected) return fail(affected.status());
+  return ok({{"conflict", nullptr}, {"affected", *affected}, {"sequence", writes->sequence()}});
+}
+
 std::string store_confirm(int store_handle, double sequence) {
   Store* store = find_store(store_handle);
   if (store == nullptr) return no_store();

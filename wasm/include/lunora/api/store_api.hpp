@@ -45,6 +45,9 @@ std::string tx_validate(int tx);
 // -> {"affected": [subscription ids whose read sets the writes touched], "sequence": n}.
 // Then store_confirm(sequence) once its SQL committed, or store_retract(sequence) if it failed.
 std::string tx_record_commit(int tx);
+// tx_validate then, when there is no conflict, tx_record_commit, in one crossing:
+// -> {"conflict": {"table", "id"}} or {"conflict": null, "affected": [...], "sequence": n}.
+std::string tx_accept(int tx);
 std::string store_confirm(int store, double sequence);
 std::string store_retract(int store, double sequence);
 // One commit plan for several validated mutations (group commit): steps carry "tx" (the
