@@ -42,6 +42,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("txDescribe", &tx_describe);
   function("txValidate", &tx_validate);
   function("txRecordCommit", &tx_record_commit);
+  function("txAccept", &tx_accept);
   function("txEnd", &tx_end);
   function("txBatchPlan", &tx_batch_plan);
   function("storeConfirm", &store_confirm);

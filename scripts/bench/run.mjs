@@ -1,7 +1,9 @@
 // The benchmark suite of @lunora/hyperdrive (docs/BENCHMARKS.md). Not part of the tests.
 //
 //   bash scripts/bench.sh            (starts the local servers, builds what is missing, runs this)
-//   node scripts/bench/run.mjs [--quick] [--out DIR]
+//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR]
+//   (--cpu: only measurement 3 and the native replay, for iterating on core CPU; writes
+//   <out>/results-cpu.json and prints a table)
 //
 // Everything runs in ONE Node process against the loopback Postgres and MariaDB of
 // scripts/db.sh, with the package's store in-process. Each package measurement is paired with
@@ -20,6 +22,7 @@ import mysql from "mysql2/promise";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
+const CPU_ONLY = args.includes("--cpu");
 const outDir = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(root, "build", "bench");
 mkdirSync(outDir, { recursive: true });
 
@@ -394,12 +397,18 @@ async function cpuSuite(engine, canned) {
     });
     fixtureOps[name] = calls;
     const handles = new Map();
+    // Commit log sequences, like handles, are this replay's own: storeConfirm / storeRetract
+    // get the one the replay's last txRecordCommit / txAccept returned (a recorded one would
+    // leave every replayed commit pending, and the log would grow without bound).
+    let sequence = null;
     const once = () => {
       for (const c of calls) {
         const a = c.args.slice();
         for (const i of c.handleArgs) if (handles.has(a[i])) a[i] = handles.get(a[i]);
         if (c.fn === "txBatchPlan") a[0] = JSON.stringify(JSON.parse(a[0]).map((h) => handles.get(h) ?? h));
+        if ((c.fn === "storeConfirm" || c.fn === "storeRetract") && sequence !== null) a[1] = sequence;
         const res = inst.originals[c.fn](...a);
+        if (c.fn === "txRecordCommit" || c.fn === "txAccept") sequence = JSON.parse(res).value.sequence ?? sequence;
         if (c.returns !== null) {
           const env = JSON.parse(res);
           handles.set(c.returns, typeof env.value === "number" ? env.value : env.value.run);
@@ -418,7 +427,7 @@ async function cpuSuite(engine, canned) {
 
 // ---- native core (C++) ----------------------------------------------------------------------
 
-function nativeBench(fixturesPath) {
+function nativeBench(fixturesPath, { subs: withSubs = true } = {}) {
   const buildDir = join(root, "build", "bench-native");
   const bin = join(buildDir, "lunora_core_bench");
   try {
@@ -429,7 +438,7 @@ function nativeBench(fixturesPath) {
     return null;
   }
   const replay = JSON.parse(execFileSync(bin, ["replay", fixturesPath, QUICK ? "2000" : "20000"], { encoding: "utf8" }));
-  const subs = JSON.parse(execFileSync(bin, ["subs", "100000"], { encoding: "utf8" }));
+  const subs = withSubs ? JSON.parse(execFileSync(bin, ["subs", "100000"], { encoding: "utf8" })) : {};
   return { ...replay, ...subs };
 }
 
@@ -555,6 +564,46 @@ function machine() {
     emscripten: ver("/bin/sh", ["-c", "em++ --version 2>/dev/null | head -1"]),
     date: new Date().toISOString(), quick: QUICK,
   };
+}
+
+/** The canned rows of measurement 3 alone: a few documents, their get and take(100) rows. */
+async function cannedRows(engine) {
+  const e = await openEngine(engine);
+  await e.q(`DROP TABLE IF EXISTS ${engine === "postgres" ? `"${TABLE}"` : `\`${TABLE}\``}`);
+  await e.db.migrate();
+  const ids = await e.db.mutation(async (w) => {
+    const out = [];
+    for (let i = 0; i < 300; i++) out.push(await w.insert(TABLE, makeDoc(i)));
+    return out;
+  });
+  const [getStmt] = await record(e, () => e.db.query((r) => r.get(ids[1])));
+  const [takeStmt] = await record(e, () => e.db.query((r) => r.query(TABLE).withIndex("by_age", (q) => q.gte("age", 100)).take(100)));
+  await e.close();
+  return { get: getStmt.result, take: takeStmt.result };
+}
+
+if (CPU_ONLY) {
+  const cpuReport = { machine: machine(), cpu: {}, native: null };
+  const cpuFixtures = { engines: {} };
+  for (const engine of ["postgres", "mysql"]) {
+    log("== cpu", engine);
+    const cpu = await cpuSuite(engine, await cannedRows(engine));
+    cpuReport.cpu[engine] = { shim: cpu.shim, wasmCoreOnly: cpu.wasmCoreOnly };
+    cpuFixtures.engines[engine] = cpu.fixture;
+  }
+  const path = join(outDir, "core-fixtures.json");
+  writeFileSync(path, JSON.stringify(cpuFixtures, (k, val) => (typeof val === "bigint" ? String(val) : val)));
+  cpuReport.native = nativeBench(path, { subs: false });
+  writeFileSync(join(outDir, "results-cpu.json"), JSON.stringify(cpuReport, null, 2) + "\n");
+  console.log("| engine | op | package median us | core calls | bytes across | WASM core replay us | native core replay us |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const [engine, c] of Object.entries(cpuReport.cpu)) {
+    for (const [op, s] of Object.entries(c.shim)) {
+      const nat = cpuReport.native?.replay?.[engine]?.[op]?.median_us;
+      console.log(`| ${engine} | ${op} | ${s.median_us} | ${s.core_calls} | ${s.boundary_bytes} | ${c.wasmCoreOnly[op].median_us} | ${nat === undefined ? "-" : r2(nat)} |`);
+    }
+  }
+  process.exit(0);
 }
 
 const report = { machine: machine(), engines: {}, throughput: {}, cpu: {}, native: null, subscriptionsWasm: null, module: null, workerd: null };

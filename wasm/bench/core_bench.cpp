@@ -59,6 +59,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txRemove") return tx_remove(n(0), s(1), s(2), d(3), s(4));
   if (fn == "txValidate") return tx_validate(n(0));
   if (fn == "txRecordCommit") return tx_record_commit(n(0));
+  if (fn == "txAccept") return tx_accept(n(0));
   if (fn == "txCommitPlan") return tx_commit_plan(n(0));
   if (fn == "txBatchPlan") return tx_batch_plan(s(0));
   if (fn == "storeConfirm") return store_confirm(n(0), d(1));
@@ -78,6 +79,9 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
 // handle arguments are mapped to the handles this replay got back.
 struct Replayer {
   std::map<int, int> handles;
+  // Commit log sequences are this replay's own too (a recorded one would leave every
+  // replayed commit pending, and the log would grow without bound).
+  double sequence = -1;
   std::vector<json> calls;  // [{fn, args, handleArgs: [i...], returns: recorded handle or null}]
 
   void run_once() {
@@ -96,7 +100,13 @@ struct Replayer {
         }
         args[0] = txs.dump();
       }
-      std::string out = call(c["fn"].get<std::string>(), args);
+      const std::string fn = c["fn"].get<std::string>();
+      if ((fn == "storeConfirm" || fn == "storeRetract") && sequence >= 0) args[1] = sequence;
+      std::string out = call(fn, args);
+      if (fn == "txRecordCommit" || fn == "txAccept") {
+        auto env = json::parse(out);
+        if (auto s = env["value"].find("sequence"); s != env["value"].end()) sequence = s->get<double>();
+      }
       if (out.compare(0, 10, "{\"ok\":true") != 0) throw std::runtime_error("replay: " + c["fn"].get<std::string>() + " failed: " + out.substr(0, 300));
       if (c.contains("returns") && c["returns"].is_number()) {
         // {"ok":true,"value":<int>} or {"ok":true,"value":{"run":<int>,...}}

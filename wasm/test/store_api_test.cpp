@@ -88,3 +88,52 @@ TEST_CASE("store api: a string with U+0000 is refused on Postgres before any SQL
   const int my = call(api::store_open(kSchema, "mysql", "{}")).get<int>();
   CHECK(json::parse(api::tx_insert(call(api::tx_begin(my)).get<int>(), "orders", doc, 1.0))["ok"] == true);
 }
+
+TEST_CASE("store api: a statement text is sent once, then referred to by its number") {
+  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int tx = call(api::tx_begin(store)).get<int>();
+  const std::string a = call(api::tx_insert(tx, "orders", R"({"customer":"a","total":1,"qty":{"$integer":"AAAAAAAAAAA="},"paid":true,"tags":[]})", 1.0))["_id"];
+  const std::string b = call(api::tx_insert(tx, "orders", R"({"customer":"b","total":2,"qty":{"$integer":"AAAAAAAAAAA="},"paid":true,"tags":[]})", 2.0))["_id"];
+  auto first = call(api::store_get(store, "", a))["statement"];
+  REQUIRE(first.contains("text"));
+  REQUIRE(first["textId"].is_number_integer());
+  auto again = call(api::tx_get(tx, "", b))["statement"];
+  CHECK_FALSE(again.contains("text"));
+  CHECK(again["textId"] == first["textId"]);
+  CHECK(again["params"] == json::array({b}));
+  // A commit plan's text gets its own number; the same shape again sends only the number.
+  auto plan = call(api::tx_commit_plan(tx))["steps"][0];
+  REQUIRE(plan.contains("text"));
+  CHECK(plan["textId"] != first["textId"]);
+  auto plan_again = call(api::tx_batch_plan("[" + std::to_string(tx) + "]"))["steps"][0];
+  CHECK_FALSE(plan_again.contains("text"));
+  CHECK(plan_again["textId"] == plan["textId"]);
+  call(api::tx_end(tx));
+  // Texts belong to their store: a new store starts over.
+  const int other = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  CHECK(call(api::store_get(other, "", a))["statement"].contains("text"));
+  call(api::store_close(other));
+  call(api::store_close(store));
+}
+
+TEST_CASE("store api: tx_accept validates and records in one call") {
+  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const char* doc = R"({"customer":"a","total":1,"qty":{"$integer":"AAAAAAAAAAA="},"paid":true,"tags":[]})";
+  const int writer = call(api::tx_begin(store)).get<int>();
+  const std::string id = call(api::tx_insert(writer, "orders", doc, 1.0))["_id"];
+  // A mutation that read the document before the writer committed conflicts with it.
+  const int reader = call(api::tx_begin(store)).get<int>();
+  call(api::tx_get(reader, "", id));
+  call(api::tx_insert(reader, "orders", doc, 2.0));
+  auto accepted = call(api::tx_accept(writer));
+  CHECK(accepted["conflict"].is_null());
+  CHECK(accepted["affected"].is_array());
+  CHECK(accepted["sequence"].is_number());
+  call(api::store_confirm(store, accepted["sequence"].get<double>()));
+  auto refused = call(api::tx_accept(reader));
+  CHECK(refused["conflict"]["id"] == id);
+  CHECK_FALSE(refused.contains("sequence"));
+  call(api::tx_end(writer));
+  call(api::tx_end(reader));
+  call(api::store_close(store));
+}

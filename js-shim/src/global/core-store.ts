@@ -66,10 +66,19 @@ export interface QueryCountStep {
   statement?: Statement;
 }
 
+/** A statement as the core sends it: the text, or the number of a text it sent before. */
+interface WireStatement {
+  text?: string;
+  textId?: number;
+  params: unknown[];
+}
+
 /** One opened store of the core; `close()` frees it. */
 export class CoreStore {
   private readonly core = getCore();
   readonly handle: number;
+  // Statement texts the core sent once and now refers to by number (statement_texts.hpp).
+  private readonly texts: string[] = [];
 
   constructor(schemaJson: string, dialect: string, options: { textCollation?: string }) {
     const seed = new Uint8Array(32);
@@ -103,7 +112,21 @@ export class CoreStore {
   }
 
   get(table: string, id: string): { table: string | null; statement?: Statement } {
-    return unwrap(this.core.storeGet(this.handle, table, id));
+    return this.pointRead(this.core.storeGet(this.handle, table, id));
+  }
+
+  /** Fills in (or keeps) the text of a statement the core sent with a text number. */
+  statement<S extends WireStatement>(s: S): S & Statement {
+    if (s.text === undefined) s.text = this.texts[s.textId!];
+    else if (s.textId !== undefined) this.texts[s.textId] = s.text;
+    return s as S & Statement;
+  }
+
+  /** The answer of storeGet / txGet. */
+  pointRead(envelope: string): { table: string | null; statement?: Statement } {
+    const found = unwrap<{ table: string | null; statement?: WireStatement }>(envelope);
+    if (found.statement) this.statement(found.statement);
+    return found as { table: string | null; statement?: Statement };
   }
 
   normalizeId(table: string, id: string): string | null {
@@ -145,7 +168,9 @@ export class CoreStore {
 
   /** One plan for the writes of several validated mutations (group commit). */
   batchPlan(writeSets: CoreWriteSet[]): BatchPlan {
-    return unwrap(this.core.txBatchPlan(JSON.stringify(writeSets.map((w) => w.handle))));
+    const plan = unwrap<BatchPlan>(this.core.txBatchPlan(JSON.stringify(writeSets.map((w) => w.handle))));
+    for (const step of plan.steps) this.statement(step);
+    return plan;
   }
 
   removeSubscription(id: number): void {
@@ -153,21 +178,21 @@ export class CoreStore {
   }
 
   begin(): CoreWriteSet {
-    return new CoreWriteSet(unwrap<number>(this.core.txBegin(this.handle)));
+    return new CoreWriteSet(unwrap<number>(this.core.txBegin(this.handle)), this);
   }
 }
 
 export class CoreWriteSet {
   private readonly core = getCore();
 
-  constructor(readonly handle: number) {}
+  constructor(readonly handle: number, private readonly store: CoreStore) {}
 
   insert(table: string, documentWire: string, nowMs: number): { _id: string; _creationTime: number } {
     return unwrap(this.core.txInsert(this.handle, table, documentWire, nowMs));
   }
 
   get(table: string, id: string): { table: string | null; statement?: Statement } {
-    return unwrap(this.core.txGet(this.handle, table, id));
+    return this.store.pointRead(this.core.txGet(this.handle, table, id));
   }
 
   update(id: string, expectedVersion: string, creationTime: number, oldWire: string, documentWire: string): void {
@@ -188,13 +213,20 @@ export class CoreWriteSet {
     return unwrap(this.core.txRecordCommit(this.handle));
   }
 
+  /** validate(), then recordCommit() when there is no conflict: one crossing. */
+  accept(): { conflict: { table: string; id: string } } | { conflict: null; affected: number[]; sequence: number } {
+    return unwrap(this.core.txAccept(this.handle));
+  }
+
   /** Registers this (never committed) run's read set as subscription `id`'s. */
   registerSubscription(id: number): void {
     unwrap(this.core.subSet(this.handle, id));
   }
 
   commitPlan(): { steps: CommitStep[]; needsTransaction: boolean } {
-    return unwrap(this.core.txCommitPlan(this.handle));
+    const plan = unwrap<{ steps: CommitStep[]; needsTransaction: boolean }>(this.core.txCommitPlan(this.handle));
+    for (const step of plan.steps) this.store.statement(step);
+    return plan;
   }
 
   describe(write: number): { table: string; id: string; op: string } | null {

@@ -423,12 +423,12 @@ class GlobalStore<S extends GenericSchema> {
         continue;
       }
       try {
-        const conflict = item.state.writes.validate();
-        if (conflict) {
-          item.reject(new CommitConflict(conflict.table, conflict.id));
+        const outcome = item.state.writes.accept();
+        if (outcome.conflict) {
+          item.reject(new CommitConflict(outcome.conflict.table, outcome.conflict.id));
           continue;
         }
-        accepted.push({ item, ...item.state.writes.recordCommit() });
+        accepted.push({ item, affected: outcome.affected, sequence: outcome.sequence });
       } catch (error) {
         item.reject(error);
       }
@@ -634,16 +634,21 @@ class Writer<S extends GenericSchema> extends Reader<S> {
 
   async delete(id: string): Promise<void> {
     const current = await this.existing("delete", id);
-    this.mutation.writes.remove(id, current.version, current.doc!._creationTime, userFieldsWire(current.doc!));
+    this.mutation.writes.remove(id, current.version, current.doc!._creationTime, this.oldKeysWire(current));
     this.mutation.touched(id, current.doc);
     this.mutation.docs.set(id, { table: current.table, doc: null, version: current.version });
   }
 
   private write(id: string, current: ReadDoc, next: Record<string, unknown>): void {
     const { _id, _creationTime, ...fields } = next;
-    this.mutation.writes.update(id, current.version, current.doc!._creationTime, userFieldsWire(current.doc!), encodeValueText(fields));
+    this.mutation.writes.update(id, current.version, current.doc!._creationTime, this.oldKeysWire(current), encodeValueText(fields));
     this.mutation.touched(id, current.doc);
     this.mutation.docs.set(id, { table: current.table, doc: next as Document, version: current.version });
+  }
+
+  /** The core reads only the indexed fields of the version read (its old index keys). */
+  private oldKeysWire(current: ReadDoc): string {
+    return indexedFieldsWire(this.store.tableInfo(current.table)!, current.doc!);
   }
 
   private async existing(op: string, id: string): Promise<ReadDoc> {
@@ -658,8 +663,12 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   }
 }
 
-function userFieldsWire(doc: Document): string {
-  const { _id, _creationTime, ...fields } = doc;
+// The fields of `doc` that the table's indexes read, as Lunora JSON.
+function indexedFieldsWire(info: TableInfo, doc: Document): string {
+  const fields: Record<string, unknown> = {};
+  for (const index of info.indexes) {
+    for (const field of index.fields) if (doc[field] !== undefined) fields[field] = doc[field];
+  }
   return encodeValueText(fields);
 }
 

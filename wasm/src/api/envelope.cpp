@@ -1,19 +1,74 @@
 #include "lunora/api/envelope.hpp"
 
+#include <cmath>
+
+#include "lunora/value/wire.hpp"
+
 namespace lunora::api::detail {
 
 using nlohmann::json;
 
-std::string ok(json value) {
-  json envelope = {{"ok", true}, {"value", std::move(value)}};
-  // Binary values never reach an envelope (they travel as Lunora JSON text); invalid UTF-8
-  // from a caller's input is replaced rather than producing invalid JSON.
-  return envelope.dump(-1, ' ', false, json::error_handler_t::replace);
+namespace {
+
+constexpr std::string_view kOkPrefix = "{\"ok\":true,\"value\":";
+
+}  // namespace
+
+void append_json(std::string& out, const json& value) {
+  switch (value.type()) {
+    case json::value_t::null:
+    case json::value_t::discarded:
+    case json::value_t::binary:
+      out += "null";
+      return;
+    case json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case json::value_t::number_integer:
+      out += std::to_string(value.get<std::int64_t>());
+      return;
+    case json::value_t::number_unsigned:
+      out += std::to_string(value.get<std::uint64_t>());
+      return;
+    case json::value_t::number_float: {
+      const double d = value.get<double>();
+      if (std::isfinite(d)) append_js_number(out, d);
+      else out += "null";
+      return;
+    }
+    case json::value_t::string:
+      append_json_string(out, value.get_ref<const std::string&>());
+      return;
+    case json::value_t::array:
+    case json::value_t::object:
+      append_json_container(out, value, append_json);
+      return;
+  }
+}
+
+std::string ok(const json& value) {
+  std::string out(kOkPrefix);
+  append_json(out, value);
+  out.push_back('}');
+  return out;
+}
+
+std::string ok_text(std::string_view value_json) {
+  std::string out;
+  out.reserve(kOkPrefix.size() + value_json.size() + 1);
+  out += kOkPrefix;
+  out += value_json;
+  out.push_back('}');
+  return out;
 }
 
 std::string fail(const Status& status) {
-  json envelope = {{"ok", false}, {"code", std::string(error_code_name(status.code()))}, {"message", status.message()}};
-  return envelope.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out = "{\"ok\":false,\"code\":";
+  append_json_string(out, error_code_name(status.code()));
+  out += ",\"message\":";
+  append_json_string(out, status.message());
+  out.push_back('}');
+  return out;
 }
 
 }  // namespace lunora::api::detail

@@ -3,8 +3,10 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "lunora/api/envelope.hpp"
+#include "lunora/api/statement_texts.hpp"
 #include "lunora/query/query_run.hpp"
 #include "lunora/query/reference_model.hpp"
 #include "lunora/schema/schema_parser.hpp"
@@ -16,13 +18,16 @@
 namespace lunora::api {
 namespace {
 
+using detail::append_json;
 using detail::fail;
 using detail::ok;
+using detail::ok_text;
 
 struct Registry {
   std::map<int, std::unique_ptr<Store>> stores;
   std::map<int, std::pair<int, std::unique_ptr<WriteSet>>> transactions;  // tx -> (store, write set)
   std::map<int, std::pair<int, std::unique_ptr<QueryRun>>> runs;  // run -> (tx or 0, query run)
+  std::map<int, StatementTexts> texts;  // store -> texts its shim holds
   int next = 1;
 };
 
@@ -41,10 +46,63 @@ WriteSet* find_tx(int handle) {
   return it == registry().transactions.end() ? nullptr : it->second.second.get();
 }
 
+// The texts of the store that mutation `tx` belongs to (nullptr: unknown tx).
+StatementTexts* texts_of_tx(int tx) {
+  auto it = registry().transactions.find(tx);
+  return it == registry().transactions.end() ? nullptr : &registry().texts[it->second.first];
+}
+
 std::string no_store() { return fail(Status(ErrorCode::invalid_argument, "the store was closed")); }
 std::string no_tx() { return fail(Status(ErrorCode::invalid_argument, "the mutation is no longer open")); }
 
 nlohmann::json statement_json(const Statement& s) { return {{"text", s.text}, {"params", s.params}}; }
+
+// {"text", "params"} written straight from the statement (no copy into a JSON tree); with
+// `texts`, {"textId"} instead of the text once the shim holds it (statement_texts.hpp).
+void append_statement(std::string& out, const Statement& s, StatementTexts* texts = nullptr) {
+  out.push_back('{');
+  if (texts != nullptr) {
+    texts->append(out, s.text);
+  } else {
+    out += "\"text\":";
+    append_json_string(out, s.text);
+  }
+  out += ",\"params\":";
+  append_json(out, s.params);
+  out.push_back('}');
+}
+
+// {"text", "params", "expectRows", <extra>, "write"}: one step of a commit plan.
+void append_step(std::string& out, const CommitStep& step, std::string_view extra, int write, StatementTexts* texts) {
+  append_statement(out, step.statement, texts);
+  out.pop_back();  // the statement object continues
+  out += ",\"expectRows\":" + std::to_string(step.expect_rows) + ",";
+  if (!extra.empty()) out.append(extra).push_back(',');
+  out += "\"write\":" + std::to_string(write) + "}";
+}
+
+// {"table": <name>, "statement": <select by id>}: the answer of store_get and tx_get.
+std::string point_read(const Store& store, const TableSchema& table, std::string_view id, StatementTexts& texts) {
+  std::string out = "{\"table\":";
+  append_json_string(out, table.name);
+  out += ",\"statement\":";
+  append_statement(out, select_by_id(*store.layout(table.name), store.dialect(), id), &texts);
+  out.push_back('}');
+  return ok_text(out);
+}
+
+// `fields` (a JSON object) plus "statement": the answers of query_begin / query_feed*.
+std::string with_statement(const nlohmann::json& fields, const Statement* statement) {
+  std::string out;
+  append_json(out, fields);
+  if (statement != nullptr) {
+    out.pop_back();  // the object's closing brace
+    out += out.size() > 1 ? ",\"statement\":" : "\"statement\":";
+    append_statement(out, *statement);
+    out.push_back('}');
+  }
+  return ok_text(out);
+}
 
 std::string null_means_name(NullMeaning m) {
   switch (m) {
@@ -103,6 +161,7 @@ std::string store_close(int handle) {
     it = it->second.first == handle ? r.transactions.erase(it) : std::next(it);
   }
   r.stores.erase(handle);
+  r.texts.erase(handle);
   return ok(nullptr);
 }
 
@@ -185,8 +244,7 @@ std::string store_get(int handle, const std::string& table_name, const std::stri
   if (store == nullptr) return no_store();
   const TableSchema* table = table_name.empty() ? store->table_of_id(id) : store->table(table_name);
   if (table == nullptr || !is_id_of_table(id, table->name)) return ok({{"table", nullptr}});
-  const TableLayout* layout = store->layout(table->name);
-  return ok({{"table", table->name}, {"statement", statement_json(select_by_id(*layout, store->dialect(), id))}});
+  return point_read(*store, *table, id, registry().texts[handle]);
 }
 
 std::string store_normalize_id(int handle, const std::string& table, const std::string& id) {
@@ -210,7 +268,7 @@ std::string tx_insert(int tx, const std::string& table, const std::string& docum
   if (writes == nullptr) return no_tx();
   auto document = parse_wire(document_wire);
   if (!document) return fail(document.status());
-  auto result = writes->insert(table, *document, now_ms);
+  auto result = writes->insert(table, std::move(document).value(), now_ms);
   if (!result) return fail(result.status());
   return ok(std::move(result).value());
 }
@@ -223,7 +281,7 @@ std::string tx_get(int tx, const std::string& table, const std::string& id) {
   const TableSchema* t = table.empty() ? store->table_of_id(id) : store->table(table);
   if (t == nullptr || !is_id_of_table(id, t->name)) return ok({{"table", nullptr}});
   it->second.second->reads().add_point(t->name, id);
-  return ok({{"table", t->name}, {"statement", statement_json(select_by_id(*store->layout(t->name), store->dialect(), id))}});
+  return point_read(*store, *t, id, registry().texts[it->second.first]);
 }
 
 std::string tx_update(int tx, const std::string& id, const std::string& expected_version, double creation_time,
@@ -236,7 +294,7 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
   if (!old_document) return fail(old_document.status());
   auto document = parse_wire(document_wire);
   if (!document) return fail(document.status());
-  Status status = writes->update(id, *version, creation_time, *old_document, *document);
+  Status status = writes->update(id, *version, creation_time, std::move(old_document).value(), std::move(document).value());
   return status.ok() ? ok(nullptr) : fail(status);
 }
 
@@ -248,7 +306,7 @@ std::string tx_remove(int tx, const std::string& id, const std::string& expected
   if (!version) return fail(version.status());
   auto old_document = parse_wire(old_document_wire);
   if (!old_document) return fail(old_document.status());
-  Status status = writes->remove(id, *version, creation_time, *old_document);
+  Status status = writes->remove(id, *version, creation_time, std::move(old_document).value());
   return status.ok() ? ok(nullptr) : fail(status);
 }
 
@@ -264,6 +322,16 @@ std::string tx_record_commit(int tx) {
   auto affected = writes->record_commit();
   if (!affected) return fail(affected.status());
   return ok({{"affected", *affected}, {"sequence", writes->sequence()}});
+}
+
+std::string tx_accept(int tx) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  Value conflict = writes->first_conflict();
+  if (!conflict.is_null()) return ok({{"conflict", std::move(conflict)}});
+  auto affected = writes->record_commit();
+  if (!affected) return fail(affected.status());
+  return ok({{"conflict", nullptr}, {"affected", *affected}, {"sequence", writes->sequence()}});
 }
 
 std::string store_confirm(int store_handle, double sequence) {
@@ -285,9 +353,10 @@ std::string store_retract(int store_handle, double sequence) {
 std::string tx_batch_plan(const std::string& txs_json) {
   auto txs = nlohmann::json::parse(txs_json, nullptr, false);
   if (!txs.is_array() || txs.empty()) return fail(Status(ErrorCode::invalid_argument, "a batch needs mutation handles"));
-  std::vector<RowWrite> writes;
+  std::vector<const RowWrite*> writes;
   std::vector<std::pair<int, int>> origin;  // combined write -> (position in the batch, write)
   const Dialect* dialect = nullptr;
+  StatementTexts* texts = nullptr;
   for (std::size_t i = 0; i < txs.size(); ++i) {
     if (!txs[i].is_number_integer()) return fail(Status(ErrorCode::invalid_argument, "mutation handles are integers"));
     WriteSet* set = find_tx(txs[i].get<int>());
@@ -296,6 +365,7 @@ std::string tx_batch_plan(const std::string& txs_json) {
     set->live_writes(writes, indexes);
     for (int w : indexes) origin.emplace_back(static_cast<int>(i), w);
     dialect = &set->dialect();
+    texts = texts_of_tx(txs[i].get<int>());  // the mutations of one batch share their store
   }
   // One mutation keeps a statement per document, so a failed guard names its document.
   CommitPlan plan = txs.size() == 1 ? build_commit(writes, *dialect) : build_group_commit(writes, *dialect);
@@ -306,20 +376,27 @@ std::string tx_batch_plan(const std::string& txs_json) {
       return fail(Status(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters"));
     }
   }
-  nlohmann::json steps = nlohmann::json::array();
-  for (const auto& step : plan.steps) {
-    nlohmann::json s = {{"text", step.statement.text}, {"params", step.statement.params}, {"expectRows", step.expect_rows},
-                        {"tx", nullptr}, {"write", step.write}};
+  std::string out = "{\"steps\":[";
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const auto& step = plan.steps[i];
+    if (i > 0) out.push_back(',');
     if (step.write >= 0) {
-      s["tx"] = origin[static_cast<std::size_t>(step.write)].first;
-      s["write"] = origin[static_cast<std::size_t>(step.write)].second;
+      const auto& [tx, write] = origin[static_cast<std::size_t>(step.write)];
+      append_step(out, step, "\"tx\":" + std::to_string(tx), write, texts);
+    } else {
+      append_step(out, step, "\"tx\":null", step.write, texts);
     }
-    steps.push_back(std::move(s));
   }
-  nlohmann::json origins = nlohmann::json::array();
-  for (const auto& [tx, write] : origin) origins.push_back({tx, write});
+  out += "],\"needsTransaction\":";
+  out += plan.needs_transaction || plan.steps.size() > 1 ? "true" : "false";
   // Postgres reports a failed guard by combined write number: `origins` maps it back.
-  return ok({{"steps", steps}, {"needsTransaction", plan.needs_transaction || plan.steps.size() > 1}, {"origins", origins}});
+  out += ",\"origins\":[";
+  for (std::size_t i = 0; i < origin.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += "[" + std::to_string(origin[i].first) + "," + std::to_string(origin[i].second) + "]";
+  }
+  out += "]}";
+  return ok_text(out);
 }
 
 std::string sub_set(int tx, int subscription) {
@@ -342,12 +419,14 @@ std::string tx_commit_plan(int tx) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
   CommitPlan plan = writes->commit_plan();
-  nlohmann::json steps = nlohmann::json::array();
-  for (const auto& step : plan.steps) {
-    steps.push_back({{"text", step.statement.text}, {"params", step.statement.params},
-                     {"expectRows", step.expect_rows}, {"write", step.write}});
+  std::string out = "{\"steps\":[";
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_step(out, plan.steps[i], "", plan.steps[i].write, texts_of_tx(tx));
   }
-  return ok({{"steps", steps}, {"needsTransaction", plan.needs_transaction}});
+  out += "],\"needsTransaction\":";
+  out += plan.needs_transaction ? "true}" : "false}";
+  return ok_text(out);
 }
 
 std::string tx_describe(int tx, int write) {
@@ -396,9 +475,10 @@ std::string query_begin(int store_handle, int tx, const std::string& query_json,
   nlohmann::json out = {{"run", handle},         {"needsDocuments", owned->needs_documents()},
                         {"countsOnly", owned->counts_only()}, {"remaining", owned->remaining()},
                         {"finished", owned->finished()}, {"cursor", owned->cursor()}};
-  if (!owned->finished()) out["statement"] = statement_json(owned->next_statement());
+  std::optional<Statement> statement;
+  if (!owned->finished()) statement = owned->next_statement();
   r.runs.emplace(handle, std::make_pair(tx, std::move(owned)));
-  return ok(std::move(out));
+  return with_statement(out, statement ? &*statement : nullptr);
 }
 
 std::string query_feed(int handle, const std::string& rows_wire) {
@@ -410,8 +490,9 @@ std::string query_feed(int handle, const std::string& rows_wire) {
   auto result = run.feed(rows);
   if (!result) return fail(result.status());
   Value out = std::move(result).value();
-  if (out["more"] == true) out["statement"] = statement_json(run.next_statement());
-  return ok(std::move(out));
+  if (out["more"] != true) return with_statement(out, nullptr);
+  const Statement statement = run.next_statement();
+  return with_statement(out, &statement);
 }
 
 std::string query_feed_count(int handle, double count, const std::string& last_row_json) {
@@ -424,8 +505,9 @@ std::string query_feed_count(int handle, double count, const std::string& last_r
   auto result = run.feed_count(static_cast<std::size_t>(count), last);
   if (!result) return fail(result.status());
   Value out = std::move(result).value();
-  if (out["more"] == true) out["statement"] = statement_json(run.next_statement());
-  return ok(std::move(out));
+  if (out["more"] != true) return with_statement(out, nullptr);
+  const Statement statement = run.next_statement();
+  return with_statement(out, &statement);
 }
 
 std::string query_end(int handle) {

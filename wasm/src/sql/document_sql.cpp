@@ -129,6 +129,14 @@ Statement select_page_by_creation(const TableLayout& layout, const Dialect& dial
 }
 
 CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dialect) {
+  std::vector<const RowWrite*> pointers;
+  pointers.reserve(writes.size());
+  for (const auto& w : writes) pointers.push_back(&w);
+  return build_commit(pointers, dialect);
+}
+
+// Over pointers: the write set's documents are not copied to plan a commit.
+CommitPlan build_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
   CommitPlan plan;
   if (writes.empty()) return plan;
   if (dialect.engine() == Engine::sqlite) return build_sqlite_commit(writes, dialect);
@@ -136,7 +144,7 @@ CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dial
     plan.needs_transaction = writes.size() > 1;
     for (std::size_t i = 0; i < writes.size(); ++i) {
       StatementBuilder b(dialect);
-      write_sql(b, writes[i]);
+      write_sql(b, *writes[i]);
       plan.steps.push_back(CommitStep{std::move(b).build(), 1, static_cast<int>(i)});
     }
     return plan;
@@ -146,13 +154,13 @@ CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dial
   for (std::size_t i = 0; i < writes.size(); ++i) {
     if (i > 0) b.sql(",\n     ");
     b.sql("w" + std::to_string(i) + " AS (");
-    write_sql(b, writes[i]);
+    write_sql(b, *writes[i]);
     b.sql(" RETURNING 1)");
   }
   b.sql("\nSELECT CAST(CASE");
   bool guarded = false;
   for (std::size_t i = 0; i < writes.size(); ++i) {
-    if (writes[i].op == WriteOp::insert) continue;
+    if (writes[i]->op == WriteOp::insert) continue;
     guarded = true;
     const std::string n = std::to_string(i);
     b.sql(" WHEN (SELECT count(*) FROM w" + n + ") <> 1 THEN '" + std::string(kConflictMarker) + n + "'");

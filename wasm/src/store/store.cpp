@@ -91,7 +91,7 @@ Result<std::size_t> WriteSet::existing_slot(std::string_view id) const {
   return it->second;
 }
 
-Result<Value> WriteSet::insert(std::string_view table_name, const Value& document, double now_ms) {
+Result<Value> WriteSet::insert(std::string_view table_name, Value document, double now_ms) {
   const TableSchema* table = store_.table(table_name);
   if (table == nullptr) {
     return Status(ErrorCode::not_found, "table \"" + std::string(table_name.substr(0, 64)) +
@@ -105,8 +105,8 @@ Result<Value> WriteSet::insert(std::string_view table_name, const Value& documen
   w.layout = store_.layout(table_name);
   w.id = store_.ids().next(table->name);
   w.creation_time = store_.clock().next(now_ms);
-  w.document = document;
   auto keys = store_.index_keys(*w.layout, document, w.creation_time, w.id);
+  w.document = std::move(document);
   if (!keys) return keys.status();
   w.keys = std::move(keys).value();
   Value result = {{"_id", w.id}, {"_creationTime", w.creation_time}};
@@ -118,7 +118,7 @@ Result<Value> WriteSet::insert(std::string_view table_name, const Value& documen
 }
 
 Status WriteSet::update(std::string_view id, std::int64_t expected_version, double creation_time,
-                        const Value& old_document, const Value& document) {
+                        Value old_document, Value document) {
   const TableSchema* table = store_.table_of_id(id);
   if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
   if (auto status = store_.validate(*table, document); !status.ok()) {
@@ -133,7 +133,7 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
     if (dropped_[*slot] || w.op == WriteOp::remove) {
       return Status(ErrorCode::not_found, "document \"" + std::string(id) + "\" was deleted earlier in this mutation");
     }
-    w.document = document;  // stays an insert, or an update guarded by the first version read
+    w.document = std::move(document);  // stays an insert, or an update guarded by the first version read
     w.keys = std::move(keys).value();
     return Status::Ok();
   }
@@ -143,17 +143,17 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
   w.id = std::string(id);
   w.creation_time = creation_time;
   w.expected_version = expected_version;
-  w.document = document;
+  w.document = std::move(document);
   w.keys = std::move(keys).value();
   by_id_.emplace(w.id, writes_.size());
   writes_.push_back(std::move(w));
   dropped_.push_back(false);
-  old_documents_.push_back(old_document);
+  old_documents_.push_back(std::move(old_document));
   return Status::Ok();
 }
 
 Status WriteSet::remove(std::string_view id, std::int64_t expected_version, double creation_time,
-                        const Value& old_document) {
+                        Value old_document) {
   const TableSchema* table = store_.table_of_id(id);
   if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
   auto slot = existing_slot(id);
@@ -178,20 +178,20 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
   by_id_.emplace(w.id, writes_.size());
   writes_.push_back(std::move(w));
   dropped_.push_back(false);
-  old_documents_.push_back(old_document);
+  old_documents_.push_back(std::move(old_document));
   return Status::Ok();
 }
 
-void WriteSet::live_writes(std::vector<RowWrite>& out, std::vector<int>& origin) const {
+void WriteSet::live_writes(std::vector<const RowWrite*>& out, std::vector<int>& origin) const {
   for (std::size_t i = 0; i < writes_.size(); ++i) {
     if (dropped_[i]) continue;
-    out.push_back(writes_[i]);
+    out.push_back(&writes_[i]);
     origin.push_back(static_cast<int>(i));
   }
 }
 
 CommitPlan WriteSet::commit_plan() const {
-  std::vector<RowWrite> live;
+  std::vector<const RowWrite*> live;
   std::vector<int> origin;
   live_writes(live, origin);
   CommitPlan plan = build_commit(live, store_.dialect());

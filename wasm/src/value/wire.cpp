@@ -345,30 +345,10 @@ void append_wire(std::string& out, const Value& value) {
     case Value::value_t::binary:
       append_tagged(out, kBytesTag, base64_encode(value.get_binary()));
       return;
-    case Value::value_t::array: {
-      out.push_back('[');
-      bool first = true;
-      for (const auto& item : value) {
-        if (!first) out.push_back(',');
-        first = false;
-        append_wire(out, item);
-      }
-      out.push_back(']');
+    case Value::value_t::array:
+    case Value::value_t::object:
+      append_json_container(out, value, append_wire);
       return;
-    }
-    case Value::value_t::object: {
-      out.push_back('{');
-      bool first = true;
-      for (const auto& [key, member] : value.items()) {
-        if (!first) out.push_back(',');
-        first = false;
-        append_json_string(out, key);
-        out.push_back(':');
-        append_wire(out, member);
-      }
-      out.push_back('}');
-      return;
-    }
   }
 }
 
@@ -413,8 +393,21 @@ Value to_wire_json(const Value& value) {
 
 void append_json_string(std::string& out, std::string_view utf8) {
   static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + utf8.size() + 2);
   out.push_back('"');
   for (std::size_t i = 0; i < utf8.size();) {
+    // Runs of plain ASCII are copied at once (SQL text is mostly that).
+    std::size_t end = i;
+    while (end < utf8.size()) {
+      const auto b = static_cast<unsigned char>(utf8[end]);
+      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
+      ++end;
+    }
+    if (end > i) {
+      out.append(utf8.data() + i, end - i);
+      i = end;
+      if (i == utf8.size()) break;
+    }
     const auto c = static_cast<unsigned char>(utf8[i]);
     if (c >= 0x80) {
       const std::size_t length = utf8_sequence_length(utf8, i);

@@ -20,6 +20,7 @@ export interface LunoraCoreModule {
   txRemove(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string): string;
   txValidate(tx: number): string;
   txRecordCommit(tx: number): string;
+  txAccept(tx: number): string;
   txCommitPlan(tx: number): string;
   txDescribe(tx: number, write: number): string;
   txEnd(tx: number): string;

@@ -1,7 +1,10 @@
 // The store's boundary (see core_api.hpp for the envelope convention). Stores and their
 // open mutations (write sets) are referred to by integer handles.
 //
-// Statements come back as {"text", "params"}; values cross as Lunora JSON text.
+// Statements come back as {"text", "params"}; values cross as Lunora JSON text. Point reads
+// (store_get, tx_get) and commit plans (tx_commit_plan, tx_batch_plan) may answer
+// {"text", "textId", "params"} (keep the text under that number) or {"textId", "params"} (the
+// text sent earlier under it): see statement_texts.hpp.
 #pragma once
 
 #include <string>
@@ -29,6 +32,8 @@ std::string tx_begin(int store);
 std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms);
 // Point read inside a mutation: like store_get, and recorded in the mutation's read set.
 std::string tx_get(int tx, const std::string& table, const std::string& id);
+// old_document_wire: the version read, of which only the indexed fields are used (its old
+// index keys, for the commit log); the shim sends just those.
 std::string tx_update(int tx, const std::string& id, const std::string& expected_version, double creation_time,
                       const std::string& old_document_wire, const std::string& document_wire);
 std::string tx_remove(int tx, const std::string& id, const std::string& expected_version, double creation_time,
@@ -40,6 +45,9 @@ std::string tx_validate(int tx);
 // -> {"affected": [subscription ids whose read sets the writes touched], "sequence": n}.
 // Then store_confirm(sequence) once its SQL committed, or store_retract(sequence) if it failed.
 std::string tx_record_commit(int tx);
+// tx_validate then, when there is no conflict, tx_record_commit, in one crossing:
+// -> {"conflict": {"table", "id"}} or {"conflict": null, "affected": [...], "sequence": n}.
+std::string tx_accept(int tx);
 std::string store_confirm(int store, double sequence);
 std::string store_retract(int store, double sequence);
 // One commit plan for several validated mutations (group commit): steps carry "tx" (the

@@ -60,6 +60,7 @@ Statement select_by_id(const TableLayout& layout, const Dialect& dialect, std::s
 Statement select_page_by_creation(const TableLayout& layout, const Dialect& dialect, const Value* after_creation_time,
                                   std::string_view after_id, std::size_t limit);
 
+CommitPlan build_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect);
 CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dialect);
 
 }  // namespace lunora

@@ -73,12 +73,14 @@ class WriteSet {
   explicit WriteSet(Store& store) : store_(store), begin_sequence_(store.commits().durable_sequence()) {}
 
   // Validates, assigns _id and _creationTime. Returns {"_id", "_creationTime"}.
-  Result<Value> insert(std::string_view table, const Value& document, double now_ms);
+  Result<Value> insert(std::string_view table, Value document, double now_ms);
   // The full new user fields of an existing document (patch is merged by the caller);
-  // `old_document` is the version read (user fields), for the index keys it leaves.
-  Status update(std::string_view id, std::int64_t expected_version, double creation_time, const Value& old_document,
-                const Value& document);
-  Status remove(std::string_view id, std::int64_t expected_version, double creation_time, const Value& old_document);
+  // `old_document` is the version read (user fields), for the index keys it leaves: only its
+  // indexed fields are read, so the shim sends just those.
+  // Documents are taken by value: callers move the parsed ones in.
+  Status update(std::string_view id, std::int64_t expected_version, double creation_time, Value old_document,
+                Value document);
+  Status remove(std::string_view id, std::int64_t expected_version, double creation_time, Value old_document);
 
   ReadSet& reads() noexcept { return reads_; }
   std::uint64_t begin_sequence() const noexcept { return begin_sequence_; }
@@ -91,7 +93,7 @@ class WriteSet {
   std::uint64_t sequence() const noexcept { return sequence_; }
   // The live writes (inserts deleted again dropped), for a commit plan covering several
   // mutations: out gets the writes, origin their indexes in this write set.
-  void live_writes(std::vector<RowWrite>& out, std::vector<int>& origin) const;
+  void live_writes(std::vector<const RowWrite*>& out, std::vector<int>& origin) const;
 
   // Each write to `table` (live: false for a delete or an insert deleted again).
   template <typename Fn>

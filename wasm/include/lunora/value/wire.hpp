@@ -51,4 +51,23 @@ bool is_js_identifier(std::string_view name) noexcept;
 void append_path_field(std::string& out, std::string_view name);
 void append_path_index(std::string& out, std::size_t index);
 
+// An array or object as JSON, each member written by `write(out, member)`: the container
+// layout shared by the Lunora JSON writer and the api's plain JSON writer.
+template <typename Write>
+void append_json_container(std::string& out, const Value& value, Write&& write) {
+  const bool array = value.is_array();
+  out.push_back(array ? '[' : '{');
+  bool first = true;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (!first) out.push_back(',');
+    first = false;
+    if (!array) {
+      append_json_string(out, it.key());
+      out.push_back(':');
+    }
+    write(out, *it);
+  }
+  out.push_back(array ? ']' : '}');
+}
+
 }  // namespace lunora

@@ -1,0 +1,20 @@
+#include "lunora/api/statement_texts.hpp"
+
+#include "lunora/value/wire.hpp"
+
+namespace lunora::api {
+
+void StatementTexts::append(std::string& out, const std::string& text) {
+  if (auto it = ids_.find(text); it != ids_.end()) {
+    out += "\"textId\":" + std::to_string(it->second);
+    return;
+  }
+  out += "\"text\":";
+  append_json_string(out, text);
+  if (text.size() > kMaxTextBytes || ids_.size() >= kMaxTexts) return;
+  const int id = static_cast<int>(ids_.size());
+  ids_.emplace(text, id);
+  out += ",\"textId\":" + std::to_string(id);
+}
+
+}  // namespace lunora::api
