@@ -112,5 +112,5 @@ TEST_CASE("group commit: an engine without a group form gets one statement per w
   auto grouped = build_group_commit(writes, postgres_dialect());
   auto single = build_commit(writes, postgres_dialect());
   CHECK(grouped.steps[0].statement.text != single.steps[0].statement.text);
-  CHECK(build_group_commit({}, postgres_dialect()).steps.empty());
+  CHECK(build_group_commit(std::vector<RowWrite>{}, postgres_dialect()).steps.empty());
 }

@@ -36,13 +36,13 @@ std::size_t params_per_row(const RowWrite& w) {
 
 // Groups the writes by (table, op), keeping first-seen order, then splits each group so no
 // statement binds more than kGroupMaxParams parameters.
-std::vector<Chunk> chunk_writes(const std::vector<RowWrite>& writes) {
+std::vector<Chunk> chunk_writes(const std::vector<const RowWrite*>& writes) {
   std::vector<Chunk> groups;
   std::map<std::pair<const TableLayout*, WriteOp>, std::size_t> where;
-  for (const auto& w : writes) {
-    auto [it, inserted] = where.emplace(std::make_pair(w.layout, w.op), groups.size());
+  for (const RowWrite* w : writes) {
+    auto [it, inserted] = where.emplace(std::make_pair(w->layout, w->op), groups.size());
     if (inserted) groups.emplace_back();
-    groups[it->second].push_back(&w);
+    groups[it->second].push_back(w);
   }
   std::vector<Chunk> chunks;
   for (auto& group : groups) {
@@ -198,11 +198,21 @@ CommitPlan mysql_group(const std::vector<Chunk>& chunks, const Dialect& dialect)
 }  // namespace
 
 CommitPlan build_group_commit(const std::vector<RowWrite>& writes, const Dialect& dialect) {
+  std::vector<const RowWrite*> pointers;
+  pointers.reserve(writes.size());
+  for (const auto& w : writes) pointers.push_back(&w);
+  return build_group_commit(pointers, dialect);
+}
+
+CommitPlan build_group_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
   if (writes.empty()) return CommitPlan{};
-  const std::string_view engine = dialect.name();
-  if (engine != "postgres" && engine != "mysql") return build_commit(writes, dialect);
-  const auto chunks = chunk_writes(writes);
-  return engine == "postgres" ? postgres_group(chunks, dialect) : mysql_group(chunks, dialect);
+  const auto chunks = [&] { return chunk_writes(writes); };
+  switch (dialect.engine()) {
+    case Engine::postgres: return postgres_group(chunks(), dialect);
+    case Engine::mysql: return mysql_group(chunks(), dialect);
+    case Engine::sqlite: break;  // one statement per write (D1/DO SQLite bind 100 params each)
+  }
+  return build_commit(writes, dialect);
 }
 
 }  // namespace lunora

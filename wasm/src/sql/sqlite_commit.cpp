@@ -107,14 +107,14 @@ void remove(CommitPlan& plan, const RowWrite& w, const Dialect& d, int write) {
 
 }  // namespace
 
-CommitPlan build_sqlite_commit(const std::vector<RowWrite>& writes, const Dialect& dialect) {
+CommitPlan build_sqlite_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
   CommitPlan plan;
   for (std::size_t i = 0; i < writes.size(); ++i) {
     const int n = static_cast<int>(i);
-    switch (writes[i].op) {
-      case WriteOp::insert: insert(plan, writes[i], dialect, n); break;
-      case WriteOp::update: update(plan, writes[i], dialect, n); break;
-      case WriteOp::remove: remove(plan, writes[i], dialect, n); break;
+    switch (writes[i]->op) {
+      case WriteOp::insert: insert(plan, *writes[i], dialect, n); break;
+      case WriteOp::update: update(plan, *writes[i], dialect, n); break;
+      case WriteOp::remove: remove(plan, *writes[i], dialect, n); break;
     }
   }
   plan.needs_transaction = plan.steps.size() > 1;

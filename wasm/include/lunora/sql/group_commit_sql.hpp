@@ -34,7 +34,8 @@ inline constexpr std::size_t kGroupMaxParams = 16000;
 // What one Postgres statement may bind (the protocol counts parameters in 16 bits).
 inline constexpr std::size_t kMaxStatementParams = 65535;
 
-// Writes of an engine without a group form (not Postgres or MySQL) get build_commit().
+// Writes of an engine without a group form (SQLite) get build_commit().
+CommitPlan build_group_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect);
 CommitPlan build_group_commit(const std::vector<RowWrite>& writes, const Dialect& dialect);
 
 }  // namespace lunora

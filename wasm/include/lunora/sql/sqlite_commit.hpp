@@ -20,6 +20,6 @@
 
 namespace lunora {
 
-CommitPlan build_sqlite_commit(const std::vector<RowWrite>& writes, const Dialect& dialect);
+CommitPlan build_sqlite_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect);
 
 }  // namespace lunora
