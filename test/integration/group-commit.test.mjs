@@ -38,6 +38,8 @@ for (const engine of ["postgres", "mysql"]) {
       );
       assert.equal(r.results.length, MEMBERS);
       assert.deepEqual(r.gathered, { commitStatements: 1 }, "a commit waits for the running mutations to join it");
+      assert.deepEqual(r.lone, { name: "ConflictError", table: r.table, id: "a[1]" }, "a lone guarded write names its document");
+      assert.equal(r.loneAfter, 1 + 100 + 1, "and wrote nothing");
     });
   });
 }

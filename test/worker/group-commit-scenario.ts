@@ -115,7 +115,25 @@ export async function groupCommitScenario(engine: string, env: Env, table: strin
     commitStatements = 0;
     await Promise.all(a.map((id) => windowed.mutation(async (w: any) => w.patch(id, { n: (await w.get(id)).n + 1 }))));
     const gathered = { commitStatements };
+
+    // A lone guarded write (one statement, no CTE) whose document an outside writer moved
+    // between the read and the commit: ConflictError names it, and nothing is written.
+    const strict = createHyperdriveGlobalCtxDb({ engine: isMysql ? "mysql" : "postgres", exec, schema, maxRetries: 0 });
+    let lone: unknown = null;
+    try {
+      await strict.mutation(async (w: any) => {
+        const doc = await w.get(a[1]);
+        await exec.query(`UPDATE ${q(tableA)} SET ${q("_version")} = ${q("_version")} + 1 WHERE ${q("_id")} = ${isMysql ? "?" : "$1"}`, [a[1]]);
+        await w.patch(a[1], { n: doc.n + 1000 });
+      });
+    } catch (error: any) {
+      lone = { name: error?.name, table: error?.table, id: error?.id === a[1] ? "a[1]" : error?.id };
+    }
+    const loneAfter = (await strict.query((r: any) => r.get(a[1]))).n;
     return {
+      table: tableA,
+      lone,
+      loneAfter,
       gathered,
       bumpedMember,
       results,

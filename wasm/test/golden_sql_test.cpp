@@ -255,3 +255,33 @@ TEST_CASE("SQLite: an empty byte string is a literal, never a parameter") {
         "INSERT INTO \"b\" (\"_id\", \"_creationTime\", \"_version\", \"data\") VALUES (?, ?, CAST(? AS INTEGER), X'')");
   CHECK(plan.steps[0].statement.params == Value::array({"b1", 0.0, "1"}));
 }
+
+TEST_CASE("a commit of one write is that statement alone on Postgres") {
+  Schema schema = orders_schema();
+  const auto layout = layout_table(schema.tables[0], postgres_dialect());
+  RowWrite remove;
+  remove.op = WriteOp::remove;
+  remove.layout = &layout;
+  remove.id = "doc2";
+  remove.expected_version = 3;
+  auto plan = build_commit(std::vector<RowWrite>{remove}, postgres_dialect());
+  REQUIRE(plan.steps.size() == 1);
+  CHECK(plan.steps[0].statement.text ==
+        "DELETE FROM \"orders\" WHERE \"_id\" = $1 AND \"_version\" = $2::text::int8 RETURNING 1");
+  CHECK(plan.steps[0].expect_rows == 1);
+  CHECK(plan.steps[0].write == 0);
+  CHECK_FALSE(plan.needs_transaction);
+
+  RowWrite insert;
+  insert.op = WriteOp::insert;
+  insert.layout = &layout;
+  insert.id = "doc3";
+  insert.document = {{"customer", "ada"}, {"total", 1.0}, {"qty", std::int64_t{1}}, {"status", "open"},
+                     {"rating", nullptr}, {"items", Value::array()}};
+  insert.keys = {std::string("\x06", 1)};
+  auto single = build_commit(std::vector<RowWrite>{insert}, postgres_dialect());
+  REQUIRE(single.steps.size() == 1);
+  CHECK(single.steps[0].statement.text.rfind("INSERT INTO \"orders\" (", 0) == 0);
+  CHECK(single.steps[0].statement.text.find("RETURNING") == std::string::npos);
+  CHECK(single.steps[0].expect_rows == -1);
+}

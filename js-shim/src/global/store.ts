@@ -453,11 +453,18 @@ class GlobalStore<S extends GenericSchema> {
     if (plan.steps.length === 0) return;
     const conflictAt = (tx: number | null, write: number) =>
       tx === null ? new CommitConflict("?", "?") : this.conflict(states[tx]!, write);
-    // Postgres: one statement; SQLite: one atomic batch. A failed guard raises the marker.
+    // Postgres: one statement; SQLite: one atomic batch. A failed guard raises the marker,
+    // except in a lone guarded write, which returns no row.
     if (this.engine !== "mysql") {
+      let lone: CommitConflict | undefined;
       try {
-        if (this.engine === "postgres") await this.exec.query(plan.steps[0]!.text, plan.steps[0]!.params);
-        else await runAtomically(this.exec, plan.steps);
+        if (this.engine === "postgres") {
+          const step = plan.steps[0]!;
+          const { rows } = await this.exec.query(step.text, step.params);
+          if (step.expectRows >= 0 && rows.length !== step.expectRows) lone = conflictAt(step.tx, step.write);
+        } else {
+          await runAtomically(this.exec, plan.steps);
+        }
       } catch (error) {
         const message = String((error as Error)?.message);
         // A group's guard cannot say which document failed: the members are retried alone.
@@ -467,6 +474,7 @@ class GlobalStore<S extends GenericSchema> {
         const [tx, write] = plan.origins[Number(marker[1])] ?? [null, -1];
         throw conflictAt(tx, write);
       }
+      if (lone) throw lone;
       return;
     }
     const run = async (exec: SqlExec) => {

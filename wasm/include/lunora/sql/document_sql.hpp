@@ -5,7 +5,8 @@
 //     SELECT fails (a cast of 'lunora_conflict:<n>' to integer) when a guarded UPDATE or
 //     DELETE matched no row. A failing statement leaves none of its CTEs' writes, so this is
 //     atomic even over a pooled client where separate BEGIN/COMMIT calls may land on
-//     different connections.
+//     different connections. A commit of a single write is that one statement alone (an
+//     UPDATE/DELETE with `RETURNING 1`, which must return one row).
 //   MySQL: statements run by the shim inside one transaction on one connection; each guarded
 //     statement must report exactly one affected (matched: FOUND_ROWS) row, or the shim rolls
 //     back.
@@ -37,7 +38,7 @@ struct RowWrite {
 
 struct CommitStep {
   Statement statement;
-  int expect_rows = -1;  // MySQL: affected rows the statement must report; -1: no check
+  int expect_rows = -1;  // rows it must affect (MySQL) or return (Postgres); -1: no check
   int write = -1;        // the write it belongs to
 };
 
