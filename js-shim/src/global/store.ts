@@ -20,6 +20,7 @@ import type { Dialect, EngineName } from "../core/dialects.js";
 import { CoreStore, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
 import type { SqlExec } from "./exec.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
+import { migrateSqliteAtomically } from "./sqlite-migrate.js";
 import { QueryBuilder } from "./query.js";
 
 export type { MigrationReport } from "./core-store.js";
@@ -210,9 +211,14 @@ class GlobalStore<S extends GenericSchema> {
         plan.refused,
       );
     }
-    for (const step of plan.steps) {
-      if (step.kind === "ddl") await this.exec.query(step.sql, []);
-      else await this.backfill(step.table, step.index);
+    if (this.engine === "sqlite" && typeof this.exec.batch === "function") {
+      // One atomic batch: a failure leaves no half-migrated schema (see sqlite-migrate.ts).
+      await migrateSqliteAtomically(this.exec, core, this.tables, plan.steps, columns.rows.map(lowerKeys));
+    } else {
+      for (const step of plan.steps) {
+        if (step.kind === "ddl") await this.exec.query(step.sql, []);
+        else await this.backfill(step.table, step.index);
+      }
     }
     this.migrated = true;
     return plan.report;
