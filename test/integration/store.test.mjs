@@ -145,6 +145,23 @@ for (const driver of SQLITE) {
   });
 }
 
+for (const driver of SQLITE) {
+  test(`migrate() via ${driver} refuses text <-> JSON and int64 <-> boolean changes (recorded kinds)`, async () => {
+    const r = await run(driver, "kindChanges");
+    const table = r.created.createdTables[0];
+    const recorded = (field, was, now) =>
+      `table "${table}": field "${field}" holds ${was} values (recorded in _lunora_columns); the schema needs ${now}, which SQLite stores in the same column type but encodes differently`;
+    assert.equal(r.changed.isMigration, true);
+    assert.deepEqual(r.changed.differences, [recorded("b", "boolean", "int64"), recorded("s", "text", "json")]);
+    assert.deepEqual(r.again, EMPTY_REPORT);
+    assert.deepEqual(r.dropped, { ...EMPTY_REPORT, keptColumns: [`${table}.s`] });
+    assert.equal(r.readded.isMigration, true, "a dropped field re-added with another kind is still refused");
+    assert.deepEqual(r.readded.differences, [recorded("s", "text", "json")]);
+    assert.deepEqual(r.recorded, [["b", "boolean"], ["s", "text"]]);
+    assert.deepEqual(r.docs, [["x", true]]);
+  });
+}
+
 for (const driver of ["postgres-js", "mysql2-pool", ...SQLITE]) {
   test(`text columns compare in UTF-8 byte order without padding via ${driver}`, async () => {
     const r = await run(driver, "collation");

@@ -340,6 +340,22 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
     return { table: t, before, conflict, afterConflict, tooLong, afterTooLong, report, keys: Number(keys[0].n), after };
   },
 
+  // SQLite: text vs JSON and int64 vs boolean share a column type; migrate() records kinds in
+  // _lunora_columns and refuses such a change, also after the field was dropped and re-added.
+  async kindChanges(d, t) {
+    const v1 = defineSchema({ [t]: defineTable({ s: v.optional(v.string()), b: v.boolean() }).global() });
+    const db1 = d.open(v1);
+    const created = await db1.migrate();
+    await db1.mutation((w: any) => w.insert(t, { s: "x", b: true }));
+    const changed = await caught(() => d.open(defineSchema({ [t]: defineTable({ s: v.optional(v.any()), b: v.int64() }).global() })).migrate());
+    const again = await d.open(v1).migrate();
+    const dropped = await d.open(defineSchema({ [t]: defineTable({ b: v.boolean() }).global() })).migrate();
+    const readded = await caught(() => d.open(defineSchema({ [t]: defineTable({ b: v.boolean(), s: v.optional(v.any()) }).global() })).migrate());
+    const recorded = await d.raw(`select "column" as c, kind as k from _lunora_columns where "table" = ? order by "column"`, [t]);
+    const docs = await db1.query((r: any) => r.query(t).collect());
+    return { created, changed, again, dropped, readded, recorded: recorded.map((r: any) => [r.c, r.k]), docs: docs.map((x: any) => [x.s, x.b]) };
+  },
+
   async collation(d, t) {
     const db = d.open(defineSchema({ [t]: defineTable({ s: v.string() }).index("by_s", ["s"]).global() }));
     await db.mutation(async (w: any) => {

@@ -22,6 +22,7 @@ export async function migrateSqliteAtomically(
   tables: ReadonlyMap<string, TableInfo>,
   steps: readonly MigrationStepJson[],
   catalogColumns: readonly Record<string, unknown>[],
+  extra: readonly SqlStatement[] = [],
 ): Promise<void> {
   const live = new Map<string, Set<string>>();
   for (const row of catalogColumns) {
@@ -46,6 +47,7 @@ export async function migrateSqliteAtomically(
     const wire = encodeValueText(docs.map(({ _id, _creationTime, ...fields }) => ({ _id, _creationTime, doc: fields })));
     statements.push(...core.backfill(step.table, step.index, wire));
   }
+  statements.push(...extra);
   if (statements.length === 1) await exec.query(statements[0]!.text, statements[0]!.params);
   else if (statements.length > 1) await exec.batch!(statements);
 }
@@ -77,4 +79,51 @@ function nullColumns(statement: Statement, missing: readonly string[]): Statemen
     list = list.replace(new RegExp(`(, )${id}(?=, |$)`), `$1NULL AS ${id}`);
   }
   return { text: list + statement.text.slice(from), params: statement.params };
+}
+
+// SQLite's catalog cannot tell a text column from a JSON one (both TEXT) nor an int64 column
+// from a boolean one (both INTEGER), so migrate() records each field column's kind in a hidden
+// table, written in the same batch as the DDL, and refuses a schema whose kind differs from
+// the recorded one. Columns created before this table existed are recorded as the schema has
+// them on the first migrate() that sees them (their earlier kind is unknown).
+export const KINDS_TABLE = "_lunora_columns";
+const STORAGE: Record<string, string> = { text: "TEXT", json: "TEXT", int64: "INTEGER", boolean: "INTEGER", float64: "REAL", bytes: "BLOB" };
+
+export interface ColumnKindCheck {
+  /** Differences to refuse, in the words of the core's own refusals. */
+  refused: string[];
+  /** Statements recording the kinds not recorded yet (empty when up to date). */
+  writes: SqlStatement[];
+}
+
+export async function checkSqliteColumnKinds(exec: SqlExec, tables: Iterable<TableInfo>): Promise<ColumnKindCheck> {
+  const known = new Map<string, string>();
+  const exists = await exec.query(`SELECT count(*) AS n FROM pragma_table_info('${KINDS_TABLE}')`, []);
+  if (Number(exists.rows[0]?.n ?? 0) > 0) {
+    const { rows } = await exec.query(`SELECT "table", "column", "kind" FROM "${KINDS_TABLE}"`, []);
+    for (const row of rows) known.set(`${String(row.table)}.${String(row.column)}`, String(row.kind));
+  }
+  const refused: string[] = [];
+  const writes: SqlStatement[] = [];
+  for (const info of tables) {
+    for (const column of info.columns) {
+      const recorded = known.get(`${info.sqlTable}.${column.field}`);
+      if (recorded === undefined) {
+        writes.push({ text: `INSERT INTO "${KINDS_TABLE}" ("table", "column", "kind") VALUES (?, ?, ?)`, params: [info.sqlTable, column.field, column.kind] });
+      } else if (recorded !== column.kind && STORAGE[recorded] === STORAGE[column.kind]) {
+        // (Different column types are the core's catalog check's to refuse.)
+        refused.push(
+          `table "${info.table}": field "${column.field}" holds ${recorded} values (recorded in ${KINDS_TABLE}); ` +
+            `the schema needs ${column.kind}, which SQLite stores in the same column type but encodes differently`,
+        );
+      }
+    }
+  }
+  if (writes.length > 0) {
+    writes.unshift({
+      text: `CREATE TABLE IF NOT EXISTS "${KINDS_TABLE}" ("table" TEXT NOT NULL, "column" TEXT NOT NULL, "kind" TEXT NOT NULL, PRIMARY KEY ("table", "column")) STRICT, WITHOUT ROWID`,
+      params: [],
+    });
+  }
+  return { refused, writes };
 }
