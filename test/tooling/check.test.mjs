@@ -1,7 +1,7 @@
 // The wrangler.jsonc binding check: a matrix of configs, exit codes, and no password in any output.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import test from "node:test";
 import { copyFixture, fixtures, run, toolingUrl } from "./support.mjs";
@@ -406,4 +406,33 @@ test("check: an app using Hyperdrive and D1 gets both checked", (t) => {
   const missing = JSON.parse(run(["check", "--format", "json"], dir).stdout);
   assert.deepEqual(missing.diagnostics.map((d) => [d.severity, d.rule]), [["error", "hyperdrive_binding_missing"]]);
   assert.match(missing.diagnostics[0].help, /npx wrangler hyperdrive create/);
+});
+
+test("check: a store host whose engine is chosen at run time and may be sqlite needs both the binding and new_sqlite_classes", (t) => {
+  const dir = copyFixture(t, "check/ok");
+  mkdirSync(join(dir, "src"));
+  writeFileSync(
+    join(dir, "src", "worker.ts"),
+    [
+      'import { defineStoreHost, postgresJsDriver } from "@lunora/hyperdrive/host";',
+      "declare const schema: never, postgres: never;",
+      "export const StoreHost = defineStoreHost({",
+      "  schema,",
+      '  engine: (env: { BACKEND?: string }) => (env.BACKEND === "do-sqlite" ? "sqlite" : "postgres"),',
+      "  driver: postgresJsDriver(postgres),",
+      "});",
+      "",
+    ].join("\n"),
+  );
+  const json = JSON.parse(run(["check", "--format", "json"], dir).stdout);
+  assert.equal(json.hyperdrive, true);
+  assert.deepEqual(
+    json.backends.map((b) => [b.backend, b.via, b.className ?? null]),
+    [
+      ["hyperdrive", "postgresJsDriver", null],
+      ["hyperdrive", "defineStoreHost", null],
+      ["durable-object-sqlite", 'defineStoreHost({ engine: ... "sqlite" ... })', "StoreHost"],
+    ],
+  );
+  assert.deepEqual(json.diagnostics.map((d) => [d.severity, d.rule]), [["warning", "durable_object_sqlite_migration"]]);
 });

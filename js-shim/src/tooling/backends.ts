@@ -13,7 +13,8 @@
 //   D1: buildD1Exec(env.DB), createSqliteGlobalCtxDb(env.DB) (the binding is the last property);
 //   Durable Object SQLite: buildDurableObjectSqlExec(...), createSqliteGlobalCtxDb(x.storage)
 //     (the class is the enclosing class), defineStoreHost({ engine: "sqlite" }) (the class is
-//     the variable or class it is assigned to / extended by).
+//     the variable or class it is assigned to / extended by); an engine chosen at run time
+//     whose expression mentions "sqlite" counts as both Hyperdrive and Durable Object SQLite.
 // TypeScript is an optional peer dependency: without it the answer is null (unknown) and
 // `check` keeps to the Hyperdrive binding, as before.
 import { readFileSync } from "node:fs";
@@ -156,11 +157,19 @@ function scanFile(ts: typeof TS, sf: TS.SourceFile, file: string, hyperdriveBind
           if (name === "defineStoreHost") add({ backend: "durable-object-sqlite", via: `${name}({ engine: "sqlite" })`, ...hostClass(call) }, call);
         } else {
           add({ backend: "hyperdrive", via: literal ? `${name}({ engine: "${literal}" })` : name }, call);
+          // An engine chosen at run time (`(env) => env.X === "y" ? "sqlite" : "postgres"`) that
+          // may be "sqlite": the host's class needs SQL storage too.
+          if (name === "defineStoreHost" && literal === undefined && engine !== undefined && mentionsSqlite(engine)) {
+            add({ backend: "durable-object-sqlite", via: `${name}({ engine: ... "sqlite" ... })`, ...hostClass(call) }, call);
+          }
         }
         return;
       }
     }
   };
+
+  const mentionsSqlite = (node: TS.Node): boolean =>
+    ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && node.text === "sqlite") || (ts.forEachChild(node, (c) => mentionsSqlite(c) || undefined) ?? false);
 
   const property = (obj: TS.ObjectLiteralExpression, key: string): TS.Expression | undefined => {
     for (const p of obj.properties) {
