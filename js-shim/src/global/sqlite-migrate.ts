@@ -85,7 +85,8 @@ function nullColumns(statement: Statement, missing: readonly string[]): Statemen
 // from a boolean one (both INTEGER), so migrate() records each field column's kind in a hidden
 // table, written in the same batch as the DDL, and refuses a schema whose kind differs from
 // the recorded one. Columns created before this table existed are recorded as the schema has
-// them on the first migrate() that sees them (their earlier kind is unknown).
+// them on the first migrate() that sees them (their earlier kind is unknown). INSERT OR IGNORE:
+// two instances migrating at once must not fail on each other's rows.
 export const KINDS_TABLE = "_lunora_columns";
 const STORAGE: Record<string, string> = { text: "TEXT", json: "TEXT", int64: "INTEGER", boolean: "INTEGER", float64: "REAL", bytes: "BLOB" };
 
@@ -109,7 +110,7 @@ export async function checkSqliteColumnKinds(exec: SqlExec, tables: Iterable<Tab
     for (const column of info.columns) {
       const recorded = known.get(`${info.sqlTable}.${column.field}`);
       if (recorded === undefined) {
-        writes.push({ text: `INSERT INTO "${KINDS_TABLE}" ("table", "column", "kind") VALUES (?, ?, ?)`, params: [info.sqlTable, column.field, column.kind] });
+        writes.push({ text: `INSERT OR IGNORE INTO "${KINDS_TABLE}" ("table", "column", "kind") VALUES (?, ?, ?)`, params: [info.sqlTable, column.field, column.kind] });
       } else if (recorded !== column.kind && STORAGE[recorded] === STORAGE[column.kind]) {
         // (Different column types are the core's catalog check's to refuse.)
         refused.push(
