@@ -123,6 +123,45 @@ for (const driver of ["postgres-js-wrapper", "pg-pool", "mysql2-pool", ...SQLITE
   });
 }
 
+for (const driver of SQLITE) {
+  test(`migrate() via ${driver} is one atomic batch: a failure midway applies nothing`, async () => {
+    const r = await run(driver, "migrationAtomic");
+    assert.deepEqual(r.before.columns, ["_creationTime", "_id", "_version", "n", "name"]);
+    assert.equal(r.conflict.code, "SQL_ERROR", JSON.stringify(r.conflict));
+    assert.match(r.conflict.message, /already an index named/);
+    assert.deepEqual(
+      r.afterConflict,
+      { columns: r.before.columns, indexes: [...r.before.indexes, `${r.table}_new`].sort(), blocker: [] },
+      "no column, index or table of the failed migration remains (only the injected blocker index)",
+    );
+    assert.match(r.tooLong.message, /1 ?KiB|too long|1024/i, JSON.stringify(r.tooLong));
+    assert.deepEqual(r.afterTooLong, r.before, "a backfill that cannot be computed applies nothing either");
+    assert.deepEqual(r.report.createdTables, [`${r.table}_new`]);
+    assert.deepEqual(r.report.addedColumns, [`${r.table}.extra`]);
+    assert.ok(r.report.createdIndexes.includes(`${r.table}.by_n`));
+    assert.equal(r.keys, 4, "existing rows got their index keys");
+    assert.deepEqual(r.after.blocker.sort(), ["_creationTime", "_id", "_k_by_x", "_version", "x"]);
+    assert.deepEqual([...r.after.columns].sort(), ["_creationTime", "_id", "_k_by_n", "_version", "extra", "n", "name"]);
+  });
+}
+
+for (const driver of SQLITE) {
+  test(`migrate() via ${driver} refuses text <-> JSON and int64 <-> boolean changes (recorded kinds)`, async () => {
+    const r = await run(driver, "kindChanges");
+    const table = r.created.createdTables[0];
+    const recorded = (field, was, now) =>
+      `table "${table}": field "${field}" holds ${was} values (recorded in _lunora_columns); the schema needs ${now}, which SQLite stores in the same column type but encodes differently`;
+    assert.equal(r.changed.isMigration, true);
+    assert.deepEqual(r.changed.differences, [recorded("b", "boolean", "int64"), recorded("s", "text", "json")]);
+    assert.deepEqual(r.again, EMPTY_REPORT);
+    assert.deepEqual(r.dropped, { ...EMPTY_REPORT, keptColumns: [`${table}.s`] });
+    assert.equal(r.readded.isMigration, true, "a dropped field re-added with another kind is still refused");
+    assert.deepEqual(r.readded.differences, [recorded("s", "text", "json")]);
+    assert.deepEqual(r.recorded, [["b", "boolean"], ["s", "text"]]);
+    assert.deepEqual(r.docs, [["x", true]]);
+  });
+}
+
 for (const driver of ["postgres-js", "mysql2-pool", ...SQLITE]) {
   test(`text columns compare in UTF-8 byte order without padding via ${driver}`, async () => {
     const r = await run(driver, "collation");

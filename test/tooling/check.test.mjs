@@ -1,7 +1,7 @@
 // The wrangler.jsonc binding check: a matrix of configs, exit codes, and no password in any output.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import test from "node:test";
 import { copyFixture, fixtures, run, toolingUrl } from "./support.mjs";
@@ -40,7 +40,9 @@ test("check: a correct binding (JSONC with comments and trailing commas) passes"
   assert.equal(res.stdout, 'wrangler.jsonc: binding "HYPERDRIVE" looks right\n');
   assert.equal(res.code, 0);
   const json = JSON.parse(check("ok", ["--format", "json"]).stdout);
-  assert.deepEqual(json, { config: "wrangler.jsonc", binding: "HYPERDRIVE", env: null, diagnostics: [], errors: 0, warnings: 0, importers: [] });
+  assert.deepEqual(json, {
+    config: "wrangler.jsonc", binding: "HYPERDRIVE", env: null, diagnostics: [], errors: 0, warnings: 0, importers: [], backends: [], hyperdrive: true,
+  });
 });
 
 test("check: a missing binding is an error with the snippet, the create command and the importing file", () => {
@@ -272,7 +274,7 @@ test("check(): the exported function; its result never serialises a password", a
   assert.equal(checkExitCode(result), 0);
   assert.equal(result.warnings, 2);
   assertNoPassword(JSON.stringify(result));
-  assert.deepEqual(Object.keys(result), ["config", "binding", "env", "diagnostics", "errors", "warnings", "importers"]);
+  assert.deepEqual(Object.keys(result), ["config", "binding", "env", "diagnostics", "errors", "warnings", "importers", "backends", "hyperdrive"]);
   const missing = await checkFn({ cwd: dir, binding: "NOPE" });
   assert.equal(checkExitCode(missing), 1);
   assert.deepEqual(
@@ -280,4 +282,157 @@ test("check(): the exported function; its result never serialises a password", a
     ["warning hyperdrive_committed_credentials 4:29", "error hyperdrive_binding_missing 5:17", "warning hyperdrive_committed_credentials 9:32"],
   );
   assertNoPassword(JSON.stringify(missing));
+});
+
+// Backends: the app's code (parsed with the TypeScript compiler API) says whether it needs a
+// Hyperdrive binding at all, and which D1 bindings / SQLite Durable Objects it needs instead.
+const D1_HELP = (binding, inArray) => help([
+  "create the database (it prints the id):",
+  "  npx wrangler d1 create <name>",
+  ...(inArray
+    ? ['then add this entry to the "d1_databases" array:', "  {", `    "binding": "${binding}",`, '    "database_name": "<name>",', '    "database_id": "<id printed by wrangler d1 create>"', "  }"]
+    : ["then add this to wrangler.jsonc:", '  "d1_databases": [', "    {", `      "binding": "${binding}",`, '      "database_name": "<name>",', '      "database_id": "<id printed by wrangler d1 create>"', "    }", "  ]"]),
+]);
+
+test("check: a D1-only app needs no Hyperdrive binding (no hint, no nodejs_compat warning)", () => {
+  const res = check("d1-ok");
+  assert.equal(res.stdout, 'wrangler.jsonc: D1 binding "DB" looks right (SQLite only: no Hyperdrive binding needed)\n');
+  assert.equal(res.code, 0);
+  const json = JSON.parse(check("d1-ok", ["--format", "json"]).stdout);
+  assert.equal(json.hyperdrive, false);
+  assert.deepEqual(json.diagnostics, []);
+  assert.deepEqual(json.backends, [{ backend: "d1", via: "createSqliteGlobalCtxDb", binding: "DB", file: "src/worker.ts", line: 7, column: 16 }]);
+});
+
+test("check: a D1 binding the code reads but wrangler.jsonc lacks is an error; an empty database_id a warning", () => {
+  const res = check("d1-bindings");
+  assert.equal(
+    res.stdout,
+    lines(
+      'wrangler.jsonc:3:19 error d1_binding_missing: no D1 binding "ARCHIVE" in "d1_databases" (found "DB", "CACHE"), but src/worker.ts:8:73 (buildD1Exec) reads it. ' +
+        "lunora-hyperdrive does not write it for you: the database id is a remote resource only wrangler can create.",
+      ...D1_HELP("ARCHIVE", true),
+      'wrangler.jsonc:4:66 warning d1_database_id: D1 binding "DB" has an empty database_id: it cannot be deployed',
+      "  help: create the database with: npx wrangler d1 create <name>, then put the database_id it prints here",
+      "",
+      'wrangler.jsonc: D1 binding "DB", D1 binding "ARCHIVE": 1 error, 1 warning (SQLite only: no Hyperdrive binding needed)',
+    ),
+  );
+  assert.equal(res.code, 1);
+  const json = JSON.parse(check("d1-bindings", ["--format", "json"]).stdout);
+  assert.equal(json.hyperdrive, false);
+  assert.deepEqual(
+    json.diagnostics.map((d) => [d.severity, d.rule, d.line, d.column]),
+    [["error", "d1_binding_missing", 3, 19], ["warning", "d1_database_id", 4, 66]],
+  );
+  // createHyperdriveGlobalCtxDb({ engine: "sqlite" }) is not Hyperdrive; the namespace import is followed.
+  assert.deepEqual(
+    json.backends.map((b) => [b.backend, b.via, b.binding, `${b.line}:${b.column}`]),
+    [["d1", "createSqliteGlobalCtxDb", "DB", "7:9"], ["d1", "buildD1Exec", "ARCHIVE", "8:73"]],
+  );
+});
+
+test("check: a placeholder database_id is a warning; no config at all names the D1 binding and its snippet", (t) => {
+  const dir = copyFixture(t, "check/d1-ok");
+  writeFileSync(join(dir, "wrangler.jsonc"), '{ "d1_databases": [{ "binding": "DB", "database_name": "orders", "database_id": "<your-database-id>" }] }\n');
+  const res = run(["check"], dir);
+  assert.equal(
+    res.stdout,
+    lines(
+      'wrangler.jsonc:1:81 warning d1_database_id: D1 binding "DB" has a placeholder database_id "<your-database-id>": it cannot be deployed',
+      "  help: create the database with: npx wrangler d1 create <name>, then put the database_id it prints here",
+      "",
+      'wrangler.jsonc: D1 binding "DB": 0 errors, 1 warning (SQLite only: no Hyperdrive binding needed)',
+    ),
+  );
+  assert.equal(res.code, 0);
+  rmSync(join(dir, "wrangler.jsonc"));
+  const none = run(["check"], dir);
+  assert.equal(
+    none.stdout,
+    lines(
+      'wrangler.jsonc:1:1 error hyperdrive_config_missing: no wrangler.jsonc (or wrangler.json) in ., so there is no D1 binding "DB". src/schema.ts, src/worker.ts import @lunora/hyperdrive.',
+      ...D1_HELP("DB", false),
+      "",
+      'wrangler.jsonc: D1 binding "DB": 1 error, 0 warnings (SQLite only: no Hyperdrive binding needed)',
+    ),
+  );
+  assert.equal(none.code, 1);
+});
+
+test("check: a store host with engine sqlite whose class is in new_sqlite_classes passes", () => {
+  const res = check("do-sqlite-ok");
+  assert.equal(res.stdout, 'wrangler.jsonc: Durable Object "StoreHost" (SQLite) looks right (SQLite only: no Hyperdrive binding needed)\n');
+  assert.equal(res.code, 0);
+  const json = JSON.parse(check("do-sqlite-ok", ["--format", "json"]).stdout);
+  assert.deepEqual(json.backends, [
+    { backend: "durable-object-sqlite", via: 'defineStoreHost({ engine: "sqlite" })', className: "StoreHost", file: "src/worker.ts", line: 5, column: 26 },
+  ]);
+});
+
+test("check: a Durable Object using SQL storage without new_sqlite_classes is a warning (new_classes, or no migration)", () => {
+  const res = check("do-sqlite-missing");
+  assert.equal(
+    res.stdout,
+    lines(
+      `wrangler.jsonc:10:17 warning durable_object_sqlite_migration: Durable Object "Orders" is in no migration's new_sqlite_classes, but lunora/orders.ts:6:8 (createSqliteGlobalCtxDb) uses its SQL storage: Durable Object SQL storage needs it`,
+      '  help: add a migration: "migrations": [{ "tag": "v2", "new_sqlite_classes": ["Orders"] }] (a class cannot be switched to SQLite storage after it was deployed with new_classes)',
+      'wrangler.jsonc:10:49 warning durable_object_sqlite_migration: Durable Object "StoreHost" is created by new_classes (key-value storage), but lunora/host.ts:4:32 (defineStoreHost({ engine: "sqlite" })) uses its SQL storage, which needs new_sqlite_classes',
+      '  help: add a migration: "migrations": [{ "tag": "v2", "new_sqlite_classes": ["StoreHost"] }] (a class cannot be switched to SQLite storage after it was deployed with new_classes)',
+      "",
+      'wrangler.jsonc: Durable Object "StoreHost" (SQLite), Durable Object "Orders" (SQLite): 0 errors, 2 warnings (SQLite only: no Hyperdrive binding needed)',
+    ),
+  );
+  assert.equal(res.code, 0);
+  const json = JSON.parse(check("do-sqlite-missing", ["--format", "json"]).stdout);
+  assert.equal(json.hyperdrive, false);
+  assert.deepEqual(
+    json.diagnostics.map((d) => [d.severity, d.rule, d.line, d.column]),
+    [["warning", "durable_object_sqlite_migration", 10, 17], ["warning", "durable_object_sqlite_migration", 10, 49]],
+  );
+  assert.deepEqual(json.backends.map((b) => [b.via, b.className]), [['defineStoreHost({ engine: "sqlite" })', "StoreHost"], ["createSqliteGlobalCtxDb", "Orders"]]);
+});
+
+test("check: an app using Hyperdrive and D1 gets both checked", (t) => {
+  const res = check("mixed");
+  assert.equal(res.stdout, 'wrangler.jsonc: binding "HYPERDRIVE", D1 binding "SESSIONS" look right\n');
+  assert.equal(res.code, 0);
+  const json = JSON.parse(check("mixed", ["--format", "json"]).stdout);
+  assert.equal(json.hyperdrive, true);
+  assert.deepEqual(json.backends.map((b) => [b.backend, b.via]), [["hyperdrive", "createPostgresGlobalCtxDb"], ["hyperdrive", "env.HYPERDRIVE"], ["d1", "createSqliteGlobalCtxDb"]]);
+  // Without the Hyperdrive binding: the error and its create command, as for a Hyperdrive-only app.
+  const dir = copyFixture(t, "check/mixed");
+  writeFileSync(join(dir, "wrangler.jsonc"), '{ "compatibility_flags": ["nodejs_compat"], "d1_databases": [{ "binding": "SESSIONS", "database_name": "s", "database_id": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9" }] }\n');
+  const missing = JSON.parse(run(["check", "--format", "json"], dir).stdout);
+  assert.deepEqual(missing.diagnostics.map((d) => [d.severity, d.rule]), [["error", "hyperdrive_binding_missing"]]);
+  assert.match(missing.diagnostics[0].help, /npx wrangler hyperdrive create/);
+});
+
+test("check: a store host whose engine is chosen at run time and may be sqlite needs both the binding and new_sqlite_classes", (t) => {
+  const dir = copyFixture(t, "check/ok");
+  mkdirSync(join(dir, "src"));
+  writeFileSync(
+    join(dir, "src", "worker.ts"),
+    [
+      'import { defineStoreHost, postgresJsDriver } from "@lunora/hyperdrive/host";',
+      "declare const schema: never, postgres: never;",
+      "export const StoreHost = defineStoreHost({",
+      "  schema,",
+      '  engine: (env: { BACKEND?: string }) => (env.BACKEND === "do-sqlite" ? "sqlite" : "postgres"),',
+      "  driver: postgresJsDriver(postgres),",
+      "});",
+      "",
+    ].join("\n"),
+  );
+  const json = JSON.parse(run(["check", "--format", "json"], dir).stdout);
+  assert.equal(json.hyperdrive, true);
+  assert.deepEqual(
+    json.backends.map((b) => [b.backend, b.via, b.className ?? null]),
+    [
+      ["hyperdrive", "postgresJsDriver", null],
+      ["hyperdrive", "defineStoreHost", null],
+      ["durable-object-sqlite", 'defineStoreHost({ engine: ... "sqlite" ... })', "StoreHost"],
+    ],
+  );
+  assert.deepEqual(json.diagnostics.map((d) => [d.severity, d.rule]), [["warning", "durable_object_sqlite_migration"]]);
 });

@@ -305,6 +305,57 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
     return { created, evolved, idempotent, keys: Number(keys[0].n), docs: docs.map((x: any) => [x.name, x.n, x.extra ?? null]), refused, columnsAfter: columnsAfter.map((r: any) => r.c ?? r.C) };
   },
 
+  // SQLite: migrate() is one atomic batch. Two injected failures midway (a conflicting object
+  // for a table created after the other table's DDL, and a backfill whose index key is too
+  // long) leave the schema exactly as it was; once the blocker is gone everything lands.
+  async migrationAtomic(d, t) {
+    const blocker = `${t}_new`;
+    const columns = async (table: string) =>
+      (await d.raw(`select name as c from pragma_table_info(?) order by name`, [table])).map((r: any) => r.c);
+    const indexes = async (table: string) =>
+      (await d.raw(`select name as i from pragma_index_list(?) order by name`, [table])).map((r: any) => r.i);
+    const v1 = defineSchema({ [t]: defineTable({ name: v.string(), n: v.number() }).global() });
+    const db1 = d.open(v1);
+    await db1.migrate();
+    for (const [name, n] of [["b", 2], ["a", 1], ["c", 3]] as const) await db1.mutation((w: any) => w.insert(t, { name, n }));
+    const before = { columns: await columns(t), indexes: await indexes(t) };
+    // An index named like the table v2 creates: its CREATE TABLE fails after t's DDL ran in the batch.
+    await d.raw(`CREATE INDEX "${blocker}" ON "${t}" ("n")`);
+    const v2 = defineSchema({
+      [t]: defineTable({ name: v.string(), n: v.number(), extra: v.optional(v.string()) }).index("by_n", ["n"]).global(),
+      [blocker]: defineTable({ x: v.string() }).index("by_x", ["x"]).global(),
+    });
+    const conflict = await caught(() => d.open(v2).migrate());
+    const afterConflict = { columns: await columns(t), indexes: await indexes(t), blocker: await columns(blocker) };
+    await d.raw(`DROP INDEX "${blocker}"`);
+    // A backfill that cannot complete: an existing row whose index key would exceed 1 KiB.
+    await db1.mutation((w: any) => w.insert(t, { name: "x".repeat(2000), n: 4 }));
+    const v3 = defineSchema({ [t]: defineTable({ name: v.string(), n: v.number(), extra: v.optional(v.string()) }).index("by_name", ["name"]).global() });
+    const tooLong = await caught(() => d.open(v3).migrate());
+    const afterTooLong = { columns: await columns(t), indexes: await indexes(t) };
+    // Nothing in the way any more: all of v2 lands, existing rows backfilled.
+    const report = await d.open(v2).migrate();
+    const keys = await d.raw(`select count(*) as n from "${t}" where "_k_by_n" is not null`);
+    const after = { columns: await columns(t), indexes: await indexes(t), blocker: await columns(blocker) };
+    return { table: t, before, conflict, afterConflict, tooLong, afterTooLong, report, keys: Number(keys[0].n), after };
+  },
+
+  // SQLite: text vs JSON and int64 vs boolean share a column type; migrate() records kinds in
+  // _lunora_columns and refuses such a change, also after the field was dropped and re-added.
+  async kindChanges(d, t) {
+    const v1 = defineSchema({ [t]: defineTable({ s: v.optional(v.string()), b: v.boolean() }).global() });
+    const db1 = d.open(v1);
+    const created = await db1.migrate();
+    await db1.mutation((w: any) => w.insert(t, { s: "x", b: true }));
+    const changed = await caught(() => d.open(defineSchema({ [t]: defineTable({ s: v.optional(v.any()), b: v.int64() }).global() })).migrate());
+    const again = await d.open(v1).migrate();
+    const dropped = await d.open(defineSchema({ [t]: defineTable({ b: v.boolean() }).global() })).migrate();
+    const readded = await caught(() => d.open(defineSchema({ [t]: defineTable({ b: v.boolean(), s: v.optional(v.any()) }).global() })).migrate());
+    const recorded = await d.raw(`select "column" as c, kind as k from _lunora_columns where "table" = ? order by "column"`, [t]);
+    const docs = await db1.query((r: any) => r.query(t).collect());
+    return { created, changed, again, dropped, readded, recorded: recorded.map((r: any) => [r.c, r.k]), docs: docs.map((x: any) => [x.s, x.b]) };
+  },
+
   async collation(d, t) {
     const db = d.open(defineSchema({ [t]: defineTable({ s: v.string() }).index("by_s", ["s"]).global() }));
     await db.mutation(async (w: any) => {

@@ -20,6 +20,7 @@ import type { Dialect, EngineName } from "../core/dialects.js";
 import { CoreStore, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
 import type { SqlExec } from "./exec.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
+import { checkSqliteColumnKinds, migrateSqliteAtomically } from "./sqlite-migrate.js";
 import { QueryBuilder } from "./query.js";
 
 export type { MigrationReport } from "./core-store.js";
@@ -203,16 +204,24 @@ class GlobalStore<S extends GenericSchema> {
     const columns = await this.exec.query(columnsQuery!.text, columnsQuery!.params);
     const indexes = await this.exec.query(indexesQuery!.text, indexesQuery!.params);
     const plan = core.planMigration(columns.rows.map(lowerKeys), indexes.rows.map(lowerKeys));
-    if (plan.refused.length > 0) {
+    // SQLite: kinds its catalog cannot tell apart are checked against the recorded ones.
+    const kinds = this.engine === "sqlite" ? await checkSqliteColumnKinds(this.exec, this.tables.values()) : { refused: [], writes: [] };
+    const refused = [...plan.refused, ...kinds.refused];
+    if (refused.length > 0) {
       throw new SchemaMigrationError(
-        `migrate() refused ${plan.refused.length} schema difference(s); nothing was changed:\n` +
-          plan.refused.map((line) => `  - ${line}`).join("\n"),
-        plan.refused,
+        `migrate() refused ${refused.length} schema difference(s); nothing was changed:\n` + refused.map((line) => `  - ${line}`).join("\n"),
+        refused,
       );
     }
-    for (const step of plan.steps) {
-      if (step.kind === "ddl") await this.exec.query(step.sql, []);
-      else await this.backfill(step.table, step.index);
+    if (this.engine === "sqlite" && typeof this.exec.batch === "function") {
+      // One atomic batch: a failure leaves no half-migrated schema (see sqlite-migrate.ts).
+      await migrateSqliteAtomically(this.exec, core, this.tables, plan.steps, columns.rows.map(lowerKeys), kinds.writes);
+    } else {
+      for (const step of plan.steps) {
+        if (step.kind === "ddl") await this.exec.query(step.sql, []);
+        else await this.backfill(step.table, step.index);
+      }
+      for (const write of kinds.writes) await this.exec.query(write.text, write.params);
     }
     this.migrated = true;
     return plan.report;

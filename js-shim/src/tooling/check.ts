@@ -5,6 +5,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Node as JsonNode, ParseError } from "jsonc-parser";
+import { detectBackends } from "./backends.js";
+import type { BackendUse } from "./backends.js";
 import { displayPath, listSourceFiles } from "./files.js";
 import { isPlaceholderPassword, location, maskSecrets, plural } from "./output.js";
 import type { Severity, Style } from "./output.js";
@@ -19,7 +21,10 @@ export type CheckRule =
   | "hyperdrive_local_connection_string"
   | "hyperdrive_local_connection_missing"
   | "hyperdrive_nodejs_compat"
-  | "hyperdrive_committed_credentials";
+  | "hyperdrive_committed_credentials"
+  | "d1_binding_missing"
+  | "d1_database_id"
+  | "durable_object_sqlite_migration";
 
 export interface CheckDiagnostic {
   severity: Severity;
@@ -57,6 +62,13 @@ export interface CheckResult {
   warnings: number;
   /** App files that import @lunora/hyperdrive. */
   importers: Array<{ file: string; line: number; column: number }>;
+  /** What the app's code shows it uses (Hyperdrive, D1, Durable Object SQLite), read with the
+   * TypeScript compiler API; null when TypeScript is not installed (then only the Hyperdrive
+   * binding is checked). The Hyperdrive binding is checked unless the app is seen to use only
+   * SQLite backends. */
+  backends: BackendUse[] | null;
+  /** Whether the Hyperdrive binding was checked. */
+  hyperdrive: boolean;
   /** Passwords seen in the config, that every output is masked against. Non-enumerable, so
    * neither JSON.stringify nor console.log shows it. */
   readonly secrets: readonly string[];
@@ -93,6 +105,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   const diagnostics: CheckDiagnostic[] = [];
   const secrets = new Set<string>();
   const importers = findImporters(appDir, cwd);
+  const backends = await detectBackends(appDir, cwd, binding);
+  // Hyperdrive is checked unless the code shows SQLite backends and nothing of Hyperdrive.
+  const hyperdrive = backends === null || backends.length === 0 || backends.some((b) => b.backend === "hyperdrive");
+  const d1Uses = backends?.filter((b) => b.backend === "d1") ?? [];
+  const doUses = backends?.filter((b) => b.backend === "durable-object-sqlite") ?? [];
   const result: CheckResult = {
     config: configPath ? displayPath(configPath, cwd) : null,
     binding,
@@ -101,6 +118,8 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     errors: 0,
     warnings: 0,
     importers,
+    backends,
+    hyperdrive,
     secrets: [],
   };
   Object.defineProperty(result, "secrets", { enumerable: false, writable: true, value: [] });
@@ -110,14 +129,15 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
       : "";
 
   if (configPath === undefined) {
+    const needs = hyperdrive ? `binding "${binding}"` : subjects(result).join(", ");
     diagnostics.push({
       severity: "error",
       rule: "hyperdrive_config_missing",
       file: displayPath(join(appDir, "wrangler.jsonc"), cwd),
       line: 1,
       column: 1,
-      message: `no wrangler.jsonc (or wrangler.json) in ${displayPath(appDir, cwd)}, so there is no binding "${binding}".${usedBy}`,
-      help: bindingSnippet(binding, false),
+      message: `no wrangler.jsonc (or wrangler.json) in ${displayPath(appDir, cwd)}, so there is no ${needs}.${usedBy}`,
+      ...(hyperdrive ? { help: bindingSnippet(binding, false) } : d1Uses[0] ? { help: d1Snippet(d1Uses[0].binding ?? "DB", false) } : {}),
     });
     return finish(result, secrets);
   }
@@ -149,47 +169,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   if (options.env && value(base)?.type !== "object") {
     throw new ToolingUsageError(`${file} has no environment "${options.env}" (env.${options.env})`);
   }
-  const list = value([...base, "hyperdrive"]);
-  const entries = list?.type === "array" ? (list.children ?? []) : [];
-  const matches = entries.filter((e) => {
-    const b = e.type === "object" ? jsonc.findNodeAtLocation(e, ["binding"]) : undefined;
-    return b?.value === binding;
-  });
-  const where = options.env ? `env.${options.env}.hyperdrive` : `"hyperdrive"`;
-  if (list !== undefined && list.type !== "array") {
-    diag("error", "hyperdrive_binding_missing", list, `${where} must be an array of bindings`, bindingSnippet(binding, false));
-  } else if (matches.length === 0) {
-    const others = entries
-      .map((e) => (e.type === "object" ? jsonc.findNodeAtLocation(e, ["binding"])?.value : undefined))
-      .filter((b): b is string => typeof b === "string");
-    const found = others.length > 0 ? ` (found ${others.map((b) => `"${b}"`).join(", ")})` : "";
-    diag(
-      "error",
-      "hyperdrive_binding_missing",
-      list ?? value(base) ?? root,
-      `no Hyperdrive binding "${binding}" in ${where}${found}.${usedBy} ` +
-        "lunora-hyperdrive does not write it for you: the id is a remote resource only wrangler can create.",
-      bindingSnippet(binding, list !== undefined),
-    );
-  } else {
-    if (matches.length > 1) {
-      diag("error", "hyperdrive_binding_duplicate", matches[1], `binding "${binding}" is declared ${matches.length} times in ${where}`);
-    }
-    checkEntry(matches[0] as JsonNode, binding, diag, jsonc.findNodeAtLocation, appDir, processEnv);
-  }
-
-  // nodejs_compat: the drivers (postgres, pg, mysql2) need Node's net/tls/crypto APIs.
-  const flagsNode = value([...base, "compatibility_flags"]) ?? value(["compatibility_flags"]);
-  const flags = flagsNode?.type === "array" ? (flagsNode.children ?? []).map((c) => c.value) : [];
-  if (!flags.includes("nodejs_compat") && !flags.includes("nodejs_compat_v2")) {
-    diag(
-      "warning",
-      "hyperdrive_nodejs_compat",
-      flagsNode ?? root,
-      `compatibility_flags has no "nodejs_compat": the Postgres/MySQL drivers need Node's net, tls and crypto APIs in workerd`,
-      flagsNode ? `add "nodejs_compat" to compatibility_flags` : `add: "compatibility_flags": ["nodejs_compat"]`,
-    );
-  }
+  if (hyperdrive) checkHyperdrive();
+  checkD1(d1Uses, base, where0(options.env, "d1_databases"), value, diag, jsonc.findNodeAtLocation, root);
+  checkDurableObjectSqlite(doUses, base, value, diag, root);
 
   // Real credentials in a file that is (or will be) committed.
   const exposed = credentials.filter((c) => c.password && !isPlaceholderPassword(c.password) && !isLocalHost(c.host));
@@ -219,9 +201,172 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     }
   }
   return finish(result, secrets);
+
+  function checkHyperdrive(): void {
+    const list = value([...base, "hyperdrive"]);
+    const entries = list?.type === "array" ? (list.children ?? []) : [];
+    const matches = entries.filter((e) => {
+      const b = e.type === "object" ? jsonc.findNodeAtLocation(e, ["binding"]) : undefined;
+      return b?.value === binding;
+    });
+    const where = options.env ? `env.${options.env}.hyperdrive` : `"hyperdrive"`;
+    if (list !== undefined && list.type !== "array") {
+      diag("error", "hyperdrive_binding_missing", list, `${where} must be an array of bindings`, bindingSnippet(binding, false));
+    } else if (matches.length === 0) {
+      const others = entries
+        .map((e) => (e.type === "object" ? jsonc.findNodeAtLocation(e, ["binding"])?.value : undefined))
+        .filter((b): b is string => typeof b === "string");
+      const found = others.length > 0 ? ` (found ${others.map((b) => `"${b}"`).join(", ")})` : "";
+      diag(
+        "error",
+        "hyperdrive_binding_missing",
+        list ?? value(base) ?? root,
+        `no Hyperdrive binding "${binding}" in ${where}${found}.${usedBy} ` +
+          "lunora-hyperdrive does not write it for you: the id is a remote resource only wrangler can create.",
+        bindingSnippet(binding, list !== undefined),
+      );
+    } else {
+      if (matches.length > 1) {
+        diag("error", "hyperdrive_binding_duplicate", matches[1], `binding "${binding}" is declared ${matches.length} times in ${where}`);
+      }
+      checkEntry(matches[0] as JsonNode, binding, diag, jsonc.findNodeAtLocation, appDir, processEnv);
+    }
+
+    // nodejs_compat: the drivers (postgres, pg, mysql2) need Node's net/tls/crypto APIs.
+    const flagsNode = value([...base, "compatibility_flags"]) ?? value(["compatibility_flags"]);
+    const flags = flagsNode?.type === "array" ? (flagsNode.children ?? []).map((c) => c.value) : [];
+    if (!flags.includes("nodejs_compat") && !flags.includes("nodejs_compat_v2")) {
+      diag(
+        "warning",
+        "hyperdrive_nodejs_compat",
+        flagsNode ?? root,
+        `compatibility_flags has no "nodejs_compat": the Postgres/MySQL drivers need Node's net, tls and crypto APIs in workerd`,
+        flagsNode ? `add "nodejs_compat" to compatibility_flags` : `add: "compatibility_flags": ["nodejs_compat"]`,
+      );
+    }
+  }
 }
 
 type Diag = (severity: Severity, rule: CheckRule, node: JsonNode | undefined, message: string, help?: string) => void;
+type Find = (root: JsonNode, path: Array<string | number>) => JsonNode | undefined;
+
+function where0(env: string | undefined, key: string): string {
+  return env ? `env.${env}.${key}` : `"${key}"`;
+}
+
+/** What the check is about, for its summary line: `binding "HYPERDRIVE"`, `D1 binding "DB"`, ... */
+function subjects(result: CheckResult): string[] {
+  const out: string[] = result.hyperdrive ? [`binding "${result.binding}"`] : [];
+  const seen = new Set<string>();
+  for (const use of result.backends ?? []) {
+    const text =
+      use.backend === "d1"
+        ? use.binding ? `D1 binding "${use.binding}"` : "D1"
+        : use.backend === "durable-object-sqlite"
+          ? use.className ? `Durable Object "${use.className}" (SQLite)` : "Durable Object SQLite"
+          : undefined;
+    if (text !== undefined && !seen.has(text)) {
+      seen.add(text);
+      out.push(text);
+    }
+  }
+  return out;
+}
+
+/** The snippet and the command that create a D1 database binding. */
+export function d1Snippet(binding: string, inArray: boolean): string {
+  const entry = ["{", `  "binding": ${JSON.stringify(binding)},`, `  "database_name": "<name>",`, `  "database_id": "<id printed by wrangler d1 create>"`, "}"];
+  const body = inArray ? entry : [`"d1_databases": [`, ...entry.map((l) => `  ${l}`), "]"];
+  return [
+    "create the database (it prints the id):",
+    "  npx wrangler d1 create <name>",
+    inArray ? `then add this entry to the "d1_databases" array:` : "then add this to wrangler.jsonc:",
+    ...body.map((l) => `  ${l}`),
+  ].join("\n");
+}
+
+/** Every D1 binding the code reads must be declared; its database_id must be real. */
+function checkD1(uses: BackendUse[], base: Array<string | number>, where: string, value: (path: Array<string | number>) => JsonNode | undefined, diag: Diag, find: Find, root: JsonNode): void {
+  if (uses.length === 0) return;
+  const list = value([...base, "d1_databases"]);
+  const entries = list?.type === "array" ? (list.children ?? []) : [];
+  const declared = entries.map((e) => (e.type === "object" ? find(e, ["binding"])?.value : undefined));
+  const names = [...new Set(uses.map((u) => u.binding))];
+  for (const name of names) {
+    const use = uses.find((u) => u.binding === name)!;
+    const from = `${use.file}:${use.line}:${use.column} (${use.via})`;
+    if (name === undefined) {
+      if (entries.length === 0) {
+        diag("error", "d1_binding_missing", list ?? value(base) ?? root, `no D1 binding in ${where}, but ${from} stores the app's tables in D1`, d1Snippet("DB", list !== undefined));
+      }
+      continue;
+    }
+    const index = declared.indexOf(name);
+    if (list !== undefined && list.type !== "array") {
+      diag("error", "d1_binding_missing", list, `${where} must be an array of bindings`, d1Snippet(name, false));
+      return;
+    }
+    if (index === -1) {
+      const others = declared.filter((b): b is string => typeof b === "string");
+      const found = others.length > 0 ? ` (found ${others.map((b) => `"${b}"`).join(", ")})` : "";
+      diag("error", "d1_binding_missing", list ?? value(base) ?? root, `no D1 binding "${name}" in ${where}${found}, but ${from} reads it. lunora-hyperdrive does not write it for you: the database id is a remote resource only wrangler can create.`, d1Snippet(name, list !== undefined));
+      continue;
+    }
+    const entry = entries[index]!;
+    const idNode = find(entry, ["database_id"]);
+    const id = idNode?.value;
+    const help = "create the database with: npx wrangler d1 create <name>, then put the database_id it prints here";
+    if (idNode === undefined || typeof id !== "string" || id.trim() === "") {
+      diag("warning", "d1_database_id", idNode ?? entry, `D1 binding "${name}" has ${idNode === undefined ? "no" : "an empty"} database_id: it cannot be deployed`, help);
+    } else if (isPlaceholderId(id)) {
+      const shown = id.length > 40 ? `${id.slice(0, 37)}...` : id;
+      diag("warning", "d1_database_id", idNode, `D1 binding "${name}" has a placeholder database_id ${JSON.stringify(shown)}: it cannot be deployed`, help);
+    }
+  }
+}
+
+/** A Durable Object keeping the store in its SQL storage must be created by new_sqlite_classes. */
+function checkDurableObjectSqlite(uses: BackendUse[], base: Array<string | number>, value: (path: Array<string | number>) => JsonNode | undefined, diag: Diag, root: JsonNode): void {
+  if (uses.length === 0) return;
+  // Migrations may be given per environment; otherwise the top-level ones apply.
+  const migrations = (base.length > 0 ? value([...base, "migrations"]) : undefined) ?? value(["migrations"]);
+  const steps = migrations?.type === "array" ? (migrations.children ?? []) : [];
+  const listed = (key: string): Map<string, JsonNode> => {
+    const out = new Map<string, JsonNode>();
+    for (const step of steps) {
+      const arr = step.type === "object" ? step.children?.find((p) => p.children?.[0]?.value === key)?.children?.[1] : undefined;
+      for (const c of arr?.type === "array" ? (arr.children ?? []) : []) if (typeof c.value === "string") out.set(c.value, c);
+      if (key === "renamed_classes") {
+        for (const r of arr?.type === "array" ? (arr.children ?? []) : []) {
+          const to = r.type === "object" ? r.children?.find((p) => p.children?.[0]?.value === "to")?.children?.[1] : undefined;
+          if (typeof to?.value === "string") out.set(to.value, to);
+        }
+      }
+    }
+    return out;
+  };
+  const sqlite = listed("new_sqlite_classes");
+  const kv = listed("new_classes");
+  const renamed = listed("renamed_classes");
+  const names = [...new Set(uses.map((u) => u.className))];
+  for (const name of names) {
+    const use = uses.find((u) => u.className === name)!;
+    const from = `${use.file}:${use.line}:${use.column} (${use.via})`;
+    const snippet = `add a migration: "migrations": [{ "tag": "v${steps.length + 1}", "new_sqlite_classes": [${JSON.stringify(name ?? "<YourDurableObject>")}] }] (a class cannot be switched to SQLite storage after it was deployed with new_classes)`;
+    if (name === undefined) {
+      if (sqlite.size === 0) {
+        diag("warning", "durable_object_sqlite_migration", migrations ?? root, `${from} uses a Durable Object's SQL storage, but no migration has new_sqlite_classes: Durable Object SQL storage needs a SQLite-backed class`, snippet);
+      }
+      continue;
+    }
+    if (sqlite.has(name) || renamed.has(name)) continue;
+    if (kv.has(name)) {
+      diag("warning", "durable_object_sqlite_migration", kv.get(name), `Durable Object "${name}" is created by new_classes (key-value storage), but ${from} uses its SQL storage, which needs new_sqlite_classes`, snippet);
+    } else {
+      diag("warning", "durable_object_sqlite_migration", migrations ?? root, `Durable Object "${name}" is in no migration's new_sqlite_classes, but ${from} uses its SQL storage: Durable Object SQL storage needs it`, snippet);
+    }
+  }
+}
 
 function checkEntry(
   entry: JsonNode,
@@ -446,12 +591,14 @@ export function formatCheckText(result: CheckResult, style: Style): string {
     if (d.help) for (const l of d.help.split("\n")) lines.push(`  ${style.dim("help:")} ${l}`);
   }
   const scope = `${result.config ?? "wrangler.jsonc"}${result.env ? ` (env ${result.env})` : ""}`;
+  const what = subjects(result);
+  const sqliteOnly = result.hyperdrive ? "" : " (SQLite only: no Hyperdrive binding needed)";
   if (result.diagnostics.length === 0) {
-    lines.push(`${scope}: binding "${result.binding}" looks right`);
+    lines.push(`${scope}: ${what.join(", ")} look${what.length === 1 ? "s" : ""} right${sqliteOnly}`);
   } else {
     const hints = result.diagnostics.length - result.errors - result.warnings;
     const parts = [plural(result.errors, "error"), plural(result.warnings, "warning"), ...(hints > 0 ? [plural(hints, "hint")] : [])];
-    lines.push("", `${scope}: binding "${result.binding}": ${parts.join(", ")}`);
+    lines.push("", `${scope}: ${what.join(", ")}: ${parts.join(", ")}${sqliteOnly}`);
   }
   return maskSecrets(`${lines.join("\n")}\n`, result.secrets);
 }

@@ -11,11 +11,14 @@ export {
   formatCheckJson,
   checkExitCode,
   bindingSnippet,
+  d1Snippet,
   isPlaceholderId,
   isLocalHost,
   LOCAL_ENV_PREFIX,
 } from "./check.js";
 export type { CheckDiagnostic, CheckOptions, CheckResult, CheckRule } from "./check.js";
+export { detectBackends } from "./backends.js";
+export type { Backend, BackendUse } from "./backends.js";
 export type { FunctionKind, Hop, Position, SyntaxProblem } from "./analysis.js";
 export { ToolingUsageError } from "./typescript.js";
 export { isPlaceholderPassword, maskSecrets, styleFor } from "./output.js";
