@@ -7,12 +7,16 @@ import type { CoreStore, Statement } from "./core-store.js";
 import { buildFilter, type FilterBuilder, type FilterExpression } from "./filter-builder.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
 import type { SqlExecResult } from "./exec.js";
+import type { SqlCells } from "../adapters/cells.js";
+import { cellsDocument, cellsPosition, planCells } from "./cells-decode.js";
 
 /** What a query needs from the store and (inside a mutation) the mutation. */
 export interface QueryHost {
   core: CoreStore;
   table: TableInfo;
   run(statement: Statement): Promise<SqlExecResult>;
+  /** The driver's raw cells for a statement, when the exec is one of this package's adapters. */
+  runCells?: (statement: Statement) => Promise<SqlCells>;
   tx: number;  // 0 outside a mutation
   /** The mutation's view of a document it wrote (for pending results). */
   pending(id: string): Document | null;
@@ -170,6 +174,27 @@ export class QueryBuilder<D = Document> {
       let statement: Statement = begin.statement;
       let remaining = begin.remaining;
       for (;;) {
+        if (begin.countsOnly && this.host.runCells) {
+          // Every row is a result, and the driver's cells become documents in one pass.
+          const cells = await this.host.runCells(statement);
+          const plan = planCells(table, cells);
+          if (plan === null) throw new TypeError(`a page of table "${table.table}" came back without a column of its layout`);
+          const rows = cells.rows;
+          const kept = remaining < 0 ? rows.length : Math.min(rows.length, remaining);
+          const last = kept > 0 ? cellsPosition(plan, rows[kept - 1]!) : null;
+          const step = core.queryFeedCount(begin.run, rows.length, JSON.stringify(last));
+          const inMutation = this.host.tx !== 0;
+          for (let i = 0; i < step.emitCount; i++) {
+            const row = rows[i]!;
+            const doc = cellsDocument(plan, row);
+            if (inMutation) this.host.remember(doc, plan.version(row[plan.versionAt]) as string);
+            docs.push(doc);
+          }
+          remaining = step.remaining;
+          if (!step.more || !step.statement) return { docs: docs as D[], done: step.done, cursor: step.cursor };
+          statement = step.statement;
+          continue;
+        }
         const { rows } = await this.host.run(statement);
         if (begin.countsOnly) {
           // Every row is a result: tell the core how many came back and which is the last kept.

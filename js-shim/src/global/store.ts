@@ -19,6 +19,7 @@ import { encodeValueText } from "../values/wire.js";
 import type { Dialect, EngineName } from "../core/dialects.js";
 import { CoreStore, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
 import type { SqlExec } from "./exec.js";
+import { hasCells, queryCells, type SqlCells } from "../adapters/cells.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
 import { QueryBuilder } from "./query.js";
 
@@ -523,6 +524,13 @@ class GlobalStore<S extends GenericSchema> {
   run(statement: Statement) {
     return this.exec.query(statement.text, statement.params);
   }
+
+  /** Page reads straight from the driver's cells, when the exec is one of this package's adapters. */
+  cellsRunner(): ((statement: Statement) => Promise<SqlCells>) | undefined {
+    const exec = this.exec;
+    if (!hasCells(exec)) return undefined;
+    return (statement) => exec[queryCells](statement.text, statement.params);
+  }
 }
 
 /** SQLite commits: the exec's atomic batch (D1 batch, Durable Object transactionSync). */
@@ -591,6 +599,7 @@ class Reader<S extends GenericSchema> {
       core: this.store.coreStore(),
       table: info,
       run: (statement) => this.store.run(statement),
+      runCells: this.store.cellsRunner(),
       tx: state ? state.writes.handle : 0,
       pending: (id) => state?.docs.get(id)?.doc ?? null,
       remember: (doc, version) => {
