@@ -44,6 +44,7 @@ const mapRow = (r) => ({
 });
 const median = (xs) => { const s = Float64Array.from(xs).sort(); return s[Math.floor(s.length / 2)]; };
 const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
+const WRITE_LATER = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
 
 for (const engine of engines) {
   let raw, q, close, execA, execB;
@@ -61,6 +62,7 @@ for (const engine of engines) {
   const spy = (exec) => ({
     async query(text, params) { recorded?.push({ text, params }); return exec.query(text, params); },
     ...(exec[CELLS] ? { async [CELLS](text, params) { recorded?.push({ text, params }); return exec[CELLS](text, params); } } : {}),
+    [WRITE_LATER]: exec[WRITE_LATER],
     transaction: (fn) => exec.transaction(fn),
   });
   const dbA = A.G.createHyperdriveGlobalCtxDb({ engine, exec: spy(execA), schema: schemaOf(A.S), autoMigrate: false });

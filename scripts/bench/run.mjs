@@ -49,6 +49,7 @@ const SEED_DOCS = 2000;
 const TABLE = "bench_docs";
 const log = (...a) => console.error("[bench]", ...a);
 const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
+const WRITE_LATER = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
 
 // ---- schema and data --------------------------------------------------------------------
 
@@ -124,6 +125,7 @@ async function openEngine(engine, { pool = false } = {}) {
       spy.record?.push({ text, params, cells });
       return cells;
     },
+    [WRITE_LATER]: exec[WRITE_LATER],
     async query(text, params) {
       spy.count++;
       const result = await exec.query(text, params);
@@ -592,8 +594,13 @@ async function cannedRows(engine) {
   });
   const [getStmt] = await record(e, () => e.db.query((r) => r.get(ids[1])));
   const [takeStmt] = await record(e, () => e.db.query((r) => r.query(TABLE).withIndex("by_age", (q) => q.gte("age", 100)).take(100)));
+  const canned = {
+    get: getStmt.result,
+    take: takeStmt.result ?? (await e.exec.query(takeStmt.text, takeStmt.params)),
+    takeCells: takeStmt.cells ?? (await e.exec[CELLS]?.(takeStmt.text, takeStmt.params)),
+  };
   await e.close();
-  return { get: getStmt.result, take: takeStmt.result };
+  return canned;
 }
 
 if (CPU_ONLY) {

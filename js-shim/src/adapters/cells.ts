@@ -33,8 +33,15 @@ export interface SqlCells {
   readonly rows: readonly (readonly unknown[])[];
 }
 
+/**
+ * Set (true) on a source whose driver writes a statement out only on a later turn of the event
+ * loop (postgres.js: from a setImmediate callback), rather than during the call.
+ */
+export const cellsWriteLater: unique symbol = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
+
 export interface CellsSource {
   [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells>;
+  [cellsWriteLater]?: boolean;
 }
 
 export function hasCells(target: unknown): target is CellsSource {

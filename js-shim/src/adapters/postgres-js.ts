@@ -6,7 +6,7 @@ import { runStatement, type RowsAndCount, type StatementRunner, type SqlClient }
 import { toSqlError } from "./driver-errors.js";
 import { encodePgParams } from "./pg-params.js";
 import { decodeRows, type PgColumn, type RawCell } from "./pg-values.js";
-import { queryCells, type SqlCells } from "./cells.js";
+import { cellsWriteLater, queryCells, type SqlCells } from "./cells.js";
 
 type RawResult = RawCell[][] & { count?: number; columns?: { name: string; type: number }[] };
 
@@ -66,6 +66,9 @@ class PostgresJsClient implements StatementRunner {
     const columns: PgColumn[] = (result.columns ?? []).map((c) => ({ name: c.name, oid: c.type }));
     return { rows: decodeRows(columns, result), rowsAffected: result.count ?? result.length };
   }
+
+  /** @internal postgres.js writes queued statements out from a setImmediate callback. */
+  readonly [cellsWriteLater] = true;
 
   /** @internal the raw cells (their UTF-8 text bytes) and columns, for the store's page reads. */
   async [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells> {

@@ -11,7 +11,7 @@ import { toSqlError } from "../adapters/driver-errors.js";
 import { DriverMismatchError, StoreConfigurationError } from "../errors.js";
 import type { StatementRunner } from "../sql-client.js";
 import { runStatement } from "../sql-client.js";
-import { hasCells, queryCells, type CellsSource } from "../adapters/cells.js";
+import { cellsWriteLater, hasCells, queryCells, type CellsSource } from "../adapters/cells.js";
 
 export interface SqlExecResult {
   rows: Record<string, unknown>[];
@@ -53,7 +53,10 @@ function execFromRunner(client: StatementRunner): SqlExec {
     },
   };
   // The store's page reads take the driver's cells directly (adapters/cells.ts).
-  if (hasCells(client)) (exec as SqlExec & CellsSource)[queryCells] = (text, params) => client[queryCells](text, params);
+  if (hasCells(client)) {
+    (exec as SqlExec & CellsSource)[queryCells] = (text, params) => client[queryCells](text, params);
+    if (client[cellsWriteLater]) (exec as SqlExec & CellsSource)[cellsWriteLater] = true;
+  }
   return exec;
 }
 

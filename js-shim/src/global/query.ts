@@ -9,6 +9,7 @@ import { decodeRow, type Document, type TableInfo } from "./rows.js";
 import type { SqlExecResult } from "./exec.js";
 import type { SqlCells } from "../adapters/cells.js";
 import { cellsDocument, cellsPosition, planCells } from "./cells-decode.js";
+import { rememberStatement, sendEarly } from "./early-statements.js";
 
 /** What a query needs from the store and (inside a mutation) the mutation. */
 export interface QueryHost {
@@ -16,13 +17,16 @@ export interface QueryHost {
   table: TableInfo;
   run(statement: Statement): Promise<SqlExecResult>;
   /** The driver's raw cells for a statement, when the exec is one of this package's adapters. */
-  runCells?: (statement: Statement) => Promise<SqlCells>;
+  runCells?: CellsRunner;
   tx: number;  // 0 outside a mutation
   /** The mutation's view of a document it wrote (for pending results). */
   pending(id: string): Document | null;
   /** Remembers a document read inside a mutation (its version guards later writes). */
   remember(doc: Document, version: string): void;
 }
+
+/** Runs a statement for its cells; `writesLater`: the driver sends it on a later event-loop turn. */
+export type CellsRunner = ((statement: Statement) => Promise<SqlCells>) & { writesLater?: boolean };
 
 export interface IndexRangeBuilder {
   eq(field: string, value: unknown): IndexRangeBuilder;
@@ -167,16 +171,28 @@ export class QueryBuilder<D = Document> {
 
   private async execute(limit: number, cursor: string | null): Promise<{ docs: D[]; done: boolean; cursor: string }> {
     const { core, table } = this.host;
-    const begin = core.queryBegin(this.host.tx, this.queryJson(), cursor ?? "", limit);
+    const queryJson = this.queryJson();
+    // Outside a mutation, a page the core answered before with a statement is sent at once
+    // (speculatively) and the core plans it while the server works; the core's statement
+    // must then be the same, else that result is dropped (early-statements.ts).
+    const early = this.host.tx === 0 && this.host.runCells ? sendEarly(core, queryJson, cursor, limit, this.host.runCells) : undefined;
+    if (early !== undefined) await early.sent;
+    const begin = core.queryBegin(this.host.tx, queryJson, cursor ?? "", limit);
     const docs: Document[] = [];
     try {
       if (begin.finished || !begin.statement) return { docs: [], done: true, cursor: begin.cursor };
       let statement: Statement = begin.statement;
       let remaining = begin.remaining;
+      let first: Promise<SqlCells> | undefined;
+      if (this.host.tx === 0 && begin.countsOnly && this.host.runCells) {
+        first = early?.take(statement);
+        rememberStatement(core, queryJson, cursor, limit, statement);
+      }
       for (;;) {
         if (begin.countsOnly && this.host.runCells) {
           // Every row is a result, and the driver's cells become documents in one pass.
-          const cells = await this.host.runCells(statement);
+          const cells = await (first ?? this.host.runCells(statement));
+          first = undefined;
           const plan = planCells(table, cells);
           if (plan === null) throw new TypeError(`a page of table "${table.table}" came back without a column of its layout`);
           const rows = cells.rows;
@@ -238,6 +254,7 @@ export class QueryBuilder<D = Document> {
         statement = step.statement;
       }
     } finally {
+      early?.drop();
       core.queryEnd(begin.run);
     }
   }

@@ -19,9 +19,9 @@ import { encodeValueText } from "../values/wire.js";
 import type { Dialect, EngineName } from "../core/dialects.js";
 import { CoreStore, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
 import type { SqlExec } from "./exec.js";
-import { hasCells, queryCells, type SqlCells } from "../adapters/cells.js";
+import { cellsWriteLater, hasCells, queryCells } from "../adapters/cells.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
-import { QueryBuilder } from "./query.js";
+import { QueryBuilder, type CellsRunner } from "./query.js";
 
 export type { MigrationReport } from "./core-store.js";
 export type { IndexRangeBuilder, PaginationOptions, PaginationResult } from "./query.js";
@@ -526,10 +526,12 @@ class GlobalStore<S extends GenericSchema> {
   }
 
   /** Page reads straight from the driver's cells, when the exec is one of this package's adapters. */
-  cellsRunner(): ((statement: Statement) => Promise<SqlCells>) | undefined {
+  cellsRunner(): CellsRunner | undefined {
     const exec = this.exec;
     if (!hasCells(exec)) return undefined;
-    return (statement) => exec[queryCells](statement.text, statement.params);
+    const run: CellsRunner = (statement) => exec[queryCells](statement.text, statement.params);
+    if (exec[cellsWriteLater]) run.writesLater = true;
+    return run;
   }
 }
 
