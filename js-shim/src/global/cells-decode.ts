@@ -197,9 +197,18 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
 
 // ---- MySQL: mysql2's values ----
 
+// One converter per kind, each taking the form mysql2 gives first (decodeColumn's cases).
+const MYSQL_CONVERT: Record<ColumnInfo["kind"], Convert> = {
+  text: (cell) => (typeof cell === "string" ? cell : String(cell)),
+  float64: (cell) => (typeof cell === "number" ? cell : Number(cell)),
+  int64: (cell) => (typeof cell === "string" ? BigInt(cell) : decodeColumn("int64", cell)),
+  boolean: (cell) => cell === 1 || decodeColumn("boolean", cell),
+  bytes: (cell) => decodeColumn("bytes", cell),
+  json: (cell) => (typeof cell === "string" ? decodeValue(JSON.parse(cell)) : decodeColumn("json", cell)),
+};
+
 function mysqlConvert(kind: ColumnInfo["kind"]): Convert {
-  if (kind === "text") return (cell) => (typeof cell === "string" ? cell : String(cell));
-  return (cell) => decodeColumn(kind, cell);
+  return MYSQL_CONVERT[kind];
 }
 
 // "00".."ff"

@@ -116,7 +116,7 @@ export class QueryBuilder<D = Document> {
    * paginate() or `for await` for larger results.
    */
   async collect(): Promise<D[]> {
-    const { docs } = await this.execute(MAX_COLLECT_DOCUMENTS + 1, null);
+    const { docs } = await this.execute(MAX_COLLECT_DOCUMENTS + 1, null, false);
     if (docs.length > MAX_COLLECT_DOCUMENTS) {
       throw new ValidationError(
         `collect() on table "${this.host.table.table}" would return more than ${MAX_COLLECT_DOCUMENTS} documents; ` +
@@ -129,15 +129,15 @@ export class QueryBuilder<D = Document> {
 
   async take(n: number): Promise<D[]> {
     if (!Number.isInteger(n) || n < 0) throw new TypeError("take(n) needs a non-negative integer");
-    return (await this.execute(n, null)).docs;
+    return (await this.execute(n, null, false)).docs;
   }
 
   async first(): Promise<D | null> {
-    return (await this.execute(1, null)).docs[0] ?? null;
+    return (await this.execute(1, null, false)).docs[0] ?? null;
   }
 
   async unique(): Promise<D | null> {
-    const { docs } = await this.execute(2, null);
+    const { docs } = await this.execute(2, null, false);
     if (docs.length > 1) {
       throw new ValidationError(`unique() found more than one document in table "${this.host.table.table}"`, "NOT_UNIQUE");
     }
@@ -169,7 +169,16 @@ export class QueryBuilder<D = Document> {
     return JSON.stringify({ table: this.host.table.table, index, range, order, filter });
   }
 
-  private async execute(limit: number, cursor: string | null): Promise<{ docs: D[]; done: boolean; cursor: string }> {
+  /**
+   * `wantsCursor` false (take, first, unique, collect): the caller uses the documents only, so
+   * a read outside a mutation whose first batch already holds them all skips the core's
+   * queryFeedCount (which would only encode the continue cursor; such a run records no reads).
+   */
+  private async execute(
+    limit: number,
+    cursor: string | null,
+    wantsCursor = true,
+  ): Promise<{ docs: D[]; done: boolean; cursor: string }> {
     const { core, table } = this.host;
     const queryJson = this.queryJson();
     // Outside a mutation, a page the core answered before with a statement is sent at once
@@ -197,9 +206,14 @@ export class QueryBuilder<D = Document> {
           if (plan === null) throw new TypeError(`a page of table "${table.table}" came back without a column of its layout`);
           const rows = cells.rows;
           const kept = remaining < 0 ? rows.length : Math.min(rows.length, remaining);
+          const inMutation = this.host.tx !== 0;
+          if (!wantsCursor && !inMutation && remaining >= 0 && rows.length >= remaining) {
+            // The core would keep the first `remaining` rows and finish (QueryRun::feed_count).
+            for (let i = 0; i < kept; i++) docs.push(cellsDocument(plan, rows[i]!));
+            return { docs: docs as D[], done: false, cursor: "" };
+          }
           const last = kept > 0 ? cellsPosition(plan, rows[kept - 1]!) : null;
           const step = core.queryFeedCount(begin.run, rows.length, JSON.stringify(last));
-          const inMutation = this.host.tx !== 0;
           for (let i = 0; i < step.emitCount; i++) {
             const row = rows[i]!;
             const doc = cellsDocument(plan, row);
