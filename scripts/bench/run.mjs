@@ -48,6 +48,8 @@ const WARMUP = QUICK ? 30 : 150;
 const SEED_DOCS = 2000;
 const TABLE = "bench_docs";
 const log = (...a) => console.error("[bench]", ...a);
+const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
+const WRITE_LATER = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
 
 // ---- schema and data --------------------------------------------------------------------
 
@@ -114,7 +116,16 @@ async function openEngine(engine, { pool = false } = {}) {
   }
   // Spy: counts round trips and records the statements and results the store sends.
   const spy = { count: 0, record: null };
+  // The store's page reads take the driver's cells through this (registered) symbol when the
+  // exec has it (js-shim/src/adapters/cells.ts); the spy forwards it like query().
   const spyExec = {
+    async [CELLS](text, params) {
+      spy.count++;
+      const cells = await exec[CELLS](text, params);
+      spy.record?.push({ text, params, cells });
+      return cells;
+    },
+    [WRITE_LATER]: exec[WRITE_LATER],
     async query(text, params) {
       spy.count++;
       const result = await exec.query(text, params);
@@ -126,7 +137,7 @@ async function openEngine(engine, { pool = false } = {}) {
     })),
   };
   const db = G.createHyperdriveGlobalCtxDb({ engine, exec: spyExec, schema });
-  return { engine, raw, q, db, spy, close, ph: (i) => (engine === "postgres" ? `$${i}` : "?") };
+  return { engine, raw, q, exec, db, spy, close, ph: (i) => (engine === "postgres" ? `$${i}` : "?") };
 }
 
 /** Turns a store statement's neutral params into what the raw driver takes (MySQL markers). */
@@ -267,9 +278,11 @@ async function latencySuite(engine) {
   rt.adapter_take100 = { pkg: 1, raw: 1 };
 
   // Canned driver results for the CPU measurements (3): the real rows of these statements.
+  const [takeRec] = await record(e, () => e.db.query((r) => range(r).take(100)));
   const canned = {
     get: getStmt.result,
-    take: (await record(e, () => e.db.query((r) => range(r).take(100))))[0].result,
+    take: takeRec.result ?? (await e.exec.query(takeRec.text, takeRec.params)),
+    takeCells: takeRec.cells ?? (await e.exec[CELLS]?.(takeRec.text, takeRec.params)),
   };
   await e.close();
   return { results, roundTrips: rt, canned, ids: ids.slice(0, 50), insertText, insertParams };
@@ -346,9 +359,11 @@ function cannedStore(engine, canned) {
     async query(text) {
       if (/VERSION\(\)/.test(text)) return { rows: [{ version: "10.11-MariaDB" }], affectedRows: 1 };
       if (/^\s*SELECT/i.test(text)) return /LIMIT/i.test(text) ? canned.take : canned.get;
-      // A lone guarded write on Postgres (`... RETURNING 1`) proves its guard with the row it returns.
-      return { rows: /RETURNING 1$/.test(text) ? [{ "?column?": 1 }] : [], affectedRows: 1 };
+      // A lone guarded Postgres write returns one row (RETURNING 1) when its guard held.
+      return { rows: /RETURNING/i.test(text) ? [{ "?column?": 1 }] : [], affectedRows: 1 };
     },
+    // The page path over the driver's cells, as the package's own adapters offer it.
+    ...(canned.takeCells ? { [CELLS]: async () => canned.takeCells } : {}),
     transaction: (fn) => fn(exec),
   };
   return G.createHyperdriveGlobalCtxDb({ engine, exec, schema, autoMigrate: false });
@@ -579,8 +594,13 @@ async function cannedRows(engine) {
   });
   const [getStmt] = await record(e, () => e.db.query((r) => r.get(ids[1])));
   const [takeStmt] = await record(e, () => e.db.query((r) => r.query(TABLE).withIndex("by_age", (q) => q.gte("age", 100)).take(100)));
+  const canned = {
+    get: getStmt.result,
+    take: takeStmt.result ?? (await e.exec.query(takeStmt.text, takeStmt.params)),
+    takeCells: takeStmt.cells ?? (await e.exec[CELLS]?.(takeStmt.text, takeStmt.params)),
+  };
   await e.close();
-  return { get: getStmt.result, take: takeStmt.result };
+  return canned;
 }
 
 if (CPU_ONLY) {

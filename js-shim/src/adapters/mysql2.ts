@@ -15,6 +15,7 @@ import { registerSecret } from "../secrets.js";
 import { runStatement, type RowsAndCount, type SqlClient, type StatementRunner } from "../sql-client.js";
 import { toSqlError } from "./driver-errors.js";
 import { runTransaction, type Session, type TransactionHost } from "./transaction.js";
+import { queryCells, type SqlCells } from "./cells.js";
 
 interface Mysql2Field {
   type: string;
@@ -27,6 +28,7 @@ interface Mysql2QueryOptions {
   supportBigNumbers?: boolean;
   bigNumberStrings?: boolean;
   dateStrings?: boolean;
+  rowsAsArray?: boolean;
 }
 /** A column of a result set, as mysql2 describes it. */
 interface Mysql2Column {
@@ -126,6 +128,24 @@ class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> 
     const result = await this.run(text, params);
     if (Array.isArray(result)) return { rows: result.map(plainRow), rowsAffected: result.length };
     return { rows: [], rowsAffected: Number((result as { affectedRows?: number }).affectedRows ?? 0) };
+  }
+
+  /**
+   * @internal mysql2's values as arrays (`rowsAsArray`, no per-column conversion here) and the
+   * columns, for the store's page reads, which convert each value once by its column kind.
+   */
+  async [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells> {
+    const values = encodeMysqlParams(params);
+    let result: unknown;
+    let fields: Mysql2Column[] | undefined;
+    try {
+      [result, fields] = await this.target.query({ sql: text, values, ...this.decode.options, rowsAsArray: true });
+    } catch (error) {
+      throw toSqlError(error, "mysql");
+    }
+    const rows = Array.isArray(result) ? (result as unknown[][]) : [];
+    const columns = (fields ?? []).map((c) => ({ name: c.name, type: c.columnType, characterSet: c.characterSet }));
+    return { engine: "mysql", columns, rows };
   }
 
   async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {

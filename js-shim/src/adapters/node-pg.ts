@@ -6,6 +6,7 @@ import { runStatement, type RowsAndCount, type SqlClient, type StatementRunner }
 import { toSqlError } from "./driver-errors.js";
 import { encodePgParams } from "./pg-params.js";
 import { decodeRows } from "./pg-values.js";
+import { queryCells, type SqlCells } from "./cells.js";
 import { runTransaction, type Session, type TransactionHost } from "./transaction.js";
 
 interface PgQueryConfig {
@@ -97,6 +98,13 @@ class NodePgClient implements StatementRunner, TransactionHost<PgQueryable> {
     const result = await this.run(text, params);
     const columns = (result.fields ?? []).map((f) => ({ name: f.name, oid: f.dataTypeID }));
     return { rows: decodeRows(columns, result.rows ?? []), rowsAffected: result.rowCount ?? 0 };
+  }
+
+  /** @internal the raw column texts and columns, for the store's page reads. */
+  async [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells> {
+    const result = await this.run(text, params);
+    const columns = (result.fields ?? []).map((f) => ({ name: f.name, type: f.dataTypeID }));
+    return { engine: "postgres", columns, rows: result.rows ?? [] };
   }
 
   async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {

@@ -6,6 +6,7 @@ import { runStatement, type RowsAndCount, type StatementRunner, type SqlClient }
 import { toSqlError } from "./driver-errors.js";
 import { encodePgParams } from "./pg-params.js";
 import { decodeRows, type PgColumn, type RawCell } from "./pg-values.js";
+import { cellsWriteLater, queryCells, type SqlCells } from "./cells.js";
 
 type RawResult = RawCell[][] & { count?: number; columns?: { name: string; type: number }[] };
 
@@ -64,6 +65,16 @@ class PostgresJsClient implements StatementRunner {
     const result = await this.run(text, params);
     const columns: PgColumn[] = (result.columns ?? []).map((c) => ({ name: c.name, oid: c.type }));
     return { rows: decodeRows(columns, result), rowsAffected: result.count ?? result.length };
+  }
+
+  /** @internal postgres.js writes queued statements out from a setImmediate callback. */
+  readonly [cellsWriteLater] = true;
+
+  /** @internal the raw cells (their UTF-8 text bytes) and columns, for the store's page reads. */
+  async [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells> {
+    const result = await this.run(text, params);
+    const columns = (result.columns ?? []).map((c) => ({ name: c.name, type: c.type }));
+    return { engine: "postgres", columns, rows: result };
   }
 
   async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {

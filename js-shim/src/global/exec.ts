@@ -11,6 +11,7 @@ import { toSqlError } from "../adapters/driver-errors.js";
 import { DriverMismatchError, StoreConfigurationError } from "../errors.js";
 import type { StatementRunner } from "../sql-client.js";
 import { runStatement } from "../sql-client.js";
+import { cellsWriteLater, hasCells, queryCells, type CellsSource } from "../adapters/cells.js";
 
 export interface SqlExecResult {
   rows: Record<string, unknown>[];
@@ -42,7 +43,7 @@ export interface QueryWrapper {
 const FOUND_ROWS = 2;
 
 function execFromRunner(client: StatementRunner): SqlExec {
-  return {
+  const exec: SqlExec = {
     async query(text, params) {
       const { rows, rowsAffected } = await client[runStatement](text, params);
       return { rows, affectedRows: rowsAffected };
@@ -51,6 +52,12 @@ function execFromRunner(client: StatementRunner): SqlExec {
       return client.transaction((tx) => fn(execFromRunner(tx as StatementRunner)));
     },
   };
+  // The store's page reads take the driver's cells directly (adapters/cells.ts).
+  if (hasCells(client)) {
+    (exec as SqlExec & CellsSource)[queryCells] = (text, params) => client[queryCells](text, params);
+    if (client[cellsWriteLater]) (exec as SqlExec & CellsSource)[cellsWriteLater] = true;
+  }
+  return exec;
 }
 
 /** Wraps a postgres.js `sql`, a pg Client/Pool, or a `{ query }` wrapper of either. */
@@ -112,10 +119,12 @@ export function buildMysqlExec(connOrPool: Mysql2Like): SqlExec {
 }
 
 function withMysqlParams(exec: SqlExec): SqlExec {
-  return {
+  const out: SqlExec = {
     query: (text, params) => exec.query(text, params.map(mysqlParam)),
     transaction: <R>(fn: (inner: SqlExec) => Promise<R>) => exec.transaction!((inner) => fn(withMysqlParams(inner))),
   };
+  if (hasCells(exec)) (out as SqlExec & CellsSource)[queryCells] = (text, params) => exec[queryCells](text, params.map(mysqlParam));
+  return out;
 }
 
 function mysqlParam(param: unknown): unknown {

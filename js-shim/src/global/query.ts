@@ -7,18 +7,26 @@ import type { CoreStore, Statement } from "./core-store.js";
 import { buildFilter, type FilterBuilder, type FilterExpression } from "./filter-builder.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
 import type { SqlExecResult } from "./exec.js";
+import type { SqlCells } from "../adapters/cells.js";
+import { cellsDocument, cellsPosition, planCells } from "./cells-decode.js";
+import { rememberStatement, sendEarly } from "./early-statements.js";
 
 /** What a query needs from the store and (inside a mutation) the mutation. */
 export interface QueryHost {
   core: CoreStore;
   table: TableInfo;
   run(statement: Statement): Promise<SqlExecResult>;
+  /** The driver's raw cells for a statement, when the exec is one of this package's adapters. */
+  runCells?: CellsRunner;
   tx: number;  // 0 outside a mutation
   /** The mutation's view of a document it wrote (for pending results). */
   pending(id: string): Document | null;
   /** Remembers a document read inside a mutation (its version guards later writes). */
   remember(doc: Document, version: string): void;
 }
+
+/** Runs a statement for its cells; `writesLater`: the driver sends it on a later event-loop turn. */
+export type CellsRunner = ((statement: Statement) => Promise<SqlCells>) & { writesLater?: boolean };
 
 export interface IndexRangeBuilder {
   eq(field: string, value: unknown): IndexRangeBuilder;
@@ -108,7 +116,7 @@ export class QueryBuilder<D = Document> {
    * paginate() or `for await` for larger results.
    */
   async collect(): Promise<D[]> {
-    const { docs } = await this.execute(MAX_COLLECT_DOCUMENTS + 1, null);
+    const { docs } = await this.execute(MAX_COLLECT_DOCUMENTS + 1, null, false);
     if (docs.length > MAX_COLLECT_DOCUMENTS) {
       throw new ValidationError(
         `collect() on table "${this.host.table.table}" would return more than ${MAX_COLLECT_DOCUMENTS} documents; ` +
@@ -121,15 +129,15 @@ export class QueryBuilder<D = Document> {
 
   async take(n: number): Promise<D[]> {
     if (!Number.isInteger(n) || n < 0) throw new TypeError("take(n) needs a non-negative integer");
-    return (await this.execute(n, null)).docs;
+    return (await this.execute(n, null, false)).docs;
   }
 
   async first(): Promise<D | null> {
-    return (await this.execute(1, null)).docs[0] ?? null;
+    return (await this.execute(1, null, false)).docs[0] ?? null;
   }
 
   async unique(): Promise<D | null> {
-    const { docs } = await this.execute(2, null);
+    const { docs } = await this.execute(2, null, false);
     if (docs.length > 1) {
       throw new ValidationError(`unique() found more than one document in table "${this.host.table.table}"`, "NOT_UNIQUE");
     }
@@ -161,15 +169,62 @@ export class QueryBuilder<D = Document> {
     return JSON.stringify({ table: this.host.table.table, index, range, order, filter });
   }
 
-  private async execute(limit: number, cursor: string | null): Promise<{ docs: D[]; done: boolean; cursor: string }> {
+  /**
+   * `wantsCursor` false (take, first, unique, collect): the caller uses the documents only, so
+   * a read outside a mutation whose first batch already holds them all skips the core's
+   * queryFeedCount (which would only encode the continue cursor; such a run records no reads).
+   */
+  private async execute(
+    limit: number,
+    cursor: string | null,
+    wantsCursor = true,
+  ): Promise<{ docs: D[]; done: boolean; cursor: string }> {
     const { core, table } = this.host;
-    const begin = core.queryBegin(this.host.tx, this.queryJson(), cursor ?? "", limit);
+    const queryJson = this.queryJson();
+    // Outside a mutation, a page the core answered before with a statement is sent at once
+    // (speculatively) and the core plans it while the server works; the core's statement
+    // must then be the same, else that result is dropped (early-statements.ts).
+    const early = this.host.tx === 0 && this.host.runCells ? sendEarly(core, queryJson, cursor, limit, this.host.runCells) : undefined;
+    if (early !== undefined) await early.sent;
+    const begin = core.queryBegin(this.host.tx, queryJson, cursor ?? "", limit);
     const docs: Document[] = [];
     try {
       if (begin.finished || !begin.statement) return { docs: [], done: true, cursor: begin.cursor };
       let statement: Statement = begin.statement;
       let remaining = begin.remaining;
+      let first: Promise<SqlCells> | undefined;
+      if (this.host.tx === 0 && begin.countsOnly && this.host.runCells) {
+        first = early?.take(statement);
+        rememberStatement(core, queryJson, cursor, limit, statement);
+      }
       for (;;) {
+        if (begin.countsOnly && this.host.runCells) {
+          // Every row is a result, and the driver's cells become documents in one pass.
+          const cells = await (first ?? this.host.runCells(statement));
+          first = undefined;
+          const plan = planCells(table, cells);
+          if (plan === null) throw new TypeError(`a page of table "${table.table}" came back without a column of its layout`);
+          const rows = cells.rows;
+          const kept = remaining < 0 ? rows.length : Math.min(rows.length, remaining);
+          const inMutation = this.host.tx !== 0;
+          if (!wantsCursor && !inMutation && remaining >= 0 && rows.length >= remaining) {
+            // The core would keep the first `remaining` rows and finish (QueryRun::feed_count).
+            for (let i = 0; i < kept; i++) docs.push(cellsDocument(plan, rows[i]!));
+            return { docs: docs as D[], done: false, cursor: "" };
+          }
+          const last = kept > 0 ? cellsPosition(plan, rows[kept - 1]!) : null;
+          const step = core.queryFeedCount(begin.run, rows.length, JSON.stringify(last));
+          for (let i = 0; i < step.emitCount; i++) {
+            const row = rows[i]!;
+            const doc = cellsDocument(plan, row);
+            if (inMutation) this.host.remember(doc, plan.version(row[plan.versionAt]) as string);
+            docs.push(doc);
+          }
+          remaining = step.remaining;
+          if (!step.more || !step.statement) return { docs: docs as D[], done: step.done, cursor: step.cursor };
+          statement = step.statement;
+          continue;
+        }
         const { rows } = await this.host.run(statement);
         if (begin.countsOnly) {
           // Every row is a result: tell the core how many came back and which is the last kept.
@@ -213,6 +268,7 @@ export class QueryBuilder<D = Document> {
         statement = step.statement;
       }
     } finally {
+      early?.drop();
       core.queryEnd(begin.run);
     }
   }

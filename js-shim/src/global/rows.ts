@@ -38,7 +38,7 @@ export function decodeRow(table: TableInfo, row: Record<string, unknown>): Decod
   return { doc, version: String(row._version) };
 }
 
-function decodeColumn(kind: ColumnInfo["kind"], raw: unknown): unknown {
+export function decodeColumn(kind: ColumnInfo["kind"], raw: unknown): unknown {
   switch (kind) {
     case "text":
       return String(raw);

@@ -19,9 +19,10 @@ import { encodeValueText } from "../values/wire.js";
 import type { Dialect, EngineName } from "../core/dialects.js";
 import { CoreStore, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
 import type { SqlExec } from "./exec.js";
+import { cellsWriteLater, hasCells, queryCells } from "../adapters/cells.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
 import { checkSqliteColumnKinds, migrateSqliteAtomically } from "./sqlite-migrate.js";
-import { QueryBuilder } from "./query.js";
+import { QueryBuilder, type CellsRunner } from "./query.js";
 
 export type { MigrationReport } from "./core-store.js";
 export type { IndexRangeBuilder, PaginationOptions, PaginationResult } from "./query.js";
@@ -532,6 +533,15 @@ class GlobalStore<S extends GenericSchema> {
   run(statement: Statement) {
     return this.exec.query(statement.text, statement.params);
   }
+
+  /** Page reads straight from the driver's cells, when the exec is one of this package's adapters. */
+  cellsRunner(): CellsRunner | undefined {
+    const exec = this.exec;
+    if (!hasCells(exec)) return undefined;
+    const run: CellsRunner = (statement) => exec[queryCells](statement.text, statement.params);
+    if (exec[cellsWriteLater]) run.writesLater = true;
+    return run;
+  }
 }
 
 /** SQLite commits: the exec's atomic batch (D1 batch, Durable Object transactionSync). */
@@ -600,6 +610,7 @@ class Reader<S extends GenericSchema> {
       core: this.store.coreStore(),
       table: info,
       run: (statement) => this.store.run(statement),
+      runCells: this.store.cellsRunner(),
       tx: state ? state.writes.handle : 0,
       pending: (id) => state?.docs.get(id)?.doc ?? null,
       remember: (doc, version) => {

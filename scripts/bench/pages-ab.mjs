@@ -1,0 +1,102 @@
+// Focused A/B of the page path: two builds of the package (A = --a DIST, B = --b DIST, each a
+// js-shim/dist folder) and the raw driver, interleaved in one process on the SAME connection,
+// against the bench_docs table that scripts/bench/run.mjs leaves behind (run it once first).
+//
+//   node scripts/bench/pages-ab.mjs --a /tmp/base/dist --b js-shim/dist [--n 600] [--engine postgres|mysql]
+//
+// Prints, per engine and op (take100, paginate page 2), the median us of A, B and raw and the
+// ratios to raw. Rotates the order A, B, raw every iteration. Not part of the tests.
+import { cpSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import postgres from "postgres";
+import mysql from "mysql2/promise";
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const N = Number(opt("--n", 600));
+const WARMUP = 100;
+const engines = opt("--engine", "postgres,mysql").split(",");
+
+async function load(dist) {
+  // Each build gets its own folder (and package.json), so both load side by side.
+  const dir = mkdtempSync(join(tmpdir(), "pages-ab-"));
+  cpSync(resolve(dist), join(dir, "dist"), { recursive: true });
+  cpSync(resolve("js-shim", "package.json"), join(dir, "package.json"));
+  const G = await import(pathToFileURL(join(dir, "dist", "global", "index.js")).href);
+  const S = await import(pathToFileURL(join(dir, "dist", "schema", "index.js")).href);
+  return { G, S };
+}
+const A = await load(opt("--a", "/tmp/pages-base/dist"));
+const B = await load(opt("--b", "js-shim/dist"));
+
+const schemaOf = ({ defineSchema, defineTable, v }) => defineSchema({
+  bench_docs: defineTable({
+    name: v.string(), email: v.string(), age: v.number(), score: v.float64(), active: v.boolean(),
+    count: v.int64(), city: v.string(), country: v.string(), tags: v.array(v.string()), note: v.optional(v.string()),
+  }).index("by_age", ["age"]).global(),
+});
+const mapRow = (r) => ({
+  _id: r._id, _creationTime: Number(r._creationTime), name: r.name, email: r.email, age: Number(r.age), score: Number(r.score),
+  active: Boolean(r.active), count: BigInt(r.count), city: r.city, country: r.country,
+  tags: typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags, ...(r.note == null ? {} : { note: r.note }),
+});
+const median = (xs) => { const s = Float64Array.from(xs).sort(); return s[Math.floor(s.length / 2)]; };
+const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
+const WRITE_LATER = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
+
+for (const engine of engines) {
+  let raw, q, close, execA, execB;
+  if (engine === "postgres") {
+    const sql = postgres(process.env.LUNORA_BENCH_PG ?? "postgres://lunora:lunora_pg_pw@127.0.0.1:54329/lunora", { max: 1, fetch_types: false, onnotice: () => {} });
+    raw = sql; q = (t, p) => sql.unsafe(t, p); close = () => sql.end();
+    execA = A.G.buildPgExec(sql); execB = B.G.buildPgExec(sql);
+  } else {
+    const conn = await mysql.createConnection({ host: "127.0.0.1", port: Number(process.env.LUNORA_MYSQL_PORT ?? 33069), user: "lunora", password: "lunora_my_pw", database: "lunora", charset: "utf8mb4" });
+    raw = conn; q = async (t, p) => (await conn.query(t, p))[0]; close = () => conn.end();
+    execA = A.G.buildMysqlExec(conn); execB = B.G.buildMysqlExec(conn);
+  }
+  // Record the statement each store sends (B's spy forwards the cells path).
+  let recorded = null;
+  const spy = (exec) => ({
+    async query(text, params) { recorded?.push({ text, params }); return exec.query(text, params); },
+    ...(exec[CELLS] ? { async [CELLS](text, params) { recorded?.push({ text, params }); return exec[CELLS](text, params); } } : {}),
+    [WRITE_LATER]: exec[WRITE_LATER],
+    transaction: (fn) => exec.transaction(fn),
+  });
+  const dbA = A.G.createHyperdriveGlobalCtxDb({ engine, exec: spy(execA), schema: schemaOf(A.S), autoMigrate: false });
+  const dbB = B.G.createHyperdriveGlobalCtxDb({ engine, exec: spy(execB), schema: schemaOf(B.S), autoMigrate: false });
+  const range = (r) => r.query("bench_docs").withIndex("by_age", (x) => x.gte("age", 100));
+  const first = await dbA.query((r) => range(r).paginate({ numItems: 100, cursor: null }));
+  const rawParams = (params) => engine === "postgres" ? params : params.map((p) => (p && typeof p === "object" ? (p.$int !== undefined ? BigInt(p.$int) : Buffer.from(p.$hex, "hex")) : p));
+  const statementOf = async (fn) => { recorded = []; await fn(); const s = recorded[0]; recorded = null; return s; };
+  const ops = {
+    take100: (db) => db.query((r) => range(r).take(100)),
+    paginate100: (db) => db.query((r) => range(r).paginate({ numItems: 100, cursor: first.continueCursor })),
+  };
+  for (const [name, op] of Object.entries(ops)) {
+    // Same results from both builds.
+    const [ra, rb] = [await op(dbA), await op(dbB)];
+    const sameJson = (x) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? `${v}n` : v instanceof ArrayBuffer ? [...new Uint8Array(v)] : v));
+    if (sameJson(ra) !== sameJson(rb)) throw new Error(`${engine} ${name}: builds A and B return different results`);
+    const st = await statementOf(() => op(dbA));
+    const variants = [
+      ["A", () => op(dbA)],
+      ["B", () => op(dbB)],
+      ["raw", async () => (await q(st.text, rawParams(st.params))).slice(0, 100).map(mapRow)],
+    ];
+    const times = { A: [], B: [], raw: [] };
+    for (let i = 0; i < WARMUP + N; i++) {
+      for (let j = 0; j < 3; j++) {
+        const [label, fn] = variants[(i + j) % 3];
+        const t0 = performance.now();
+        await fn();
+        if (i >= WARMUP) times[label].push((performance.now() - t0) * 1000);
+      }
+    }
+    const [a, b, r] = [median(times.A), median(times.B), median(times.raw)];
+    console.log(`${engine} ${name}: A ${a.toFixed(0)} us (${(a / r).toFixed(3)}), B ${b.toFixed(0)} us (${(b / r).toFixed(3)}), raw ${r.toFixed(0)} us; B/A ${(b / a).toFixed(3)}`);
+  }
+  await close();
+}
