@@ -50,7 +50,9 @@ start_pg() {
     as_user postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --encoding=UTF8 --locale=C \
       --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   fi
-  as_user postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$RUN_DIR/postgres.log" -w -t 60 start \
+  # setsid: the servers get their own session, so they outlive the process group (a test
+  # run, a CI step) that happened to start or restart them.
+  as_user postgres setsid -w "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$RUN_DIR/postgres.log" -w -t 60 start \
     -o "-p $PG_PORT -k $RUN_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
   local psql=(as_user postgres psql -h "$RUN_DIR" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
   if [ -z "$("${psql[@]}" -d postgres -c "select 1 from pg_roles where rolname='$DB_USER'")" ]; then
@@ -75,7 +77,7 @@ start_mysql() {
   local server
   server=$(command -v mariadbd || echo /usr/sbin/mariadbd)
   # --no-defaults: ignore the system's my.cnf (its socket, port and bind address).
-  nohup "$server" --no-defaults --user=mysql --datadir="$MY_DATA" --port="$MY_PORT" \
+  nohup setsid "$server" --no-defaults --user=mysql --datadir="$MY_DATA" --port="$MY_PORT" \
     --socket="$MY_SOCK" --pid-file="$MY_PID" --bind-address=127.0.0.1 \
     --log-error="$RUN_DIR/mariadb.log" --character-set-server=utf8mb4 \
     --collation-server=utf8mb4_nopad_bin --max-connections=300 >/dev/null 2>&1 &
@@ -127,7 +129,7 @@ case "${1:-}" in
   env) print_env ;;
   restart)  # used by the reliability tests: a server restart between two mutations
     case "${2:-}" in
-      pg) as_user postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 restart \
+      pg) as_user postgres setsid -w "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 restart \
             -o "-p $PG_PORT -k $RUN_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
           echo "db: postgres restarted" ;;
       mysql) stop_mysql; prepare_dirs; start_mysql ;;

@@ -359,8 +359,8 @@ function cannedStore(engine, canned) {
     async query(text) {
       if (/VERSION\(\)/.test(text)) return { rows: [{ version: "10.11-MariaDB" }], affectedRows: 1 };
       if (/^\s*SELECT/i.test(text)) return /LIMIT/i.test(text) ? canned.take : canned.get;
-      // A lone guarded Postgres write returns one row (RETURNING 1) when its guard held.
-      return { rows: /RETURNING/i.test(text) ? [{ "?column?": 1 }] : [], affectedRows: 1 };
+      // A lone guarded write on Postgres (`... RETURNING 1`) proves its guard with the row it returns.
+      return { rows: /RETURNING 1$/.test(text) ? [{ "?column?": 1 }] : [], affectedRows: 1 };
     },
     // The page path over the driver's cells, as the package's own adapters offer it.
     ...(canned.takeCells ? { [CELLS]: async () => canned.takeCells } : {}),

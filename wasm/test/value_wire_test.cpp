@@ -252,3 +252,15 @@ TEST_CASE("every value round-trips exactly through the wire") {
     CHECK(identical(*via_tree, v));
   }
 }
+
+TEST_CASE("wire_size_bound is never below the written size") {
+  lunora::test::RandomValues random(11);
+  for (int i = 0; i < 3000; ++i) {
+    const Value v = random.any(4);
+    CHECK(lunora::wire_size_bound(v) >= lunora::to_wire(v).size());
+  }
+  for (double d : {-1.2345678901234567e-308, -5e-324, 1.7976931348623157e308, -0.0, std::nan(""), 123456789012345678.0}) {
+    CHECK(lunora::wire_size_bound(Value(d)) >= lunora::to_wire(Value(d)).size());
+  }
+  CHECK(lunora::wire_size_bound(Value(std::string("\x01\x02"))) >= lunora::to_wire(Value(std::string("\x01\x02"))).size());
+}

@@ -4,17 +4,18 @@
 
 namespace lunora::api {
 
-void StatementTexts::append(std::string& out, const std::string& text) {
+int StatementTexts::append(std::string& out, const std::string& text) {
   if (auto it = ids_.find(text); it != ids_.end()) {
     out += "\"textId\":" + std::to_string(it->second);
-    return;
+    return it->second;
   }
   out += "\"text\":";
   append_json_string(out, text);
-  if (text.size() > kMaxTextBytes || ids_.size() >= kMaxTexts) return;
+  if (text.size() > kMaxTextBytes || ids_.size() >= kMaxTexts) return -1;
   const int id = static_cast<int>(ids_.size());
   ids_.emplace(text, id);
   out += ",\"textId\":" + std::to_string(id);
+  return id;
 }
 
 }  // namespace lunora::api

@@ -59,10 +59,12 @@ nlohmann::json statement_json(const Statement& s) { return {{"text", s.text}, {"
 
 // {"text", "params"} written straight from the statement (no copy into a JSON tree); with
 // `texts`, {"textId"} instead of the text once the shim holds it (statement_texts.hpp).
-void append_statement(std::string& out, const Statement& s, StatementTexts* texts = nullptr) {
+// Returns the text's number (-1: sent inline).
+int append_statement(std::string& out, const Statement& s, StatementTexts* texts = nullptr) {
   out.push_back('{');
+  int text_id = -1;
   if (texts != nullptr) {
-    texts->append(out, s.text);
+    text_id = texts->append(out, s.text);
   } else {
     out += "\"text\":";
     append_json_string(out, s.text);
@@ -70,6 +72,7 @@ void append_statement(std::string& out, const Statement& s, StatementTexts* text
   out += ",\"params\":";
   append_json(out, s.params);
   out.push_back('}');
+  return text_id;
 }
 
 // {"text", "params", "expectRows", <extra>, "write"}: one step of a commit plan.
@@ -83,10 +86,19 @@ void append_step(std::string& out, const CommitStep& step, std::string_view extr
 
 // {"table": <name>, "statement": <select by id>}: the answer of store_get and tx_get.
 std::string point_read(const Store& store, const TableSchema& table, std::string_view id, StatementTexts& texts) {
+  const TableLayout* layout = store.layout(table.name);
   std::string out = "{\"table\":";
   append_json_string(out, table.name);
   out += ",\"statement\":";
-  append_statement(out, select_by_id(*store.layout(table.name), store.dialect(), id), &texts);
+  if (const int known = texts.point_read(layout); known >= 0) {
+    // select_by_id's text is fixed per table and its only param is the id.
+    out += "{\"textId\":" + std::to_string(known) + ",\"params\":[";
+    append_json_string(out, id);
+    out += "]}}";
+    return ok_text(out);
+  }
+  const int text_id = append_statement(out, select_by_id(*layout, store.dialect(), id), &texts);
+  if (text_id >= 0) texts.remember_point_read(layout, text_id);
   out.push_back('}');
   return ok_text(out);
 }

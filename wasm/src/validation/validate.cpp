@@ -334,7 +334,8 @@ Status validate_document(const TableSchema& table, const Value& document,
     return Status(ErrorCode::validation_failed,
                   context + " because it is not an object: Value: " + format_value(document));
   }
-  const std::size_t size = to_wire(document).size();
+  // The exact size only when the cheap bound does not already settle it.
+  const std::size_t size = wire_size_bound(document) <= limits::kMaxDocumentBytes ? 0 : to_wire(document).size();
   if (size > limits::kMaxDocumentBytes) {
     return Status(ErrorCode::validation_failed,
                   context + " because it is too large: " + std::to_string(size) +

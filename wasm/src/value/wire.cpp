@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lunora/value/base64.hpp"
+#include "lunora/value/simple_json.hpp"
 
 namespace lunora {
 namespace {
@@ -287,6 +288,11 @@ bool is_valid_utf8(std::string_view text) noexcept {
 }
 
 Result<Value> parse_wire(std::string_view json) {
+  // The usual document from the shim reads in one pass; anything else takes the full path.
+  if (auto simple = parse_simple_json(json, kMaxWireNesting)) {
+    if (auto failure = convert_in_place(*simple, false)) return invalid(*failure);
+    return std::move(*simple);
+  }
   const Scan scanned = scan(json);
   if (scanned.too_deep) return too_deep();
   Value parsed;
@@ -356,6 +362,37 @@ std::string to_wire(const Value& value) {
   std::string out;
   append_wire(out, value);
   return out;
+}
+
+std::size_t wire_size_bound(const Value& value) {
+  // Longest forms: "-1.2345678901234567e-308" (24), {"$integer":"<12>"} (27), {"$float":"<12>"} (25).
+  constexpr std::size_t kNumber = 27;
+  const auto string_bound = [](const std::string& s) { return 6 * s.size() + 2; };
+  switch (value.type()) {
+    case Value::value_t::null:
+    case Value::value_t::discarded:
+    case Value::value_t::boolean:
+      return 5;
+    case Value::value_t::number_integer:
+    case Value::value_t::number_unsigned:
+    case Value::value_t::number_float:
+      return kNumber;
+    case Value::value_t::string:
+      return string_bound(value.get_ref<const std::string&>());
+    case Value::value_t::binary:
+      return 13 + 4 * (value.get_binary().size() / 3 + 1);  // {"$bytes":"<base64>"}
+    case Value::value_t::array: {
+      std::size_t size = 2 + value.size();  // brackets and commas
+      for (const auto& item : value) size += wire_size_bound(item);
+      return size;
+    }
+    case Value::value_t::object: {
+      std::size_t size = 2 + 2 * value.size();  // braces, colons and commas
+      for (auto it = value.begin(); it != value.end(); ++it) size += string_bound(it.key()) + wire_size_bound(*it);
+      return size;
+    }
+  }
+  return kNumber;
 }
 
 Value to_wire_json(const Value& value) {

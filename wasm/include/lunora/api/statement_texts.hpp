@@ -18,10 +18,20 @@ class StatementTexts {
   static constexpr std::size_t kMaxTextBytes = 8192;
 
   // Appends the object members `"text":...,"textId":n`, `"textId":n` or `"text":...`.
-  void append(std::string& out, const std::string& text);
+  // Returns the text's number, or -1 when it stays inline.
+  int append(std::string& out, const std::string& text);
+
+  // The point read of a table is one text whose only param is the id, so once its number is
+  // known the statement is written without being built.
+  int point_read(const void* layout) const {
+    auto it = point_reads_.find(layout);
+    return it == point_reads_.end() ? -1 : it->second;
+  }
+  void remember_point_read(const void* layout, int id) { point_reads_.emplace(layout, id); }
 
  private:
   std::unordered_map<std::string, int> ids_;
+  std::unordered_map<const void*, int> point_reads_;  // table layout -> text number
 };
 
 }  // namespace lunora::api

@@ -35,6 +35,10 @@ Result<Value> from_wire_json(const Value& json);
 std::string to_wire(const Value& value);
 void append_wire(std::string& out, const Value& value);
 Value to_wire_json(const Value& value);
+// An upper bound of to_wire(value).size() that writes nothing (every string byte counted as a
+// 6-byte escape, every number at its longest): a size check that passes on the bound needs
+// no serialisation.
+std::size_t wire_size_bound(const Value& value);
 
 // Text helpers shared by the value layer's writers and error messages.
 

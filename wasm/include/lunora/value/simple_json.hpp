@@ -1,0 +1,22 @@
+// A direct JSON reader for the common shape of documents from the shim: no backslash escapes
+// in strings, numbers as plain JSON numbers. It builds the Value in one pass (nlohmann's
+// parser lexes character by character into a token buffer, then builds the tree).
+//
+// It answers nullopt for anything it does not handle or that is not valid JSON (escapes,
+// duplicate keys, nesting beyond `max_depth`, malformed text, invalid UTF-8, numbers that
+// overflow), and the caller then takes the full path, so it can never accept what nlohmann
+// refuses nor read anything differently: every number becomes the float64 that strtod gives,
+// which is what parse_wire makes of nlohmann's integer and float tokens alike.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "lunora/value/value.hpp"
+
+namespace lunora {
+
+std::optional<Value> parse_simple_json(std::string_view json, std::size_t max_depth);
+
+}  // namespace lunora
