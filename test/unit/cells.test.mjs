@@ -189,6 +189,13 @@ describe("the store's take / paginate over an exec with queryCells", () => {
     assert.deepEqual([...new Uint8Array(b.take[0].o.x)], [1, 2]);
     assert.ok(!("o" in b.take[1]));
     assert.ok(cells.cellsCalls.length >= 2);
+    // A page read again outside a mutation is sent before the core plans it (one statement per
+    // read, the core's own); paginate keeps its cursor.
+    const before = cells.cellsCalls.length;
+    const again = await read(cells.db);
+    assert.deepEqual(again, a);
+    assert.equal(cells.cellsCalls.length - before, 2);
+    assert.equal(new Set(cells.cellsCalls).size, 2);
     // Inside a mutation the documents read are remembered (their versions guard a later patch).
     const inMutation = (db) => db.mutation(async (w) => (await w.query("items").withIndex("by_n").take(2)).map((d) => d._id));
     assert.deepEqual(await inMutation(cells.db), await inMutation(plain.db));
