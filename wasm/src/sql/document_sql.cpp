@@ -128,11 +128,15 @@ Statement select_page_by_creation(const TableLayout& layout, const Dialect& dial
   return std::move(b).build();
 }
 
-CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dialect) {
+std::vector<const RowWrite*> write_pointers(const std::vector<RowWrite>& writes) {
   std::vector<const RowWrite*> pointers;
   pointers.reserve(writes.size());
   for (const auto& w : writes) pointers.push_back(&w);
-  return build_commit(pointers, dialect);
+  return pointers;
+}
+
+CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dialect) {
+  return build_commit(write_pointers(writes), dialect);
 }
 
 // Over pointers: the write set's documents are not copied to plan a commit.

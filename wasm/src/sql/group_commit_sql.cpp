@@ -198,10 +198,7 @@ CommitPlan mysql_group(const std::vector<Chunk>& chunks, const Dialect& dialect)
 }  // namespace
 
 CommitPlan build_group_commit(const std::vector<RowWrite>& writes, const Dialect& dialect) {
-  std::vector<const RowWrite*> pointers;
-  pointers.reserve(writes.size());
-  for (const auto& w : writes) pointers.push_back(&w);
-  return build_group_commit(pointers, dialect);
+  return build_group_commit(write_pointers(writes), dialect);
 }
 
 CommitPlan build_group_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {

@@ -61,6 +61,8 @@ Statement select_by_id(const TableLayout& layout, const Dialect& dialect, std::s
 Statement select_page_by_creation(const TableLayout& layout, const Dialect& dialect, const Value* after_creation_time,
                                   std::string_view after_id, std::size_t limit);
 
+// Pointers to `writes`, for the planners that work over pointers (no document copies).
+std::vector<const RowWrite*> write_pointers(const std::vector<RowWrite>& writes);
 CommitPlan build_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect);
 CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dialect);
 
