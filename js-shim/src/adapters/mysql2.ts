@@ -113,15 +113,20 @@ class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> 
     private readonly decode: RowDecoding,
   ) {}
 
-  private async run(text: string, params: readonly unknown[] | undefined): Promise<unknown> {
+  /** One `query` with the adapter's decoding options (plus `extra`); driver errors become SqlErrors. */
+  private async send(text: string, params: readonly unknown[] | undefined, extra?: { rowsAsArray: true }): Promise<Mysql2Result> {
     const values = encodeMysqlParams(params);
     try {
-      const [result, columns] = await this.target.query({ sql: text, values, ...this.decode.options });
-      if (Array.isArray(result) && columns !== undefined) this.decode.rows(result, columns);
-      return result;
+      return await this.target.query({ sql: text, values, ...this.decode.options, ...extra });
     } catch (error) {
       throw toSqlError(error, "mysql");
     }
+  }
+
+  private async run(text: string, params: readonly unknown[] | undefined): Promise<unknown> {
+    const [result, columns] = await this.send(text, params);
+    if (Array.isArray(result) && columns !== undefined) this.decode.rows(result, columns);
+    return result;
   }
 
   async [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
@@ -135,14 +140,7 @@ class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> 
    * columns, for the store's page reads, which convert each value once by its column kind.
    */
   async [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells> {
-    const values = encodeMysqlParams(params);
-    let result: unknown;
-    let fields: Mysql2Column[] | undefined;
-    try {
-      [result, fields] = await this.target.query({ sql: text, values, ...this.decode.options, rowsAsArray: true });
-    } catch (error) {
-      throw toSqlError(error, "mysql");
-    }
+    const [result, fields] = await this.send(text, params, { rowsAsArray: true });
     const rows = Array.isArray(result) ? (result as unknown[][]) : [];
     const columns = (fields ?? []).map((c) => ({ name: c.name, type: c.columnType, characterSet: c.characterSet }));
     return { engine: "mysql", columns, rows };

@@ -269,19 +269,13 @@ class GlobalStore<S extends GenericSchema> {
       const state = new MutationState(core.begin());
       let committing = false;
       this.running += 1;
-      let running = true;
-      const stopRunning = () => {
-        if (!running) return;
-        running = false;
-        this.running -= 1;
-        this.arrived?.();
-      };
       try {
         let result: R;
         try {
           result = await fn(new Writer<S>(this, state) as unknown as DatabaseWriter<S>);
         } finally {
-          stopRunning();
+          this.running -= 1;
+          this.arrived?.();
         }
         committing = true;
         const batch = await this.commit(state);
