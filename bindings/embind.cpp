@@ -32,6 +32,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeBackfill", &store_backfill);
   function("storeScanPage", &store_scan_page);
   function("storeGet", &store_get);
+  function("storeGetMany", &store_get_many);
   function("storeNormalizeId", &store_normalize_id);
   function("txBegin", &tx_begin);
   function("txInsert", &tx_insert);

@@ -9,6 +9,7 @@ import { tag } from "../support/tagged.mjs";
 import { isMysql, openClient, type DriverName } from "./drivers";
 import { scenarios } from "./scenarios";
 import { groupCommitScenario } from "./group-commit-scenario";
+import { pointReadsScenario } from "./point-reads-scenario";
 import { findStoreScenario } from "./store-scenario-routes";
 import { foundRowsRefusal, openStoreDriver, type StoreDriver } from "./store-scenarios";
 
@@ -94,6 +95,9 @@ export default {
       }
       if (parts[0] === "group-commit") {
         return json(await groupCommitScenario(parts[1] ?? "", env as never, url.searchParams.get("table") ?? "lunora_group"));
+      }
+      if (parts[0] === "point-reads") {
+        return json(await pointReadsScenario(parts[1] ?? "", env as never, url.searchParams.get("table") ?? "lunora_reads"));
       }
       if (parts[0] === "store") {
         const table = url.searchParams.get("table") ?? "lunora_store";

@@ -115,6 +115,11 @@ export class CoreStore {
     return this.pointRead(this.core.storeGet(this.handle, table, id));
   }
 
+  /** One statement reading the documents `ids` (1..64 ids of `table`); records no reads. */
+  getMany(table: string, ids: readonly string[]): Statement {
+    return this.statement(unwrap<{ statement: WireStatement }>(this.core.storeGetMany(this.handle, table, JSON.stringify(ids))).statement);
+  }
+
   /** Fills in (or keeps) the text of a statement the core sent with a text number. */
   statement<S extends WireStatement>(s: S): S & Statement {
     if (s.text === undefined) s.text = this.texts[s.textId!];

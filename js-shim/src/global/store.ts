@@ -23,6 +23,7 @@ import { cellsWriteLater, hasCells, queryCells } from "../adapters/cells.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
 import { checkSqliteColumnKinds, migrateSqliteAtomically } from "./sqlite-migrate.js";
 import { QueryBuilder, type CellsRunner } from "./query.js";
+import { PointReads } from "./point-reads.js";
 
 export type { MigrationReport } from "./core-store.js";
 export type { IndexRangeBuilder, PaginationOptions, PaginationResult } from "./query.js";
@@ -41,6 +42,12 @@ export interface StoreOptions {
    * commit and join its group (default 2 ms; 0 disables). Only when others are running.
    */
   groupCommitWindowMs?: number;
+  /**
+   * Point reads (`get`) sent to the driver at once (default 4). Reads arriving while this
+   * many are in flight wait and then go together as one statement per table, so many
+   * concurrent mutations share a few read round trips. Infinity: never batch.
+   */
+  maxPointReadsInFlight?: number;
 }
 
 export interface ChangeWrite {
@@ -136,6 +143,7 @@ class GlobalStore<S extends GenericSchema> {
   private draining = false;
   private subscriptionIds = 0;
   private readonly subscriptions = new Map<number, () => void>();
+  private readonly pointReads: PointReads;
 
   constructor(private readonly options: HyperdriveGlobalCtxDbOptions<S>) {
     const engine = typeof options.engine === "string" ? options.engine : options.engine?.name;
@@ -146,6 +154,11 @@ class GlobalStore<S extends GenericSchema> {
       throw new StoreConfigurationError("exec must be a SqlExec ({ query(text, params) }); see buildPgExec / buildMysqlExec");
     }
     this.engine = engine;
+    this.pointReads = new PointReads(
+      (statement) => this.run(statement),
+      (table, ids) => this.core!.getMany(table, ids),
+      Math.max(1, options.maxPointReadsInFlight ?? DEFAULT_POINT_READS_IN_FLIGHT),
+    );
     const schema = options.schema instanceof SchemaDefinition ? options.schema.toJSON() : options.schema;
     this.schemaJson = JSON.stringify(schema);
     // Internal test hook, for the project's differential test only (not API, not enumerable):
@@ -528,6 +541,11 @@ class GlobalStore<S extends GenericSchema> {
     return this.exec.query(statement.text, statement.params);
   }
 
+  /** The row of one document, batched with other point reads under load (point-reads.ts). */
+  readRow(table: string, id: string, statement: Statement): Promise<Record<string, unknown> | undefined> {
+    return this.pointReads.read(table, id, statement);
+  }
+
   /** Page reads straight from the driver's cells, when the exec is one of this package's adapters. */
   cellsRunner(): CellsRunner | undefined {
     const exec = this.exec;
@@ -559,6 +577,7 @@ interface WaitingCommit {
 /** Mutations committed together in one SQL step at most. */
 const MAX_GROUP = 32;
 const DEFAULT_GROUP_COMMIT_WINDOW_MS = 2;
+const DEFAULT_POINT_READS_IN_FLIGHT = 4;
 
 /** A commit lost a `_version` race; the mutation is retried. */
 class CommitConflict extends Error {
@@ -583,8 +602,7 @@ class Reader<S extends GenericSchema> {
     const found = this.state ? this.state.writes.get(table, id) : this.store.coreStore().get(table, id);
     if (found.table === null || !found.statement) return null;
     const info = this.store.tableInfo(found.table)!;
-    const { rows } = await this.store.run(found.statement);
-    const row = rows[0];
+    const row = await this.store.readRow(found.table, id, found.statement);
     const read: ReadDoc = row ? { table: found.table, ...decodeRow(info, row) } : { table: found.table, doc: null, version: "0" };
     if (this.state && row) this.state.docs.set(id, read);
     return read.doc ? read : null;

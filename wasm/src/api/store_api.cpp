@@ -11,6 +11,7 @@
 #include "lunora/query/reference_model.hpp"
 #include "lunora/schema/schema_parser.hpp"
 #include "lunora/sql/group_commit_sql.hpp"
+#include "lunora/sql/point_reads.hpp"
 #include "lunora/store/migration.hpp"
 #include "lunora/store/store.hpp"
 #include "lunora/value/wire.hpp"
@@ -257,6 +258,30 @@ std::string store_get(int handle, const std::string& table_name, const std::stri
   const TableSchema* table = table_name.empty() ? store->table_of_id(id) : store->table(table_name);
   if (table == nullptr || !is_id_of_table(id, table->name)) return ok({{"table", nullptr}});
   return point_read(*store, *table, id, registry().texts[handle]);
+}
+
+std::string store_get_many(int handle, const std::string& table_name, const std::string& ids_json) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  const TableSchema* table = store->table(table_name);
+  if (table == nullptr) return fail(Status(ErrorCode::not_found, "unknown table"));
+  auto ids = nlohmann::json::parse(ids_json, nullptr, false);
+  if (!ids.is_array() || ids.empty() || ids.size() > kMaxIdsPerPointRead) {
+    return fail(Status(ErrorCode::invalid_argument, "a point read takes 1 to 64 ids"));
+  }
+  std::vector<std::string> list;
+  list.reserve(ids.size());
+  for (const auto& id : ids) {
+    // Only ids of this table: anything else could never match and is a caller's bug.
+    if (!id.is_string() || !is_id_of_table(id.get_ref<const std::string&>(), table->name)) {
+      return fail(Status(ErrorCode::invalid_argument, "a point read takes ids of its table"));
+    }
+    list.push_back(id.get<std::string>());
+  }
+  std::string out = "{\"statement\":";
+  append_statement(out, select_by_ids(*store->layout(table->name), store->dialect(), list), &registry().texts[handle]);
+  out.push_back('}');
+  return ok_text(out);
 }
 
 std::string store_normalize_id(int handle, const std::string& table, const std::string& id) {

@@ -12,6 +12,7 @@ export interface LunoraCoreModule {
   storeBackfill(store: number, table: string, index: string, rowsWire: string): string;
   storeScanPage(store: number, table: string, afterJson: string, limit: number): string;
   storeGet(store: number, table: string, id: string): string;
+  storeGetMany(store: number, table: string, idsJson: string): string;
   storeNormalizeId(store: number, table: string, id: string): string;
   txBegin(store: number): string;
   txInsert(tx: number, table: string, documentWire: string, nowMs: number): string;

@@ -25,6 +25,9 @@ std::string store_scan_page(int store, const std::string& table, const std::stri
 
 // {"table", "statement"} for the document `id` (table may be "" to infer it from the id).
 std::string store_get(int store, const std::string& table, const std::string& id);
+// {"statement"} reading the documents `ids_json` (a JSON array of 1..64 ids of `table`) in one
+// statement. It records nothing: a mutation's reads are recorded by tx_get.
+std::string store_get_many(int store, const std::string& table, const std::string& ids_json);
 // The id if it is an id of `table`, else null.
 std::string store_normalize_id(int store, const std::string& table, const std::string& id);
 

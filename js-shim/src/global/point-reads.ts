@@ -1,0 +1,86 @@
+// Point reads of one store, batched under load.
+//
+// Concurrent mutations each read their documents by id. Up to `maxInFlight` reads go to the
+// driver as they come (a lone read never waits); reads that arrive while that many are in
+// flight queue up, and when one returns, the queue of a table leaves as ONE statement
+// (`SELECT ... WHERE _id IN (...)`, sql/point_reads.hpp). 32 concurrent read-modify-writes
+// then cost two read round trips instead of 32. Each mutation's read is still recorded in its
+// own read set by the core (tx_get) before it is queued here, so OCC is unchanged.
+import type { Statement } from "./core-store.js";
+
+type Row = Record<string, unknown>;
+
+interface QueuedRead {
+  id: string;
+  statement: Statement;
+  resolve: (row: Row | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most ids one batched read carries (the core's kMaxIdsPerPointRead). */
+const MAX_IDS = 64;
+
+export class PointReads {
+  private inFlight = 0;
+  private readonly queued = new Map<string, QueuedRead[]>(); // table -> reads, in arrival order
+
+  constructor(
+    private readonly run: (statement: Statement) => Promise<{ rows: Row[] }>,
+    private readonly statementFor: (table: string, ids: readonly string[]) => Statement,
+    private readonly maxInFlight: number,
+  ) {}
+
+  /** The row of document `id` of `table` (undefined: none); `statement` reads it alone. */
+  read(table: string, id: string, statement: Statement): Promise<Row | undefined> {
+    if (this.inFlight < this.maxInFlight) return this.track(this.run(statement).then(({ rows }) => rows[0]));
+    return new Promise((resolve, reject) => {
+      let reads = this.queued.get(table);
+      if (reads === undefined) this.queued.set(table, (reads = []));
+      reads.push({ id, statement, resolve, reject });
+    });
+  }
+
+  private async track<T>(pending: Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    try {
+      return await pending;
+    } finally {
+      this.inFlight -= 1;
+      this.flush();
+    }
+  }
+
+  /** Sends queued reads, a table's batch at a time, while there is room. */
+  private flush(): void {
+    for (const [table, reads] of this.queued) {
+      if (this.inFlight >= this.maxInFlight) return;
+      const batch = reads.splice(0, MAX_IDS);
+      if (reads.length === 0) this.queued.delete(table);
+      void this.sendBatch(table, batch);
+    }
+  }
+
+  private async sendBatch(table: string, batch: QueuedRead[]): Promise<void> {
+    try {
+      if (batch.length === 1) {
+        const only = batch[0]!;
+        only.resolve(await this.track(this.run(only.statement).then(({ rows }) => rows[0])));
+        return;
+      }
+      const ids = [...new Set(batch.map((read) => read.id))];
+      let statement: Statement;
+      try {
+        statement = this.statementFor(table, ids);
+      } catch (error) {
+        for (const read of batch) read.reject(error);
+        return;
+      }
+      const { rows } = await this.track(this.run(statement));
+      const byId = new Map<string, Row>();
+      for (const row of rows) byId.set(String(row._id), row);
+      for (const read of batch) read.resolve(byId.get(read.id));
+    } catch (error) {
+      for (const read of batch) read.reject(error);
+    }
+  }
+}
