@@ -18,4 +18,13 @@ int StatementTexts::append(std::string& out, const std::string& text) {
   return id;
 }
 
+void StatementTexts::remember_commit_shape(std::string key, Shape shape) {
+  if (shapes_.size() >= kMaxShapes) return;
+  std::size_t bytes = 0;
+  for (const auto& step : shape.steps) bytes += step.text.size();
+  if (shape_text_bytes_ + bytes > kMaxShapeTextBytes) return;
+  shape_text_bytes_ += bytes;
+  shapes_.emplace(std::move(key), std::move(shape));
+}
+
 }  // namespace lunora::api

@@ -10,6 +10,7 @@
 #include "lunora/query/query_run.hpp"
 #include "lunora/query/reference_model.hpp"
 #include "lunora/schema/schema_parser.hpp"
+#include "lunora/sql/commit_output.hpp"
 #include "lunora/sql/group_commit_sql.hpp"
 #include "lunora/sql/point_reads.hpp"
 #include "lunora/store/migration.hpp"
@@ -47,12 +48,6 @@ WriteSet* find_tx(int handle) {
   return it == registry().transactions.end() ? nullptr : it->second.second.get();
 }
 
-// The texts of the store that mutation `tx` belongs to (nullptr: unknown tx).
-StatementTexts* texts_of_tx(int tx) {
-  auto it = registry().transactions.find(tx);
-  return it == registry().transactions.end() ? nullptr : &registry().texts[it->second.first];
-}
-
 std::string no_store() { return fail(Status(ErrorCode::invalid_argument, "the store was closed")); }
 std::string no_tx() { return fail(Status(ErrorCode::invalid_argument, "the mutation is no longer open")); }
 
@@ -76,13 +71,122 @@ int append_statement(std::string& out, const Statement& s, StatementTexts* texts
   return text_id;
 }
 
-// {"text", "params", "expectRows", <extra>, "write"}: one step of a commit plan.
-void append_step(std::string& out, const CommitStep& step, std::string_view extra, int write, StatementTexts* texts) {
-  append_statement(out, step.statement, texts);
-  out.pop_back();  // the statement object continues
-  out += ",\"expectRows\":" + std::to_string(step.expect_rows) + ",";
-  if (!extra.empty()) out.append(extra).push_back(',');
-  out += "\"write\":" + std::to_string(write) + "}";
+// How a commit plan is answered: tx_commit_plan (one mutation: "write" is its write index) or
+// tx_batch_plan (steps also carry "tx", the mutation's position in the batch).
+enum class PlanAnswer { mutation, batch };
+
+// `],"expectRows":n,"tx":t,"write":w}`: the end of a step whose params were just written.
+void append_step_tail(std::string& out, int expect_rows, int write, const std::vector<std::pair<int, int>>& origin,
+                      PlanAnswer answer) {
+  out += "],\"expectRows\":";
+  out += std::to_string(expect_rows);
+  const std::pair<int, int>* from = write >= 0 ? &origin[static_cast<std::size_t>(write)] : nullptr;
+  if (answer == PlanAnswer::batch) {
+    out += ",\"tx\":";
+    out += from != nullptr ? std::to_string(from->first) : "null";
+  }
+  out += ",\"write\":";
+  out += std::to_string(from != nullptr ? from->second : write);
+  out.push_back('}');
+}
+
+// The commit of `writes` (origin[n]: the (position in the batch, write index) of write n) as
+// {"steps": [{"text"/"textId", "params", "expectRows", "tx"?, "write"}], "needsTransaction"}.
+// A shape planned before gets only its params built and the numbers of its texts
+// (sql/commit_output.hpp); any other commit is planned in full and its texts kept by shape.
+// Batches fail when a step binds more than a Postgres statement can.
+Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& writes,
+                          const std::vector<std::pair<int, int>>& origin, bool group, const Dialect& dialect,
+                          StatementTexts& texts, PlanAnswer answer) {
+  auto too_many = [answer](std::size_t params) {
+    // The store then commits the group's members one by one.
+    return answer == PlanAnswer::batch && params > kMaxStatementParams;
+  };
+  const Status refused(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters");
+  CommitParams params = group ? build_group_commit_params(writes, dialect) : build_commit_params(writes, dialect);
+  const StatementTexts::Shape* known = params.complete ? texts.commit_shape(params.shape) : nullptr;
+  bool needs_transaction = false;
+  std::size_t steps = 0;
+  out += "{\"steps\":[";
+  if (known != nullptr) {
+    for (std::size_t count : params.counts) {
+      if (too_many(count)) return refused;
+    }
+    for (std::size_t i = 0; i < known->steps.size(); ++i) {
+      const auto& step = known->steps[i];
+      if (i > 0) out.push_back(',');
+      if (step.text_id >= 0) {
+        out += "{\"textId\":";
+        out += std::to_string(step.text_id);
+      } else {
+        out += "{\"text\":";
+        append_json_string(out, step.text);
+      }
+      out += ",\"params\":[";
+      out += params.params[i];
+      append_step_tail(out, step.expect_rows, step.write, origin, answer);
+    }
+    needs_transaction = known->needs_transaction;
+    steps = known->steps.size();
+  } else {
+    CommitPlan plan = group ? build_group_commit(writes, dialect) : build_commit(writes, dialect);
+    for (const auto& step : plan.steps) {
+      if (too_many(step.statement.params.size())) return refused;
+    }
+    StatementTexts::Shape shape;
+    shape.needs_transaction = plan.needs_transaction;
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+      const auto& step = plan.steps[i];
+      if (i > 0) out.push_back(',');
+      out.push_back('{');
+      const int text_id = texts.append(out, step.statement.text);
+      out += ",\"params\":";
+      append_json(out, step.statement.params);
+      out.pop_back();  // the array continues in the tail
+      append_step_tail(out, step.expect_rows, step.write, origin, answer);
+      shape.steps.push_back({text_id, text_id >= 0 ? std::string() : step.statement.text, step.expect_rows, step.write});
+    }
+    needs_transaction = plan.needs_transaction;
+    steps = plan.steps.size();
+    if (params.complete) texts.remember_commit_shape(std::move(params.shape), std::move(shape));
+  }
+  out += "],\"needsTransaction\":";
+  out += needs_transaction || (answer == PlanAnswer::batch && steps > 1) ? "true" : "false";
+  return Status::Ok();
+}
+
+// `[1,2]`, the handle list the shim sends, read without a JSON tree. False for anything else
+// (which the nlohmann path then answers as before).
+bool parse_handle_list(const std::string& text, std::vector<int>& handles) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  auto digit = [&](std::size_t at) { return at < n && text[at] >= '0' && text[at] <= '9'; };
+  auto skip_space = [&] {
+    while (i < n && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')) ++i;
+  };
+  skip_space();
+  if (i >= n || text[i] != '[') return false;
+  ++i;
+  for (;;) {
+    skip_space();
+    const bool negative = i < n && text[i] == '-';
+    if (negative) ++i;
+    const std::size_t start = i;
+    int value = 0;
+    while (digit(i) && i - start < 9) value = value * 10 + (text[i++] - '0');
+    if (i == start || digit(i) || (text[start] == '0' && i - start > 1)) return false;
+    handles.push_back(negative ? -value : value);
+    skip_space();
+    if (i < n && text[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < n && text[i] == ']') break;
+    return false;
+  }
+  ++i;
+  skip_space();
+  return i == n;
 }
 
 // {"table": <name>, "statement": <select by id>}: the answer of store_get and tx_get.
@@ -388,44 +492,39 @@ std::string store_retract(int store_handle, double sequence) {
 }
 
 std::string tx_batch_plan(const std::string& txs_json) {
-  auto txs = nlohmann::json::parse(txs_json, nullptr, false);
-  if (!txs.is_array() || txs.empty()) return fail(Status(ErrorCode::invalid_argument, "a batch needs mutation handles"));
+  std::vector<int> handles;
+  nlohmann::json txs;  // only when the list is not plain
+  if (!parse_handle_list(txs_json, handles)) {
+    txs = nlohmann::json::parse(txs_json, nullptr, false);
+    if (!txs.is_array() || txs.empty()) return fail(Status(ErrorCode::invalid_argument, "a batch needs mutation handles"));
+  }
+  const std::size_t count = txs.is_array() ? txs.size() : handles.size();
   std::vector<const RowWrite*> writes;
   std::vector<std::pair<int, int>> origin;  // combined write -> (position in the batch, write)
+  std::vector<int> indexes;
   const Dialect* dialect = nullptr;
-  StatementTexts* texts = nullptr;
-  for (std::size_t i = 0; i < txs.size(); ++i) {
-    if (!txs[i].is_number_integer()) return fail(Status(ErrorCode::invalid_argument, "mutation handles are integers"));
-    WriteSet* set = find_tx(txs[i].get<int>());
-    if (set == nullptr) return no_tx();
-    std::vector<int> indexes;
-    set->live_writes(writes, indexes);
-    for (int w : indexes) origin.emplace_back(static_cast<int>(i), w);
-    dialect = &set->dialect();
-    texts = texts_of_tx(txs[i].get<int>());  // the mutations of one batch share their store
-  }
-  // One mutation keeps a statement per document, so a failed guard names its document.
-  CommitPlan plan = txs.size() == 1 ? build_commit(writes, *dialect) : build_group_commit(writes, *dialect);
-  for (const auto& step : plan.steps) {
-    // Postgres binds at most 65535 parameters per statement; the store then commits the
-    // group's members one by one.
-    if (step.statement.params.size() > kMaxStatementParams) {
-      return fail(Status(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters"));
-    }
-  }
-  std::string out = "{\"steps\":[";
-  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
-    const auto& step = plan.steps[i];
-    if (i > 0) out.push_back(',');
-    if (step.write >= 0) {
-      const auto& [tx, write] = origin[static_cast<std::size_t>(step.write)];
-      append_step(out, step, "\"tx\":" + std::to_string(tx), write, texts);
+  int store = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    int handle = 0;
+    if (txs.is_array()) {
+      if (!txs[i].is_number_integer()) return fail(Status(ErrorCode::invalid_argument, "mutation handles are integers"));
+      handle = txs[i].get<int>();
     } else {
-      append_step(out, step, "\"tx\":null", step.write, texts);
+      handle = handles[i];
     }
+    auto it = registry().transactions.find(handle);
+    if (it == registry().transactions.end()) return no_tx();
+    const WriteSet& set = *it->second.second;
+    indexes.clear();
+    set.live_writes(writes, indexes);
+    for (int w : indexes) origin.emplace_back(static_cast<int>(i), w);
+    dialect = &set.dialect();
+    store = it->second.first;  // the mutations of one batch share their store
   }
-  out += "],\"needsTransaction\":";
-  out += plan.needs_transaction || plan.steps.size() > 1 ? "true" : "false";
+  std::string out;
+  // One mutation keeps a statement per document, so a failed guard names its document.
+  Status status = append_commit_plan(out, writes, origin, count > 1, *dialect, registry().texts[store], PlanAnswer::batch);
+  if (!status.ok()) return fail(status);
   // Postgres reports a failed guard by combined write number: `origins` maps it back.
   out += ",\"origins\":[";
   for (std::size_t i = 0; i < origin.size(); ++i) {
@@ -453,16 +552,20 @@ std::string sub_remove(int store_handle, int subscription) {
 }
 
 std::string tx_commit_plan(int tx) {
-  WriteSet* writes = find_tx(tx);
-  if (writes == nullptr) return no_tx();
-  CommitPlan plan = writes->commit_plan();
-  std::string out = "{\"steps\":[";
-  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_step(out, plan.steps[i], "", plan.steps[i].write, texts_of_tx(tx));
-  }
-  out += "],\"needsTransaction\":";
-  out += plan.needs_transaction ? "true}" : "false}";
+  auto it = registry().transactions.find(tx);
+  if (it == registry().transactions.end()) return no_tx();
+  const WriteSet& set = *it->second.second;
+  std::vector<const RowWrite*> writes;
+  std::vector<int> indexes;
+  set.live_writes(writes, indexes);
+  std::vector<std::pair<int, int>> origin;
+  origin.reserve(indexes.size());
+  for (int w : indexes) origin.emplace_back(0, w);
+  std::string out;
+  Status status = append_commit_plan(out, writes, origin, false, set.dialect(), registry().texts[it->second.first],
+                                     PlanAnswer::mutation);
+  if (!status.ok()) return fail(status);
+  out.push_back('}');
   return ok_text(out);
 }
 

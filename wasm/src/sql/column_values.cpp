@@ -20,11 +20,11 @@ std::string float_text(double x) {
 
 void bind_bytes(StatementBuilder& b, std::string_view bytes) {
   if (b.is_postgres()) {
-    b.param(to_hex(bytes), "decode(", "::text, 'hex')");
+    b.text_param(to_hex(bytes), ParamWrap::bytea_hex);
   } else if (bytes.empty() && b.engine() == Engine::sqlite) {
-    b.sql("X''");  // D1 would send an empty byte array as NULL
+    b.empty_bytes();  // D1 would send an empty byte array as NULL
   } else {
-    b.param(Value{{"$hex", to_hex(bytes)}});
+    b.tagged_param("$hex", to_hex(bytes));
   }
 }
 
@@ -35,19 +35,19 @@ namespace {
 void bind_sqlite_kind(StatementBuilder& b, ColumnKind kind, const Value& value) {
   switch (kind) {
     case ColumnKind::int64:
-      b.param(std::to_string(value.get<std::int64_t>()), "CAST(", " AS INTEGER)");
+      b.text_param(std::to_string(value.get<std::int64_t>()), ParamWrap::sqlite_integer);
       return;
     case ColumnKind::boolean:
-      b.param(value.get<bool>() ? 1 : 0);
+      b.integer_param(value.get<bool>() ? 1 : 0);
       return;
     case ColumnKind::float64:
-      b.param(value.get<double>());
+      b.number_param(value.get<double>());
       return;
     case ColumnKind::json:
-      b.param(to_wire(value));
+      b.text_param(to_wire(value));
       return;
     case ColumnKind::text:
-      b.param(value.get<std::string>());
+      b.text_param(value.get_ref<const std::string&>());
       return;
     case ColumnKind::bytes: {
       const auto& bytes = value.get_binary();
@@ -67,23 +67,23 @@ void bind_kind(StatementBuilder& b, ColumnKind kind, const Value& value) {
   const bool pg = b.is_postgres();
   switch (kind) {
     case ColumnKind::text:
-      b.param(value.get<std::string>());
+      b.text_param(value.get_ref<const std::string&>());
       return;
     case ColumnKind::float64: {
       const double x = value.get<double>();
-      if (pg) b.param(float_text(x), "", "::text::float8");
-      else b.param(x);
+      if (pg) b.text_param(float_text(x), ParamWrap::float8);
+      else b.number_param(x);
       return;
     }
     case ColumnKind::int64: {
       const std::string decimal = std::to_string(value.get<std::int64_t>());
-      if (pg) b.param(decimal, "", "::text::int8");
-      else b.param(Value{{"$int", decimal}});
+      if (pg) b.text_param(decimal, ParamWrap::int8);
+      else b.tagged_param("$int", decimal);
       return;
     }
     case ColumnKind::boolean:
-      if (pg) b.param(value.get<bool>() ? "true" : "false", "", "::text::boolean");
-      else b.param(value.get<bool>());
+      if (pg) b.text_param(value.get<bool>() ? "true" : "false", ParamWrap::boolean);
+      else b.bool_param(value.get<bool>());
       return;
     case ColumnKind::bytes: {
       const auto& bytes = value.get_binary();
@@ -91,15 +91,14 @@ void bind_kind(StatementBuilder& b, ColumnKind kind, const Value& value) {
       return;
     }
     case ColumnKind::json:
-      if (pg) b.param(to_wire(value), "", "::text::jsonb");
-      else b.param(to_wire(value));
+      b.text_param(to_wire(value), pg ? ParamWrap::jsonb : ParamWrap::none);
       return;
   }
 }
 
 void bind_column_value(StatementBuilder& b, const FieldColumn& column, const Value* value) {
   if (value == nullptr || (value->is_null() && column.kind != ColumnKind::json)) {
-    b.param(nullptr);
+    b.null_param();
     return;
   }
   bind_kind(b, column.kind, *value);

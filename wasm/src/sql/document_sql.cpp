@@ -1,6 +1,7 @@
 #include "lunora/sql/document_sql.hpp"
 
 #include "lunora/sql/column_values.hpp"
+#include "lunora/sql/commit_output.hpp"
 #include "lunora/sql/sqlite_commit.hpp"
 
 namespace lunora {
@@ -14,7 +15,7 @@ void insert_sql(StatementBuilder& b, const RowWrite& w) {
 }
 
 void guard_sql(StatementBuilder& b, const RowWrite& w) {
-  b.sql(" WHERE ").identifier(kIdColumn).sql(" = ").param(w.id).sql(" AND ").identifier(kVersionColumn).sql(" = ");
+  b.sql(" WHERE ").identifier(kIdColumn).sql(" = ").text_param(w.id).sql(" AND ").identifier(kVersionColumn).sql(" = ");
   bind_version(b, w.expected_version);
 }
 
@@ -58,7 +59,7 @@ void append_insert_head(StatementBuilder& b, const TableLayout& layout) {
 }
 
 void append_insert_row(StatementBuilder& b, const RowWrite& w) {
-  b.sql("(").param(w.id).sql(", ");
+  b.sql("(").text_param(w.id).sql(", ");
   bind_kind(b, ColumnKind::float64, Value(w.creation_time));
   b.sql(", ");
   bind_version(b, 1);
@@ -139,51 +140,73 @@ CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dial
   return build_commit(write_pointers(writes), dialect);
 }
 
+namespace detail {
+
 // Over pointers: the write set's documents are not copied to plan a commit.
-CommitPlan build_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
-  CommitPlan plan;
-  if (writes.empty()) return plan;
-  if (dialect.engine() == Engine::sqlite) return build_sqlite_commit(writes, dialect);
-  if (dialect.engine() == Engine::mysql) {
-    plan.needs_transaction = writes.size() > 1;
+void plan_commit(PlanOut& out, const std::vector<const RowWrite*>& writes) {
+  if (writes.empty()) return;
+  const Engine engine = out.dialect().engine();
+  if (engine == Engine::sqlite) {
+    plan_sqlite_commit(out, writes);
+    return;
+  }
+  if (engine == Engine::mysql) {
+    out.set_needs_transaction(writes.size() > 1);
     for (std::size_t i = 0; i < writes.size(); ++i) {
-      StatementBuilder b(dialect);
-      write_sql(b, *writes[i]);
-      plan.steps.push_back(CommitStep{std::move(b).build(), 1, static_cast<int>(i)});
+      write_sql(out.begin(), *writes[i]);
+      out.end(1, static_cast<int>(i));
     }
-    return plan;
+    return;
   }
   if (writes.size() == 1) {
     // One write is one statement, atomic by itself: no CTE and guard SELECT around it (they
     // cost the server ~40 us a commit). A guarded UPDATE/DELETE returns a row when its guard
     // held; counting returned rows works over every driver and `{ query }` wrapper.
-    StatementBuilder b(dialect);
+    StatementBuilder& b = out.begin();
     write_sql(b, *writes[0]);
     const bool guarded = writes[0]->op != WriteOp::insert;
     if (guarded) b.sql(" RETURNING 1");
-    plan.steps.push_back(CommitStep{std::move(b).build(), guarded ? 1 : -1, 0});
-    return plan;
+    out.end(guarded ? 1 : -1, 0);
+    return;
   }
-  StatementBuilder b(dialect);
+  StatementBuilder& b = out.begin();
+  const bool text = !b.params_only();
   b.sql("WITH ");
   for (std::size_t i = 0; i < writes.size(); ++i) {
     if (i > 0) b.sql(",\n     ");
-    b.sql("w" + std::to_string(i) + " AS (");
+    if (text) b.sql("w" + std::to_string(i) + " AS (");
     write_sql(b, *writes[i]);
     b.sql(" RETURNING 1)");
   }
-  b.sql("\nSELECT CAST(CASE");
-  bool guarded = false;
-  for (std::size_t i = 0; i < writes.size(); ++i) {
-    if (writes[i]->op == WriteOp::insert) continue;
-    guarded = true;
-    const std::string n = std::to_string(i);
-    b.sql(" WHEN (SELECT count(*) FROM w" + n + ") <> 1 THEN '" + std::string(kConflictMarker) + n + "'");
+  if (text) {
+    b.sql("\nSELECT CAST(CASE");
+    bool guarded = false;
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      if (writes[i]->op == WriteOp::insert) continue;
+      guarded = true;
+      const std::string n = std::to_string(i);
+      b.sql(" WHEN (SELECT count(*) FROM w" + n + ") <> 1 THEN '" + std::string(kConflictMarker) + n + "'");
+    }
+    if (!guarded) b.sql(" WHEN false THEN ''");
+    b.sql(" ELSE '0' END AS integer) AS lunora_commit");
   }
-  if (!guarded) b.sql(" WHEN false THEN ''");
-  b.sql(" ELSE '0' END AS integer) AS lunora_commit");
-  plan.steps.push_back(CommitStep{std::move(b).build(), -1, -1});
+  out.end(-1, -1);
+}
+
+}  // namespace detail
+
+CommitPlan build_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
+  CommitPlan plan;
+  detail::PlanOut out(dialect, plan);
+  detail::plan_commit(out, writes);
   return plan;
+}
+
+CommitParams build_commit_params(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
+  CommitParams params;
+  detail::PlanOut out(dialect, params, 's', writes);
+  detail::plan_commit(out, writes);
+  return params;
 }
 
 }  // namespace lunora

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "lunora/sql/column_values.hpp"
+#include "lunora/sql/commit_output.hpp"
 
 namespace lunora {
 namespace {
@@ -77,7 +78,7 @@ void guard_rows(StatementBuilder& b, const Chunk& chunk) {
   b.sql(" WHERE ");
   for (std::size_t r = 0; r < chunk.size(); ++r) {
     if (r > 0) b.sql(" OR ");
-    b.sql("(").identifier(kIdColumn).sql(" = ").param(chunk[r]->id).sql(" AND ").identifier(kVersionColumn).sql(" = ");
+    b.sql("(").identifier(kIdColumn).sql(" = ").text_param(chunk[r]->id).sql(" AND ").identifier(kVersionColumn).sql(" = ");
     bind_version(b, chunk[r]->expected_version);
     b.sql(")");
   }
@@ -92,7 +93,7 @@ void pg_values(StatementBuilder& b, const Chunk& chunk, bool with_document) {
   for (std::size_t r = 0; r < chunk.size(); ++r) {
     const RowWrite& w = *chunk[r];
     b.sql(r == 0 ? "(" : ", (");
-    b.param(w.id).sql(", ");
+    b.text_param(w.id).sql(", ");
     bind_version(b, w.expected_version);
     if (with_document) append_document_values(b, w);
     b.sql(")");
@@ -133,7 +134,7 @@ void mysql_update_rows(StatementBuilder& b, const Chunk& chunk) {
   auto column = [&](std::string_view name, auto&& bind_row) {
     b.sql(", ").identifier(name).sql(" = CASE ").identifier(kIdColumn);
     for (const RowWrite* w : chunk) {
-      b.sql(" WHEN ").param(w->id).sql(" THEN ");
+      b.sql(" WHEN ").text_param(w->id).sql(" THEN ");
       bind_row(*w);
     }
     b.sql(" END");
@@ -147,13 +148,13 @@ void mysql_update_rows(StatementBuilder& b, const Chunk& chunk) {
   guard_rows(b, chunk);
 }
 
-CommitPlan postgres_group(const std::vector<Chunk>& chunks, const Dialect& dialect) {
-  CommitPlan plan;
-  StatementBuilder b(dialect);
+void postgres_group(detail::PlanOut& out, const std::vector<Chunk>& chunks) {
+  StatementBuilder& b = out.begin();
+  const bool text = !b.params_only();
   b.sql("WITH ");
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     if (i > 0) b.sql(",\n     ");
-    b.sql("g" + std::to_string(i) + " AS (");
+    if (text) b.sql("g" + std::to_string(i) + " AS (");
     switch (chunks[i].front()->op) {
       case WriteOp::insert: insert_rows(b, chunks[i]); break;
       case WriteOp::update: pg_update_rows(b, chunks[i]); break;
@@ -161,27 +162,27 @@ CommitPlan postgres_group(const std::vector<Chunk>& chunks, const Dialect& diale
     }
     b.sql(" RETURNING 1)");
   }
-  b.sql("\nSELECT CAST(CASE");
-  bool guarded = false;
-  for (std::size_t i = 0; i < chunks.size(); ++i) {
-    if (chunks[i].front()->op == WriteOp::insert) continue;
-    guarded = true;
-    b.sql(" WHEN (SELECT count(*) FROM g" + std::to_string(i) + ") <> " + std::to_string(chunks[i].size()) + " THEN '" +
-          std::string(kGroupConflictMarker) + "'");
+  if (text) {
+    b.sql("\nSELECT CAST(CASE");
+    bool guarded = false;
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+      if (chunks[i].front()->op == WriteOp::insert) continue;
+      guarded = true;
+      b.sql(" WHEN (SELECT count(*) FROM g" + std::to_string(i) + ") <> " + std::to_string(chunks[i].size()) + " THEN '" +
+            std::string(kGroupConflictMarker) + "'");
+    }
+    if (!guarded) b.sql(" WHEN false THEN ''");
+    b.sql(" ELSE '0' END AS integer) AS lunora_commit");
   }
-  if (!guarded) b.sql(" WHEN false THEN ''");
-  b.sql(" ELSE '0' END AS integer) AS lunora_commit");
-  plan.steps.push_back(CommitStep{std::move(b).build(), -1, -1});
-  return plan;
+  out.end(-1, -1);
 }
 
-CommitPlan mysql_group(const std::vector<Chunk>& chunks, const Dialect& dialect) {
-  CommitPlan plan;
+void mysql_group(detail::PlanOut& out, const std::vector<Chunk>& chunks) {
   // A multi-row guarded statement that matched too few rows has still written the others:
   // only the transaction's rollback undoes them.
-  plan.needs_transaction = true;
+  out.set_needs_transaction(true);
   for (const auto& chunk : chunks) {
-    StatementBuilder b(dialect);
+    StatementBuilder& b = out.begin();
     switch (chunk.front()->op) {
       case WriteOp::insert: insert_rows(b, chunk); break;
       case WriteOp::update: mysql_update_rows(b, chunk); break;
@@ -190,9 +191,18 @@ CommitPlan mysql_group(const std::vector<Chunk>& chunks, const Dialect& dialect)
         guard_rows(b, chunk);
         break;
     }
-    plan.steps.push_back(CommitStep{std::move(b).build(), static_cast<int>(chunk.size()), -1});
+    out.end(static_cast<int>(chunk.size()), -1);
   }
-  return plan;
+}
+
+void plan_group_commit(detail::PlanOut& out, const std::vector<const RowWrite*>& writes) {
+  if (writes.empty()) return;
+  switch (out.dialect().engine()) {
+    case Engine::postgres: postgres_group(out, chunk_writes(writes)); return;
+    case Engine::mysql: mysql_group(out, chunk_writes(writes)); return;
+    case Engine::sqlite: break;  // one statement per write (D1/DO SQLite bind 100 params each)
+  }
+  detail::plan_commit(out, writes);
 }
 
 }  // namespace
@@ -202,14 +212,17 @@ CommitPlan build_group_commit(const std::vector<RowWrite>& writes, const Dialect
 }
 
 CommitPlan build_group_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
-  if (writes.empty()) return CommitPlan{};
-  const auto chunks = [&] { return chunk_writes(writes); };
-  switch (dialect.engine()) {
-    case Engine::postgres: return postgres_group(chunks(), dialect);
-    case Engine::mysql: return mysql_group(chunks(), dialect);
-    case Engine::sqlite: break;  // one statement per write (D1/DO SQLite bind 100 params each)
-  }
-  return build_commit(writes, dialect);
+  CommitPlan plan;
+  detail::PlanOut out(dialect, plan);
+  plan_group_commit(out, writes);
+  return plan;
+}
+
+CommitParams build_group_commit_params(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
+  CommitParams params;
+  detail::PlanOut out(dialect, params, 'g', writes);
+  plan_group_commit(out, writes);
+  return params;
 }
 
 }  // namespace lunora

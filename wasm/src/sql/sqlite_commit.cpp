@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "lunora/sql/column_values.hpp"
+#include "lunora/sql/commit_output.hpp"
 
 namespace lunora {
 namespace {
@@ -34,38 +35,40 @@ std::vector<Assignment> field_assignments(const RowWrite& w) {
 void bind_int(StatementBuilder& b, std::int64_t x) { bind_kind(b, ColumnKind::int64, Value(x)); }
 
 // UPDATEs by `_id` for the assignments from `next` on, each within the parameter budget.
-void spill(CommitPlan& plan, const RowWrite& w, const std::vector<Assignment>& columns, std::size_t next,
-           const Dialect& d, int write) {
-  const std::size_t budget = d.capabilities().max_params_per_statement - 1;  // 1 for `_id`
+void spill(detail::PlanOut& plan, const RowWrite& w, const std::vector<Assignment>& columns, std::size_t next,
+           int write) {
+  const std::size_t budget = plan.dialect().capabilities().max_params_per_statement - 1;  // 1 for `_id`
   while (next < columns.size()) {
-    StatementBuilder b(d);
+    StatementBuilder& b = plan.begin();
     b.sql("UPDATE ").identifier(w.layout->sql_table).sql(" SET ");
     for (std::size_t n = 0; next < columns.size() && n < budget; ++n, ++next) {
       if (n > 0) b.sql(", ");
       b.identifier(columns[next].column).sql(" = ");
       columns[next].bind(b);
     }
-    b.sql(" WHERE ").identifier(kIdColumn).sql(" = ").param(w.id);
-    plan.steps.push_back(CommitStep{std::move(b).build(), -1, write});
+    b.sql(" WHERE ").identifier(kIdColumn).sql(" = ").text_param(w.id);
+    plan.end(-1, write);
   }
 }
 
-void guard(CommitPlan& plan, const Dialect& d, int write) {
-  StatementBuilder b(d);
-  b.sql("SELECT json_extract('{}', CASE WHEN changes() = 1 THEN '$' ELSE '" + std::string(kConflictMarker) +
-        std::to_string(write) + "' END) AS lunora_guard");
-  plan.steps.push_back(CommitStep{std::move(b).build(), -1, write});
+void guard(detail::PlanOut& plan, int write) {
+  StatementBuilder& b = plan.begin();
+  if (!b.params_only()) {
+    b.sql("SELECT json_extract('{}', CASE WHEN changes() = 1 THEN '$' ELSE '" + std::string(kConflictMarker) +
+          std::to_string(write) + "' END) AS lunora_guard");
+  }
+  plan.end(-1, write);
 }
 
-void insert(CommitPlan& plan, const RowWrite& w, const Dialect& d, int write) {
+void insert(detail::PlanOut& plan, const RowWrite& w, int write) {
   const auto columns = field_assignments(w);
-  const std::size_t budget = d.capabilities().max_params_per_statement - 3;  // _id, _creationTime, _version
+  const std::size_t budget = plan.dialect().capabilities().max_params_per_statement - 3;  // _id, _creationTime, _version
   const std::size_t first = std::min(columns.size(), budget);
-  StatementBuilder b(d);
+  StatementBuilder& b = plan.begin();
   b.sql("INSERT INTO ").identifier(w.layout->sql_table).sql(" (");
   b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
   for (std::size_t i = 0; i < first; ++i) b.sql(", ").identifier(columns[i].column);
-  b.sql(") VALUES (").param(w.id).sql(", ");
+  b.sql(") VALUES (").text_param(w.id).sql(", ");
   bind_kind(b, ColumnKind::float64, Value(w.creation_time));
   b.sql(", ");
   bind_int(b, 1);
@@ -74,50 +77,55 @@ void insert(CommitPlan& plan, const RowWrite& w, const Dialect& d, int write) {
     columns[i].bind(b);
   }
   b.sql(")");
-  plan.steps.push_back(CommitStep{std::move(b).build(), -1, write});
-  spill(plan, w, columns, first, d, write);
+  plan.end(-1, write);
+  spill(plan, w, columns, first, write);
 }
 
-void update(CommitPlan& plan, const RowWrite& w, const Dialect& d, int write) {
+void update(detail::PlanOut& plan, const RowWrite& w, int write) {
   const auto columns = field_assignments(w);
-  const std::size_t budget = d.capabilities().max_params_per_statement - 3;  // _version, _id, guard
+  const std::size_t budget = plan.dialect().capabilities().max_params_per_statement - 3;  // _version, _id, guard
   const std::size_t first = std::min(columns.size(), budget);
-  StatementBuilder b(d);
+  StatementBuilder& b = plan.begin();
   b.sql("UPDATE ").identifier(w.layout->sql_table).sql(" SET ").identifier(kVersionColumn).sql(" = ");
   bind_int(b, w.expected_version + 1);
   for (std::size_t i = 0; i < first; ++i) {
     b.sql(", ").identifier(columns[i].column).sql(" = ");
     columns[i].bind(b);
   }
-  b.sql(" WHERE ").identifier(kIdColumn).sql(" = ").param(w.id).sql(" AND ").identifier(kVersionColumn).sql(" = ");
+  b.sql(" WHERE ").identifier(kIdColumn).sql(" = ").text_param(w.id).sql(" AND ").identifier(kVersionColumn).sql(" = ");
   bind_int(b, w.expected_version);
-  plan.steps.push_back(CommitStep{std::move(b).build(), -1, write});
-  guard(plan, d, write);
-  spill(plan, w, columns, first, d, write);
+  plan.end(-1, write);
+  guard(plan, write);
+  spill(plan, w, columns, first, write);
 }
 
-void remove(CommitPlan& plan, const RowWrite& w, const Dialect& d, int write) {
-  StatementBuilder b(d);
-  b.sql("DELETE FROM ").identifier(w.layout->sql_table).sql(" WHERE ").identifier(kIdColumn).sql(" = ").param(w.id);
+void remove(detail::PlanOut& plan, const RowWrite& w, int write) {
+  StatementBuilder& b = plan.begin();
+  b.sql("DELETE FROM ").identifier(w.layout->sql_table).sql(" WHERE ").identifier(kIdColumn).sql(" = ").text_param(w.id);
   b.sql(" AND ").identifier(kVersionColumn).sql(" = ");
   bind_int(b, w.expected_version);
-  plan.steps.push_back(CommitStep{std::move(b).build(), -1, write});
-  guard(plan, d, write);
+  plan.end(-1, write);
+  guard(plan, write);
 }
 
 }  // namespace
 
-CommitPlan build_sqlite_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
-  CommitPlan plan;
+void detail::plan_sqlite_commit(PlanOut& out, const std::vector<const RowWrite*>& writes) {
   for (std::size_t i = 0; i < writes.size(); ++i) {
     const int n = static_cast<int>(i);
     switch (writes[i]->op) {
-      case WriteOp::insert: insert(plan, *writes[i], dialect, n); break;
-      case WriteOp::update: update(plan, *writes[i], dialect, n); break;
-      case WriteOp::remove: remove(plan, *writes[i], dialect, n); break;
+      case WriteOp::insert: insert(out, *writes[i], n); break;
+      case WriteOp::update: update(out, *writes[i], n); break;
+      case WriteOp::remove: remove(out, *writes[i], n); break;
     }
   }
-  plan.needs_transaction = plan.steps.size() > 1;
+  out.set_needs_transaction(out.steps() > 1);
+}
+
+CommitPlan build_sqlite_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
+  CommitPlan plan;
+  detail::PlanOut out(dialect, plan);
+  detail::plan_sqlite_commit(out, writes);
   return plan;
 }
 

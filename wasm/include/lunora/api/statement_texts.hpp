@@ -3,11 +3,15 @@
 // more to escape, copy across the boundary and JSON.parse than the rest of the envelope. So
 // a text is sent once with a number ({"text", "textId"}), and from then on only the number
 // ({"textId"}); the shim keeps the texts of its store (js-shim/src/global/core-store.ts).
+//
+// Commit plans are also kept by shape (sql/commit_output.hpp): a commit whose shape was
+// planned before only has its params written, next to the numbers of the shape's texts.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace lunora::api {
 
@@ -16,6 +20,9 @@ class StatementTexts {
   // Bounds on what the shim is asked to keep: one-off texts (large group commits) stay inline.
   static constexpr std::size_t kMaxTexts = 1024;
   static constexpr std::size_t kMaxTextBytes = 8192;
+  // Bounds on the commit shapes kept here (inline texts count against the bytes).
+  static constexpr std::size_t kMaxShapes = 1024;
+  static constexpr std::size_t kMaxShapeTextBytes = std::size_t{1} << 20;
 
   // Appends the object members `"text":...,"textId":n`, `"textId":n` or `"text":...`.
   // Returns the text's number, or -1 when it stays inline.
@@ -29,9 +36,30 @@ class StatementTexts {
   }
   void remember_point_read(const void* layout, int id) { point_reads_.emplace(layout, id); }
 
+  // One step of a commit plan of a known shape: the number of its text (the shim holds it),
+  // or -1 and the text itself.
+  struct ShapeStep {
+    int text_id = -1;
+    std::string text;
+    int expect_rows = -1;
+    int write = -1;
+  };
+  struct Shape {
+    std::vector<ShapeStep> steps;
+    bool needs_transaction = false;
+  };
+  const Shape* commit_shape(const std::string& key) const {
+    auto it = shapes_.find(key);
+    return it == shapes_.end() ? nullptr : &it->second;
+  }
+  // Keeps `shape` unless a bound is reached.
+  void remember_commit_shape(std::string key, Shape shape);
+
  private:
   std::unordered_map<std::string, int> ids_;
   std::unordered_map<const void*, int> point_reads_;  // table layout -> text number
+  std::unordered_map<std::string, Shape> shapes_;     // commit shape key -> its plan's texts
+  std::size_t shape_text_bytes_ = 0;
 };
 
 }  // namespace lunora::api

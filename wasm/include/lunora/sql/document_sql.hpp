@@ -65,5 +65,13 @@ Statement select_page_by_creation(const TableLayout& layout, const Dialect& dial
 std::vector<const RowWrite*> write_pointers(const std::vector<RowWrite>& writes);
 CommitPlan build_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect);
 CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dialect);
+// build_commit()'s params and shape, without its texts (commit_output.hpp).
+struct CommitParams;
+CommitParams build_commit_params(const std::vector<const RowWrite*>& writes, const Dialect& dialect);
+
+namespace detail {
+class PlanOut;
+void plan_commit(PlanOut& out, const std::vector<const RowWrite*>& writes);
+}  // namespace detail
 
 }  // namespace lunora

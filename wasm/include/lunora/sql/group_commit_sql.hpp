@@ -37,5 +37,7 @@ inline constexpr std::size_t kMaxStatementParams = 65535;
 // Writes of an engine without a group form (SQLite) get build_commit().
 CommitPlan build_group_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect);
 CommitPlan build_group_commit(const std::vector<RowWrite>& writes, const Dialect& dialect);
+// build_group_commit()'s params and shape, without its texts (commit_output.hpp).
+CommitParams build_group_commit_params(const std::vector<const RowWrite*>& writes, const Dialect& dialect);
 
 }  // namespace lunora

@@ -22,4 +22,9 @@ namespace lunora {
 
 CommitPlan build_sqlite_commit(const std::vector<const RowWrite*>& writes, const Dialect& dialect);
 
+namespace detail {
+class PlanOut;
+void plan_sqlite_commit(PlanOut& out, const std::vector<const RowWrite*>& writes);
+}  // namespace detail
+
 }  // namespace lunora

@@ -1,0 +1,48 @@
+#include "lunora/sql/commit_output.hpp"
+
+#include <cstring>
+
+namespace lunora::detail {
+
+PlanOut::PlanOut(const Dialect& dialect, CommitParams& params, char kind, const std::vector<const RowWrite*>& writes)
+    : dialect_(dialect), params_(&params) {
+  // The structure: dialect, plan kind, then each write's table and op. The ParamWraps the
+  // planners record follow.
+  std::string& shape = params.shape;
+  shape.reserve(2 + writes.size() * (sizeof(void*) + 1) + 16 * writes.size());
+  auto append_pointer = [&shape](const void* p) {
+    char bytes[sizeof p];
+    std::memcpy(bytes, &p, sizeof p);
+    shape.append(bytes, sizeof bytes);
+  };
+  append_pointer(&dialect);
+  shape.push_back(kind);
+  for (const RowWrite* w : writes) {
+    append_pointer(w->layout);
+    shape.push_back(static_cast<char>('0' + static_cast<int>(w->op)));
+  }
+  shape.push_back('|');
+}
+
+StatementBuilder& PlanOut::begin() {
+  if (params_ != nullptr) {
+    current_.emplace(dialect_, &params_->params.emplace_back(), &params_->shape);
+  } else {
+    current_.emplace(dialect_);
+  }
+  return *current_;
+}
+
+void PlanOut::end(int expect_rows, int write) {
+  if (params_ != nullptr) {
+    params_->counts.push_back(current_->param_count());
+    params_->shape.push_back('/');
+    if (current_->generic_param_used()) params_->complete = false;
+  } else {
+    plan_->steps.push_back(CommitStep{std::move(*current_).build(), expect_rows, write});
+  }
+  current_.reset();
+  ++steps_;
+}
+
+}  // namespace lunora::detail
