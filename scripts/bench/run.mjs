@@ -378,12 +378,15 @@ async function cpuSuite(engine, canned) {
     patch: () => db.mutation((w) => w.patch(id, { score: 2.5 })),
     mutation: () => db.mutation((w) => w.get(id).then((d) => w.patch(id, { count: d.count + 1n }))),
     take100: () => db.query((r) => r.query(TABLE).withIndex("by_age", (q) => q.gte("age", 100)).take(100)),
+    // Page 2 of paginate(100): queryBegin decodes the cursor, queryFeedCount encodes the next.
+    paginate100: () => db.query((r) => r.query(TABLE).withIndex("by_age", (q) => q.gte("age", 100)).paginate({ numItems: 100, cursor: pageCursor })),
   };
+  const pageCursor = (await db.query((r) => r.query(TABLE).withIndex("by_age", (q) => q.gte("age", 100)).paginate({ numItems: 100, cursor: null }))).continueCursor;
   const inst = instrumentCore();
   const out = {};
   const traces = {};
   for (const [name, fn] of Object.entries(ops)) {
-    const n = name === "take100" ? (QUICK ? 500 : 3000) : (QUICK ? 3000 : 20000);
+    const n = name.endsWith("100") ? (QUICK ? 500 : 3000) : (QUICK ? 3000 : 20000);
     for (let i = 0; i < n / 5; i++) await fn();
     const t = [];
     for (let i = 0; i < n; i++) { const t0 = now(); await fn(); t.push((now() - t0) * 1000); }
@@ -431,7 +434,7 @@ async function cpuSuite(engine, canned) {
         }
       }
     };
-    const n = name === "take100" ? 3000 : 20000;
+    const n = name.endsWith("100") ? 3000 : 20000;
     for (let i = 0; i < n / 10; i++) once();
     const t = [];
     for (let i = 0; i < (QUICK ? n / 5 : n); i++) { const t0 = now(); once(); t.push((now() - t0) * 1000); }

@@ -188,6 +188,7 @@ export class QueryBuilder<D = Document> {
     if (early !== undefined) await early.sent;
     const begin = core.queryBegin(this.host.tx, queryJson, cursor ?? "", limit);
     const docs: Document[] = [];
+    let open = true;  // queryFeedCount closes the run it finishes (no queryEnd crossing)
     try {
       if (begin.finished || !begin.statement) return { docs: [], done: true, cursor: begin.cursor };
       let statement: Statement = begin.statement;
@@ -214,6 +215,7 @@ export class QueryBuilder<D = Document> {
           }
           const last = kept > 0 ? cellsPosition(plan, rows[kept - 1]!) : null;
           const step = core.queryFeedCount(begin.run, rows.length, JSON.stringify(last));
+          open = step.more;
           for (let i = 0; i < step.emitCount; i++) {
             const row = rows[i]!;
             const doc = cellsDocument(plan, row);
@@ -236,6 +238,7 @@ export class QueryBuilder<D = Document> {
             k: lastRow._key === undefined ? undefined : hex(lastRow._key),
           };
           const step = core.queryFeedCount(begin.run, rows.length, JSON.stringify(last));
+          open = step.more;
           for (let i = 0; i < step.emitCount; i++) {
             const { doc, version } = decodeRow(table, rows[i]!);
             this.host.remember(doc, version);
@@ -269,7 +272,7 @@ export class QueryBuilder<D = Document> {
       }
     } finally {
       early?.drop();
-      core.queryEnd(begin.run);
+      if (open) core.queryEnd(begin.run);
     }
   }
 }

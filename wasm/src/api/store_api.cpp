@@ -208,17 +208,37 @@ std::string point_read(const Store& store, const TableSchema& table, std::string
   return ok_text(out);
 }
 
-// `fields` (a JSON object) plus "statement": the answers of query_begin / query_feed*.
-std::string with_statement(const nlohmann::json& fields, const Statement* statement) {
-  std::string out;
-  append_json(out, fields);
+// `fields` (JSON object text) plus "statement": the answers of query_begin / query_feed*.
+// `text_json`: the statement's text already escaped (QueryRun::next_statement), or nullptr.
+std::string with_statement(std::string fields, const Statement* statement, const std::string* text_json = nullptr) {
   if (statement != nullptr) {
-    out.pop_back();  // the object's closing brace
-    out += out.size() > 1 ? ",\"statement\":" : "\"statement\":";
-    append_statement(out, *statement);
-    out.push_back('}');
+    fields.pop_back();  // the object's closing brace
+    fields += fields.size() > 1 ? ",\"statement\":" : "\"statement\":";
+    if (text_json != nullptr) {
+      fields += "{\"text\":";
+      fields += *text_json;
+      fields += ",\"params\":";
+      append_json(fields, statement->params);
+      fields.push_back('}');
+    } else {
+      append_statement(fields, *statement);
+    }
+    fields.push_back('}');
   }
-  return ok_text(out);
+  return ok_text(fields);
+}
+
+void append_bool(std::string& out, bool value) { out += value ? "true" : "false"; }
+
+// The prepared queries of store `store_handle` (prepared_query.hpp). A closed store's cache
+// is dropped at the next query of any store.
+QueryCache& query_cache(int store_handle) {
+  static std::map<int, QueryCache> caches;
+  const auto& stores = registry().stores;
+  if (caches.size() > stores.size()) {
+    for (auto it = caches.begin(); it != caches.end();) it = stores.count(it->first) != 0 ? std::next(it) : caches.erase(it);
+  }
+  return caches[store_handle];
 }
 
 std::string null_means_name(NullMeaning m) {
@@ -602,23 +622,33 @@ std::string query_begin(int store_handle, int tx, const std::string& query_json,
     writes = find_tx(tx);
     if (writes == nullptr) return no_tx();
   }
-  // Plain JSON: range values and filter literals are Lunora JSON, converted where they are read.
-  auto query = Value::parse(query_json, nullptr, false);
-  if (query.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "the query is not valid JSON"));
+  // Parsed once per query text and store; range values and filter literals are Lunora JSON.
+  auto query = query_cache(store_handle).get(*store, query_json);
+  if (!query) return fail(query.status());
   auto run_limit = query_limit(limit);
   if (!run_limit) return fail(run_limit.status());
-  auto run = QueryRun::begin(*store, writes, query, cursor, *run_limit);
+  auto run = QueryRun::begin(*store, writes, std::move(query).value(), cursor, *run_limit);
   if (!run) return fail(run.status());
   auto& r = registry();
   const int handle = r.next++;
   auto owned = std::make_unique<QueryRun>(std::move(run).value());
-  nlohmann::json out = {{"run", handle},         {"needsDocuments", owned->needs_documents()},
-                        {"countsOnly", owned->counts_only()}, {"remaining", owned->remaining()},
-                        {"finished", owned->finished()}, {"cursor", owned->cursor()}};
+  // {"countsOnly", "cursor", "finished", "needsDocuments", "remaining", "run", "statement"?}
+  std::string out = "{\"countsOnly\":";
+  append_bool(out, owned->counts_only());
+  // The cursor is only read when the run is already finished (else "": its encoding is not
+  // free, and a page's answer crosses the boundary on every read).
+  out += ",\"cursor\":";
+  append_json_string(out, owned->finished() ? owned->cursor() : std::string());
+  out += ",\"finished\":";
+  append_bool(out, owned->finished());
+  out += ",\"needsDocuments\":";
+  append_bool(out, owned->needs_documents());
+  out += ",\"remaining\":" + std::to_string(owned->remaining()) + ",\"run\":" + std::to_string(handle) + "}";
   std::optional<Statement> statement;
-  if (!owned->finished()) statement = owned->next_statement();
+  const std::string* text_json = nullptr;
+  if (!owned->finished()) statement = owned->next_statement(&text_json);
   r.runs.emplace(handle, std::make_pair(tx, std::move(owned)));
-  return with_statement(out, statement ? &*statement : nullptr);
+  return with_statement(std::move(out), statement ? &*statement : nullptr, text_json);
 }
 
 std::string query_feed(int handle, const std::string& rows_wire) {
@@ -629,10 +659,12 @@ std::string query_feed(int handle, const std::string& rows_wire) {
   if (rows.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "rows must be JSON"));
   auto result = run.feed(rows);
   if (!result) return fail(result.status());
-  Value out = std::move(result).value();
-  if (out["more"] != true) return with_statement(out, nullptr);
+  const Value& out = *result;
+  std::string fields;
+  append_json(fields, out);
+  if (out["more"] != true) return with_statement(std::move(fields), nullptr);
   const Statement statement = run.next_statement();
-  return with_statement(out, &statement);
+  return with_statement(std::move(fields), &statement);
 }
 
 std::string query_feed_count(int handle, double count, const std::string& last_row_json) {
@@ -640,14 +672,31 @@ std::string query_feed_count(int handle, double count, const std::string& last_r
   if (it == registry().runs.end()) return fail(Status(ErrorCode::invalid_argument, "the query is no longer open"));
   QueryRun& run = *it->second.second;
   if (!(count >= 0) || count > 1e9) return fail(Status(ErrorCode::invalid_argument, "malformed row count"));
-  auto last = Value::parse(last_row_json, nullptr, false);
-  if (last.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "the last row must be JSON"));
-  auto result = run.feed_count(static_cast<std::size_t>(count), last);
+  std::optional<LastRow> last = read_last_row(last_row_json);
+  if (!last) {
+    auto json = Value::parse(last_row_json, nullptr, false);
+    if (json.is_discarded()) return fail(Status(ErrorCode::invalid_argument, "the last row must be JSON"));
+    last = last_row_of(json);
+  }
+  auto result = run.feed_count(static_cast<std::size_t>(count), *last);
   if (!result) return fail(result.status());
-  Value out = std::move(result).value();
-  if (out["more"] != true) return with_statement(out, nullptr);
-  const Statement statement = run.next_statement();
-  return with_statement(out, &statement);
+  const QueryRun::CountStep& step = *result;
+  // {"cursor", "done", "emitCount", "more", "remaining", "statement"?}
+  std::string out = "{\"cursor\":";
+  append_json_string(out, step.cursor);
+  out += ",\"done\":";
+  append_bool(out, step.done);
+  out += ",\"emitCount\":" + std::to_string(step.emit_count) + ",\"more\":";
+  append_bool(out, step.more);
+  out += ",\"remaining\":" + std::to_string(step.remaining) + "}";
+  if (!step.more) {
+    // Finished (its reads recorded): closed here, so the shim need not cross for query_end.
+    registry().runs.erase(it);
+    return with_statement(std::move(out), nullptr);
+  }
+  const std::string* text_json = nullptr;
+  const Statement statement = run.next_statement(&text_json);
+  return with_statement(std::move(out), &statement, text_json);
 }
 
 std::string query_end(int handle) {

@@ -57,25 +57,14 @@ std::string immediate_successor(std::string key) {
 
 Result<QueryRun> QueryRun::begin(const Store& store, WriteSet* writes, const Value& query_json, std::string_view cursor,
                                  long long limit) {
-  auto spec = parse_query(store, query_json);
-  if (!spec) return spec.status();
-  if (spec->index == nullptr) {
-    for (const RangeBound* b : {spec->lower ? &*spec->lower : nullptr, spec->upper ? &*spec->upper : nullptr}) {
-      if (b != nullptr && !b->value.is_number_float()) {
-        return Status(ErrorCode::invalid_argument, "by_creation_time bounds must be numbers (float64)");
-      }
-    }
-    for (const auto& v : spec->equal) {
-      if (!v.is_number_float()) return Status(ErrorCode::invalid_argument, "by_creation_time bounds must be numbers (float64)");
-    }
-  }
-  QueryRun run(store, writes, std::move(spec).value());
-  run.range_ = key_range(run.spec_);
-  if (!run.spec_.filter.is_null()) {
-    auto filter = Filter::parse(run.spec_.filter);
-    if (!filter) return filter.status();
-    run.filter_ = std::move(filter).value();
-  }
+  auto query = prepare_query(store, query_json);
+  if (!query) return query.status();
+  return begin(store, writes, std::move(query).value(), cursor, limit);
+}
+
+Result<QueryRun> QueryRun::begin(const Store& store, WriteSet* writes, std::shared_ptr<const PreparedQuery> query,
+                                 std::string_view cursor, long long limit) {
+  QueryRun run(store, writes, std::move(query));
   auto position = decode_cursor(cursor, run.spec_.fingerprint);
   if (!position) return position.status();
   if (position->end) {
@@ -122,12 +111,28 @@ Result<bool> QueryRun::accept(const Value& document) const {
   return filter_->matches(document);
 }
 
-Statement QueryRun::next_statement() {
+Statement QueryRun::next_statement(const std::string** text_json) {
   const Dialect& d = store_->dialect();
   const TableLayout& layout = *spec_.layout;
   const bool asc = spec_.order == SortOrder::asc;
   long long batch = remaining_ < 0 ? kMaxBatch : std::min(kMaxBatch, remaining_ + 1);
   if (filter_) batch = kMaxBatch;
+  if (text_json != nullptr) *text_json = nullptr;
+  const int shape = !started_ ? 0 : position_.empty() ? 2 : 1;
+  if (spec_.index != nullptr) {
+    for (const PreparedQuery::Text& known : query_->texts) {
+      if (known.batch != batch || known.shape != shape) continue;
+      // The same text as below; only the parameters are bound again, in the same order.
+      StatementBuilder params(d);
+      bind_bytes(params, range_.lo);
+      if (!range_.hi.empty()) bind_bytes(params, range_.hi);
+      if (started_) bind_bytes(params, position_);
+      Statement statement{known.text, std::move(params.statement().params)};
+      batch_size_ = static_cast<std::size_t>(batch);
+      if (text_json != nullptr) *text_json = &known.text_json;
+      return statement;
+    }
+  }
   StatementBuilder b(d);
   b.sql("SELECT ");
   append_select_columns(b, layout);
@@ -167,7 +172,16 @@ Statement QueryRun::next_statement() {
   }
   b.sql(" LIMIT " + std::to_string(batch));
   batch_size_ = static_cast<std::size_t>(batch);
-  return std::move(b).build();
+  Statement statement = std::move(b).build();
+  if (spec_.index != nullptr) {
+    constexpr std::size_t kMaxTexts = 8;
+    if (query_->texts.size() >= kMaxTexts) query_->texts.clear();
+    PreparedQuery::Text known{batch, shape, statement.text, {}};
+    append_json_string(known.text_json, known.text);
+    query_->texts.push_back(std::move(known));
+    if (text_json != nullptr) *text_json = &query_->texts.back().text_json;
+  }
+  return statement;
 }
 
 Result<Value> QueryRun::feed(const Value& rows) {
@@ -235,19 +249,21 @@ Result<Value> QueryRun::feed(const Value& rows) {
 }
 
 Result<Value> QueryRun::feed_count(std::size_t count, const Value& last) {
+  auto step = feed_count(count, last_row_of(last));
+  if (!step) return step.status();
+  return Value{{"emitCount", step->emit_count}, {"more", step->more}, {"done", step->done}, {"cursor", step->cursor},
+               {"remaining", step->remaining}};
+}
+
+Result<QueryRun::CountStep> QueryRun::feed_count(std::size_t count, const LastRow& last) {
   if (!counts_only()) return Status(ErrorCode::invalid_argument, "this query needs every row fed");
   const std::size_t kept = remaining_ < 0 ? count : std::min<std::size_t>(count, static_cast<std::size_t>(remaining_));
   if (kept > 0) {
-    auto id_it = last.find("_id");
-    auto time_it = last.find("_creationTime");
-    if (!last.is_object() || id_it == last.end() || !id_it->is_string() || time_it == last.end() || !time_it->is_number()) {
-      return Status(ErrorCode::invalid_argument, "the last row needs _id and _creationTime");
-    }
+    if (!last.present) return Status(ErrorCode::invalid_argument, "the last row needs _id and _creationTime");
     if (spec_.index == nullptr) {
-      position_ = creation_key(time_it->get<double>(), id_it->get_ref<const std::string&>());
+      position_ = creation_key(last.creation_time, last.id);
     } else {
-      auto k = last.find("k");
-      auto decoded = k != last.end() && k->is_string() ? from_hex(k->get_ref<const std::string&>()) : std::nullopt;
+      auto decoded = last.key_hex ? from_hex(*last.key_hex) : std::nullopt;
       if (!decoded) return Status(ErrorCode::invalid_argument, "the last row needs its hex index key \"k\"");
       position_ = std::move(*decoded);
     }
@@ -257,7 +273,7 @@ Result<Value> QueryRun::feed_count(std::size_t count, const Value& last) {
   if (count < batch_size_ && kept == count) exhausted_ = true;
   finished_ = exhausted_ || remaining_ == 0;
   if (finished_) end();
-  return Value{{"emitCount", kept}, {"more", !finished_}, {"done", exhausted_}, {"cursor", cursor()}, {"remaining", remaining_}};
+  return CountStep{kept, !finished_, exhausted_, cursor(), remaining_};
 }
 
 std::string QueryRun::cursor() const {

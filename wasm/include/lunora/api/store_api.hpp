@@ -67,12 +67,15 @@ std::string tx_describe(int tx, int write);
 std::string tx_end(int tx);
 
 // Queries. tx = 0 outside a mutation. limit < 0: no limit. Returns {"run", "statement",
-// "needsDocuments", "finished", "cursor"}.
+// "needsDocuments", "countsOnly", "remaining", "finished", "cursor"} ("cursor" is "" unless
+// "finished": the next step's answer carries it otherwise). The query JSON is parsed once per
+// text and store (query/prepared_query.hpp).
 std::string query_begin(int store, int tx, const std::string& query_json, const std::string& cursor, double limit);
 // Rows of the last statement (see query_run.hpp) -> {"emit", "more", "done", "cursor", "statement"?}.
 std::string query_feed(int run, const std::string& rows_wire);
 // Runs whose begin answered "countsOnly": the number of rows and the last one kept
 // (see QueryRun::feed_count) -> {"emitCount", "more", "done", "cursor", "remaining", "statement"?}.
+// A run it finishes ("more": false) is closed with it: query_end is then not needed.
 std::string query_feed_count(int run, double count, const std::string& last_row_json);
 std::string query_end(int run);
 
