@@ -17,7 +17,7 @@ import { SchemaDefinition } from "../schema/schema.js";
 import type { Id } from "../schema/validators.js";
 import { encodeValueText } from "../values/wire.js";
 import type { Dialect, EngineName } from "../core/dialects.js";
-import { CoreStore, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
+import { CoreStore, type AcceptedPlan, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
 import type { SqlExec } from "./exec.js";
 import { cellsWriteLater, hasCells, queryCells } from "../adapters/cells.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
@@ -420,12 +420,14 @@ class GlobalStore<S extends GenericSchema> {
 
   private async commitGroup(group: WaitingCommit[]): Promise<void> {
     const core = this.core!;
-    const accepted: { item: WaitingCommit; affected: number[]; sequence: number }[] = [];
+    const writing: WaitingCommit[] = [];
     for (const item of group) {
-      if (item.state.order.length === 0) {
-        item.resolve(null); // read-only: nothing to commit
-        continue;
-      }
+      if (item.state.order.length === 0) item.resolve(null); // read-only: nothing to commit
+      else writing.push(item);
+    }
+    if (writing.length === 1) return this.commitOne(writing[0]!);
+    const accepted: { item: WaitingCommit; affected: number[]; sequence: number }[] = [];
+    for (const item of writing) {
       try {
         const outcome = item.state.writes.accept();
         if (outcome.conflict) {
@@ -440,7 +442,8 @@ class GlobalStore<S extends GenericSchema> {
     if (accepted.length === 0) return;
     try {
       await this.runGroup(core.batchPlan(accepted.map((a) => a.item.state.writes)), accepted.map((a) => a.item.state));
-      core.confirm(accepted[accepted.length - 1]!.sequence);
+      const last = accepted[accepted.length - 1]!;
+      last.item.state.writes.finish(last.sequence);
     } catch (error) {
       core.retract(accepted[0]!.sequence);
       if (accepted.length === 1) accepted[0]!.item.reject(error);
@@ -451,6 +454,32 @@ class GlobalStore<S extends GenericSchema> {
       for (const id of affected) this.subscriptions.get(id)?.();
       item.resolve(this.changeBatch(item.state));
     }
+  }
+
+  /** A group of one: validated, logged and planned in one crossing, confirmed and ended in another. */
+  private async commitOne(item: WaitingCommit): Promise<void> {
+    const writes = item.state.writes;
+    let accepted: AcceptedPlan;
+    try {
+      accepted = writes.acceptPlan();
+    } catch (error) {
+      item.reject(error);
+      return;
+    }
+    if (accepted.conflict) {
+      item.reject(new CommitConflict(accepted.conflict.table, accepted.conflict.id));
+      return;
+    }
+    try {
+      await this.runGroup(accepted.plan, [item.state]);
+      writes.finish(accepted.sequence);
+    } catch (error) {
+      this.core!.retract(accepted.sequence);
+      item.reject(error);
+      return;
+    }
+    for (const id of accepted.affected) this.subscriptions.get(id)?.();
+    item.resolve(this.changeBatch(item.state));
   }
 
   private async runGroup(plan: BatchPlan, states: MutationState[]): Promise<void> {

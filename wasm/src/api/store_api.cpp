@@ -142,6 +142,52 @@ Result<std::int64_t> parse_version(const std::string& text) {
   return v;
 }
 
+// {"steps", "needsTransaction", "origins"}: the commit of `writes`, where origin[n] = (the
+// position of its mutation in the batch, its write number) of combined write n. Several
+// mutations are written per (table, op); one keeps a statement per document, so a failed
+// guard names its document. Fails, writing nothing, when a statement would bind too many params.
+Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& writes,
+                          const std::vector<std::pair<int, int>>& origin, bool group, const Dialect& dialect,
+                          StatementTexts* texts) {
+  CommitPlan plan = group ? build_group_commit(writes, dialect) : build_commit(writes, dialect);
+  for (const auto& step : plan.steps) {
+    // Postgres binds at most 65535 parameters per statement; the store then commits the
+    // group's members one by one.
+    if (step.statement.params.size() > kMaxStatementParams) {
+      return Status(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters");
+    }
+  }
+  out += "{\"steps\":[";
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const auto& step = plan.steps[i];
+    if (i > 0) out.push_back(',');
+    if (step.write >= 0) {
+      const auto& [tx, write] = origin[static_cast<std::size_t>(step.write)];
+      append_step(out, step, "\"tx\":" + std::to_string(tx), write, texts);
+    } else {
+      append_step(out, step, "\"tx\":null", step.write, texts);
+    }
+  }
+  out += "],\"needsTransaction\":";
+  out += plan.needs_transaction || plan.steps.size() > 1 ? "true" : "false";
+  // Postgres reports a failed guard by combined write number: `origins` maps it back.
+  out += ",\"origins\":[";
+  for (std::size_t i = 0; i < origin.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += "[" + std::to_string(origin[i].first) + "," + std::to_string(origin[i].second) + "]";
+  }
+  out += "]}";
+  return Status::Ok();
+}
+
+// The commit log entries of `store` up to `sequence` committed (store_confirm).
+Status confirm(Store* store, double sequence) {
+  if (store == nullptr) return Status(ErrorCode::invalid_argument, "the store was closed");
+  if (!(sequence >= 0)) return Status(ErrorCode::invalid_argument, "malformed sequence");
+  store->commits().confirm(static_cast<std::uint64_t>(sequence));
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string store_open(const std::string& schema_json, const std::string& dialect_name, const std::string& options_json) {
@@ -347,11 +393,8 @@ std::string tx_accept(int tx) {
 }
 
 std::string store_confirm(int store_handle, double sequence) {
-  Store* store = find_store(store_handle);
-  if (store == nullptr) return no_store();
-  if (!(sequence >= 0)) return fail(Status(ErrorCode::invalid_argument, "malformed sequence"));
-  store->commits().confirm(static_cast<std::uint64_t>(sequence));
-  return ok(nullptr);
+  Status status = confirm(find_store(store_handle), sequence);
+  return status.ok() ? ok(nullptr) : fail(status);
 }
 
 std::string store_retract(int store_handle, double sequence) {
@@ -379,36 +422,47 @@ std::string tx_batch_plan(const std::string& txs_json) {
     dialect = &set->dialect();
     texts = texts_of_tx(txs[i].get<int>());  // the mutations of one batch share their store
   }
-  // One mutation keeps a statement per document, so a failed guard names its document.
-  CommitPlan plan = txs.size() == 1 ? build_commit(writes, *dialect) : build_group_commit(writes, *dialect);
-  for (const auto& step : plan.steps) {
-    // Postgres binds at most 65535 parameters per statement; the store then commits the
-    // group's members one by one.
-    if (step.statement.params.size() > kMaxStatementParams) {
-      return fail(Status(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters"));
-    }
-  }
-  std::string out = "{\"steps\":[";
-  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
-    const auto& step = plan.steps[i];
+  std::string out;
+  Status status = append_commit_plan(out, writes, origin, txs.size() > 1, *dialect, texts);
+  return status.ok() ? ok_text(out) : fail(status);
+}
+
+std::string tx_accept_plan(int tx) {
+  auto it = registry().transactions.find(tx);
+  if (it == registry().transactions.end()) return no_tx();
+  WriteSet& writes = *it->second.second;
+  Value conflict = writes.first_conflict();
+  if (!conflict.is_null()) return ok({{"conflict", std::move(conflict)}});
+  auto affected = writes.record_commit();
+  if (!affected) return fail(affected.status());
+  std::string out = "{\"conflict\":null,\"affected\":[";
+  for (std::size_t i = 0; i < affected->size(); ++i) {
     if (i > 0) out.push_back(',');
-    if (step.write >= 0) {
-      const auto& [tx, write] = origin[static_cast<std::size_t>(step.write)];
-      append_step(out, step, "\"tx\":" + std::to_string(tx), write, texts);
-    } else {
-      append_step(out, step, "\"tx\":null", step.write, texts);
-    }
+    out += std::to_string((*affected)[i]);
   }
-  out += "],\"needsTransaction\":";
-  out += plan.needs_transaction || plan.steps.size() > 1 ? "true" : "false";
-  // Postgres reports a failed guard by combined write number: `origins` maps it back.
-  out += ",\"origins\":[";
-  for (std::size_t i = 0; i < origin.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += "[" + std::to_string(origin[i].first) + "," + std::to_string(origin[i].second) + "]";
+  out += "],\"sequence\":" + std::to_string(writes.sequence()) + ",\"plan\":";
+  std::vector<const RowWrite*> rows;
+  std::vector<int> indexes;
+  writes.live_writes(rows, indexes);
+  std::vector<std::pair<int, int>> origin;
+  origin.reserve(indexes.size());
+  for (int w : indexes) origin.emplace_back(0, w);
+  Status status = append_commit_plan(out, rows, origin, false, writes.dialect(), &registry().texts[it->second.first]);
+  if (!status.ok()) {
+    // Not committed after all: later validations must not see its writes.
+    if (Store* store = find_store(it->second.first)) store->commits().retract(writes.sequence());
+    return fail(status);
   }
-  out += "]}";
+  out.push_back('}');
   return ok_text(out);
+}
+
+std::string tx_finish(int tx, double sequence) {
+  auto it = registry().transactions.find(tx);
+  if (it == registry().transactions.end()) return no_tx();
+  Status status = confirm(find_store(it->second.first), sequence);
+  if (!status.ok()) return fail(status);
+  return tx_end(tx);
 }
 
 std::string sub_set(int tx, int subscription) {
