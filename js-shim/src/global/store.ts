@@ -191,6 +191,11 @@ class GlobalStore<S extends GenericSchema> {
     return this.core!;
   }
 
+  /** The core store once started and migrated (what ready() resolves to), without waiting. */
+  private get readyCore(): CoreStore | undefined {
+    return this.migrated || this.options.autoMigrate === false ? this.core : undefined;
+  }
+
   migrate(): Promise<MigrationReport> {
     this.migrating ??= this.runMigration().finally(() => {
       this.migrating = undefined;
@@ -248,7 +253,7 @@ class GlobalStore<S extends GenericSchema> {
   }
 
   async query<R>(fn: (db: DatabaseReader<S>) => Promise<R>): Promise<R> {
-    await this.ready();
+    if (this.readyCore === undefined) await this.ready();
     const maxRetries = this.options.maxRetries ?? 4;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -262,7 +267,7 @@ class GlobalStore<S extends GenericSchema> {
   }
 
   async mutation<R>(fn: (db: DatabaseWriter<S>) => Promise<R>): Promise<R> {
-    const core = await this.ready();
+    const core = this.readyCore ?? (await this.ready());
     const maxRetries = this.options.maxRetries ?? 4;
     const base = this.options.retryBaseDelayMs ?? 10;
     for (let attempt = 0; ; attempt++) {
@@ -357,6 +362,7 @@ class GlobalStore<S extends GenericSchema> {
   }
 
   private emit(batch: ChangeBatch): void {
+    if (this.listeners.size === 0) return;
     for (const listener of [...this.listeners]) {
       try {
         listener(batch);
@@ -384,11 +390,11 @@ class GlobalStore<S extends GenericSchema> {
   /**
    * Before a commit starts while other mutations are still running (reading), waits up to
    * `groupCommitWindowMs` for them to reach their commit too, so they share its round trip
-   * instead of queueing one more commit behind it. A lone mutation never waits.
+   * instead of queueing one more commit behind it. A lone mutation never waits (undefined).
    */
-  private gather(): Promise<void> {
+  private gather(): Promise<void> | undefined {
     const windowMs = this.options.groupCommitWindowMs ?? DEFAULT_GROUP_COMMIT_WINDOW_MS;
-    if (windowMs <= 0 || this.running === 0 || this.waiting.length >= MAX_GROUP) return Promise.resolve();
+    if (windowMs <= 0 || this.running === 0 || this.waiting.length >= MAX_GROUP) return undefined;
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -406,7 +412,8 @@ class GlobalStore<S extends GenericSchema> {
     this.draining = true;
     try {
       while (this.waiting.length > 0) {
-        await this.gather();
+        const gathering = this.gather();
+        if (gathering) await gathering;
         let take = 1;
         if (!this.waiting[0]!.solo) {
           while (take < this.waiting.length && take < MAX_GROUP && !this.waiting[take]!.solo) take += 1;
@@ -425,7 +432,10 @@ class GlobalStore<S extends GenericSchema> {
       if (item.state.order.length === 0) item.resolve(null); // read-only: nothing to commit
       else writing.push(item);
     }
-    if (writing.length === 1) return this.commitOne(writing[0]!);
+    if (writing.length === 1) {
+      await this.commitOne(writing[0]!);
+      return;
+    }
     const accepted: { item: WaitingCommit; affected: number[]; sequence: number }[] = [];
     for (const item of writing) {
       try {
