@@ -104,13 +104,12 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
     const at = m.HEAPU32[answerAt]!;
     return decoder.decode(m.HEAPU8.subarray(at, at + m.HEAPU32[answerAt + 1]!));
   };
-  const text = (...values: unknown[]): number => {
-    let units = 0;
-    for (const v of values) {
-      if (typeof v !== "string") throw new TypeError("the core takes a string here");
-      units += v.length;
+  /** The UTF-16 length of a call's string arguments (embind too refused non-strings). */
+  const text = (a: unknown, b: unknown = "", c: unknown = "", d: unknown = ""): number => {
+    if (typeof a !== "string" || typeof b !== "string" || typeof c !== "string" || typeof d !== "string") {
+      throw new TypeError("the core takes a string here");
     }
-    return units;
+    return a.length + b.length + c.length + d.length;
   };
 
   return {

@@ -664,7 +664,7 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     }
     rejectSystemFields("insert", doc);
     const created = this.mutation.writes.insert(table, encodeValueText(doc), this.store.now());
-    const stored = { ...stripUndefined(doc), _id: created._id, _creationTime: created._creationTime } as Document;
+    const stored = withSystemFields(stripUndefined(doc), created._id, created._creationTime);
     this.mutation.touched(created._id, null);
     this.mutation.docs.set(created._id, { table, doc: stored, version: "0" });
     return created._id;
@@ -690,7 +690,7 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   async replace(id: string, doc: Record<string, unknown>): Promise<void> {
     const current = await this.existing("replace", id);
     rejectSystemFields("replace", doc, current.doc!);
-    this.write(id, current, { ...stripUndefined(doc), _id: current.doc!._id, _creationTime: current.doc!._creationTime });
+    this.write(id, current, withSystemFields(stripUndefined(doc), current.doc!._id, current.doc!._creationTime));
   }
 
   async delete(id: string): Promise<void> {
@@ -742,6 +742,13 @@ function rejectSystemFields(op: string, doc: Record<string, unknown>, current?: 
       throw new ValidationError(`${op}: the system field ${key} is set by the store and cannot be written`);
     }
   }
+}
+
+/** `fields` (a fresh object without them) completed with the system fields, last. */
+function withSystemFields(fields: Record<string, unknown>, id: string, creationTime: number): Document {
+  fields._id = id;
+  fields._creationTime = creationTime;
+  return fields as Document;
 }
 
 function stripUndefined(doc: Record<string, unknown>): Record<string, unknown> {
