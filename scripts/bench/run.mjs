@@ -416,8 +416,8 @@ async function cpuSuite(engine, canned) {
     });
     fixtureOps[name] = calls;
     const handles = new Map();
-    // Commit log sequences, like handles, are this replay's own: storeConfirm / storeRetract
-    // get the one the replay's last txRecordCommit / txAccept returned (a recorded one would
+    // Commit log sequences, like handles, are this replay's own: storeConfirm / storeRetract /
+    // txFinish get the one the replay's last txRecordCommit / txAccept / txAcceptPlan returned (a recorded one would
     // leave every replayed commit pending, and the log would grow without bound).
     let sequence = null;
     const once = () => {
@@ -425,9 +425,9 @@ async function cpuSuite(engine, canned) {
         const a = c.args.slice();
         for (const i of c.handleArgs) if (handles.has(a[i])) a[i] = handles.get(a[i]);
         if (c.fn === "txBatchPlan") a[0] = JSON.stringify(JSON.parse(a[0]).map((h) => handles.get(h) ?? h));
-        if ((c.fn === "storeConfirm" || c.fn === "storeRetract") && sequence !== null) a[1] = sequence;
+        if ((c.fn === "storeConfirm" || c.fn === "storeRetract" || c.fn === "txFinish") && sequence !== null) a[1] = sequence;
         const res = inst.originals[c.fn](...a);
-        if (c.fn === "txRecordCommit" || c.fn === "txAccept") sequence = JSON.parse(res).value.sequence ?? sequence;
+        if (c.fn === "txRecordCommit" || c.fn === "txAccept" || c.fn === "txAcceptPlan") sequence = JSON.parse(res).value.sequence ?? sequence;
         if (c.returns !== null) {
           const env = JSON.parse(res);
           handles.set(c.returns, typeof env.value === "number" ? env.value : env.value.run);

@@ -62,6 +62,8 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txAccept") return tx_accept(n(0));
   if (fn == "txCommitPlan") return tx_commit_plan(n(0));
   if (fn == "txBatchPlan") return tx_batch_plan(s(0));
+  if (fn == "txAcceptPlan") return tx_accept_plan(n(0));
+  if (fn == "txFinish") return tx_finish(n(0), d(1));
   if (fn == "storeConfirm") return store_confirm(n(0), d(1));
   if (fn == "storeRetract") return store_retract(n(0), d(1));
   if (fn == "txDescribe") return tx_describe(n(0), n(1));
@@ -101,9 +103,9 @@ struct Replayer {
         args[0] = txs.dump();
       }
       const std::string fn = c["fn"].get<std::string>();
-      if ((fn == "storeConfirm" || fn == "storeRetract") && sequence >= 0) args[1] = sequence;
+      if ((fn == "storeConfirm" || fn == "storeRetract" || fn == "txFinish") && sequence >= 0) args[1] = sequence;
       std::string out = call(fn, args);
-      if (fn == "txRecordCommit" || fn == "txAccept") {
+      if (fn == "txRecordCommit" || fn == "txAccept" || fn == "txAcceptPlan") {
         auto env = json::parse(out);
         if (auto s = env["value"].find("sequence"); s != env["value"].end()) sequence = s->get<double>();
       }

@@ -22,6 +22,26 @@ json call(const std::string& envelope) {
   return parsed["value"];
 }
 
+const char* kOrder = R"({"customer":"a","total":1,"qty":{"$integer":"AAAAAAAAAAA="},"paid":true,"tags":[]})";
+
+// A writer that inserted an order, and a reader (that also writes) which read it before the
+// writer committed.
+struct Racing {
+  int store, writer, reader;
+  std::string id;
+};
+
+Racing racing_mutations() {
+  Racing r{};
+  r.store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  r.writer = call(api::tx_begin(r.store)).get<int>();
+  r.id = call(api::tx_insert(r.writer, "orders", kOrder, 1.0))["_id"];
+  r.reader = call(api::tx_begin(r.store)).get<int>();
+  call(api::tx_get(r.reader, "", r.id));
+  call(api::tx_insert(r.reader, "orders", kOrder, 2.0));
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("store api: open, layout, migrate plan, insert, update, delete, commit plan") {
@@ -117,14 +137,8 @@ TEST_CASE("store api: a statement text is sent once, then referred to by its num
 }
 
 TEST_CASE("store api: tx_accept validates and records in one call") {
-  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
-  const char* doc = R"({"customer":"a","total":1,"qty":{"$integer":"AAAAAAAAAAA="},"paid":true,"tags":[]})";
-  const int writer = call(api::tx_begin(store)).get<int>();
-  const std::string id = call(api::tx_insert(writer, "orders", doc, 1.0))["_id"];
   // A mutation that read the document before the writer committed conflicts with it.
-  const int reader = call(api::tx_begin(store)).get<int>();
-  call(api::tx_get(reader, "", id));
-  call(api::tx_insert(reader, "orders", doc, 2.0));
+  const auto [store, writer, reader, id] = racing_mutations();
   auto accepted = call(api::tx_accept(writer));
   CHECK(accepted["conflict"].is_null());
   CHECK(accepted["affected"].is_array());
@@ -135,5 +149,66 @@ TEST_CASE("store api: tx_accept validates and records in one call") {
   CHECK_FALSE(refused.contains("sequence"));
   call(api::tx_end(writer));
   call(api::tx_end(reader));
+  call(api::store_close(store));
+}
+
+TEST_CASE("store api: tx_accept_plan validates, records and plans a lone mutation in one call") {
+  const auto [store, writer, reader, id] = racing_mutations();
+  auto accepted = call(api::tx_accept_plan(writer));
+  CHECK(accepted["conflict"].is_null());
+  CHECK(accepted["affected"] == json::array());
+  CHECK(accepted["sequence"].is_number());
+  // The plan is the one tx_batch_plan makes for the mutation alone.
+  auto plan = accepted["plan"];
+  REQUIRE(plan["steps"].size() == 1);
+  CHECK(plan["steps"][0]["tx"] == 0);
+  CHECK(plan["steps"][0]["write"] == 0);
+  CHECK(plan["steps"][0]["text"].get<std::string>().find("INSERT") != std::string::npos);
+  CHECK(plan["needsTransaction"] == false);
+  CHECK(plan["origins"] == json::parse("[[0,0]]"));
+  auto batch = call(api::tx_batch_plan("[" + std::to_string(writer) + "]"));
+  CHECK(batch["steps"][0]["params"] == plan["steps"][0]["params"]);
+  CHECK(batch["steps"][0]["textId"] == plan["steps"][0]["textId"]);
+
+  // tx_finish confirms the commit and ends the mutation.
+  auto malformed = json::parse(api::tx_finish(writer, -1));
+  CHECK(malformed["message"] == "malformed sequence");
+  call(api::tx_finish(writer, accepted["sequence"].get<double>()));
+  auto gone = json::parse(api::tx_finish(writer, accepted["sequence"].get<double>()));
+  CHECK(gone["message"] == "the mutation is no longer open");
+  CHECK(json::parse(api::tx_accept_plan(writer))["message"] == "the mutation is no longer open");
+
+  // A mutation that read the document before the writer committed conflicts with it: no
+  // sequence, no plan.
+  auto refused = call(api::tx_accept_plan(reader));
+  CHECK(refused["conflict"]["id"] == id);
+  CHECK(refused["conflict"]["table"] == "orders");
+  CHECK_FALSE(refused.contains("sequence"));
+  CHECK_FALSE(refused.contains("plan"));
+  call(api::tx_end(reader));
+  call(api::store_close(store));
+}
+
+TEST_CASE("store api: tx_accept_plan retracts a commit whose plan cannot be made") {
+  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const char* doc = kOrder;
+  const int big = call(api::tx_begin(store)).get<int>();
+  // One Postgres statement for all of a mutation's writes: past 65535 params it is refused.
+  std::string first;
+  for (int i = 0; i < 7000; ++i) {
+    std::string id = call(api::tx_insert(big, "orders", doc, 1.0 + i))["_id"];
+    if (i == 0) first = id;
+  }
+  const int reader = call(api::tx_begin(store)).get<int>();
+  call(api::tx_get(reader, "", first));
+  call(api::tx_insert(reader, "orders", doc, 1.0));
+  auto refused = json::parse(api::tx_accept_plan(big));
+  CHECK(refused["ok"] == false);
+  CHECK(refused["message"] == "the group's commit statement would bind too many parameters");
+  // Retracted: the reader does not conflict with writes that never happened.
+  auto accepted = call(api::tx_accept_plan(reader));
+  CHECK(accepted["conflict"].is_null());
+  call(api::tx_end(big));
+  call(api::tx_finish(reader, accepted["sequence"].get<double>()));
   call(api::store_close(store));
 }

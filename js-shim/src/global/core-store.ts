@@ -173,7 +173,11 @@ export class CoreStore {
 
   /** One plan for the writes of several validated mutations (group commit). */
   batchPlan(writeSets: CoreWriteSet[]): BatchPlan {
-    const plan = unwrap<BatchPlan>(this.core.txBatchPlan(JSON.stringify(writeSets.map((w) => w.handle))));
+    return this.plan(unwrap<BatchPlan>(this.core.txBatchPlan(JSON.stringify(writeSets.map((w) => w.handle)))));
+  }
+
+  /** Fills in the texts of a plan's steps. */
+  plan(plan: BatchPlan): BatchPlan {
     for (const step of plan.steps) this.statement(step);
     return plan;
   }
@@ -187,8 +191,14 @@ export class CoreStore {
   }
 }
 
+/** The answer of CoreWriteSet.acceptPlan(). */
+export type AcceptedPlan =
+  | { conflict: { table: string; id: string } }
+  | { conflict: null; affected: number[]; sequence: number; plan: BatchPlan };
+
 export class CoreWriteSet {
   private readonly core = getCore();
+  private ended = false;
 
   constructor(readonly handle: number, private readonly store: CoreStore) {}
 
@@ -223,6 +233,22 @@ export class CoreWriteSet {
     return unwrap(this.core.txAccept(this.handle));
   }
 
+  /**
+   * The commit of a lone mutation: accept(), then (no conflict) its plan as batchPlan([this])
+   * would make it, in one crossing. A plan that cannot be made is retracted and thrown.
+   */
+  acceptPlan(): AcceptedPlan {
+    const accepted = unwrap<AcceptedPlan>(this.core.txAcceptPlan(this.handle));
+    if (accepted.conflict === null) this.store.plan(accepted.plan);
+    return accepted;
+  }
+
+  /** After the commit's SQL succeeded: confirms it in the commit log and ends the mutation. */
+  finish(sequence: number): void {
+    unwrap(this.core.txFinish(this.handle, sequence));
+    this.ended = true;
+  }
+
   /** Registers this (never committed) run's read set as subscription `id`'s. */
   registerSubscription(id: number): void {
     unwrap(this.core.subSet(this.handle, id));
@@ -239,6 +265,8 @@ export class CoreWriteSet {
   }
 
   end(): void {
+    if (this.ended) return;
+    this.ended = true;
     this.core.txEnd(this.handle);
   }
 }

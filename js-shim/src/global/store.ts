@@ -17,7 +17,7 @@ import { SchemaDefinition } from "../schema/schema.js";
 import type { Id } from "../schema/validators.js";
 import { encodeValueText } from "../values/wire.js";
 import type { Dialect, EngineName } from "../core/dialects.js";
-import { CoreStore, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
+import { CoreStore, type AcceptedPlan, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
 import type { SqlExec } from "./exec.js";
 import { cellsWriteLater, hasCells, queryCells } from "../adapters/cells.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
@@ -204,6 +204,11 @@ class GlobalStore<S extends GenericSchema> {
     return this.core!;
   }
 
+  /** The core store once started and migrated (what ready() resolves to), without waiting. */
+  private get readyCore(): CoreStore | undefined {
+    return this.migrated || this.options.autoMigrate === false ? this.core : undefined;
+  }
+
   migrate(): Promise<MigrationReport> {
     this.migrating ??= this.runMigration().finally(() => {
       this.migrating = undefined;
@@ -261,7 +266,7 @@ class GlobalStore<S extends GenericSchema> {
   }
 
   async query<R>(fn: (db: DatabaseReader<S>) => Promise<R>): Promise<R> {
-    await this.ready();
+    if (this.readyCore === undefined) await this.ready();
     const maxRetries = this.options.maxRetries ?? 4;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -275,7 +280,7 @@ class GlobalStore<S extends GenericSchema> {
   }
 
   async mutation<R>(fn: (db: DatabaseWriter<S>) => Promise<R>): Promise<R> {
-    const core = await this.ready();
+    const core = this.readyCore ?? (await this.ready());
     const maxRetries = this.options.maxRetries ?? 4;
     const base = this.options.retryBaseDelayMs ?? 10;
     for (let attempt = 0; ; attempt++) {
@@ -370,6 +375,7 @@ class GlobalStore<S extends GenericSchema> {
   }
 
   private emit(batch: ChangeBatch): void {
+    if (this.listeners.size === 0) return;
     for (const listener of [...this.listeners]) {
       try {
         listener(batch);
@@ -397,11 +403,11 @@ class GlobalStore<S extends GenericSchema> {
   /**
    * Before a commit starts while other mutations are still running (reading), waits up to
    * `groupCommitWindowMs` for them to reach their commit too, so they share its round trip
-   * instead of queueing one more commit behind it. A lone mutation never waits.
+   * instead of queueing one more commit behind it. A lone mutation never waits (undefined).
    */
-  private gather(): Promise<void> {
+  private gather(): Promise<void> | undefined {
     const windowMs = this.options.groupCommitWindowMs ?? DEFAULT_GROUP_COMMIT_WINDOW_MS;
-    if (windowMs <= 0 || this.running === 0 || this.waiting.length >= MAX_GROUP) return Promise.resolve();
+    if (windowMs <= 0 || this.running === 0 || this.waiting.length >= MAX_GROUP) return undefined;
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -419,7 +425,8 @@ class GlobalStore<S extends GenericSchema> {
     this.draining = true;
     try {
       while (this.waiting.length > 0) {
-        await this.gather();
+        const gathering = this.gather();
+        if (gathering) await gathering;
         let take = 1;
         if (!this.waiting[0]!.solo) {
           while (take < this.waiting.length && take < MAX_GROUP && !this.waiting[take]!.solo) take += 1;
@@ -433,12 +440,17 @@ class GlobalStore<S extends GenericSchema> {
 
   private async commitGroup(group: WaitingCommit[]): Promise<void> {
     const core = this.core!;
-    const accepted: { item: WaitingCommit; affected: number[]; sequence: number }[] = [];
+    const writing: WaitingCommit[] = [];
     for (const item of group) {
-      if (item.state.order.length === 0) {
-        item.resolve(null); // read-only: nothing to commit
-        continue;
-      }
+      if (item.state.order.length === 0) item.resolve(null); // read-only: nothing to commit
+      else writing.push(item);
+    }
+    if (writing.length === 1) {
+      await this.commitOne(writing[0]!);
+      return;
+    }
+    const accepted: { item: WaitingCommit; affected: number[]; sequence: number }[] = [];
+    for (const item of writing) {
       try {
         const outcome = item.state.writes.accept();
         if (outcome.conflict) {
@@ -453,7 +465,8 @@ class GlobalStore<S extends GenericSchema> {
     if (accepted.length === 0) return;
     try {
       await this.runGroup(core.batchPlan(accepted.map((a) => a.item.state.writes)), accepted.map((a) => a.item.state));
-      core.confirm(accepted[accepted.length - 1]!.sequence);
+      const last = accepted[accepted.length - 1]!;
+      last.item.state.writes.finish(last.sequence);
     } catch (error) {
       core.retract(accepted[0]!.sequence);
       if (accepted.length === 1) accepted[0]!.item.reject(error);
@@ -464,6 +477,32 @@ class GlobalStore<S extends GenericSchema> {
       for (const id of affected) this.subscriptions.get(id)?.();
       item.resolve(this.changeBatch(item.state));
     }
+  }
+
+  /** A group of one: validated, logged and planned in one crossing, confirmed and ended in another. */
+  private async commitOne(item: WaitingCommit): Promise<void> {
+    const writes = item.state.writes;
+    let accepted: AcceptedPlan;
+    try {
+      accepted = writes.acceptPlan();
+    } catch (error) {
+      item.reject(error);
+      return;
+    }
+    if (accepted.conflict) {
+      item.reject(new CommitConflict(accepted.conflict.table, accepted.conflict.id));
+      return;
+    }
+    try {
+      await this.runGroup(accepted.plan, [item.state]);
+      writes.finish(accepted.sequence);
+    } catch (error) {
+      this.core!.retract(accepted.sequence);
+      item.reject(error);
+      return;
+    }
+    for (const id of accepted.affected) this.subscriptions.get(id)?.();
+    item.resolve(this.changeBatch(item.state));
   }
 
   private async runGroup(plan: BatchPlan, states: MutationState[]): Promise<void> {
@@ -643,7 +682,7 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     }
     rejectSystemFields("insert", doc);
     const created = this.mutation.writes.insert(table, encodeValueText(doc), this.store.now());
-    const stored = { ...stripUndefined(doc), _id: created._id, _creationTime: created._creationTime } as Document;
+    const stored = withSystemFields(stripUndefined(doc), created._id, created._creationTime);
     this.mutation.touched(created._id, null);
     this.mutation.docs.set(created._id, { table, doc: stored, version: "0" });
     return created._id;
@@ -669,7 +708,7 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   async replace(id: string, doc: Record<string, unknown>): Promise<void> {
     const current = await this.existing("replace", id);
     rejectSystemFields("replace", doc, current.doc!);
-    this.write(id, current, { ...stripUndefined(doc), _id: current.doc!._id, _creationTime: current.doc!._creationTime });
+    this.write(id, current, withSystemFields(stripUndefined(doc), current.doc!._id, current.doc!._creationTime));
   }
 
   async delete(id: string): Promise<void> {
@@ -721,6 +760,13 @@ function rejectSystemFields(op: string, doc: Record<string, unknown>, current?: 
       throw new ValidationError(`${op}: the system field ${key} is set by the store and cannot be written`);
     }
   }
+}
+
+/** `fields` (a fresh object without them) completed with the system fields, last. */
+function withSystemFields(fields: Record<string, unknown>, id: string, creationTime: number): Document {
+  fields._id = id;
+  fields._creationTime = creationTime;
+  return fields as Document;
 }
 
 function stripUndefined(doc: Record<string, unknown>): Record<string, unknown> {

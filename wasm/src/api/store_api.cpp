@@ -267,6 +267,33 @@ Result<std::int64_t> parse_version(const std::string& text) {
   return v;
 }
 
+// A batch plan: {"steps", "needsTransaction", "origins"}, where origin[n] = (the position of
+// its mutation in the batch, its write number) of combined write n; Postgres reports a failed
+// guard by combined write number and `origins` maps it back. Several mutations are written
+// per (table, op); one keeps a statement per document, so a failed guard names its document.
+// Fails when a statement would bind too many params.
+Status append_batch_plan(std::string& out, const std::vector<const RowWrite*>& writes,
+                         const std::vector<std::pair<int, int>>& origin, bool group, const Dialect& dialect,
+                         StatementTexts& texts) {
+  Status status = append_commit_plan(out, writes, origin, group, dialect, texts, PlanAnswer::batch);
+  if (!status.ok()) return status;
+  out += ",\"origins\":[";
+  for (std::size_t i = 0; i < origin.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += "[" + std::to_string(origin[i].first) + "," + std::to_string(origin[i].second) + "]";
+  }
+  out += "]}";
+  return Status::Ok();
+}
+
+// The commit log entries of `store` up to `sequence` committed (store_confirm).
+Status confirm(Store* store, double sequence) {
+  if (store == nullptr) return Status(ErrorCode::invalid_argument, "the store was closed");
+  if (!(sequence >= 0)) return Status(ErrorCode::invalid_argument, "malformed sequence");
+  store->commits().confirm(static_cast<std::uint64_t>(sequence));
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string store_open(const std::string& schema_json, const std::string& dialect_name, const std::string& options_json) {
@@ -496,11 +523,8 @@ std::string tx_accept(int tx) {
 }
 
 std::string store_confirm(int store_handle, double sequence) {
-  Store* store = find_store(store_handle);
-  if (store == nullptr) return no_store();
-  if (!(sequence >= 0)) return fail(Status(ErrorCode::invalid_argument, "malformed sequence"));
-  store->commits().confirm(static_cast<std::uint64_t>(sequence));
-  return ok(nullptr);
+  Status status = confirm(find_store(store_handle), sequence);
+  return status.ok() ? ok(nullptr) : fail(status);
 }
 
 std::string store_retract(int store_handle, double sequence) {
@@ -542,17 +566,47 @@ std::string tx_batch_plan(const std::string& txs_json) {
     store = it->second.first;  // the mutations of one batch share their store
   }
   std::string out;
-  // One mutation keeps a statement per document, so a failed guard names its document.
-  Status status = append_commit_plan(out, writes, origin, count > 1, *dialect, registry().texts[store], PlanAnswer::batch);
-  if (!status.ok()) return fail(status);
-  // Postgres reports a failed guard by combined write number: `origins` maps it back.
-  out += ",\"origins\":[";
-  for (std::size_t i = 0; i < origin.size(); ++i) {
+  out.reserve(1024);  // a point write's plan, without regrowing
+  Status status = append_batch_plan(out, writes, origin, count > 1, *dialect, registry().texts[store]);
+  return status.ok() ? ok_text(out) : fail(status);
+}
+
+std::string tx_accept_plan(int tx) {
+  auto it = registry().transactions.find(tx);
+  if (it == registry().transactions.end()) return no_tx();
+  WriteSet& writes = *it->second.second;
+  Value conflict = writes.first_conflict();
+  if (!conflict.is_null()) return ok({{"conflict", std::move(conflict)}});
+  auto affected = writes.record_commit();
+  if (!affected) return fail(affected.status());
+  std::string out = "{\"conflict\":null,\"affected\":[";
+  for (std::size_t i = 0; i < affected->size(); ++i) {
     if (i > 0) out.push_back(',');
-    out += "[" + std::to_string(origin[i].first) + "," + std::to_string(origin[i].second) + "]";
+    out += std::to_string((*affected)[i]);
   }
-  out += "]}";
+  out += "],\"sequence\":" + std::to_string(writes.sequence()) + ",\"plan\":";
+  std::vector<const RowWrite*> rows;
+  std::vector<int> indexes;
+  writes.live_writes(rows, indexes);
+  std::vector<std::pair<int, int>> origin;
+  origin.reserve(indexes.size());
+  for (int w : indexes) origin.emplace_back(0, w);
+  Status status = append_batch_plan(out, rows, origin, false, writes.dialect(), registry().texts[it->second.first]);
+  if (!status.ok()) {
+    // Not committed after all: later validations must not see its writes.
+    if (Store* store = find_store(it->second.first)) store->commits().retract(writes.sequence());
+    return fail(status);
+  }
+  out.push_back('}');
   return ok_text(out);
+}
+
+std::string tx_finish(int tx, double sequence) {
+  auto it = registry().transactions.find(tx);
+  if (it == registry().transactions.end()) return no_tx();
+  Status status = confirm(find_store(it->second.first), sequence);
+  if (!status.ok()) return fail(status);
+  return tx_end(tx);
 }
 
 std::string sub_set(int tx, int subscription) {

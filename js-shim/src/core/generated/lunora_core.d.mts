@@ -26,6 +26,8 @@ export interface LunoraCoreModule {
   txDescribe(tx: number, write: number): string;
   txEnd(tx: number): string;
   txBatchPlan(txsJson: string): string;
+  txAcceptPlan(tx: number): string;
+  txFinish(tx: number, sequence: number): string;
   storeConfirm(store: number, sequence: number): string;
   storeRetract(store: number, sequence: number): string;
   subSet(tx: number, subscription: number): string;
@@ -36,6 +38,38 @@ export interface LunoraCoreModule {
   queryEnd(run: number): string;
   /** Testing: the core's brute-force reference model of a query (store_api.hpp). */
   referenceQuery(store: number, docsWire: string, queryJson: string, cursor: string, limit: number): string;
+}
+
+/**
+ * The byte boundary (bindings/embind.cpp): plain WASM exports whose string arguments are
+ * byte lengths of strings written one after another at lunora_input(); each returns the
+ * length of its envelope, whose address and length are the two u32 at lunora_answer().
+ */
+export interface LunoraCoreExports {
+  HEAPU8: Uint8Array;
+  HEAPU32: Uint32Array;
+  _lunora_input(capacity: number): number;
+  _lunora_answer(): number;
+  _lunora_store_get(store: number, table: number, id: number): number;
+  _lunora_store_normalize_id(store: number, table: number, id: number): number;
+  _lunora_tx_begin(store: number): number;
+  _lunora_tx_insert(tx: number, table: number, documentWire: number, nowMs: number): number;
+  _lunora_tx_get(tx: number, table: number, id: number): number;
+  _lunora_tx_update(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number, documentWire: number): number;
+  _lunora_tx_remove(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number): number;
+  _lunora_tx_accept(tx: number): number;
+  _lunora_tx_accept_plan(tx: number): number;
+  _lunora_tx_batch_plan(txsJson: number): number;
+  _lunora_tx_finish(tx: number, sequence: number): number;
+  _lunora_tx_describe(tx: number, write: number): number;
+  _lunora_tx_end(tx: number): number;
+  _lunora_store_confirm(store: number, sequence: number): number;
+  _lunora_store_retract(store: number, sequence: number): number;
+  _lunora_sub_set(tx: number, subscription: number): number;
+  _lunora_query_begin(store: number, tx: number, queryJson: number, cursor: number, limit: number): number;
+  _lunora_query_feed(run: number, rowsJson: number): number;
+  _lunora_query_feed_count(run: number, count: number, lastRowJson: number): number;
+  _lunora_query_end(run: number): number;
 }
 
 export interface LunoraCoreModuleArg {
@@ -50,5 +84,5 @@ export interface LunoraCoreModuleArg {
 // the embind exports attached once start-up has run.
 declare function createLunoraCore(
   moduleArg: LunoraCoreModuleArg,
-): Partial<LunoraCoreModule> & { ready?: Promise<unknown> };
+): Partial<LunoraCoreModule & LunoraCoreExports> & { ready?: Promise<unknown> };
 export default createLunoraCore;

@@ -56,6 +56,13 @@ std::string store_retract(int store, double sequence);
 // One commit plan for several validated mutations (group commit): steps carry "tx" (the
 // position in the list) and "write"; "origins"[n] = [tx, write] of combined write n.
 std::string tx_batch_plan(const std::string& txs_json);
+// The commit of a lone mutation in one crossing: tx_accept, then (no conflict) its plan as
+// tx_batch_plan("[tx]") answers it: -> {"conflict": {"table", "id"}} or
+// {"conflict": null, "affected": [...], "sequence": n, "plan": {"steps", "needsTransaction",
+// "origins"}}. When no plan can be made, the commit is retracted and the error returned.
+std::string tx_accept_plan(int tx);
+// After the mutation's SQL committed: store_confirm(its store, sequence), then tx_end(tx).
+std::string tx_finish(int tx, double sequence);
 
 // Subscriptions: a query run inside a tx that never commits; its read set is registered
 // under `subscription` (replacing the previous run's) and matched against every commit.
