@@ -8,6 +8,7 @@
 #include "lunora/api/store_api.hpp"
 #include "lunora/sql/commit_output.hpp"
 #include "lunora/sql/group_commit_sql.hpp"
+#include "lunora/value/wire.hpp"
 #include "random_values.hpp"
 
 using namespace lunora;
@@ -153,6 +154,24 @@ TEST_CASE("commit shapes: the SQL around a param is what a params-only builder r
   lite.text_param("5", ParamWrap::sqlite_integer).sql(", ").empty_bytes();
   CHECK(lite.statement().text == "CAST(? AS INTEGER), X''");
   CHECK(lite.param_count() == 1);
+}
+
+TEST_CASE("commit shapes: integral numbers are written as JS writes them") {
+  test::RandomValues r(7);
+  for (int i = 0; i < 20000; ++i) {
+    const double x = i % 2 == 0 ? r.float64() : static_cast<double>(r.int64() >> r.pick(64));
+    std::string fast;
+    if (!append_integral_number(fast, x)) continue;
+    std::string js;
+    append_js_number(js, x);
+    CHECK(fast == js);
+  }
+  std::string out;
+  CHECK_FALSE(append_integral_number(out, -0.0));
+  CHECK_FALSE(append_integral_number(out, 0.5));
+  CHECK_FALSE(append_integral_number(out, 9007199254740992.0));
+  CHECK(append_integral_number(out, -9007199254740991.0));
+  CHECK(out == "-9007199254740991");
 }
 
 namespace {

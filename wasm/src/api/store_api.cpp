@@ -497,6 +497,7 @@ std::string tx_batch_plan(const std::string& txs_json) {
     store = it->second.first;  // the mutations of one batch share their store
   }
   std::string out;
+  out.reserve(1024);  // a point write's plan, without regrowing
   // One mutation keeps a statement per document, so a failed guard names its document.
   Status status = append_commit_plan(out, writes, origin, count > 1, *dialect, registry().texts[store], PlanAnswer::batch);
   if (!status.ok()) return fail(status);
