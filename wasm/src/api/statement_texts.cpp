@@ -20,7 +20,7 @@ int StatementTexts::append(std::string& out, const std::string& text) {
 
 void StatementTexts::remember_commit_shape(std::string key, Shape shape) {
   if (shapes_.size() >= kMaxShapes) return;
-  std::size_t bytes = 0;
+  std::size_t bytes = key.size();
   for (const auto& step : shape.steps) bytes += step.text.size();
   if (shape_text_bytes_ + bytes > kMaxShapeTextBytes) return;
   shape_text_bytes_ += bytes;

@@ -1,5 +1,6 @@
 #include "lunora/sql/column_values.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include "lunora/value/wire.hpp"
@@ -7,18 +8,63 @@
 namespace lunora {
 namespace {
 
+// A float64 as the text Postgres reads back exactly.
+void append_float_text(std::string& out, double x) {
+  if (std::isnan(x)) out += "NaN";
+  else if (std::isinf(x)) out += x > 0 ? "Infinity" : "-Infinity";
+  else if (x == 0 && std::signbit(x)) out += "-0";
+  else append_js_number(out, x);
+}
+
 std::string float_text(double x) {
-  if (std::isnan(x)) return "NaN";
-  if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
-  if (x == 0 && std::signbit(x)) return "-0";
   std::string out;
-  append_js_number(out, x);
+  append_float_text(out, x);
   return out;
+}
+
+void append_hex(std::string& out, std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  const std::size_t at = out.size();
+  out.resize(at + 2 * bytes.size());
+  char* to = out.data() + at;
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    *to++ = kDigits[byte >> 4];
+    *to++ = kDigits[byte & 15];
+  }
+}
+
+// Params-only fast paths: text that needs no JSON escaping (digits, hex) is written in place.
+// `tag`: {"<tag>":"..."} around it, else just the quotes.
+template <typename Write>
+void quoted_json(std::string& out, std::string_view tag, Write&& write) {
+  if (!tag.empty()) {
+    out += "{\"";
+    out += tag;
+    out += "\":";
+  }
+  out.push_back('"');
+  write(out);
+  out.push_back('"');
+  if (!tag.empty()) out.push_back('}');
+}
+
+void append_decimal(std::string& out, std::int64_t x) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, x);
+  out.append(digits, end);
 }
 
 }  // namespace
 
 void bind_bytes(StatementBuilder& b, std::string_view bytes) {
+  if (!(bytes.empty() && b.engine() == Engine::sqlite)) {
+    const bool pg = b.is_postgres();
+    if (std::string* out = b.json_param(pg ? ParamWrap::bytea_hex : ParamWrap::none)) {
+      quoted_json(*out, pg ? "" : "$hex", [&](std::string& o) { append_hex(o, bytes); });
+      return;
+    }
+  }
   if (b.is_postgres()) {
     b.text_param(to_hex(bytes), ParamWrap::bytea_hex);
   } else if (bytes.empty() && b.engine() == Engine::sqlite) {
@@ -71,11 +117,21 @@ void bind_kind(StatementBuilder& b, ColumnKind kind, const Value& value) {
       return;
     case ColumnKind::float64: {
       const double x = value.get<double>();
+      if (std::string* out = pg ? b.json_param(ParamWrap::float8) : nullptr) {
+        quoted_json(*out, "", [x](std::string& o) {
+          if (!append_integral_number(o, x)) append_float_text(o, x);
+        });
+        return;
+      }
       if (pg) b.text_param(float_text(x), ParamWrap::float8);
       else b.number_param(x);
       return;
     }
     case ColumnKind::int64: {
+      if (std::string* out = b.json_param(pg ? ParamWrap::int8 : ParamWrap::none)) {
+        quoted_json(*out, pg ? "" : "$int", [&](std::string& o) { append_decimal(o, value.get<std::int64_t>()); });
+        return;
+      }
       const std::string decimal = std::to_string(value.get<std::int64_t>());
       if (pg) b.text_param(decimal, ParamWrap::int8);
       else b.tagged_param("$int", decimal);

@@ -26,7 +26,9 @@ PlanOut::PlanOut(const Dialect& dialect, CommitParams& params, char kind, const 
 
 StatementBuilder& PlanOut::begin() {
   if (params_ != nullptr) {
-    current_.emplace(dialect_, &params_->params.emplace_back(), &params_->shape);
+    std::string& json = params_->params.emplace_back();
+    json.reserve(512);  // a 10-field document's params, without regrowing
+    current_.emplace(dialect_, &json, &params_->shape);
   } else {
     current_.emplace(dialect_);
   }

@@ -9,6 +9,27 @@ namespace {
 
 void bind_version(StatementBuilder& b, std::int64_t version) { bind_kind(b, ColumnKind::int64, Value(version)); }
 
+// A document's fields looked up in layout column order. Layouts list their columns in field
+// order, as the document's map keeps its keys, so walking both together finds a field with one
+// comparison; a field out of that order is found with find() (nullptr: missing).
+class FieldCursor {
+ public:
+  explicit FieldCursor(const Value& document)
+      : document_(document), next_(document.is_object() ? document.begin() : document.end()) {}
+
+  const Value* operator()(const std::string& field) {
+    if (next_ != document_.end() && next_.key() == field) return &*next_++;
+    auto it = document_.find(field);
+    if (it == document_.end()) return nullptr;
+    next_ = std::next(it);
+    return &*it;
+  }
+
+ private:
+  const Value& document_;
+  Value::const_iterator next_;
+};
+
 void insert_sql(StatementBuilder& b, const RowWrite& w) {
   append_insert_head(b, *w.layout);
   append_insert_row(b, w);
@@ -23,10 +44,10 @@ void update_sql(StatementBuilder& b, const RowWrite& w) {
   const TableLayout& layout = *w.layout;
   b.sql("UPDATE ").identifier(layout.sql_table).sql(" SET ").identifier(kVersionColumn).sql(" = ");
   bind_version(b, w.expected_version + 1);
+  FieldCursor field(w.document);
   for (const auto& c : layout.columns) {
     b.sql(", ").identifier(c.field).sql(" = ");
-    auto it = w.document.find(c.field);
-    bind_column_value(b, c, it == w.document.end() ? nullptr : &*it);
+    bind_column_value(b, c, field(c.field));
   }
   for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
     b.sql(", ").identifier(layout.indexes[i].key_column).sql(" = ");
@@ -68,10 +89,10 @@ void append_insert_row(StatementBuilder& b, const RowWrite& w) {
 }
 
 void append_document_values(StatementBuilder& b, const RowWrite& w) {
+  FieldCursor field(w.document);
   for (const auto& c : w.layout->columns) {
     b.sql(", ");
-    auto it = w.document.find(c.field);
-    bind_column_value(b, c, it == w.document.end() ? nullptr : &*it);
+    bind_column_value(b, c, field(c.field));
   }
   for (const auto& key : w.keys) {
     b.sql(", ");

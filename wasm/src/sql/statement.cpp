@@ -1,5 +1,6 @@
 #include "lunora/sql/statement.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include "lunora/value/wire.hpp"
@@ -25,7 +26,29 @@ WrapSql wrap_sql(ParamWrap wrap) {
   return {"", ""};
 }
 
+// A JSON string of text that needs no escaping, copied at once; false when some byte needs
+// append_json_string (control characters, quote, backslash, anything not ASCII).
+bool append_plain_json_string(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x80 || byte == '"' || byte == '\\') return false;
+  }
+  out.push_back('"');
+  out.append(text);
+  out.push_back('"');
+  return true;
+}
+
 }  // namespace
+
+bool append_integral_number(std::string& out, double x) {
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  if (!(x > -kExact && x < kExact) || x != std::trunc(x) || (x == 0 && std::signbit(x))) return false;
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, static_cast<std::int64_t>(x));
+  out.append(digits, end);
+  return true;
+}
 
 StatementBuilder& StatementBuilder::param(Value param, std::string_view before, std::string_view after) {
   if (params_json_ != nullptr) {
@@ -55,13 +78,17 @@ std::string* StatementBuilder::begin_param(ParamWrap wrap) {
 }
 
 StatementBuilder& StatementBuilder::text_param(std::string_view text, ParamWrap wrap) {
-  if (std::string* out = begin_param(wrap)) append_json_string(*out, text);
-  else statement_.params.push_back(std::string(text));
+  if (std::string* out = begin_param(wrap)) {
+    if (!append_plain_json_string(*out, text)) append_json_string(*out, text);
+  } else {
+    statement_.params.push_back(std::string(text));
+  }
   return *this;
 }
 
 StatementBuilder& StatementBuilder::number_param(double x) {
   if (std::string* out = begin_param(ParamWrap::none)) {
+    if (append_integral_number(*out, x)) return *this;
     if (std::isfinite(x)) append_js_number(*out, x);
     else *out += "null";  // as the envelope writes a non-finite number
   } else {

@@ -20,7 +20,7 @@ class StatementTexts {
   // Bounds on what the shim is asked to keep: one-off texts (large group commits) stay inline.
   static constexpr std::size_t kMaxTexts = 1024;
   static constexpr std::size_t kMaxTextBytes = 8192;
-  // Bounds on the commit shapes kept here (inline texts count against the bytes).
+  // Bounds on the commit shapes kept here (keys and inline texts count against the bytes).
   static constexpr std::size_t kMaxShapes = 1024;
   static constexpr std::size_t kMaxShapeTextBytes = std::size_t{1} << 20;
 

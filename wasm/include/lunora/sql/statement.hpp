@@ -38,6 +38,10 @@ enum class ParamWrap : char {
   empty_bytes = 'e',     // SQLite `X''`, no parameter (D1 would send an empty byte array as NULL)
 };
 
+// An integral float64 of magnitude below 2^53 (not -0) as JS `String(x)` writes it, the
+// common case of append_js_number done without its shortest-digits search. False otherwise.
+bool append_integral_number(std::string& out, double x);
+
 class StatementBuilder {
  public:
   explicit StatementBuilder(const Dialect& dialect) : dialect_(dialect) {}
@@ -68,6 +72,9 @@ class StatementBuilder {
   StatementBuilder& tagged_param(std::string_view tag, std::string_view text);  // {"$int": "12"}
   // `X''` (ParamWrap::empty_bytes): no parameter.
   StatementBuilder& empty_bytes();
+  // Params-only mode: begins a param and returns the string to append its JSON to, so a
+  // binder can format it in place (no temporary). nullptr in full mode: use the typed calls.
+  std::string* json_param(ParamWrap wrap) { return params_json_ == nullptr ? nullptr : begin_param(wrap); }
 
   const Dialect& dialect() const noexcept { return dialect_; }
   Engine engine() const noexcept { return dialect_.engine(); }
@@ -79,8 +86,8 @@ class StatementBuilder {
   Statement& statement() noexcept { return statement_; }
 
  private:
-  // Full mode: the placeholder with its wrap's SQL around it. Params-only: the separator
-  // and the shape; returns the string to append the param's JSON to (nullptr in full mode).
+  // Full mode: the placeholder with its wrap's SQL around it (returns nullptr). Params-only:
+  // the separator and the shape; returns the string to append the param's JSON to.
   std::string* begin_param(ParamWrap wrap);
 
   const Dialect& dialect_;
