@@ -516,11 +516,18 @@ std::string query_begin(int store_handle, int tx, const std::string& query_json,
   out += ",\"needsDocuments\":";
   append_bool(out, owned->needs_documents());
   out += ",\"remaining\":" + std::to_string(owned->remaining()) + ",\"run\":" + std::to_string(handle) + "}";
-  std::optional<Statement> statement;
-  const std::string* text_json = nullptr;
-  if (!owned->finished()) statement = owned->next_statement(&text_json);
+  if (owned->finished()) {
+    r.runs.emplace(handle, std::make_pair(tx, std::move(owned)));
+    return ok_text(out);
+  }
+  // A page's SELECT is one text per query shape: sent once, then by number (statement_texts.hpp).
+  const Statement statement = owned->next_statement();
   r.runs.emplace(handle, std::make_pair(tx, std::move(owned)));
-  return with_statement(std::move(out), statement ? &*statement : nullptr, text_json);
+  out.back() = ',';
+  out += "\"statement\":";
+  append_statement(out, statement, &r.texts[store_handle]);
+  out.push_back('}');
+  return ok_text(out);
 }
 
 std::string query_feed(int handle, const std::string& rows_wire) {
