@@ -2,6 +2,9 @@
 // counts-only batch read without a JSON tree, cursors written and read as text. Each must
 // give exactly what the general (nlohmann) path gives.
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <map>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "lunora/api/store_api.hpp"
@@ -49,6 +52,30 @@ nlohmann::json value_of(const std::string& envelope) {
   REQUIRE(out["ok"] == true);
   return out["value"];
 }
+
+// A small deterministic generator for the random-text tests.
+struct XorShift {
+  std::uint64_t state;
+  std::uint64_t operator()() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  }
+};
+
+// The texts a shim holds (statement_texts.hpp): fills in the text of {"textId"} statements.
+struct ShimTexts {
+  std::map<int, std::string> texts;
+  nlohmann::json& resolve(nlohmann::json& answer) {
+    if (!answer.contains("statement")) return answer;
+    auto& statement = answer["statement"];
+    if (statement.contains("text") && statement.contains("textId")) texts[statement["textId"].get<int>()] = statement["text"];
+    if (!statement.contains("text")) statement["text"] = texts.at(statement["textId"].get<int>());
+    statement.erase("textId");
+    return answer;
+  }
+};
 
 }  // namespace
 
@@ -139,8 +166,10 @@ TEST_CASE("query_begin / query_feed_count answer the same through the fast and t
   const int store = value_of(api::store_open(schema, "postgres", "{}")).get<int>();
   const std::string query = R"({"table":"t","index":"by_a","range":[],"order":"asc","filter":null})";
   const std::string key_hex = "06610000" "0400000000000000000000";  // any key: the cursor carries it
+  ShimTexts shim;
   auto page = [&](const std::string& cursor, const std::string& last) {
     auto begun = value_of(api::query_begin(store, 0, query, cursor, 2));
+    shim.resolve(begun);
     CHECK(begun["countsOnly"] == true);
     CHECK(begun["needsDocuments"] == false);
     CHECK(begun["finished"] == false);
@@ -162,6 +191,7 @@ TEST_CASE("query_begin / query_feed_count answer the same through the fast and t
   CHECK_FALSE(fast.contains("statement"));
   // The next page starts after the key the cursor carries.
   auto next = value_of(api::query_begin(store, 0, query, fast["cursor"].get<std::string>(), 2));
+  shim.resolve(next);
   CHECK(next["statement"]["text"].get<std::string>().find("\"_k_by_a\" > ") != std::string::npos);
   CHECK(next["statement"]["params"].back() == key_hex);
   api::query_end(next["run"].get<int>());
@@ -200,6 +230,7 @@ TEST_CASE("a page statement built from the kept text equals the one built afresh
   for (const char* dialect : {"postgres", "mysql", "sqlite"}) {
     INFO(dialect);
     const int store = value_of(api::store_open(schema, dialect, "{}")).get<int>();
+    ShimTexts shim;
     for (const std::string range : {R"([])", R"([{"op":"gte","field":"a","value":"m"},{"op":"lt","field":"a","value":"x"}])"}) {
       const std::string query = R"({"table":"t","index":"by_a","range":)" + range + R"(,"order":"desc","filter":null})";
       std::string cursor;
@@ -207,17 +238,111 @@ TEST_CASE("a page statement built from the kept text equals the one built afresh
         for (const std::string& at : {std::string(), cursor}) {
           auto first = value_of(api::query_begin(store, 0, query, at, 5));
           auto again = value_of(api::query_begin(store, 0, query, at, 5));
+          CHECK(again["statement"].contains("textId"));
+          CHECK_FALSE(again["statement"].contains("text"));  // the shim holds it
+          shim.resolve(first);
+          shim.resolve(again);
           CHECK(first["statement"] == again["statement"]);
           api::query_end(first["run"].get<int>());
           api::query_end(again["run"].get<int>());
         }
         // The next page's cursor: the last row kept carries a key inside the range.
         auto begun = value_of(api::query_begin(store, 0, query, cursor, 5));
+        shim.resolve(begun);
         const std::string k = to_hex(std::string("\x06o", 2) + std::string(1, static_cast<char>('a' + round)) + std::string("\0\0", 2));
         auto step = value_of(api::query_feed_count(begun["run"].get<int>(), 6, R"({"_id":"t1","_creationTime":1,"k":")" + k + "\"}"));
         cursor = step["cursor"].get<std::string>();
       }
     }
     api::store_close(store);
+  }
+}
+
+TEST_CASE("read_last_row never disagrees with the JSON parser (random texts)", "[query][prepared]") {
+  // Texts made of the shape's own pieces, shuffled: whatever the fast reader accepts must be
+  // JSON whose general reading is the same LastRow.
+  const std::vector<std::string> pieces = {"{", "}", ",", ":", "\"_id\"", "\"_creationTime\"", "\"k\"", "\"x\"", "\"0a\"",
+                                           "1", "0", "-0", "1.5", "2e3", "01", "1.", "null", "true", "\"", "\\", " ", "[", "]"};
+  XorShift next{0x9e3779b97f4a7c15ull};
+  int accepted = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const std::size_t count = 1 + next() % 12;
+    for (std::size_t i = 0; i < count; ++i) text += pieces[next() % pieces.size()];
+    if (round % 4 == 0) text = "{\"_id\":\"x\",\"_creationTime\":" + pieces[9 + next() % 6] + (round % 8 == 0 ? ",\"k\":\"0a\"}" : "}");
+    auto fast = read_last_row(text);
+    if (!fast) continue;
+    ++accepted;
+    INFO(text);
+    const Value parsed = Value::parse(text, nullptr, false);
+    REQUIRE_FALSE(parsed.is_discarded());
+    CHECK(same(*fast, last_row_of(parsed)));
+  }
+  CHECK(accepted > 1000);
+}
+
+namespace {
+
+// decode_cursor as it was before its text fast paths (the oracle of the test below).
+Result<CursorPosition> decode_cursor_with_json(std::string_view cursor, std::string_view fingerprint) {
+  auto invalid = [](const std::string& why) { return Status(ErrorCode::invalid_cursor, "invalid pagination cursor: " + why); };
+  CursorPosition position;
+  if (cursor.empty()) return position;
+  if (cursor.size() > 4096 || cursor.substr(0, 3) != "c1.") return invalid("not a cursor of this store");
+  std::string b64(cursor.substr(3));
+  for (char& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  while (b64.size() % 4 != 0) b64.push_back('=');
+  auto bytes = base64_decode(b64);
+  if (!bytes.ok()) return invalid("malformed");
+  Value payload = Value::parse(std::string(bytes->begin(), bytes->end()), nullptr, false);
+  if (payload.is_discarded() || !payload.is_object()) return invalid("malformed");
+  auto f = payload.find("f");
+  if (f == payload.end() || !f->is_string()) return invalid("malformed");
+  if (f->get_ref<const std::string&>() != fingerprint) {
+    return invalid("it belongs to a different query (table, index, range, order and filter must be the same)");
+  }
+  if (auto end = payload.find("end"); end != payload.end() && end->is_boolean() && end->get<bool>()) {
+    position.end = true;
+    return position;
+  }
+  auto k = payload.find("k");
+  if (k == payload.end() || !k->is_string()) return invalid("malformed");
+  auto key = from_hex(k->get_ref<const std::string&>());
+  if (!key) return invalid("malformed");
+  position.last_key = std::move(*key);
+  return position;
+}
+
+}  // namespace
+
+TEST_CASE("decode_cursor answers as the JSON-based decoding did (random cursors)", "[query][prepared][cursor]") {
+  const std::vector<std::string> payloads = {
+      R"({"f":"0123456789abcdef","k":"066b00"})", R"({"end":true,"f":"0123456789abcdef"})", R"({"f":"0123456789abcdef","k":""})",
+      R"({"f":"0123456789abcdef","k":"0G"})", R"({"f":"fedcba9876543210","k":"00"})", R"({"end":false,"f":"0123456789abcdef","k":"01"})",
+      R"({"f":"0123456789abcdef","k":"01","x":1})", R"({"k":"01","f":"0123456789abcdef"})", R"({"f":"0123456789abcdef"})"};
+  XorShift next{0x2545f4914f6cdd1dull};
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=.";
+  for (int round = 0; round < 20000; ++round) {
+    std::string cursor = cursor_of_payload(payloads[next() % payloads.size()]);
+    const int edits = static_cast<int>(next() % 3);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = next() % cursor.size();
+      switch (next() % 3) {
+        case 0: cursor[at] = alphabet[next() % alphabet.size()]; break;
+        case 1: cursor.erase(at, 1); break;
+        default: cursor.insert(at, 1, alphabet[next() % alphabet.size()]); break;
+      }
+    }
+    INFO(cursor);
+    auto fast = decode_cursor(cursor, "0123456789abcdef");
+    auto oracle = decode_cursor_with_json(cursor, "0123456789abcdef");
+    REQUIRE(fast.ok() == oracle.ok());
+    if (fast.ok()) {
+      CHECK(fast->end == oracle->end);
+      CHECK(fast->last_key == oracle->last_key);
+    } else {
+      CHECK(fast.status().code() == oracle.status().code());
+      CHECK(fast.status().message() == oracle.status().message());
+    }
   }
 }

@@ -187,6 +187,7 @@ export class QueryBuilder<D = Document> {
     const early = this.host.tx === 0 && this.host.runCells ? sendEarly(core, queryJson, cursor, limit, this.host.runCells) : undefined;
     if (early !== undefined) await early.sent;
     const begin = core.queryBegin(this.host.tx, queryJson, cursor ?? "", limit);
+    if (begin.statement) core.statement(begin.statement);  // its text may come by number
     const docs: Document[] = [];
     let open = true;  // queryFeedCount closes the run it finishes (no queryEnd crossing)
     try {

@@ -237,6 +237,13 @@ std::string with_statement(std::string fields, const Statement* statement, const
 
 void append_bool(std::string& out, bool value) { out += value ? "true" : "false"; }
 
+// A cursor is "c1." + base64url (cursor.hpp) or "": nothing in it needs escaping.
+void append_cursor(std::string& out, const std::string& cursor) {
+  out.push_back('"');
+  out += cursor;
+  out.push_back('"');
+}
+
 // The prepared queries of store `store_handle` (prepared_query.hpp). A closed store's cache
 // is dropped at the next query of any store.
 QueryCache& query_cache(int store_handle) {
@@ -699,17 +706,24 @@ std::string query_begin(int store_handle, int tx, const std::string& query_json,
   // The cursor is only read when the run is already finished (else "": its encoding is not
   // free, and a page's answer crosses the boundary on every read).
   out += ",\"cursor\":";
-  append_json_string(out, owned->finished() ? owned->cursor() : std::string());
+  append_cursor(out, owned->finished() ? owned->cursor() : std::string());
   out += ",\"finished\":";
   append_bool(out, owned->finished());
   out += ",\"needsDocuments\":";
   append_bool(out, owned->needs_documents());
   out += ",\"remaining\":" + std::to_string(owned->remaining()) + ",\"run\":" + std::to_string(handle) + "}";
-  std::optional<Statement> statement;
-  const std::string* text_json = nullptr;
-  if (!owned->finished()) statement = owned->next_statement(&text_json);
+  if (owned->finished()) {
+    r.runs.emplace(handle, std::make_pair(tx, std::move(owned)));
+    return ok_text(out);
+  }
+  // A page's SELECT is one text per query shape: sent once, then by number (statement_texts.hpp).
+  const Statement statement = owned->next_statement();
   r.runs.emplace(handle, std::make_pair(tx, std::move(owned)));
-  return with_statement(std::move(out), statement ? &*statement : nullptr, text_json);
+  out.back() = ',';
+  out += "\"statement\":";
+  append_statement(out, statement, &r.texts[store_handle]);
+  out.push_back('}');
+  return ok_text(out);
 }
 
 std::string query_feed(int handle, const std::string& rows_wire) {
@@ -744,7 +758,7 @@ std::string query_feed_count(int handle, double count, const std::string& last_r
   const QueryRun::CountStep& step = *result;
   // {"cursor", "done", "emitCount", "more", "remaining", "statement"?}
   std::string out = "{\"cursor\":";
-  append_json_string(out, step.cursor);
+  append_cursor(out, step.cursor);
   out += ",\"done\":";
   append_bool(out, step.done);
   out += ",\"emitCount\":" + std::to_string(step.emit_count) + ",\"more\":";

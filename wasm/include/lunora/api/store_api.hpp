@@ -76,7 +76,8 @@ std::string tx_end(int tx);
 // Queries. tx = 0 outside a mutation. limit < 0: no limit. Returns {"run", "statement",
 // "needsDocuments", "countsOnly", "remaining", "finished", "cursor"} ("cursor" is "" unless
 // "finished": the next step's answer carries it otherwise). The query JSON is parsed once per
-// text and store (query/prepared_query.hpp).
+// text and store (query/prepared_query.hpp). The statement's text goes by number once the
+// store's shim holds it ({"textId"}, statement_texts.hpp).
 std::string query_begin(int store, int tx, const std::string& query_json, const std::string& cursor, double limit);
 // Rows of the last statement (see query_run.hpp) -> {"emit", "more", "done", "cursor", "statement"?}.
 std::string query_feed(int run, const std::string& rows_wire);
