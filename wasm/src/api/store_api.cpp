@@ -30,6 +30,7 @@ struct Registry {
   std::map<int, std::pair<int, std::unique_ptr<WriteSet>>> transactions;  // tx -> (store, write set)
   std::map<int, std::pair<int, std::unique_ptr<QueryRun>>> runs;  // run -> (tx or 0, query run)
   std::map<int, StatementTexts> texts;  // store -> texts its shim holds
+  std::map<int, QueryCache> queries;    // store -> its prepared queries (prepared_query.hpp)
   int next = 1;
 };
 
@@ -244,16 +245,8 @@ void append_cursor(std::string& out, const std::string& cursor) {
   out.push_back('"');
 }
 
-// The prepared queries of store `store_handle` (prepared_query.hpp). A closed store's cache
-// is dropped at the next query of any store.
-QueryCache& query_cache(int store_handle) {
-  static std::map<int, QueryCache> caches;
-  const auto& stores = registry().stores;
-  if (caches.size() > stores.size()) {
-    for (auto it = caches.begin(); it != caches.end();) it = stores.count(it->first) != 0 ? std::next(it) : caches.erase(it);
-  }
-  return caches[store_handle];
-}
+// The prepared queries of store `store_handle` (prepared_query.hpp).
+QueryCache& query_cache(int store_handle) { return registry().queries[store_handle]; }
 
 std::string null_means_name(NullMeaning m) {
   switch (m) {
@@ -340,6 +333,7 @@ std::string store_close(int handle) {
   }
   r.stores.erase(handle);
   r.texts.erase(handle);
+  r.queries.erase(handle);
   return ok(nullptr);
 }
 
