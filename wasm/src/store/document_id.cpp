@@ -13,18 +13,15 @@ int digit_value(char c) noexcept {
 }
 
 std::string encode(const std::array<std::uint8_t, 20>& bytes) {
-  std::string out;
-  out.reserve(kIdLength);
-  // 160 bits = 32 groups of 5 bits.
-  for (std::size_t group = 0; group < kIdLength; ++group) {
-    unsigned value = 0;
-    for (std::size_t bit = 0; bit < 5; ++bit) {
-      const std::size_t index = group * 5 + bit;
-      value = (value << 1) | ((bytes[index / 8] >> (7 - index % 8)) & 1u);
-    }
-    out.push_back(kAlphabet[value]);
+  char out[kIdLength];
+  // 160 bits = 32 groups of 5 bits, most significant first: each 5 bytes are 8 groups.
+  std::size_t at = 0;
+  for (std::size_t chunk = 0; chunk < 20; chunk += 5) {
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < 5; ++i) bits = (bits << 8) | bytes[chunk + i];
+    for (int shift = 35; shift >= 0; shift -= 5) out[at++] = kAlphabet[(bits >> shift) & 31u];
   }
-  return out;
+  return std::string(out, kIdLength);
 }
 
 std::optional<std::array<std::uint8_t, 20>> decode(std::string_view id) noexcept {

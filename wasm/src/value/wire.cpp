@@ -288,11 +288,9 @@ bool is_valid_utf8(std::string_view text) noexcept {
 }
 
 Result<Value> parse_wire(std::string_view json) {
-  // The usual document from the shim reads in one pass; anything else takes the full path.
-  if (auto simple = parse_simple_json(json, kMaxWireNesting)) {
-    if (auto failure = convert_in_place(*simple, false)) return invalid(*failure);
-    return std::move(*simple);
-  }
+  // The usual document from the shim reads in one pass, tags included; anything else takes
+  // the full path.
+  if (auto simple = parse_simple_wire(json, kMaxWireNesting)) return std::move(*simple);
   const Scan scanned = scan(json);
   if (scanned.too_deep) return too_deep();
   Value parsed;

@@ -19,4 +19,9 @@ namespace lunora {
 
 std::optional<Value> parse_simple_json(std::string_view json, std::size_t max_depth);
 
+// The same, also reading the wire format's tags ({"$integer": b64}, {"$float": b64},
+// {"$bytes": b64}) as parse_wire does (value/wire.hpp). nullopt as well for an object with any
+// other `$` key or a malformed tag: parse_wire's full path then says why.
+std::optional<Value> parse_simple_wire(std::string_view json, std::size_t max_depth);
+
 }  // namespace lunora
