@@ -129,3 +129,50 @@ TEST_CASE("short decimals are read as strtod reads them") {
     CHECK(same_bits(v->get<double>(), std::strtod(text, nullptr)));
   }
 }
+
+namespace {
+
+// What parse_wire_fields must answer: parse_wire, then the named members of an object.
+lunora::Result<Value> filtered(const std::string& text, const std::vector<std::string_view>& fields) {
+  auto full = lunora::parse_wire(text);
+  if (!full || !full->is_object()) return full;
+  Value kept = Value::object();
+  for (auto& [key, member] : full->items()) {
+    if (std::find(fields.begin(), fields.end(), std::string_view(key)) != fields.end()) kept[key] = member;
+  }
+  return kept;
+}
+
+void check_fields(const std::string& text, const std::vector<std::string_view>& fields) {
+  INFO(text);
+  auto expected = filtered(text, fields);
+  auto got = lunora::parse_wire_fields(text, fields);
+  REQUIRE(got.ok() == expected.ok());
+  if (got.ok()) {
+    CHECK(lunora::test::identical(*got, *expected));
+  } else {
+    CHECK(got.status().message() == expected.status().message());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("parse_wire_fields answers parse_wire's value, filtered, and its errors") {
+  lunora::test::RandomValues random(29);
+  const std::vector<std::string_view> fields = {"a", "tags", "count", "missing"};
+  for (int i = 0; i < 1500; ++i) {
+    Value doc = Value::object();
+    for (const char* name : {"a", "b", "tags", "count", "note"}) {
+      if (random.pick(3) != 0) doc[name] = random.any(3);
+    }
+    check_fields(lunora::to_wire(doc), fields);
+  }
+  for (const char* text :
+       {R"({"a":1,"b":{"$integer":"AAAA"}})", R"({"a":1,"b":{"$foo":"x"}})", R"({"a":1,"b":[1,}])",
+        R"({"a":1,"b":"\u0041"})", R"({"a":1,"b":1e400})", R"({"a":1,"b":"\ud800"})", "{\"a\":1,\"b\":\"\xff\"}",
+        R"({"a":1,"a":2,"b":3})", R"({"b":{"x":1,"x":{"$bad":1}},"a":[{"$bytes":"AAE="}]})",
+        R"({"$integer":"BwAAAAAAAAA="})", R"([1,2])", R"("text")", R"({"a":1} x)", R"({"b":{"$float":"AAAAAAAA+H8="}})",
+        R"({"b":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],"a":1})"}) {
+    check_fields(text, fields);
+  }
+}

@@ -91,6 +91,16 @@ WriteSet::~WriteSet() {
   for (auto& old : old_documents_) release(old);
 }
 
+std::vector<std::string_view> WriteSet::indexed_fields(std::string_view id) const {
+  std::vector<std::string_view> fields;
+  const TableSchema* table = store_.table_of_id(id);
+  if (table == nullptr) return fields;
+  for (const auto& index : store_.layout(table->name)->indexes) {
+    for (const auto& field : index.fields) fields.push_back(field);
+  }
+  return fields;
+}
+
 Result<std::size_t> WriteSet::existing_slot(std::string_view id) const {
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return Status(ErrorCode::not_found, "");

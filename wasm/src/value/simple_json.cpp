@@ -62,6 +62,16 @@ class Reader {
     return false;
   }
 
+  // An object member's `"name" :`, up to its value.
+  bool member_name(std::string& out) {
+    if (p_ == end_ || *p_ != '"' || !string(out)) return false;
+    skip_space();
+    if (p_ == end_ || *p_ != ':') return false;
+    ++p_;
+    skip_space();
+    return true;
+  }
+
   static bool digit(char c) { return c >= '0' && c <= '9'; }
 
   // JSON's number grammar, then strtod over the token. A token of at most 15 digits without
@@ -153,11 +163,7 @@ class Reader {
         bool tagged = false;
         const bool read = items('}', [&] {
           std::string key;
-          if (p_ == end_ || *p_ != '"' || !string(key)) return false;
-          skip_space();
-          if (p_ == end_ || *p_ != ':') return false;
-          ++p_;
-          skip_space();
+          if (!member_name(key)) return false;
           if (!key.empty() && key[0] == '$') tagged = true;
           // Documents from the shim usually come in key order: the hint then makes the
           // insertion a single comparison. A duplicate key leaves the size unchanged.
@@ -198,6 +204,71 @@ class Reader {
     }
   }
 
+ public:
+  // A document object keeping only its members named in `wanted`; the others are checked as
+  // value() would check them, without being built.
+  std::optional<Value> document_fields(const std::vector<std::string_view>& wanted) {
+    skip_space();
+    if (p_ == end_ || *p_ != '{' || max_depth_ < 1) return std::nullopt;
+    ++p_;
+    Value out(Value::value_t::object);
+    auto& object = out.get_ref<Value::object_t&>();
+    const bool read = items('}', [&] {
+      if (!member_name(scratch_)) return false;
+      if (!scratch_.empty() && scratch_[0] == '$') return false;  // a tag, or refused: the full path
+      if (std::find(wanted.begin(), wanted.end(), std::string_view(scratch_)) == wanted.end()) return skip(1);
+      const std::size_t before = object.size();
+      auto slot = object.emplace_hint(object.end(), scratch_, nullptr);
+      return object.size() != before && value(slot->second, 1);
+    });
+    if (!read) return std::nullopt;
+    skip_space();
+    if (p_ != end_) return std::nullopt;
+    return out;
+  }
+
+ private:
+  // Reads a value without building its containers, accepting exactly what value() accepts
+  // (a duplicate key here is not refused: the full path would keep the last one, and the
+  // value is dropped anyway; a tag is read again with value(), which decodes or refuses it).
+  bool skip(std::size_t depth) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{': {
+        const char* start = p_;
+        if (depth + 1 > max_depth_) return false;
+        ++p_;
+        bool tagged = false;
+        const bool read = items('}', [&] {
+          if (!member_name(scratch_)) return false;
+          if (!scratch_.empty() && scratch_[0] == '$') tagged = true;
+          return skip(depth + 1);
+        });
+        if (!read) return false;
+        if (!tagged) return true;
+        p_ = start;
+        Value tag;
+        return value(tag, depth);
+      }
+      case '[':
+        if (depth + 1 > max_depth_) return false;
+        ++p_;
+        return items(']', [&] { return skip(depth + 1); });
+      case '"':
+        return string(scratch_);
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default: {
+        Value number_value;
+        return number(number_value);
+      }
+    }
+  }
+
   // `object` has a `$` key: well-formed tags become their value (as parse_wire's
   // convert_in_place makes them); anything else is left to the full path.
   static bool decode_tag(Value& object) {
@@ -230,6 +301,7 @@ class Reader {
   const char* end_;
   std::size_t max_depth_;
   bool tags_;  // decode wire tags; else an object with a `$` key is left to the full path
+  std::string scratch_;  // keys and skipped strings
 };
 
 }  // namespace
@@ -240,6 +312,11 @@ std::optional<Value> parse_simple_json(std::string_view json, std::size_t max_de
 
 std::optional<Value> parse_simple_wire(std::string_view json, std::size_t max_depth) {
   return Reader(json, max_depth, true).document();
+}
+
+std::optional<Value> parse_simple_wire_fields(std::string_view json, std::size_t max_depth,
+                                              const std::vector<std::string_view>& fields) {
+  return Reader(json, max_depth, true).document_fields(fields);
 }
 
 }  // namespace lunora

@@ -91,6 +91,9 @@ class WriteSet {
   Status remove(std::string_view id, std::int64_t expected_version, double creation_time, Value old_document);
 
   ReadSet& reads() noexcept { return reads_; }
+  // The top-level fields that the indexes of the table of document `id` read: all that
+  // update() and remove() need of the old document (none for an id of no table).
+  std::vector<std::string_view> indexed_fields(std::string_view id) const;
   std::uint64_t begin_sequence() const noexcept { return begin_sequence_; }
   // The first write committed through the store since this mutation began that touches
   // something it read: {"table", "id"}, or null.
