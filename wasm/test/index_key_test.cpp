@@ -184,3 +184,18 @@ TEST_CASE("document keys over the B-tree limit are refused") {
         "index key is " + std::to_string(kLimit + 1) + " bytes; the limit is " + std::to_string(kLimit) +
             " bytes (indexed field values, _creationTime and _id, encoded); index smaller values");
 }
+
+TEST_CASE("system field parts encode as their values do") {
+  for (double d : {0.0, -0.0, 1.5, -2.25, 1e300, 1795634121819.0}) {
+    std::string direct;
+    lunora::append_index_key_float64(direct, d);
+    const lunora::Value v(d);
+    CHECK(direct == lunora::index_key(&v));
+  }
+  for (const std::string s : {std::string(), std::string("abc"), std::string("a\0b\0", 4), std::string(3, '\0')}) {
+    std::string direct;
+    lunora::append_index_key_string(direct, s);
+    const lunora::Value v(s);
+    CHECK(direct == lunora::index_key(&v));
+  }
+}

@@ -6,6 +6,7 @@
 #include "lunora/schema/limits.hpp"
 #include "lunora/validation/validate.hpp"
 #include "lunora/value/wire.hpp"
+#include "random_values.hpp"
 #include "validator_builders.hpp"
 
 using lunora::ErrorCode;
@@ -13,6 +14,7 @@ using lunora::TableSchema;
 using lunora::validate_document;
 using lunora::validate_value;
 using lunora::ValidationOptions;
+using lunora::Validator;
 using lunora::Value;
 namespace vb = lunora::test::vb;
 
@@ -309,4 +311,69 @@ TEST_CASE("validate_value reports without a table") {
         "Infinity in a float64)");
   // Top-level `_` is only a document rule.
   CHECK(validate_value(vb::record(vb::string(), vb::float64()), Value{{"_x", 1.0}}).ok());
+}
+
+TEST_CASE("the fast path and the detailed checks answer the same, message for message") {
+  // Valid documents take a yes/no walk; anything it refuses gets the detailed checks. Random
+  // edits of a valid document, under every engine's options, must get the same answer both
+  // ways (detailed_only skips the fast path).
+  const Validator item = vb::object({{"price", vb::float64()}, {"sku", vb::string()}});
+  TableSchema table;
+  table.name = "orders";
+  table.document = vb::object({{"count", vb::int64()},
+                               {"customer", vb::id("users")},
+                               {"flags", vb::record(vb::union_of({vb::literal("a"), vb::literal("b")}), vb::boolean())},
+                               {"items", vb::array(item)},
+                               {"meta", vb::any()},
+                               {"note", vb::optional(vb::union_of({vb::string(), vb::null()}))},
+                               {"raw", vb::optional(vb::bytes())},
+                               {"total", vb::float64()}});
+  // The same fields declared out of key order: the fast path's lookup variant.
+  TableSchema unsorted = table;
+  std::swap(unsorted.document.fields[0], unsorted.document.fields[6]);
+  const Value valid = *lunora::parse_wire(
+      R"({"count":{"$integer":"BwAAAAAAAAA="},"customer":"users|1","flags":{"a":true},)"
+      R"("items":[{"price":1.5,"sku":"x"}],"meta":{"deep":[1,"two",null]},"total":2.5})");
+  lunora::test::RandomValues random(11);
+  const std::vector<std::string> names = {"count", "customer", "flags", "items", "meta", "note", "raw", "total",
+                                          "extra", "_system", "$tag", ""};
+  std::vector<ValidationOptions> engines(3, users_ids_only());
+  engines[1].allow_nan_infinity = engines[1].allow_negative_zero = false;  // MySQL
+  engines[2].allow_nul_in_strings = false;                                  // Postgres
+  int valid_seen = 0;
+  for (int i = 0; i < 3000; ++i) {
+    Value doc = valid;
+    for (std::size_t edits = random.pick(3); edits > 0; --edits) {
+      const std::string& name = names[random.pick(names.size())];
+      switch (random.pick(4)) {
+        case 0: doc.erase(name); break;
+        case 1: doc[name] = random.any(2); break;
+        case 2:
+          if (doc["items"].is_array()) {
+            doc["items"].push_back(random.pick(2) ? Value{{"price", random.float64()}, {"sku", "y"}} : random.any(1));
+          }
+          break;
+        default: doc["note"] = random.pick(2) ? Value(random.string()) : Value(nullptr); break;
+      }
+    }
+    for (const auto* schema : {&table, &unsorted}) {
+      for (auto options : engines) {
+        const auto fast = validate_document(*schema, doc, options);
+        options.detailed_only = true;
+        const auto detailed = validate_document(*schema, doc, options);
+        INFO(lunora::to_wire(doc));
+        REQUIRE(fast.ok() == detailed.ok());
+        CHECK(fast.code() == detailed.code());
+        CHECK(fast.message() == detailed.message());
+        if (fast.ok()) ++valid_seen;
+        const Value items = doc.value("items", Value());
+        const auto value_detailed = validate_value(schema->document.fields[3].validator, items, options);
+        options.detailed_only = false;
+        const auto value_fast = validate_value(schema->document.fields[3].validator, items, options);
+        CHECK(value_fast.ok() == value_detailed.ok());
+        CHECK(value_fast.message() == value_detailed.message());
+      }
+    }
+  }
+  CHECK(valid_seen > 100);
 }

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 
@@ -67,4 +70,109 @@ TEST_CASE("simple JSON leaves everything else to the full path") {
   CHECK_FALSE(lunora::parse_wire("1e400"));
   CHECK(lunora::parse_wire("\"a\\u0041\"").value() == "aA");
   CHECK(lunora::parse_wire("{\"a\":1,\"a\":2}").value() == Value{{"a", 2.0}});
+}
+
+TEST_CASE("simple wire reading decodes tags exactly as parse_wire's full path") {
+  // parse_wire takes the full path (nlohmann, then the tag conversion) for text with an escape.
+  const auto full = [](const std::string& text) { return lunora::parse_wire(text + " ").value(); };
+  lunora::test::RandomValues random(19);
+  int read = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string text = lunora::to_wire(random.any(4));
+    INFO(text);
+    auto simple = lunora::parse_simple_wire(text, lunora::kMaxWireNesting);
+    if (!simple) continue;
+    ++read;
+    CHECK(lunora::to_wire(*simple) == lunora::to_wire(full(text)));
+    CHECK(lunora::test::identical(*simple, full(text)));
+  }
+  CHECK(read > 500);
+  auto v = lunora::parse_simple_wire(R"({"i":{"$integer":"BwAAAAAAAAA="},"f":{"$float":"AAAAAAAA+H8="},"b":{"$bytes":"AAE="}})", 8);
+  REQUIRE(v);
+  CHECK((*v)["i"] == Value(std::int64_t{7}));
+  CHECK((*v)["i"].is_number_integer());
+  CHECK(std::isnan((*v)["f"].get<double>()));
+  CHECK((*v)["b"] == Value::binary({0, 1}));
+}
+
+TEST_CASE("simple wire reading leaves malformed tags to the full path, which says why") {
+  for (const char* text : {R"({"$integer":"AAAA"})", R"({"$integer":1})", R"({"$foo":"AAAAAAAAAAA="})",
+                           R"({"$bytes":"AAE=","x":1})", R"({"$bytes":"A"})", R"([{"$float":"AAAAAAAAAAA"}])"}) {
+    INFO(text);
+    CHECK_FALSE(lunora::parse_simple_wire(text, 8));
+    CHECK_FALSE(lunora::parse_wire(text));
+  }
+  CHECK(lunora::parse_wire(R"({"a":{"$integer":"AAAA"}})").status().message() ==
+        "invalid Lunora JSON at .a: \"$integer\" must hold exactly 8 bytes, got 3");
+  // Without tag decoding, `$` keys are read as plain keys (parse_wire converts them after).
+  CHECK(lunora::parse_simple_json(R"({"$integer":"AAAA"})", 8));
+}
+
+TEST_CASE("short decimals are read as strtod reads them") {
+  lunora::test::RandomValues random(23);
+  char text[64];
+  for (int i = 0; i < 20000; ++i) {
+    const int digits = 1 + static_cast<int>(random.pick(15));
+    const int fraction = static_cast<int>(random.pick(static_cast<std::size_t>(digits)));
+    std::string number = random.pick(2) ? "-" : "";
+    std::string all;
+    for (int d = 0; d < digits; ++d) all.push_back(static_cast<char>('0' + random.pick(10)));
+    std::string whole = all.substr(0, static_cast<std::size_t>(digits - fraction));
+    whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size() - 1));  // JSON: no leading zeros
+    if (whole.empty()) whole = "0";
+    number += whole;
+    if (fraction > 0) number += "." + all.substr(static_cast<std::size_t>(digits - fraction));
+    std::snprintf(text, sizeof text, "%s", number.c_str());
+    INFO(number);
+    auto v = lunora::parse_simple_json(text, 1);
+    REQUIRE(v);
+    CHECK(same_bits(v->get<double>(), std::strtod(text, nullptr)));
+  }
+}
+
+namespace {
+
+// What parse_wire_fields must answer: parse_wire, then the named members of an object.
+lunora::Result<Value> filtered(const std::string& text, const std::vector<std::string_view>& fields) {
+  auto full = lunora::parse_wire(text);
+  if (!full || !full->is_object()) return full;
+  Value kept = Value::object();
+  for (auto& [key, member] : full->items()) {
+    if (std::find(fields.begin(), fields.end(), std::string_view(key)) != fields.end()) kept[key] = member;
+  }
+  return kept;
+}
+
+void check_fields(const std::string& text, const std::vector<std::string_view>& fields) {
+  INFO(text);
+  auto expected = filtered(text, fields);
+  auto got = lunora::parse_wire_fields(text, fields);
+  REQUIRE(got.ok() == expected.ok());
+  if (got.ok()) {
+    CHECK(lunora::test::identical(*got, *expected));
+  } else {
+    CHECK(got.status().message() == expected.status().message());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("parse_wire_fields answers parse_wire's value, filtered, and its errors") {
+  lunora::test::RandomValues random(29);
+  const std::vector<std::string_view> fields = {"a", "tags", "count", "missing"};
+  for (int i = 0; i < 1500; ++i) {
+    Value doc = Value::object();
+    for (const char* name : {"a", "b", "tags", "count", "note"}) {
+      if (random.pick(3) != 0) doc[name] = random.any(3);
+    }
+    check_fields(lunora::to_wire(doc), fields);
+  }
+  for (const char* text :
+       {R"({"a":1,"b":{"$integer":"AAAA"}})", R"({"a":1,"b":{"$foo":"x"}})", R"({"a":1,"b":[1,}])",
+        R"({"a":1,"b":"\u0041"})", R"({"a":1,"b":1e400})", R"({"a":1,"b":"\ud800"})", "{\"a\":1,\"b\":\"\xff\"}",
+        R"({"a":1,"a":2,"b":3})", R"({"b":{"x":1,"x":{"$bad":1}},"a":[{"$bytes":"AAE="}]})",
+        R"({"$integer":"BwAAAAAAAAA="})", R"([1,2])", R"("text")", R"({"a":1} x)", R"({"b":{"$float":"AAAAAAAA+H8="}})",
+        R"({"b":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],"a":1})"}) {
+    check_fields(text, fields);
+  }
 }

@@ -264,3 +264,21 @@ TEST_CASE("wire_size_bound is never below the written size") {
   }
   CHECK(lunora::wire_size_bound(Value(std::string("\x01\x02"))) >= lunora::to_wire(Value(std::string("\x01\x02"))).size());
 }
+
+TEST_CASE("release frees a tree bottom-up and leaves an empty container") {
+  lunora::Value doc = lunora::parse_wire(R"({"a":[1,[2,{"b":"long enough to be on the heap"}]],"c":{"d":{}},"e":"x"})").value();
+  lunora::release(doc);
+  CHECK(doc.is_object());
+  CHECK(doc.empty());
+  lunora::Value array = lunora::Value::array({lunora::Value::array({1, 2}), "s"});
+  lunora::release(array);
+  CHECK(array == lunora::Value::array());
+  lunora::Value scalar = "kept";
+  lunora::release(scalar);
+  CHECK(scalar == "kept");
+  // Deeper than kReleaseDepth: the rest is left to the destructor.
+  lunora::Value deep = 1;
+  for (int i = 0; i < 100; ++i) deep = lunora::Value::array({std::move(deep)});
+  lunora::release(deep);
+  CHECK(deep.empty());
+}

@@ -30,12 +30,9 @@ void append_json(std::string& out, const json& value) {
     case json::value_t::number_unsigned:
       out += std::to_string(value.get<std::uint64_t>());
       return;
-    case json::value_t::number_float: {
-      const double d = value.get<double>();
-      if (std::isfinite(d)) append_js_number(out, d);
-      else out += "null";
+    case json::value_t::number_float:
+      append_json_number(out, value.get<double>());
       return;
-    }
     case json::value_t::string:
       append_json_string(out, value.get_ref<const std::string&>());
       return;
@@ -52,6 +49,22 @@ std::string ok(const json& value) {
   out.push_back('}');
   return out;
 }
+
+void append_json_number(std::string& out, double value) {
+  if (std::isfinite(value)) append_js_number(out, value);
+  else out += "null";
+}
+
+std::string ok_null() { return std::string(kOkPrefix) + "null}"; }
+
+std::string ok_open(std::size_t value_capacity) {
+  std::string out;
+  out.reserve(kOkPrefix.size() + value_capacity + 1);
+  out += kOkPrefix;
+  return out;
+}
+
+void ok_close(std::string& out) { out.push_back('}'); }
 
 std::string ok_text(std::string_view value_json) {
   std::string out;

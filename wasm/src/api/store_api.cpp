@@ -21,8 +21,12 @@ namespace lunora::api {
 namespace {
 
 using detail::append_json;
+using detail::append_json_number;
 using detail::fail;
 using detail::ok;
+using detail::ok_close;
+using detail::ok_null;
+using detail::ok_open;
 using detail::ok_text;
 
 struct Registry {
@@ -466,7 +470,15 @@ std::string tx_insert(int tx, const std::string& table, const std::string& docum
   if (!document) return fail(document.status());
   auto result = writes->insert(table, std::move(document).value(), now_ms);
   if (!result) return fail(result.status());
-  return ok(std::move(result).value());
+  // {"_creationTime", "_id"} (the key order of a JSON object tree), written directly.
+  std::string out = ok_open(64 + result->id.size());
+  out += "{\"_creationTime\":";
+  append_json_number(out, result->creation_time);
+  out += ",\"_id\":";
+  append_json_string(out, result->id);
+  out.push_back('}');
+  ok_close(out);
+  return out;
 }
 
 std::string tx_get(int tx, const std::string& table, const std::string& id) {
@@ -486,12 +498,13 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
   if (writes == nullptr) return no_tx();
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
-  auto old_document = parse_wire(old_document_wire);
+  // Only the old document's indexed fields are used (for the index keys it leaves).
+  auto old_document = parse_wire_fields(old_document_wire, writes->indexed_fields(id));
   if (!old_document) return fail(old_document.status());
   auto document = parse_wire(document_wire);
   if (!document) return fail(document.status());
   Status status = writes->update(id, *version, creation_time, std::move(old_document).value(), std::move(document).value());
-  return status.ok() ? ok(nullptr) : fail(status);
+  return status.ok() ? ok_null() : fail(status);
 }
 
 std::string tx_remove(int tx, const std::string& id, const std::string& expected_version, double creation_time,
@@ -500,10 +513,10 @@ std::string tx_remove(int tx, const std::string& id, const std::string& expected
   if (writes == nullptr) return no_tx();
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
-  auto old_document = parse_wire(old_document_wire);
+  auto old_document = parse_wire_fields(old_document_wire, writes->indexed_fields(id));
   if (!old_document) return fail(old_document.status());
   Status status = writes->remove(id, *version, creation_time, std::move(old_document).value());
-  return status.ok() ? ok(nullptr) : fail(status);
+  return status.ok() ? ok_null() : fail(status);
 }
 
 std::string tx_validate(int tx) {
@@ -517,7 +530,18 @@ std::string tx_record_commit(int tx) {
   if (writes == nullptr) return no_tx();
   auto affected = writes->record_commit();
   if (!affected) return fail(affected.status());
-  return ok({{"affected", *affected}, {"sequence", writes->sequence()}});
+  // {"affected": [...], "sequence": n}, written directly (no JSON tree).
+  std::string out = ok_open(40 + 8 * affected->size());
+  out += "{\"affected\":[";
+  for (std::size_t i = 0; i < affected->size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += std::to_string((*affected)[i]);
+  }
+  out += "],\"sequence\":";
+  out += std::to_string(writes->sequence());
+  out.push_back('}');
+  ok_close(out);
+  return out;
 }
 
 std::string tx_accept(int tx) {
@@ -660,7 +684,7 @@ std::string tx_describe(int tx, int write) {
 std::string tx_end(int tx) {
   auto& r = registry();
   auto it = r.transactions.find(tx);
-  if (it == r.transactions.end()) return ok(nullptr);
+  if (it == r.transactions.end()) return ok_null();
   const int store_handle = it->second.first;
   r.transactions.erase(it);
   for (auto run = r.runs.begin(); run != r.runs.end();) run = run->second.first == tx ? r.runs.erase(run) : std::next(run);
@@ -673,7 +697,7 @@ std::string tx_end(int tx) {
     }
     store->commits().trim(oldest);
   }
-  return ok(nullptr);
+  return ok_null();
 }
 
 std::string query_begin(int store_handle, int tx, const std::string& query_json, const std::string& cursor, double limit) {

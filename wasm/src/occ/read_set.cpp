@@ -7,7 +7,9 @@
 namespace lunora {
 
 void ReadSet::add_range(std::string_view table, std::string_view index, KeyRange range) {
-  ranges_[{std::string(table), std::string(index)}].push_back(std::move(range));
+  auto it = ranges_.find(TableIndexRef(table, index));
+  if (it == ranges_.end()) it = ranges_.try_emplace(std::make_pair(std::string(table), std::string(index))).first;
+  it->second.push_back(std::move(range));
 }
 
 void ReadSet::add_point(std::string_view table, std::string_view id) {
@@ -27,7 +29,7 @@ std::size_t ReadSet::size() const noexcept {
 const WriteRecord* ReadSet::first_conflict(const std::vector<WriteRecord>& writes) const {
   for (const auto& write : writes) {
     for (const auto& keys : write.keys) {
-      auto it = ranges_.find({write.table, keys.index});
+      auto it = ranges_.find(TableIndexRef(write.table, keys.index));
       if (it == ranges_.end()) continue;
       for (const auto& range : it->second) {
         if ((keys.before && range.contains(*keys.before)) || (keys.after && range.contains(*keys.after))) {
@@ -68,7 +70,7 @@ std::vector<int> SubscriptionIndex::affected(const std::vector<WriteRecord>& wri
   std::vector<int> out;
   for (const auto& write : writes) {
     for (const auto& keys : write.keys) {
-      auto bucket = buckets_.find({write.table, keys.index});
+      auto bucket = buckets_.find(TableIndexRef(write.table, keys.index));
       if (bucket == buckets_.end()) continue;
       if (keys.before) bucket->second.collect(*keys.before, out);
       if (keys.after) bucket->second.collect(*keys.after, out);

@@ -5,38 +5,40 @@ namespace {
 
 constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford, lowercase
 
-int digit_value(char c) noexcept {
-  for (int i = 0; i < 32; ++i) {
-    if (kAlphabet[i] == c) return i;
-  }
-  return -1;
+// Digit value of each byte, -1 for a byte outside the alphabet.
+constexpr std::array<std::int8_t, 256> make_digit_values() {
+  std::array<std::int8_t, 256> values{};
+  for (auto& v : values) v = -1;
+  for (int i = 0; i < 32; ++i) values[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+  return values;
 }
 
+constexpr std::array<std::int8_t, 256> kDigitValues = make_digit_values();
+
 std::string encode(const std::array<std::uint8_t, 20>& bytes) {
-  std::string out;
-  out.reserve(kIdLength);
-  // 160 bits = 32 groups of 5 bits.
-  for (std::size_t group = 0; group < kIdLength; ++group) {
-    unsigned value = 0;
-    for (std::size_t bit = 0; bit < 5; ++bit) {
-      const std::size_t index = group * 5 + bit;
-      value = (value << 1) | ((bytes[index / 8] >> (7 - index % 8)) & 1u);
-    }
-    out.push_back(kAlphabet[value]);
+  char out[kIdLength];
+  // 160 bits = 32 groups of 5 bits, most significant first: each 5 bytes are 8 groups.
+  std::size_t at = 0;
+  for (std::size_t chunk = 0; chunk < 20; chunk += 5) {
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < 5; ++i) bits = (bits << 8) | bytes[chunk + i];
+    for (int shift = 35; shift >= 0; shift -= 5) out[at++] = kAlphabet[(bits >> shift) & 31u];
   }
-  return out;
+  return std::string(out, kIdLength);
 }
 
 std::optional<std::array<std::uint8_t, 20>> decode(std::string_view id) noexcept {
   if (id.size() != kIdLength) return std::nullopt;
   std::array<std::uint8_t, 20> bytes{};
-  for (std::size_t group = 0; group < kIdLength; ++group) {
-    const int value = digit_value(id[group]);
-    if (value < 0) return std::nullopt;
-    for (std::size_t bit = 0; bit < 5; ++bit) {
-      const std::size_t index = group * 5 + bit;
-      if ((value >> (4 - bit)) & 1) bytes[index / 8] |= static_cast<std::uint8_t>(1u << (7 - index % 8));
+  // The inverse of encode: each 8 digits are 5 bytes.
+  for (std::size_t chunk = 0; chunk < 4; ++chunk) {
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < 8; ++i) {
+      const int value = kDigitValues[static_cast<unsigned char>(id[chunk * 8 + i])];
+      if (value < 0) return std::nullopt;
+      bits = (bits << 5) | static_cast<std::uint64_t>(value);
     }
+    for (std::size_t i = 0; i < 5; ++i) bytes[chunk * 5 + i] = static_cast<std::uint8_t>(bits >> (32 - 8 * i));
   }
   return bytes;
 }

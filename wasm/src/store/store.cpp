@@ -85,13 +85,29 @@ Result<std::vector<std::string>> Store::index_keys(const TableLayout& layout, co
   return keys;
 }
 
+WriteSet::~WriteSet() {
+  // The documents' trees are freed bottom-up (value.hpp, release).
+  for (auto& w : writes_) release(w.document);
+  for (auto& old : old_documents_) release(old);
+}
+
+std::vector<std::string_view> WriteSet::indexed_fields(std::string_view id) const {
+  std::vector<std::string_view> fields;
+  const TableSchema* table = store_.table_of_id(id);
+  if (table == nullptr) return fields;
+  for (const auto& index : store_.layout(table->name)->indexes) {
+    for (const auto& field : index.fields) fields.push_back(field);
+  }
+  return fields;
+}
+
 Result<std::size_t> WriteSet::existing_slot(std::string_view id) const {
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return Status(ErrorCode::not_found, "");
   return it->second;
 }
 
-Result<Value> WriteSet::insert(std::string_view table_name, Value document, double now_ms) {
+Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value document, double now_ms) {
   const TableSchema* table = store_.table(table_name);
   if (table == nullptr) {
     return Status(ErrorCode::not_found, "table \"" + std::string(table_name.substr(0, 64)) +
@@ -106,15 +122,15 @@ Result<Value> WriteSet::insert(std::string_view table_name, Value document, doub
   w.id = store_.ids().next(table->name);
   w.creation_time = store_.clock().next(now_ms);
   auto keys = store_.index_keys(*w.layout, document, w.creation_time, w.id);
-  w.document = std::move(document);
   if (!keys) return keys.status();
+  w.document = std::move(document);
   w.keys = std::move(keys).value();
-  Value result = {{"_id", w.id}, {"_creationTime", w.creation_time}};
   by_id_.emplace(w.id, writes_.size());
   writes_.push_back(std::move(w));
   dropped_.push_back(false);
-  old_documents_.push_back(nullptr);
-  return result;
+  old_documents_.emplace_back();
+  const RowWrite& stored = writes_.back();
+  return Inserted{stored.id, stored.creation_time};
 }
 
 Status WriteSet::update(std::string_view id, std::int64_t expected_version, double creation_time,
@@ -209,34 +225,44 @@ Value WriteSet::first_conflict() const {
 
 Result<std::vector<int>> WriteSet::record_commit() {
   std::vector<WriteRecord> records;
+  records.reserve(writes_.size());
   for (std::size_t i = 0; i < writes_.size(); ++i) {
     if (dropped_[i]) continue;
     const RowWrite& w = writes_[i];
     const TableLayout& layout = *w.layout;
-    const Value* before = w.op == WriteOp::insert ? nullptr : &old_documents_[i];
-    const Value* after = w.op == WriteOp::remove ? nullptr : &w.document;
+    const bool before = w.op != WriteOp::insert;
+    const bool after = w.op != WriteOp::remove;
     WriteRecord record{layout.table, w.id, {}};
+    record.keys.reserve(layout.indexes.size() + 2);
     std::vector<std::string> before_keys;
-    if (before != nullptr) {
-      auto keys = store_.index_keys(layout, *before, w.creation_time, w.id);
+    if (before) {
+      auto keys = store_.index_keys(layout, old_documents_[i], w.creation_time, w.id);
       if (keys) before_keys = std::move(keys).value();  // an old document over a key limit cannot be in a range read
     }
     for (std::size_t k = 0; k < layout.indexes.size(); ++k) {
-      IndexKeys keys{layout.indexes[k].name, std::nullopt, std::nullopt};
-      if (k < before_keys.size()) keys.before = before_keys[k];
-      if (after != nullptr) keys.after = w.keys[k];
-      record.keys.push_back(std::move(keys));
+      IndexKeys& keys = record.keys.emplace_back(IndexKeys{layout.indexes[k].name, std::nullopt, std::nullopt});
+      if (k < before_keys.size()) keys.before = std::move(before_keys[k]);
+      if (after) keys.after = w.keys[k];
     }
+    // The implicit indexes: (_creationTime, _id) and _id, encoded directly.
     std::string creation;
-    Value t(w.creation_time);
-    Value id(w.id);
-    append_index_key(creation, &t);
-    append_index_key(creation, &id);
-    record.keys.push_back(IndexKeys{std::string(kByCreationTime), before ? std::optional(creation) : std::nullopt,
-                                    after ? std::optional(creation) : std::nullopt});
-    std::string id_key = index_key(&id);
-    record.keys.push_back(IndexKeys{std::string(kById), before ? std::optional(id_key) : std::nullopt,
-                                    after ? std::optional(id_key) : std::nullopt});
+    creation.reserve(16 + w.id.size());
+    append_index_key_float64(creation, w.creation_time);
+    append_index_key_string(creation, w.id);
+    std::string id_key;
+    append_index_key_string(id_key, w.id);
+    // `key` into the sides this write has (moved into the last).
+    const auto add_implicit = [&](std::string_view index, std::string& key) {
+      IndexKeys& keys = record.keys.emplace_back(IndexKeys{std::string(index), std::nullopt, std::nullopt});
+      if (before && after) {
+        keys.before = key;
+      } else if (before) {
+        keys.before = std::move(key);
+      }
+      if (after) keys.after = std::move(key);
+    };
+    add_implicit(kByCreationTime, creation);
+    add_implicit(kById, id_key);
     records.push_back(std::move(record));
   }
   std::vector<int> affected = store_.subscriptions().affected(records);

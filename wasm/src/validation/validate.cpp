@@ -105,6 +105,13 @@ std::optional<Problem> check_structure(const Value& value, std::size_t depth, bo
 
 // ---- 2. the validator ----------------------------------------------------------------------
 
+bool declares(const Validator& object, std::string_view name) {
+  for (const auto& field : object.fields) {
+    if (field.name == name) return true;
+  }
+  return false;
+}
+
 class SchemaCheck {
  public:
   explicit SchemaCheck(const ValidationOptions& options) : options_(options) {}
@@ -196,13 +203,6 @@ class SchemaCheck {
       path.resize(mark);
     }
     return std::nullopt;
-  }
-
-  static bool declares(const Validator& object, std::string_view name) {
-    for (const auto& field : object.fields) {
-      if (field.name == name) return true;
-    }
-    return false;
   }
 
   std::optional<Problem> check_record(const Validator& validator, const Value& value, std::string& path) {
@@ -313,6 +313,183 @@ std::optional<Problem> check_storable(const Value& value, const ValidationOption
   return std::nullopt;
 }
 
+// ---- the fast path: the same checks, answered yes or no ----------------------------------
+//
+// Nearly every write is valid. These walks check everything the detailed checks above check,
+// without building field paths or messages; only a value they refuse takes the detailed
+// checks, which then find the first problem and describe it. They may refuse more than the
+// detailed checks (never less): then the detailed checks decide.
+
+bool field_name_ok(std::string_view name, bool top_level) {
+  if (name.empty() || name[0] == '$' || (top_level && name[0] == '_')) return false;
+  for (const char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7f) return is_valid_utf8(name) && !is_control(name);
+  }
+  return true;
+}
+
+// Structure (limits, field names) and what the engine can store, in one walk; adds
+// wire_size_bound(value) to `size_bound`. depth as for check_structure.
+bool quick_value_ok(const Value& value, std::size_t depth, bool document_root, const ValidationOptions& options,
+                    std::size_t& size_bound) {
+  switch (value.type()) {
+    case Value::value_t::string: {
+      const auto& text = value.get_ref<const std::string&>();
+      size_bound += 6 * text.size() + 2;
+      return options.allow_nul_in_strings || text.find('\0') == std::string::npos;
+    }
+    case Value::value_t::number_float: {
+      size_bound += 27;
+      const double d = value.get<double>();
+      if (!options.allow_nan_infinity && !std::isfinite(d)) return false;
+      return options.allow_negative_zero || !(d == 0 && std::signbit(d));
+    }
+    case Value::value_t::array: {
+      if (depth > limits::kMaxNestingDepth || value.size() > limits::kMaxArrayItems) return false;
+      size_bound += 2 + value.size();
+      for (const auto& item : value.get_ref<const Value::array_t&>()) {
+        if (!quick_value_ok(item, depth + 1, false, options, size_bound)) return false;
+      }
+      return true;
+    }
+    case Value::value_t::object: {
+      if (depth > limits::kMaxNestingDepth || value.size() > limits::kMaxObjectFields) return false;
+      size_bound += 2 + 2 * value.size();
+      for (const auto& [key, member] : value.get_ref<const Value::object_t&>()) {
+        if (!field_name_ok(key, document_root)) return false;
+        size_bound += 6 * key.size() + 2;
+        if (!quick_value_ok(member, depth + 1, false, options, size_bound)) return false;
+      }
+      return true;
+    }
+    case Value::value_t::binary:
+      size_bound += 13 + 4 * (value.get_binary().size() / 3 + 1);
+      return true;
+    case Value::value_t::number_integer:
+    case Value::value_t::number_unsigned:
+      size_bound += 27;
+      return true;
+    case Value::value_t::null:
+    case Value::value_t::boolean:
+    case Value::value_t::discarded:
+      size_bound += 5;
+      return true;
+  }
+  return false;
+}
+
+class QuickSchemaCheck {
+ public:
+  explicit QuickSchemaCheck(const ValidationOptions& options) : options_(options) {}
+
+  bool ok(const Validator& validator, const Value& value) const {
+    switch (validator.kind) {
+      case ValidatorKind::any: return true;
+      case ValidatorKind::string: return value.is_string();
+      case ValidatorKind::float64: return value.is_number_float();
+      case ValidatorKind::int64: return value.is_number_integer();
+      case ValidatorKind::boolean: return value.is_boolean();
+      case ValidatorKind::null: return value.is_null();
+      case ValidatorKind::bytes: return value.is_binary();
+      case ValidatorKind::id: return value.is_string() && id_ok(validator, value.get_ref<const std::string&>());
+      case ValidatorKind::literal: return values_equal(validator.literal, value);
+      case ValidatorKind::optional: return ok(validator.children.at(0), value);
+      case ValidatorKind::array: {
+        if (!value.is_array()) return false;
+        const Validator& items = validator.children.at(0);
+        for (const auto& item : value.get_ref<const Value::array_t&>()) {
+          if (!ok(items, item)) return false;
+        }
+        return true;
+      }
+      case ValidatorKind::object: return object_ok(validator, value);
+      case ValidatorKind::record: {
+        if (!value.is_object()) return false;
+        const Validator& keys = validator.children.at(0);
+        const Validator& values = validator.children.at(1);
+        for (const auto& [key, member] : value.get_ref<const Value::object_t&>()) {
+          if (!key_ok(keys, key) || !ok(values, member)) return false;
+        }
+        return true;
+      }
+      case ValidatorKind::union_of:
+        for (const auto& member : validator.children) {
+          if (ok(member, value)) return true;
+        }
+        return false;
+    }
+    return false;
+  }
+
+ private:
+  bool id_ok(const Validator& validator, const std::string& id) const {
+    return options_.is_id_of_table ? options_.is_id_of_table(validator.table, id) : !id.empty();
+  }
+
+  // Declared fields usually come in key order (the schema parser reads them from a JSON
+  // object), as the object's keys do: then one merge walk over both.
+  bool object_ok(const Validator& validator, const Value& value) const {
+    if (!value.is_object()) return false;
+    const auto& object = value.get_ref<const Value::object_t&>();
+    auto it = object.begin();
+    const std::string* previous = nullptr;
+    for (const auto& field : validator.fields) {
+      if (previous != nullptr && !(*previous < field.name)) return object_ok_by_lookup(validator, value);
+      previous = &field.name;
+      if (it != object.end() && it->first < field.name) return false;  // a key no field declares
+      const bool optional = field.validator.kind == ValidatorKind::optional;
+      if (it == object.end() || it->first != field.name) {
+        if (optional) continue;
+        return false;
+      }
+      if (!ok(optional ? field.validator.children.at(0) : field.validator, it->second)) return false;
+      ++it;
+    }
+    return it == object.end();
+  }
+
+  // Fields out of key order (validators built in code): no extra key, then a lookup per field.
+  bool object_ok_by_lookup(const Validator& validator, const Value& value) const {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!declares(validator, it.key())) return false;
+    }
+    for (const auto& field : validator.fields) {
+      const bool optional = field.validator.kind == ValidatorKind::optional;
+      auto it = value.find(field.name);
+      if (it == value.end()) {
+        if (optional) continue;
+        return false;
+      }
+      if (!ok(optional ? field.validator.children.at(0) : field.validator, *it)) return false;
+    }
+    return true;
+  }
+
+  // What ok(keys, Value(key)) answers, without the string copy.
+  bool key_ok(const Validator& keys, const std::string& key) const {
+    switch (keys.kind) {
+      case ValidatorKind::any:
+      case ValidatorKind::string: return true;
+      case ValidatorKind::id: return id_ok(keys, key);
+      case ValidatorKind::optional: return key_ok(keys.children.at(0), key);
+      case ValidatorKind::union_of:
+        for (const auto& member : keys.children) {
+          if (key_ok(member, key)) return true;
+        }
+        return false;
+      default: return ok(keys, Value(key));
+    }
+  }
+
+  const ValidationOptions& options_;
+};
+
+bool quick_ok(const Validator& validator, const Value& value, bool document_root, const ValidationOptions& options,
+              std::size_t& size_bound) {
+  return quick_value_ok(value, 1, document_root, options, size_bound) && QuickSchemaCheck(options).ok(validator, value);
+}
+
 std::optional<Problem> check_all(const Validator& validator, const Value& value, bool document_root,
                                  const ValidationOptions& options) {
   std::string path;
@@ -328,6 +505,11 @@ std::optional<Problem> check_all(const Validator& validator, const Value& value,
 
 Status validate_document(const TableSchema& table, const Value& document,
                          const ValidationOptions& options) {
+  std::size_t size_bound = 0;
+  if (!options.detailed_only && document.is_object() && quick_ok(table.document, document, true, options, size_bound) &&
+      size_bound <= limits::kMaxDocumentBytes) {
+    return Status::Ok();
+  }
   const std::string context =
       "Failed to insert or update a document in table " + quoted_name(table.name);
   if (!document.is_object()) {
@@ -355,6 +537,8 @@ Status validate_document(const TableSchema& table, const Value& document,
 }
 
 Status validate_value(const Validator& validator, const Value& value, const ValidationOptions& options) {
+  std::size_t size_bound = 0;  // no size limit here
+  if (!options.detailed_only && quick_ok(validator, value, false, options, size_bound)) return Status::Ok();
   auto problem = check_all(validator, value, false, options);
   if (!problem) return Status::Ok();
   if (problem->code == ErrorCode::unsupported_value) {

@@ -1,6 +1,7 @@
 #include "lunora/value/index_key.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 #include "lunora/schema/limits.hpp"
 #include "lunora/value/compare.hpp"
@@ -9,22 +10,39 @@ namespace lunora {
 namespace {
 
 void append_big_endian(std::string& out, std::uint64_t bits) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(bits >> shift));
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(bits >> (56 - 8 * i));
+  out.append(bytes, sizeof bytes);
 }
 
 void append_escaped(std::string& out, char tag, const std::uint8_t* data, std::size_t size) {
   out.push_back(tag);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(static_cast<char>(data[i]));
-    if (data[i] == 0x00) out.push_back(static_cast<char>(0xff));
+  // Runs without 0x00 are copied at once; each 0x00 is followed by 0xFF.
+  const char* rest = reinterpret_cast<const char*>(data);
+  std::size_t left = size;
+  while (left > 0) {
+    const void* zero = std::memchr(rest, 0, left);
+    if (zero == nullptr) {
+      out.append(rest, left);
+      break;
+    }
+    const std::size_t run = static_cast<std::size_t>(static_cast<const char*>(zero) - rest) + 1;
+    out.append(rest, run);
+    out.push_back(static_cast<char>(0xff));
+    rest += run;
+    left -= run;
   }
-  out.push_back(0x00);
-  out.push_back(0x00);
+  out.append(2, '\0');
 }
 
 void append_string(std::string& out, std::string_view text) {
   append_escaped(out, index_tag::kString, reinterpret_cast<const std::uint8_t*>(text.data()),
                  text.size());
+}
+
+void append_float64(std::string& out, double value) {
+  out.push_back(index_tag::kFloat64);
+  append_big_endian(out, detail::float64_order_bits(value));
 }
 
 void append_present(std::string& out, const Value& value) {
@@ -38,8 +56,7 @@ void append_present(std::string& out, const Value& value) {
                                  (std::uint64_t{1} << 63));
       return;
     case ValueType::float64:
-      out.push_back(index_tag::kFloat64);
-      append_big_endian(out, detail::float64_order_bits(value.get<double>()));
+      append_float64(out, value.get<double>());
       return;
     case ValueType::boolean:
       out.push_back(index_tag::kBoolean);
@@ -79,6 +96,10 @@ void append_index_key(std::string& out, const Value* value) {
   }
 }
 
+void append_index_key_float64(std::string& out, double value) { append_float64(out, value); }
+
+void append_index_key_string(std::string& out, std::string_view text) { append_string(out, text); }
+
 std::string index_key(const Value* value) {
   std::string out;
   append_index_key(out, value);
@@ -95,9 +116,9 @@ std::string prefix_successor(std::string_view prefix) {
 Result<std::string> document_index_key(const std::vector<const Value*>& field_values,
                                        double creation_time, std::string_view id) {
   std::string key;
+  key.reserve(64);
   for (const Value* value : field_values) append_index_key(key, value);
-  const Value time = creation_time;
-  append_present(key, time);
+  append_float64(key, creation_time);
   append_string(key, id);
   if (key.size() > limits::kMaxIndexKeyBytes) {
     return Status(ErrorCode::unsupported_value,

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
+#include "lunora/value/base64.hpp"
 #include "lunora/value/wire.hpp"
 
 namespace lunora {
@@ -12,7 +15,8 @@ namespace {
 
 class Reader {
  public:
-  Reader(std::string_view json, std::size_t max_depth) : p_(json.data()), end_(json.data() + json.size()), max_depth_(max_depth) {}
+  Reader(std::string_view json, std::size_t max_depth, bool tags)
+      : p_(json.data()), end_(json.data() + json.size()), max_depth_(max_depth), tags_(tags) {}
 
   std::optional<Value> document() {
     Value out;
@@ -58,28 +62,62 @@ class Reader {
     return false;
   }
 
+  // An object member's `"name" :`, up to its value.
+  bool member_name(std::string& out) {
+    if (p_ == end_ || *p_ != '"' || !string(out)) return false;
+    skip_space();
+    if (p_ == end_ || *p_ != ':') return false;
+    ++p_;
+    skip_space();
+    return true;
+  }
+
   static bool digit(char c) { return c >= '0' && c <= '9'; }
 
-  // JSON's number grammar, then strtod over the token.
+  // JSON's number grammar, then strtod over the token. A token of at most 15 digits without
+  // an exponent is computed directly: its digits as an integer m < 2^53 and 10^k (k <= 15)
+  // are both exact doubles, so the one correctly rounded division m / 10^k is the double
+  // nearest the decimal, which is what strtod gives (Clinger's fast path).
   bool number(Value& out) {
+    static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     const char* start = p_;
-    if (p_ != end_ && *p_ == '-') ++p_;
+    const bool negative = p_ != end_ && *p_ == '-';
+    if (negative) ++p_;
     if (p_ == end_ || !digit(*p_)) return false;
+    std::uint64_t mantissa = 0;
+    std::size_t digits = 0;
+    std::size_t fraction_digits = 0;
+    const auto take_digits = [&](std::size_t& counted) {
+      while (p_ != end_ && digit(*p_)) {
+        mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p_ - '0');  // wraps harmlessly past 19 digits
+        ++counted;
+        ++p_;
+      }
+    };
     if (*p_ == '0') {
       ++p_;
+      ++digits;
     } else {
-      while (p_ != end_ && digit(*p_)) ++p_;
+      take_digits(digits);
     }
     if (p_ != end_ && *p_ == '.') {
       ++p_;
       if (p_ == end_ || !digit(*p_)) return false;
-      while (p_ != end_ && digit(*p_)) ++p_;
+      take_digits(fraction_digits);
     }
+    bool exponent = false;
     if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
+      exponent = true;
       ++p_;
       if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
       if (p_ == end_ || !digit(*p_)) return false;
       while (p_ != end_ && digit(*p_)) ++p_;
+    }
+    if (!exponent && digits + fraction_digits <= 15) {
+      const double magnitude = static_cast<double>(mantissa) / kPowers[fraction_digits];
+      out = negative ? -magnitude : magnitude;
+      return true;
     }
     const std::size_t length = static_cast<std::size_t>(p_ - start);
     char buffer[64];
@@ -120,23 +158,26 @@ class Reader {
       case '{': {
         if (++depth > max_depth_) return false;
         ++p_;
-        out = Value::object();
+        out = Value(Value::value_t::object);
         auto& object = out.get_ref<Value::object_t&>();
-        return items('}', [&] {
+        bool tagged = false;
+        const bool read = items('}', [&] {
           std::string key;
-          if (p_ == end_ || *p_ != '"' || !string(key)) return false;
-          skip_space();
-          if (p_ == end_ || *p_ != ':') return false;
-          ++p_;
-          skip_space();
-          auto [slot, fresh] = object.emplace(std::move(key), nullptr);
-          return fresh && value(slot->second, depth);
+          if (!member_name(key)) return false;
+          if (!key.empty() && key[0] == '$') tagged = true;
+          // Documents from the shim usually come in key order: the hint then makes the
+          // insertion a single comparison. A duplicate key leaves the size unchanged.
+          const std::size_t before = object.size();
+          auto slot = object.emplace_hint(object.end(), std::move(key), nullptr);
+          return object.size() != before && value(slot->second, depth);
         });
+        if (!read) return false;
+        return !tagged || !tags_ || decode_tag(out);
       }
       case '[': {
         if (++depth > max_depth_) return false;
         ++p_;
-        out = Value::array();
+        out = Value(Value::value_t::array);
         auto& array = out.get_ref<Value::array_t&>();
         return items(']', [&] {
           array.emplace_back();
@@ -163,15 +204,119 @@ class Reader {
     }
   }
 
+ public:
+  // A document object keeping only its members named in `wanted`; the others are checked as
+  // value() would check them, without being built.
+  std::optional<Value> document_fields(const std::vector<std::string_view>& wanted) {
+    skip_space();
+    if (p_ == end_ || *p_ != '{' || max_depth_ < 1) return std::nullopt;
+    ++p_;
+    Value out(Value::value_t::object);
+    auto& object = out.get_ref<Value::object_t&>();
+    const bool read = items('}', [&] {
+      if (!member_name(scratch_)) return false;
+      if (!scratch_.empty() && scratch_[0] == '$') return false;  // a tag, or refused: the full path
+      if (std::find(wanted.begin(), wanted.end(), std::string_view(scratch_)) == wanted.end()) return skip(1);
+      const std::size_t before = object.size();
+      auto slot = object.emplace_hint(object.end(), scratch_, nullptr);
+      return object.size() != before && value(slot->second, 1);
+    });
+    if (!read) return std::nullopt;
+    skip_space();
+    if (p_ != end_) return std::nullopt;
+    return out;
+  }
+
+ private:
+  // Reads a value without building its containers, accepting exactly what value() accepts
+  // (a duplicate key here is not refused: the full path would keep the last one, and the
+  // value is dropped anyway; a tag is read again with value(), which decodes or refuses it).
+  bool skip(std::size_t depth) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{': {
+        const char* start = p_;
+        if (depth + 1 > max_depth_) return false;
+        ++p_;
+        bool tagged = false;
+        const bool read = items('}', [&] {
+          if (!member_name(scratch_)) return false;
+          if (!scratch_.empty() && scratch_[0] == '$') tagged = true;
+          return skip(depth + 1);
+        });
+        if (!read) return false;
+        if (!tagged) return true;
+        p_ = start;
+        Value tag;
+        return value(tag, depth);
+      }
+      case '[':
+        if (depth + 1 > max_depth_) return false;
+        ++p_;
+        return items(']', [&] { return skip(depth + 1); });
+      case '"':
+        return string(scratch_);
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default: {
+        Value number_value;
+        return number(number_value);
+      }
+    }
+  }
+
+  // `object` has a `$` key: well-formed tags become their value (as parse_wire's
+  // convert_in_place makes them); anything else is left to the full path.
+  static bool decode_tag(Value& object) {
+    if (object.size() != 1) return false;
+    const auto& [tag, payload] = *object.get_ref<const Value::object_t&>().begin();
+    if (!payload.is_string()) return false;
+    const bool integer = tag == "$integer";
+    const bool float64 = tag == "$float";
+    if (!integer && !float64 && tag != "$bytes") return false;
+    auto bytes = base64_decode(payload.get_ref<const std::string&>());
+    if (!bytes) return false;
+    if (!integer && !float64) {
+      object = Value::binary(std::move(bytes).value());
+      return true;
+    }
+    if (bytes->size() != 8) return false;
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < 8; ++i) bits |= std::uint64_t{(*bytes)[i]} << (8 * i);
+    if (integer) {
+      object = static_cast<std::int64_t>(bits);
+    } else {
+      double d;
+      std::memcpy(&d, &bits, sizeof d);
+      object = d;
+    }
+    return true;
+  }
+
   const char* p_;
   const char* end_;
   std::size_t max_depth_;
+  bool tags_;  // decode wire tags; else an object with a `$` key is left to the full path
+  std::string scratch_;  // keys and skipped strings
 };
 
 }  // namespace
 
 std::optional<Value> parse_simple_json(std::string_view json, std::size_t max_depth) {
-  return Reader(json, max_depth).document();
+  return Reader(json, max_depth, false).document();
+}
+
+std::optional<Value> parse_simple_wire(std::string_view json, std::size_t max_depth) {
+  return Reader(json, max_depth, true).document();
+}
+
+std::optional<Value> parse_simple_wire_fields(std::string_view json, std::size_t max_depth,
+                                              const std::vector<std::string_view>& fields) {
+  return Reader(json, max_depth, true).document_fields(fields);
 }
 
 }  // namespace lunora

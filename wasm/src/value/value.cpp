@@ -1,6 +1,29 @@
 #include "lunora/value/value.hpp"
 
 namespace lunora {
+namespace {
+
+void release_at(Value& value, std::size_t depth) noexcept {
+  if (depth >= kReleaseDepth) return;
+  if (value.is_object()) {
+    auto& object = value.get_ref<Value::object_t&>();
+    for (auto& member : object) {
+      if (member.second.is_structured()) release_at(member.second, depth + 1);
+    }
+    object.clear();  // members are leaves or empty containers now: no stack to build
+  } else if (value.is_array()) {
+    auto& array = value.get_ref<Value::array_t&>();
+    for (auto& item : array) {
+      if (item.is_structured()) release_at(item, depth + 1);
+    }
+    array.clear();
+  }
+}
+
+}  // namespace
+
+void release(Value& value) noexcept { release_at(value, 0); }
+
 
 ValueType value_type(const Value& value) noexcept {
   switch (value.type()) {

@@ -1,5 +1,6 @@
 #include "lunora/value/wire.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -288,11 +289,9 @@ bool is_valid_utf8(std::string_view text) noexcept {
 }
 
 Result<Value> parse_wire(std::string_view json) {
-  // The usual document from the shim reads in one pass; anything else takes the full path.
-  if (auto simple = parse_simple_json(json, kMaxWireNesting)) {
-    if (auto failure = convert_in_place(*simple, false)) return invalid(*failure);
-    return std::move(*simple);
-  }
+  // The usual document from the shim reads in one pass, tags included; anything else takes
+  // the full path.
+  if (auto simple = parse_simple_wire(json, kMaxWireNesting)) return std::move(*simple);
   const Scan scanned = scan(json);
   if (scanned.too_deep) return too_deep();
   Value parsed;
@@ -314,6 +313,17 @@ Result<Value> parse_wire(std::string_view json) {
   // nlohmann has already refused invalid UTF-8 in strings and keys.
   if (auto failure = convert_in_place(parsed, false)) return invalid(*failure);
   return parsed;
+}
+
+Result<Value> parse_wire_fields(std::string_view json, const std::vector<std::string_view>& fields) {
+  if (auto simple = parse_simple_wire_fields(json, kMaxWireNesting, fields)) return std::move(*simple);
+  auto full = parse_wire(json);
+  if (!full || !full->is_object()) return full;
+  Value kept(Value::value_t::object);
+  for (auto& [key, member] : full->items()) {
+    if (std::find(fields.begin(), fields.end(), std::string_view(key)) != fields.end()) kept[key] = std::move(member);
+  }
+  return kept;
 }
 
 Result<Value> from_wire_json(const Value& json) {

@@ -17,6 +17,17 @@ std::string ok(const nlohmann::json& value);
 // `value_json` is already JSON text (written with append_json and friends).
 std::string ok_text(std::string_view value_json);
 std::string fail(const Status& status);
+// {"ok":true,"value":null}
+std::string ok_null();
+
+// An ok envelope written in place, for answers of a fixed small shape: ok_open returns
+// `{"ok":true,"value":` with room for `value_capacity` more bytes; the caller appends the
+// value's JSON and then calls ok_close.
+std::string ok_open(std::size_t value_capacity);
+void ok_close(std::string& out);
+
+// A number as append_json writes it (finite as JS prints it, NaN / Infinity as null).
+void append_json_number(std::string& out, double value);
 
 // `value` as JSON text: strings escaped as JSON.stringify does (invalid UTF-8 becomes U+FFFD),
 // finite numbers as JS prints them, NaN / Infinity as null (as dump() did); binary never

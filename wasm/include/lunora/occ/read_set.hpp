@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lunora/occ/key_range.hpp"
@@ -23,6 +24,22 @@ namespace lunora {
 // The implicit indexes every table has, beside its schema indexes.
 inline constexpr std::string_view kByCreationTime = "by_creation_time";
 inline constexpr std::string_view kById = "by_id";
+
+// Orders (table, index) pairs as std::pair<std::string, std::string> does, and also finds
+// them by a pair of string_views (no copies of the names for a lookup).
+struct TableIndexLess {
+  using is_transparent = void;
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const noexcept {
+    const std::string_view a_table(a.first);
+    const std::string_view b_table(b.first);
+    if (a_table != b_table) return a_table < b_table;
+    return std::string_view(a.second) < std::string_view(b.second);
+  }
+};
+
+// A (table, index) pair to look up without copying its names.
+using TableIndexRef = std::pair<std::string_view, std::string_view>;
 
 struct IndexKeys {
   std::string index;                 // schema index name, kByCreationTime or kById
@@ -56,7 +73,7 @@ class ReadSet {
 
  private:
   // (table, index) -> ranges read
-  std::map<std::pair<std::string, std::string>, std::vector<KeyRange>> ranges_;
+  std::map<std::pair<std::string, std::string>, std::vector<KeyRange>, TableIndexLess> ranges_;
 };
 
 // The read sets of live subscriptions, indexed by (table, index), so that a commit finds the
@@ -71,7 +88,7 @@ class SubscriptionIndex {
   std::size_t size() const noexcept { return by_subscription_.size(); }
 
  private:
-  std::map<std::pair<std::string, std::string>, RangeBucket> buckets_;
+  std::map<std::pair<std::string, std::string>, RangeBucket, TableIndexLess> buckets_;
   // subscription -> its ranges, by (table, index): lets set() skip an unchanged read set.
   std::map<int, std::vector<std::pair<std::pair<std::string, std::string>, KeyRange>>> by_subscription_;
 };

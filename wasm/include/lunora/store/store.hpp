@@ -71,9 +71,17 @@ class Store {
 class WriteSet {
  public:
   explicit WriteSet(Store& store) : store_(store), begin_sequence_(store.commits().durable_sequence()) {}
+  WriteSet(const WriteSet&) = delete;
+  WriteSet& operator=(const WriteSet&) = delete;
+  ~WriteSet();
 
-  // Validates, assigns _id and _creationTime. Returns {"_id", "_creationTime"}.
-  Result<Value> insert(std::string_view table, Value document, double now_ms);
+  // What an insert assigned; `id` views the write set's copy (valid until its next write).
+  struct Inserted {
+    std::string_view id;
+    double creation_time = 0;
+  };
+  // Validates, assigns _id and _creationTime.
+  Result<Inserted> insert(std::string_view table, Value document, double now_ms);
   // The full new user fields of an existing document (patch is merged by the caller);
   // `old_document` is the version read (user fields), for the index keys it leaves: only its
   // indexed fields are read, so the shim sends just those.
@@ -83,6 +91,9 @@ class WriteSet {
   Status remove(std::string_view id, std::int64_t expected_version, double creation_time, Value old_document);
 
   ReadSet& reads() noexcept { return reads_; }
+  // The top-level fields that the indexes of the table of document `id` read: all that
+  // update() and remove() need of the old document (none for an id of no table).
+  std::vector<std::string_view> indexed_fields(std::string_view id) const;
   std::uint64_t begin_sequence() const noexcept { return begin_sequence_; }
   // The first write committed through the store since this mutation began that touches
   // something it read: {"table", "id"}, or null.

@@ -42,6 +42,9 @@ struct ValidationOptions {
   bool allow_nul_in_strings = true;
   // Whether `id` is a document id of `table` (for v.id(table)). Empty: any non-empty string.
   std::function<bool(std::string_view table, std::string_view id)> is_id_of_table;
+  // Skip the fast path (a yes/no walk that valid values take) and always run the detailed
+  // checks that describe a problem. Both answer the same; tests compare them.
+  bool detailed_only = false;
 };
 
 // `document` holds the user fields only, without `_id` and `_creationTime`.

@@ -48,6 +48,9 @@ inline constexpr char kEnd = 0x00;  // ends an array or an object
 // Appends the encoding of `value` (nullptr = missing).
 void append_index_key(std::string& out, const Value* value);
 std::string index_key(const Value* value);
+// The encodings of a float64 and of a string without a Value (the system fields' parts).
+void append_index_key_float64(std::string& out, double value);
+void append_index_key_string(std::string& out, std::string_view text);
 
 // The smallest byte string greater than every string that starts with `prefix` (the exclusive
 // upper bound of a prefix range). Empty when there is none, i.e. the prefix is empty or all

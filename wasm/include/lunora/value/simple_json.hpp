@@ -12,11 +12,23 @@
 #include <cstddef>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "lunora/value/value.hpp"
 
 namespace lunora {
 
 std::optional<Value> parse_simple_json(std::string_view json, std::size_t max_depth);
+
+// The same, also reading the wire format's tags ({"$integer": b64}, {"$float": b64},
+// {"$bytes": b64}) as parse_wire does (value/wire.hpp). nullopt as well for an object with any
+// other `$` key or a malformed tag: parse_wire's full path then says why.
+std::optional<Value> parse_simple_wire(std::string_view json, std::size_t max_depth);
+
+// parse_simple_wire of an object, keeping only its members named in `fields` (the others are
+// read and checked, not built). nullopt whenever parse_simple_wire would answer nullopt, and
+// also for anything but an object.
+std::optional<Value> parse_simple_wire_fields(std::string_view json, std::size_t max_depth,
+                                              const std::vector<std::string_view>& fields);
 
 }  // namespace lunora

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lunora/status.hpp"
 #include "lunora/value/value.hpp"
@@ -25,6 +26,9 @@ inline constexpr std::size_t kMaxWireNesting = 64;
 // included), nesting deeper than kMaxWireNesting, numbers that overflow a float64 (1e400),
 // unknown `$` keys and malformed tags.
 Result<Value> parse_wire(std::string_view json);
+// parse_wire, then only the members named in `fields` kept if the value is an object: the same
+// errors, but the other members of the usual document are only checked, not built.
+Result<Value> parse_wire_fields(std::string_view json, const std::vector<std::string_view>& fields);
 // The same for a tree that is already JSON (numbers of any nlohmann type become float64;
 // binary is kept as bytes). Also checks that strings and keys are valid UTF-8.
 Result<Value> from_wire_json(const Value& json);
