@@ -212,3 +212,23 @@ TEST_CASE("store api: tx_accept_plan retracts a commit whose plan cannot be made
   call(api::tx_finish(reader, accepted["sequence"].get<double>()));
   call(api::store_close(store));
 }
+
+TEST_CASE("store api: a _version that is not a bigint below the largest is refused") {
+  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int tx = call(api::tx_begin(store)).get<int>();
+  const std::string id = call(api::tx_insert(tx, "orders",
+      R"({"customer":"ada","total":1,"qty":{"$integer":"AAAAAAAAABA="},"paid":false,"tags":[]})", 1.0))["_id"];
+  const char* doc = R"({"customer":"ada","total":2,"qty":{"$integer":"AAAAAAAAABA="},"paid":false,"tags":[]})";
+  // The commit writes _version + 1: the largest bigint would overflow, 19 nines do not fit.
+  for (const char* version : {"9223372036854775807", "9999999999999999999", "", "12a", "-1", "18446744073709551616"}) {
+    INFO(version);
+    auto refused = json::parse(api::tx_update(tx, id, version, 1.0, "{}", doc));
+    CHECK(refused["ok"] == false);
+    CHECK(refused["message"] == "malformed _version");
+    refused = json::parse(api::tx_remove(tx, id, version, 1.0, "{}"));
+    CHECK(refused["message"] == "malformed _version");
+  }
+  CHECK(json::parse(api::tx_update(tx, id, "9223372036854775806", 1.0, "{}", doc))["ok"] == true);
+  api::tx_end(tx);
+  api::store_close(store);
+}

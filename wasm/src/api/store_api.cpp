@@ -1,6 +1,7 @@
 #include "lunora/api/store_api.hpp"
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -268,14 +269,18 @@ Result<long long> query_limit(double limit) {
   return limit < 0 || limit >= 9.0e18 ? -1 : static_cast<long long>(limit);
 }
 
+// A `_version` read from the database. The commit writes it + 1, so the largest bigint is
+// refused too (a hostile or corrupted value must not overflow).
 Result<std::int64_t> parse_version(const std::string& text) {
-  if (text.empty() || text.size() > 19) return Status(ErrorCode::invalid_argument, "malformed _version");
-  std::int64_t v = 0;
+  const Status malformed(ErrorCode::invalid_argument, "malformed _version");
+  if (text.empty() || text.size() > 19) return malformed;
+  std::uint64_t v = 0;
   for (char c : text) {
-    if (c < '0' || c > '9') return Status(ErrorCode::invalid_argument, "malformed _version");
-    v = v * 10 + (c - '0');
+    if (c < '0' || c > '9') return malformed;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');  // 19 digits fit in 64 unsigned bits
   }
-  return v;
+  if (v >= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return malformed;
+  return static_cast<std::int64_t>(v);
 }
 
 // A batch plan: {"steps", "needsTransaction", "origins"}, where origin[n] = (the position of
