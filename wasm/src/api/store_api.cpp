@@ -283,6 +283,18 @@ Result<std::int64_t> parse_version(const std::string& text) {
   return static_cast<std::int64_t>(v);
 }
 
+// The live writes of one mutation and their origins (0, write): the input of a lone plan.
+struct LoneWrites {
+  explicit LoneWrites(const WriteSet& set) {
+    std::vector<int> indexes;
+    set.live_writes(rows, indexes);
+    origin.reserve(indexes.size());
+    for (int w : indexes) origin.emplace_back(0, w);
+  }
+  std::vector<const RowWrite*> rows;
+  std::vector<std::pair<int, int>> origin;
+};
+
 // A batch plan: {"steps", "needsTransaction", "origins"}, where origin[n] = (the position of
 // its mutation in the batch, its write number) of combined write n; Postgres reports a failed
 // guard by combined write number and `origins` maps it back. Several mutations are written
@@ -622,13 +634,8 @@ std::string tx_accept_plan(int tx) {
     out += std::to_string((*affected)[i]);
   }
   out += "],\"sequence\":" + std::to_string(writes.sequence()) + ",\"plan\":";
-  std::vector<const RowWrite*> rows;
-  std::vector<int> indexes;
-  writes.live_writes(rows, indexes);
-  std::vector<std::pair<int, int>> origin;
-  origin.reserve(indexes.size());
-  for (int w : indexes) origin.emplace_back(0, w);
-  Status status = append_batch_plan(out, rows, origin, false, writes.dialect(), registry().texts[it->second.first]);
+  const LoneWrites lone(writes);
+  Status status = append_batch_plan(out, lone.rows, lone.origin, false, writes.dialect(), registry().texts[it->second.first]);
   if (!status.ok()) {
     // Not committed after all: later validations must not see its writes.
     if (Store* store = find_store(it->second.first)) store->commits().retract(writes.sequence());
@@ -666,14 +673,9 @@ std::string tx_commit_plan(int tx) {
   auto it = registry().transactions.find(tx);
   if (it == registry().transactions.end()) return no_tx();
   const WriteSet& set = *it->second.second;
-  std::vector<const RowWrite*> writes;
-  std::vector<int> indexes;
-  set.live_writes(writes, indexes);
-  std::vector<std::pair<int, int>> origin;
-  origin.reserve(indexes.size());
-  for (int w : indexes) origin.emplace_back(0, w);
+  const LoneWrites lone(set);
   std::string out;
-  Status status = append_commit_plan(out, writes, origin, false, set.dialect(), registry().texts[it->second.first],
+  Status status = append_commit_plan(out, lone.rows, lone.origin, false, set.dialect(), registry().texts[it->second.first],
                                      PlanAnswer::mutation);
   if (!status.ok()) return fail(status);
   out.push_back('}');
