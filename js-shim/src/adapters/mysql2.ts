@@ -15,7 +15,7 @@ import { registerSecret } from "../secrets.js";
 import { runStatement, type RowsAndCount, type SqlClient, type StatementRunner } from "../sql-client.js";
 import { toSqlError } from "./driver-errors.js";
 import { runTransaction, type Session, type TransactionHost } from "./transaction.js";
-import { queryCells, type SqlCells } from "./cells.js";
+import { queryCells, type CellsSource, type SqlCells } from "./cells.js";
 
 interface Mysql2Field {
   type: string;
@@ -44,6 +44,11 @@ interface Mysql2PoolConnection extends Mysql2Queryable {
   release(): void;
   destroy?(): void;
 }
+type Mysql2Callback = (error: unknown, result?: unknown, fields?: Mysql2Column[]) => void;
+/** mysql2's callback API (the Connection, Pool or PoolConnection under a promise wrapper). */
+interface Mysql2Core {
+  query(options: Mysql2QueryOptions, callback: Mysql2Callback): unknown;
+}
 
 /** A mysql2/promise Connection, Pool or PoolConnection (the parts the adapter uses). */
 export interface Mysql2Like {
@@ -59,8 +64,12 @@ export function fromMysql2(connOrPool: Mysql2Like): SqlClient {
   return mysql2Client(connOrPool);
 }
 
-/** @internal the adapter with its statement runner (used by the store). */
+/** @internal the adapter with its statement runner. */
 export function mysql2Client(connOrPool: Mysql2Like): StatementRunner {
+  return newClient(connOrPool, encodeMysqlParams);
+}
+
+function newClient(connOrPool: Mysql2Like, encode: ParamEncoding): Mysql2Client {
   if (connOrPool === null || typeof connOrPool !== "object" || typeof connOrPool.query !== "function") {
     throw new DriverMismatchError(
       "fromMysql2() expects a mysql2/promise Connection or Pool: import mysql from \"mysql2/promise\"; fromMysql2(mysql.createPool({ uri }))",
@@ -68,7 +77,34 @@ export function mysql2Client(connOrPool: Mysql2Like): StatementRunner {
   }
   registerSecret(mysqlPassword(connOrPool));
   const decode = hasOwnTypeCast(connOrPool) ? decodeThroughTypeCast : decodeByColumns;
-  return new Mysql2Client(connOrPool as unknown as Mysql2Queryable, typeof connOrPool.getConnection === "function", 0, decode);
+  const pooled = typeof connOrPool.getConnection === "function";
+  return new Mysql2Client(connOrPool as unknown as Mysql2Queryable, pooled, 0, decode, encode);
+}
+
+/** @internal The store's SqlExec over mysql2 (global/exec.ts `buildMysqlExec`). */
+export interface Mysql2StoreExec extends CellsSource {
+  query(text: string, params: readonly unknown[]): Promise<{ rows: Record<string, unknown>[]; affectedRows: number }>;
+  transaction<R>(fn: (exec: Mysql2StoreExec) => Promise<R>): Promise<R>;
+}
+
+/**
+ * @internal The store's exec: params in the core's neutral form (`encodeStoreParams`), each
+ * statement one promise, settled from mysql2's callback with the store's result shape.
+ */
+export function mysql2StoreExec(connOrPool: Mysql2Like): Mysql2StoreExec {
+  return storeExec(newClient(connOrPool, encodeStoreParams));
+}
+
+function storeExec(client: Mysql2Client): Mysql2StoreExec {
+  const finish: Finish<{ rows: Record<string, unknown>[]; affectedRows: number }> = (result, columns) => {
+    const rows = client.rows(result, columns);
+    return rows !== undefined ? { rows, affectedRows: rows.length } : { rows: [], affectedRows: affectedRows(result) };
+  };
+  return {
+    query: (text, params) => client.request(text, params, false, finish),
+    [queryCells]: (text, params) => client[queryCells](text, params),
+    transaction: (fn) => client.transaction((tx) => fn(storeExec(tx as Mysql2Client))),
+  };
 }
 
 /** A mysql2 connection setting, wherever the object (Connection, Pool, PoolConnection, promise wrapper) keeps it. */
@@ -98,8 +134,56 @@ function mysqlPassword(target: Mysql2Like): unknown {
   return mysqlConfigValue(target, "password");
 }
 
+/**
+ * The callback-API object under one of mysql2/promise's own wrappers (PromiseConnection and
+ * PromisePoolConnection keep it as `connection`, PromisePool as `pool`), or undefined.
+ *
+ * The wrapper's `query` captures a stack trace on every call (`Error.captureStackTrace`, for
+ * mysql2's `trace` option, on by default), deeper and dearer with every async frame above it:
+ * it cost more than all of the adapter's own work on a point read. The adapter never shows
+ * that stack (a driver error becomes the package's SqlError), so it queries the object
+ * underneath, with the same options. Anything else, and a wrapper whose `query` was replaced
+ * on the instance (a user's instrumentation), is driven through its promise `query`.
+ */
+function callbackCore(target: object): Mysql2Core | undefined {
+  const wrapper = target as { Promise?: unknown; pool?: unknown; connection?: unknown };
+  if (typeof wrapper.Promise !== "function" || Object.prototype.hasOwnProperty.call(target, "query")) return undefined;
+  const core = (wrapper.pool ?? wrapper.connection) as { query?: unknown; config?: unknown } | null | undefined;
+  if (core === null || typeof core !== "object" || typeof core.query !== "function") return undefined;
+  return typeof core.config === "object" && core.config !== null ? (core as Mysql2Core) : undefined;
+}
+
+/** Turns a result (rows or an OK packet) and its columns into what the caller returns. */
+type Finish<R> = (result: unknown, fields: Mysql2Column[] | undefined) => R;
+
+/**
+ * One `query` on `target` (through `core`, its callback API, when it has one): values and the
+ * decoding options as given; driver errors become SqlErrors, and `finish` runs on the result.
+ */
+function send<R>(target: Mysql2Queryable, core: Mysql2Core | undefined, options: Mysql2QueryOptions, finish: Finish<R>): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    const done = (result: unknown, fields: Mysql2Column[] | undefined): void => {
+      try {
+        resolve(finish(result, fields));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    try {
+      if (core !== undefined) {
+        core.query(options, (error, result, fields) => (error ? reject(toSqlError(error, "mysql")) : done(result, fields)));
+      } else {
+        target.query(options).then(([result, fields]) => done(result, fields), (error: unknown) => reject(toSqlError(error, "mysql")));
+      }
+    } catch (error) {
+      reject(toSqlError(error, "mysql"));
+    }
+  });
+}
+
 class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> {
   readonly statements = STATEMENTS;
+  private readonly core: Mysql2Core | undefined;
 
   /** The core's name for this engine (read lazily: the WASM core is created on first use). */
   get dialect(): "mysql" {
@@ -111,39 +195,45 @@ class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> 
     readonly pooled: boolean,
     readonly depth: number,
     private readonly decode: RowDecoding,
-  ) {}
+    readonly encode: ParamEncoding,
+  ) {
+    this.core = callbackCore(target);
+  }
 
-  /** One `query` with the adapter's decoding options (plus `extra`); driver errors become SqlErrors. */
-  private async send(text: string, params: readonly unknown[] | undefined, extra?: { rowsAsArray: true }): Promise<Mysql2Result> {
-    const values = encodeMysqlParams(params);
+  /** One statement with the adapter's decoding options; `finish` gets the decoded rows or OK packet. */
+  request<R>(text: string, params: readonly unknown[] | undefined, asArrays: boolean, finish: Finish<R>): Promise<R> {
+    let values: unknown[];
     try {
-      return await this.target.query({ sql: text, values, ...this.decode.options, ...extra });
+      values = this.encode(params);
     } catch (error) {
-      throw toSqlError(error, "mysql");
+      return Promise.reject(error);
     }
+    return send(this.target, this.core, this.decode.options(text, values, asArrays), finish);
   }
 
-  private async run(text: string, params: readonly unknown[] | undefined): Promise<unknown> {
-    const [result, columns] = await this.send(text, params);
-    if (Array.isArray(result) && columns !== undefined) this.decode.rows(result, columns);
-    return result;
+  [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
+    return this.request(text, params, false, this.rowsAndCount);
   }
 
-  async [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
-    const result = await this.run(text, params);
-    if (Array.isArray(result)) return { rows: result.map(plainRow), rowsAffected: result.length };
-    return { rows: [], rowsAffected: Number((result as { affectedRows?: number }).affectedRows ?? 0) };
+  /** Rows (decoded) and the affected-row count of a result. */
+  readonly rowsAndCount: Finish<RowsAndCount> = (result, columns) => {
+    const rows = this.rows(result, columns);
+    return rows !== undefined ? { rows, rowsAffected: rows.length } : { rows: [], rowsAffected: affectedRows(result) };
+  };
+
+  /** The decoded plain rows of a result set, or undefined for an OK packet. */
+  rows(result: unknown, columns: Mysql2Column[] | undefined): Record<string, unknown>[] | undefined {
+    if (!Array.isArray(result)) return undefined;
+    if (columns !== undefined) this.decode.rows(result, columns);
+    return plainRows(result);
   }
 
   /**
    * @internal mysql2's values as arrays (`rowsAsArray`, no per-column conversion here) and the
    * columns, for the store's page reads, which convert each value once by its column kind.
    */
-  async [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells> {
-    const [result, fields] = await this.send(text, params, { rowsAsArray: true });
-    const rows = Array.isArray(result) ? (result as unknown[][]) : [];
-    const columns = (fields ?? []).map((c) => ({ name: c.name, type: c.columnType, characterSet: c.characterSet }));
-    return { engine: "mysql", columns, rows };
+  [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells> {
+    return this.request(text, params, true, toCells);
   }
 
   async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
@@ -167,18 +257,13 @@ class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> 
   }
 
   child(target: Mysql2Queryable): Mysql2Client {
-    return new Mysql2Client(target, false, this.depth + 1, this.decode);
+    return new Mysql2Client(target, false, this.depth + 1, this.decode, this.encode);
   }
 
   session(target: Mysql2Queryable, owned: boolean): Session {
+    const core = target === this.target ? this.core : callbackCore(target);
     return {
-      run: async (statement) => {
-        try {
-          await target.query({ sql: statement, values: [], ...this.decode.options });
-        } catch (error) {
-          throw toSqlError(error, "mysql");
-        }
-      },
+      run: (statement) => send(target, core, this.decode.options(statement, [], false), ignoreResult),
       release: (broken) => {
         if (!owned) return;
         const connection = target as Mysql2PoolConnection;
@@ -189,11 +274,25 @@ class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> 
   }
 }
 
+const ignoreResult: Finish<void> = () => {};
+
+const affectedRows = (result: unknown): number => Number((result as { affectedRows?: number }).affectedRows ?? 0);
+
+const toCells: Finish<SqlCells> = (result, fields) => {
+  const rows = Array.isArray(result) ? (result as unknown[][]) : [];
+  const columns = (fields ?? []).map((c) => ({ name: c.name, type: c.columnType, characterSet: c.characterSet }));
+  return { engine: "mysql", columns, rows };
+};
+
 const STATEMENTS = { begin: "START TRANSACTION", commit: "COMMIT", rollback: "ROLLBACK" };
 
-// mysql2 builds rows with its own classes in some modes; hand back plain objects.
-function plainRow(row: unknown): Record<string, unknown> {
-  return Object.getPrototypeOf(row) === Object.prototype ? (row as Record<string, unknown>) : { ...(row as object) };
+// mysql2 builds rows with its own classes in some modes; hand back plain objects (in place).
+function plainRows(rows: unknown[]): Record<string, unknown>[] {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (Object.getPrototypeOf(row) !== Object.prototype) rows[i] = { ...(row as object) };
+  }
+  return rows as Record<string, unknown>[];
 }
 
 /**
@@ -204,11 +303,18 @@ function plainRow(row: unknown): Record<string, unknown> {
  * applied to such queries, so there the adapter passes its own callback instead.
  */
 interface RowDecoding {
-  options: Partial<Mysql2QueryOptions>;
+  /**
+   * The options of one query. A fresh literal of one fixed shape per call (mysql2 copies it
+   * into its own options; its row parsers are cached by what these options say, not by identity).
+   */
+  options(sql: string, values: unknown[], rowsAsArray: boolean): Mysql2QueryOptions;
   rows(rows: unknown[], columns: Mysql2Column[]): void;
 }
 
-const decodeThroughTypeCast: RowDecoding = { options: { typeCast }, rows: () => {} };
+const decodeThroughTypeCast: RowDecoding = {
+  options: (sql, values, rowsAsArray) => (rowsAsArray ? { sql, values, typeCast, rowsAsArray } : { sql, values, typeCast }),
+  rows: () => {},
+};
 
 const BINARY_CHARSET = 63;
 const T = { TIMESTAMP: 0x07, LONGLONG: 0x08, DATETIME: 0x0c, BIT: 0x10, TINY_BLOB: 0xf9, GEOMETRY: 0xff } as const;
@@ -227,7 +333,10 @@ function converterFor(column: Mysql2Column): Convert | undefined {
 }
 
 const decodeByColumns: RowDecoding = {
-  options: { supportBigNumbers: true, bigNumberStrings: true, dateStrings: true },
+  options: (sql, values, rowsAsArray) =>
+    rowsAsArray
+      ? { sql, values, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true, rowsAsArray }
+      : { sql, values, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true },
   rows(rows, columns) {
     const names: string[] = [];
     const converters: Convert[] = [];
@@ -281,10 +390,34 @@ function parseUtcDateTime(text: string): Date {
 // mysql2 substitutes values through `toSqlString()` when an object has one.
 const rawSql = (text: string) => ({ toSqlString: () => text });
 
-function encodeMysqlParams(params: readonly unknown[] | undefined): unknown[] {
+/** How a client turns the caller's params into mysql2's values. */
+type ParamEncoding = (params: readonly unknown[] | undefined) => unknown[];
+
+const encodeMysqlParams: ParamEncoding = (params) => {
   if (params === undefined) return [];
   if (!Array.isArray(params)) throw new TypeError("SQL params must be an array");
   return params.map(encodeMysqlParam);
+};
+
+/**
+ * The store's params: the core's neutral form, where {"$int": "..."} is an exact integer
+ * (sent as a literal, like a bigint) and {"$hex": "..."} bytes; anything else as above.
+ */
+const encodeStoreParams: ParamEncoding = (params) => {
+  if (params === undefined) return [];
+  if (!Array.isArray(params)) throw new TypeError("SQL params must be an array");
+  const values = new Array<unknown>(params.length);
+  for (let i = 0; i < params.length; i++) values[i] = encodeStoreParam(params[i]);
+  return values;
+};
+
+function encodeStoreParam(param: unknown): unknown {
+  if (param !== null && typeof param === "object") {
+    const marker = param as { $int?: unknown; $hex?: unknown };
+    if (typeof marker.$int === "string") return rawSql(BigInt(marker.$int).toString());
+    if (typeof marker.$hex === "string") return Buffer.from(marker.$hex, "hex");
+  }
+  return encodeMysqlParam(param);
 }
 
 function encodeMysqlParam(value: unknown): unknown {

@@ -4,7 +4,7 @@
 // (core/sql/statement.hpp): on Postgres every parameter is a string or null and the SQL
 // converts it, so postgres.js, pg and the reference page's `{ query }` wrapper all send the
 // same text; on MySQL {"$int"} and {"$hex"} markers become exact integer literals and bytes.
-import { mysql2Client, mysqlClientFlags, type Mysql2Like } from "../adapters/mysql2.js";
+import { mysql2StoreExec, mysqlClientFlags, type Mysql2Like } from "../adapters/mysql2.js";
 import { nodePgClient, type NodePgLike } from "../adapters/node-pg.js";
 import { postgresJsClient, type PostgresJsLike } from "../adapters/postgres-js.js";
 import { toSqlError } from "../adapters/driver-errors.js";
@@ -114,30 +114,6 @@ export function buildMysqlExec(connOrPool: Mysql2Like): SqlExec {
         'pass flags: ["FOUND_ROWS"].',
     );
   }
-  const exec = execFromRunner(mysql2Client(connOrPool));
-  return withMysqlParams(exec);
-}
-
-function withMysqlParams(exec: SqlExec): SqlExec {
-  const out: SqlExec = {
-    query: (text, params) => exec.query(text, params.map(mysqlParam)),
-    transaction: <R>(fn: (inner: SqlExec) => Promise<R>) => exec.transaction!((inner) => fn(withMysqlParams(inner))),
-  };
-  if (hasCells(exec)) (out as SqlExec & CellsSource)[queryCells] = (text, params) => exec[queryCells](text, params.map(mysqlParam));
-  return out;
-}
-
-function mysqlParam(param: unknown): unknown {
-  if (param !== null && typeof param === "object") {
-    const marker = param as { $int?: string; $hex?: string };
-    if (typeof marker.$int === "string") return BigInt(marker.$int);
-    if (typeof marker.$hex === "string") return hexToBytes(marker.$hex);
-  }
-  return param;
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
-  return out;
+  // Params in the core's neutral form ({"$int"} / {"$hex"} markers) are encoded by the adapter.
+  return mysql2StoreExec(connOrPool);
 }
