@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import mysql from "mysql2/promise";
 import { fromMysql2 } from "@lunora/hyperdrive";
-import { MY_URL, uniqueName } from "./support.mjs";
+import { MY_PASSWORD, MY_URL, uniqueName } from "./support.mjs";
 
 const table = uniqueName("decode");
 const pools = {};
@@ -52,3 +52,62 @@ for (const name of ["plain", "ownTypeCast", "numbers"]) {
     assert.deepEqual(count, { n: 1n });
   });
 }
+
+// A single connection (and a pool's connection, inside a transaction) is queried through
+// mysql2's callback API with a ready Query command once its class is known (adapters/mysql2.ts):
+// the same values, options and errors on every statement, the first and the later ones.
+for (const typeCastName of ["plain", "ownTypeCast"]) {
+  test(`documented values and errors from a single connection with ${typeCastName} options, statement after statement`, async () => {
+    const conn = await mysql.createConnection({ uri: MY_URL, ...(typeCastName === "ownTypeCast" ? { typeCast: () => "from the user's typeCast" } : {}) });
+    try {
+      const sql = fromMysql2(conn);
+      for (let i = 0; i < 3; i++) {
+        const [row] = await sql.query(`select * from ${table} where id = ?`, [1]);
+        for (const key of ["blobby", "bits"]) assert.equal(Object.getPrototypeOf(row[key]), Uint8Array.prototype, key);
+        assert.deepEqual({ ...row, doc: typeof row.doc === "string" ? JSON.parse(row.doc) : row.doc }, EXPECTED);
+        assert.deepEqual(await sql.query(`select count(*) as n from ${table} where big = ?`, [-9223372036854775808n]), [{ n: 1n }]);
+        assert.deepEqual(await sql.execute(`update ${table} set f = f where id = ?`, [1]), { rowsAffected: 1 });
+        const error = await sql.query("select * from no_such_table_here").then(() => null, (e) => e);
+        assert.equal(error?.name, "SqlError");
+        assert.equal(error.sqlState, "42S02");
+        assert.equal(error.errno, 1146);
+        assert.ok(!JSON.stringify({ ...error, message: error.message, stack: error.stack }).includes(MY_PASSWORD));
+      }
+    } finally {
+      await conn.end();
+    }
+  });
+}
+
+test("documented values inside a transaction on a pool's connection, and a rollback", async () => {
+  const sql = fromMysql2(pools.plain);
+  for (let i = 0; i < 2; i++) {
+    const rows = await sql.transaction(async (tx) => {
+      await tx.execute(`update ${table} set name = ? where id = ?`, ["changed", 1]);
+      return tx.query(`select * from ${table} where id = ?`, [1]);
+    });
+    assert.equal(rows[0].name, "changed");
+    assert.equal(rows[0].big, EXPECTED.big);
+    await assert.rejects(sql.transaction(async (tx) => {
+      await tx.execute(`update ${table} set name = ? where id = ?`, ["rolled back", 1]);
+      await tx.query("select * from no_such_table_here");
+    }), (e) => e.name === "SqlError" && e.errno === 1146);
+    await sql.execute(`update ${table} set name = ? where id = ?`, [EXPECTED.name, 1]);
+  }
+  assert.deepEqual((await sql.query(`select name from ${table}`)).map((r) => r.name), [EXPECTED.name]);
+});
+
+test("a connection whose query was replaced on the instance sees every statement", async () => {
+  const conn = await mysql.createConnection({ uri: MY_URL });
+  try {
+    const seen = [];
+    const query = conn.query.bind(conn);
+    conn.query = (options, values) => (seen.push(options.sql), query(options, values));
+    const sql = fromMysql2(conn);
+    await sql.query(`select id from ${table} where id = ?`, [1]);
+    await sql.transaction((tx) => tx.query(`select id from ${table}`));
+    assert.deepEqual(seen, [`select id from ${table} where id = ?`, "START TRANSACTION", `select id from ${table}`, "COMMIT"]);
+  } finally {
+    await conn.end();
+  }
+});
