@@ -178,7 +178,16 @@ function send<R>(target: Mysql2Queryable, core: Mysql2Core | undefined, options:
       if (core !== undefined) {
         queryCore(core, options, (error, result, fields) => (error ? reject(toSqlError(error, "mysql")) : done(result, fields)));
       } else {
-        target.query(options).then(([result, fields]) => done(result, fields), (error: unknown) => reject(toSqlError(error, "mysql")));
+        const fail = (error: unknown): void => reject(toSqlError(error, "mysql"));
+        Promise.resolve(target.query(options)).then((answer) => {
+          let result: unknown, fields: Mysql2Column[] | undefined;
+          try {
+            [result, fields] = answer;
+          } catch (error) {
+            return reject(error);
+          }
+          done(result, fields);
+        }, fail);
       }
     } catch (error) {
       reject(toSqlError(error, "mysql"));
