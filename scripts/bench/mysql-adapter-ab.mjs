@@ -3,7 +3,9 @@
 // js-shim/dist folder) and the raw driver run interleaved in one process on the SAME
 // mysql2/promise connection; the order (raw, A, B) rotates every iteration.
 //
-//   node scripts/bench/mysql-adapter-ab.mjs --a /tmp/mysqlad-base/dist --b js-shim/dist [--n 2000] [--ops get,take100,cells100]
+//   node scripts/bench/mysql-adapter-ab.mjs --a /tmp/mysqlad-base/dist --b js-shim/dist [--n 2000] [--ops get,take100,cells100] [--pool]
+//
+// (--pool: a mysql2/promise pool of one connection instead of a single connection.)
 //
 // Ops (each runs the store's own SELECT text, recorded from a store over the same table):
 //   get       a point read by _id of a 10-field document: exec.query(text, params)
@@ -55,10 +57,11 @@ function stats(xs) {
   return { median: s[Math.floor(s.length / 2)], p90: s[Math.floor(s.length * 0.9)] };
 }
 
-const conn = await mysql.createConnection({
+const MY = {
   host: "127.0.0.1", port: Number(process.env.LUNORA_MYSQL_PORT ?? 33069), user: "lunora", password: "lunora_my_pw",
   database: "lunora", charset: "utf8mb4",
-});
+};
+const conn = args.includes("--pool") ? mysql.createPool({ ...MY, connectionLimit: 1 }) : await mysql.createConnection(MY);
 const execA = A.G.buildMysqlExec(conn);
 const execB = B.G.buildMysqlExec(conn);
 
