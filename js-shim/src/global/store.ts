@@ -694,15 +694,17 @@ class Writer<S extends GenericSchema> extends Reader<S> {
       throw new ValidationError(`patch: the update for "${id}" must be an object`);
     }
     const merged: Record<string, unknown> = { ...current.doc };
+    const changed: string[] = [];
     for (const [key, value] of Object.entries(partial)) {
       if (key === "_id" || key === "_creationTime") {
         if (value !== undefined && value !== merged[key]) throw new ValidationError(`patch: the system field ${key} cannot be changed`);
         continue;
       }
+      changed.push(key);
       if (value === undefined) delete merged[key];
       else merged[key] = value;
     }
-    this.write(id, current, merged);
+    this.write(id, current, merged, changed);
   }
 
   async replace(id: string, doc: Record<string, unknown>): Promise<void> {
@@ -718,9 +720,10 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     this.mutation.docs.set(id, { table: current.table, doc: null, version: current.version });
   }
 
-  private write(id: string, current: ReadDoc, next: Record<string, unknown>): void {
+  /** `changed`: the fields a patch names (the commit's UPDATE sets only those); omitted: all. */
+  private write(id: string, current: ReadDoc, next: Record<string, unknown>, changed?: readonly string[]): void {
     const { _id, _creationTime, ...fields } = next;
-    this.mutation.writes.update(id, current.version, current.doc!._creationTime, this.oldKeysWire(current), encodeValueText(fields));
+    this.mutation.writes.update(id, current.version, current.doc!._creationTime, this.oldKeysWire(current), encodeValueText(fields), changed);
     this.mutation.touched(id, current.doc);
     this.mutation.docs.set(id, { table: current.table, doc: next as Document, version: current.version });
   }
