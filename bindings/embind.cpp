@@ -84,12 +84,14 @@ EMSCRIPTEN_KEEPALIVE int lunora_tx_get(int tx, int table, int id) {
   auto t = a.next(table);
   return reply(lunora::api::tx_get(tx, t, a.next(id)));
 }
-EMSCRIPTEN_KEEPALIVE int lunora_tx_update(int tx, int id, int version, double creation_time, int old_document, int document) {
+EMSCRIPTEN_KEEPALIVE int lunora_tx_update(int tx, int id, int version, double creation_time, int old_document, int document,
+                                          int set_fields) {
   Args a;
   auto i = a.next(id);
   auto v = a.next(version);
   auto o = a.next(old_document);
-  return reply(lunora::api::tx_update(tx, i, v, creation_time, o, a.next(document)));
+  auto d = a.next(document);
+  return reply(lunora::api::tx_update(tx, i, v, creation_time, o, d, a.next(set_fields)));
 }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_remove(int tx, int id, int version, double creation_time, int old_document) {
   Args a;

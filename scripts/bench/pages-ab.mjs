@@ -1,11 +1,15 @@
 // Focused A/B of the page path: two builds of the package (A = --a DIST, B = --b DIST, each a
 // js-shim/dist folder) and the raw driver, interleaved in one process on the SAME connection,
-// against the bench_docs table that scripts/bench/run.mjs leaves behind (run it once first).
+// against the bench_docs table that scripts/bench/run.mjs leaves behind (run it once first), or
+// with `--table NAME` against a table of the same shape that this script creates and fills with
+// 2000 documents when it is missing (so it can run while run.mjs rebuilds bench_docs).
 //
 //   node scripts/bench/pages-ab.mjs --a /tmp/base/dist --b js-shim/dist [--n 600] [--engine postgres|mysql]
 //
-// Prints, per engine and op (take100, paginate page 2), the median us of A, B and raw and the
-// ratios to raw. Rotates the order A, B, raw every iteration. Not part of the tests.
+// Prints, per engine and op (take100, paginate page 2; `--ops` also takes get, patch and
+// mutation: a point read by id, a one-field patch, and a read-modify-write against the raw
+// SELECT + _version-guarded UPDATE), the median us of A, B and raw and the ratios to raw. Rotates the order A, B, raw every
+// iteration. Not part of the tests.
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,6 +22,8 @@ const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) +
 const N = Number(opt("--n", 600));
 const WARMUP = 100;
 const engines = opt("--engine", "postgres,mysql").split(",");
+const only = opt("--ops", "take100,paginate100").split(",");
+const TABLE = opt("--table", "bench_docs");
 
 async function load(dist) {
   // Each build gets its own folder (and package.json), so both load side by side.
@@ -32,7 +38,7 @@ const A = await load(opt("--a", "/tmp/pages-base/dist"));
 const B = await load(opt("--b", "js-shim/dist"));
 
 const schemaOf = ({ defineSchema, defineTable, v }) => defineSchema({
-  bench_docs: defineTable({
+  [TABLE]: defineTable({
     name: v.string(), email: v.string(), age: v.number(), score: v.float64(), active: v.boolean(),
     count: v.int64(), city: v.string(), country: v.string(), tags: v.array(v.string()), note: v.optional(v.string()),
   }).index("by_age", ["age"]).global(),
@@ -67,31 +73,66 @@ for (const engine of engines) {
   });
   const dbA = A.G.createHyperdriveGlobalCtxDb({ engine, exec: spy(execA), schema: schemaOf(A.S), autoMigrate: false });
   const dbB = B.G.createHyperdriveGlobalCtxDb({ engine, exec: spy(execB), schema: schemaOf(B.S), autoMigrate: false });
-  const range = (r) => r.query("bench_docs").withIndex("by_age", (x) => x.gte("age", 100));
+  if (TABLE !== "bench_docs") {
+    await dbA.migrate();
+    const [{ n }] = await q(`SELECT count(*) AS n FROM ${TABLE}`, []);
+    for (let b = Number(n); b < 2000; b += 100) {
+      await dbA.mutation(async (w) => {
+        for (let i = b; i < b + 100; i++) {
+          await w.insert(TABLE, { name: `name${i}`, email: `user${i}@example.com`, age: i % 500, score: i * 1.5, active: i % 2 === 0,
+            count: BigInt(i), city: "Paris", country: "FR", tags: ["a", "b"], note: i % 3 ? `note ${i}` : undefined });
+        }
+      });
+    }
+  }
+  const range = (r) => r.query(TABLE).withIndex("by_age", (x) => x.gte("age", 100));
   const first = await dbA.query((r) => range(r).paginate({ numItems: 100, cursor: null }));
   const rawParams = (params) => engine === "postgres" ? params : params.map((p) => (p && typeof p === "object" ? (p.$int !== undefined ? BigInt(p.$int) : Buffer.from(p.$hex, "hex")) : p));
   const statementOf = async (fn) => { recorded = []; await fn(); const s = recorded[0]; recorded = null; return s; };
+  const ids = (await q(`SELECT _id FROM ${TABLE} ORDER BY _id LIMIT 500`, [])).map((row) => row._id);
+  const idOf = (i) => ids[(i * 7919) % ids.length];
   const ops = {
-    take100: (db) => db.query((r) => range(r).take(100)),
-    paginate100: (db) => db.query((r) => range(r).paginate({ numItems: 100, cursor: first.continueCursor })),
+    take100: { op: (db) => db.query((r) => range(r).take(100)), rawRows: (rows) => rows.slice(0, 100).map(mapRow) },
+    paginate100: { op: (db) => db.query((r) => range(r).paginate({ numItems: 100, cursor: first.continueCursor })), rawRows: (rows) => rows.slice(0, 100).map(mapRow) },
+    get: { op: (db, i = 0) => db.query((r) => r.get(idOf(i))), rawRows: (rows) => (rows[0] ? mapRow(rows[0]) : null), param: idOf },
+    patch: {
+      op: (db, i = 0) => db.mutation((w) => w.patch(idOf(i), { score: i * 0.5 })),
+      raw: (i) => q(`UPDATE ${T} SET ${Q("score")} = ${ph(1)}, ${Q("_version")} = ${Q("_version")} + 1 WHERE ${Q("_id")} = ${ph(2)}`, [i * 0.5, idOf(i)]),
+    },
+    mutation: {
+      op: (db, i = 0) => db.mutation(async (w) => {
+        const doc = await w.get(idOf(i));
+        await w.patch(idOf(i), { count: doc.count + 1n });
+      }),
+      raw: async (i) => {
+        const row = mapRowWithVersion((await q(getText, [idOf(i)]))[0]);
+        await q(`UPDATE ${T} SET ${Q("count")} = ${ph(1)}, ${Q("_version")} = ${Q("_version")} + 1 WHERE ${Q("_id")} = ${ph(2)} AND ${Q("_version")} = ${ph(3)}`,
+          [String(row.count + 1n), idOf(i), row._version]);
+      },
+    },
   };
-  for (const [name, op] of Object.entries(ops)) {
+  const T = engine === "postgres" ? `"${TABLE}"` : `\`${TABLE}\``;
+  const Q = (c) => (engine === "postgres" ? `"${c}"` : `\`${c}\``);
+  const ph = (n) => (engine === "postgres" ? `$${n}` : "?");
+  const getText = (await statementOf(() => ops.get.op(dbA))).text;
+  const mapRowWithVersion = (r) => ({ ...mapRow(r), _version: String(r._version) });
+  for (const [name, { op, rawRows, param, raw: rawOp }] of Object.entries(ops).filter(([name]) => only.includes(name))) {
     // Same results from both builds.
     const [ra, rb] = [await op(dbA), await op(dbB)];
     const sameJson = (x) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? `${v}n` : v instanceof ArrayBuffer ? [...new Uint8Array(v)] : v));
     if (sameJson(ra) !== sameJson(rb)) throw new Error(`${engine} ${name}: builds A and B return different results`);
-    const st = await statementOf(() => op(dbA));
+    const st = rawOp ? null : await statementOf(() => op(dbA));
     const variants = [
-      ["A", () => op(dbA)],
-      ["B", () => op(dbB)],
-      ["raw", async () => (await q(st.text, rawParams(st.params))).slice(0, 100).map(mapRow)],
+      ["A", (i) => op(dbA, i)],
+      ["B", (i) => op(dbB, i)],
+      ["raw", rawOp ?? (async (i) => rawRows(await q(st.text, param ? [param(i)] : rawParams(st.params))))],
     ];
     const times = { A: [], B: [], raw: [] };
     for (let i = 0; i < WARMUP + N; i++) {
       for (let j = 0; j < 3; j++) {
         const [label, fn] = variants[(i + j) % 3];
         const t0 = performance.now();
-        await fn();
+        await fn(i);
         if (i >= WARMUP) times[label].push((performance.now() - t0) * 1000);
       }
     }

@@ -162,6 +162,18 @@ for (const driver of SQLITE) {
   });
 }
 
+for (const driver of ["postgres-js-wrapper", "pg-pool", "mysql2-pool"]) {
+  test(`a patch writes only the columns it names and the index keys that moved via ${driver}`, async () => {
+    const r = await run(driver, "patch-columns");
+    assert.deepEqual(r.afterPatch, { label: "a", n: 2, note: "outside" }, "a column changed outside the store is left alone");
+    assert.deepEqual(r.afterKeyPatch, { label: "b", n: 3, note: "outside" });
+    assert.deepEqual(r.indexed, { a: [], b: [3] }, "the index follows a patched indexed field");
+    assert.deepEqual(r.afterTwoPatches, { label: "b", n: 4, note: null }, "two patches in one mutation: both fields");
+    assert.deepEqual(r.afterReplace, { label: "c", n: 5, note: null }, "a replace writes every column");
+    assert.deepEqual(r.c, [5]);
+  });
+}
+
 for (const driver of ["postgres-js", "mysql2-pool", ...SQLITE]) {
   test(`text columns compare in UTF-8 byte order without padding via ${driver}`, async () => {
     const r = await run(driver, "collation");

@@ -356,6 +356,43 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
     return { created, changed, again, dropped, readded, recorded: recorded.map((r: any) => [r.c, r.k]), docs: docs.map((x: any) => [x.s, x.b]) };
   },
 
+  // A patch writes only the columns it names (and the index keys that moved): a column changed
+  // outside the store meanwhile is left as it is, and the index stays exact.
+  async "patch-columns"(d, t) {
+    const schema = defineSchema({ [t]: defineTable({ label: v.string(), n: v.number(), note: v.optional(v.string()) }).index("by_label", ["label"]).global() });
+    const db = d.open(schema);
+    await db.migrate();
+    const id = await db.mutation((w: any) => w.insert(t, { label: "a", n: 1 }));
+    const outside = async (value: string) => d.raw(`UPDATE ${q(d.engine, t)} SET ${q(d.engine, "note")} = ${d.engine === "postgres" ? "$1" : "?"} WHERE ${q(d.engine, "_id")} = ${d.engine === "postgres" ? "$2" : "?"}`, [value, id]);
+    const read = async () => {
+      const doc = await db.query((r: any) => r.get(id));
+      return { label: doc.label, n: doc.n, note: doc.note ?? null };
+    };
+    const byLabel = (label: string) => db.query(async (r: any) => (await r.query(t).withIndex("by_label", (x: any) => x.eq("label", label)).collect()).map((x: any) => x.n));
+
+    // Between the mutation's read and its commit, and without a _version change (so the
+    // store's guard cannot see it): a whole-row UPDATE would put back the note it read.
+    await db.mutation(async (w: any) => {
+      await w.patch(id, { n: 2 });
+      await outside("outside");
+    });
+    const afterPatch = await read();
+    await db.mutation((w: any) => w.patch(id, { label: "b", n: 3 }));
+    const afterKeyPatch = await read();
+    const indexed = { a: await byLabel("a"), b: await byLabel("b") };
+    await db.mutation(async (w: any) => {
+      await w.patch(id, { n: 4 });
+      await w.patch(id, { note: undefined });
+    });
+    const afterTwoPatches = await read();
+    await db.mutation(async (w: any) => {
+      await w.replace(id, { label: "c", n: 5 });
+      await outside("again");
+    });
+    const afterReplace = await read();
+    return { afterPatch, afterKeyPatch, indexed, afterTwoPatches, afterReplace, c: await byLabel("c") };
+  },
+
   async collation(d, t) {
     const db = d.open(defineSchema({ [t]: defineTable({ s: v.string() }).index("by_s", ["s"]).global() }));
     await db.mutation(async (w: any) => {

@@ -55,7 +55,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txBegin") return tx_begin(n(0));
   if (fn == "txInsert") return tx_insert(n(0), s(1), s(2), d(3));
   if (fn == "txGet") return tx_get(n(0), s(1), s(2));
-  if (fn == "txUpdate") return tx_update(n(0), s(1), s(2), d(3), s(4), s(5));
+  if (fn == "txUpdate") return tx_update(n(0), s(1), s(2), d(3), s(4), s(5), a.size() > 6 ? s(6) : std::string());
   if (fn == "txRemove") return tx_remove(n(0), s(1), s(2), d(3), s(4));
   if (fn == "txValidate") return tx_validate(n(0));
   if (fn == "txRecordCommit") return tx_record_commit(n(0));

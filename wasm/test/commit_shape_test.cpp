@@ -86,6 +86,11 @@ RowWrite random_write(test::RandomValues& r, const std::vector<TableLayout>& tab
     for (const auto byte : r.bytes()) key.push_back(static_cast<char>(byte));
     w.keys.push_back(std::move(key));
   }
+  if (w.op == WriteOp::update && r.pick(2) == 1) {
+    // A patch: some columns (the single-commit UPDATE names only those).
+    w.sets.resize(w.layout->columns.size() + w.layout->indexes.size());
+    for (std::size_t i = 0; i < w.sets.size(); ++i) w.sets[i] = r.pick(3) == 0;
+  }
   return w;
 }
 

@@ -204,6 +204,53 @@ TEST_CASE("select by id and the commit statement, side by side") {
   for (const auto& step : lite.steps) CHECK(step.expect_rows == -1);  // guarded inside SQL
 }
 
+TEST_CASE("a patch's UPDATE sets only the columns it names and the keys that changed, side by side") {
+  Schema schema = orders_schema();
+  const auto pg_layout = layout_table(schema.tables[0], postgres_dialect());
+  const auto my_layout = layout_table(schema.tables[0], mysql_dialect());
+  auto patch = [](const TableLayout& layout, bool key_changed) {
+    RowWrite w;
+    w.op = WriteOp::update;
+    w.layout = &layout;
+    w.id = "doc1";
+    w.creation_time = 1.5;
+    w.expected_version = 7;
+    w.document = {{"customer", "ada"}, {"total", 2.5}, {"qty", std::int64_t{3}}, {"status", "open"}};
+    w.keys = {std::string("\x06\x01\x00", 3)};
+    // Layout columns: customer, extra, items, note, qty, rating, status, total; then the key.
+    w.sets = {key_changed, false, false, true, false, false, false, true, key_changed};
+    return std::vector<RowWrite>{w};
+  };
+
+  auto pg = build_commit(patch(pg_layout, false), postgres_dialect());
+  REQUIRE(pg.steps.size() == 1);
+  CHECK(pg.steps[0].statement.text ==
+        "UPDATE \"orders\" SET \"_version\" = $1::text::int8, \"note\" = $2, \"total\" = $3::text::float8 "
+        "WHERE \"_id\" = $4 AND \"_version\" = $5::text::int8 RETURNING 1");
+  CHECK(pg.steps[0].statement.params == Value::array({"8", nullptr, "2.5", "doc1", "7"}));
+  auto my = build_commit(patch(my_layout, false), mysql_dialect());
+  REQUIRE(my.steps.size() == 1);
+  CHECK(my.steps[0].statement.text ==
+        "UPDATE `orders` SET `_version` = ?, `note` = ?, `total` = ? WHERE `_id` = ? AND `_version` = ?");
+  CHECK(my.steps[0].statement.params == Value::array({{{"$int", "8"}}, nullptr, 2.5, "doc1", {{"$int", "7"}}}));
+
+  // An indexed field that changed: its column and the index's key column.
+  auto pg_key = build_commit(patch(pg_layout, true), postgres_dialect());
+  CHECK(pg_key.steps[0].statement.text ==
+        "UPDATE \"orders\" SET \"_version\" = $1::text::int8, \"customer\" = $2, \"note\" = $3, "
+        "\"total\" = $4::text::float8, \"_k_by_customer\" = decode($5::text, 'hex') WHERE \"_id\" = $6 AND "
+        "\"_version\" = $7::text::int8 RETURNING 1");
+  auto my_key = build_commit(patch(my_layout, true), mysql_dialect());
+  CHECK(my_key.steps[0].statement.text ==
+        "UPDATE `orders` SET `_version` = ?, `customer` = ?, `note` = ?, `total` = ?, `_k_by_customer` = ? "
+        "WHERE `_id` = ? AND `_version` = ?");
+
+  // SQLite writes whole rows (its statements are split by a parameter budget).
+  const auto lite_layout = layout_table(schema.tables[0], sqlite_dialect());
+  auto lite = build_commit(patch(lite_layout, false), sqlite_dialect());
+  CHECK(lite.steps[0].statement.text.find("\"customer\" = ?") != std::string::npos);
+}
+
 TEST_CASE("SQLite: a write wider than 100 parameters is split inside one atomic step") {
   // 150 required fields and an index: INSERT with 3 system + 97 columns, then UPDATEs by _id.
   std::string fields;

@@ -232,3 +232,47 @@ TEST_CASE("store api: a _version that is not a bigint below the largest is refus
   api::tx_end(tx);
   api::store_close(store);
 }
+
+TEST_CASE("store api: a patch names its fields; its UPDATE sets them and the keys that changed") {
+  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int tx0 = call(api::tx_begin(store)).get<int>();
+  const std::string real = call(api::tx_insert(tx0, "orders", kOrder, 1.0))["_id"];
+  call(api::tx_end(tx0));
+  const char* old_doc = R"({"customer":"a"})";  // the indexed fields of the version read
+  auto update_text = [&](std::initializer_list<std::pair<const char*, const char*>> updates) {
+    const int tx = call(api::tx_begin(store)).get<int>();
+    for (const auto& [doc, fields] : updates) call(api::tx_update(tx, real, "1", 1.0, old_doc, doc, fields));
+    auto plan = call(api::tx_commit_plan(tx));
+    call(api::tx_end(tx));
+    REQUIRE(plan["steps"].size() == 1);
+    const auto& step = plan["steps"][0];
+    return step.contains("text") ? step["text"].get<std::string>() : std::string("#") + step["textId"].dump();
+  };
+  const std::string same_customer = R"({"customer":"a","total":2,"qty":{"$integer":"AAAAAAAAAAA="},"paid":true,"tags":[]})";
+  const std::string new_customer = R"({"customer":"b","total":2,"qty":{"$integer":"AAAAAAAAAAA="},"paid":true,"tags":[]})";
+
+  CHECK(update_text({{same_customer.c_str(), R"(["total"])"}}) ==
+        "UPDATE \"orders\" SET \"_version\" = $1::text::int8, \"total\" = $2::text::float8 WHERE \"_id\" = $3 AND "
+        "\"_version\" = $4::text::int8 RETURNING 1");
+  // Naming an indexed field whose value stays: no key column.
+  CHECK(update_text({{same_customer.c_str(), R"(["customer","paid"])"}}) ==
+        "UPDATE \"orders\" SET \"_version\" = $1::text::int8, \"customer\" = $2, \"paid\" = $3::text::boolean "
+        "WHERE \"_id\" = $4 AND \"_version\" = $5::text::int8 RETURNING 1");
+  // Two patches of one document in one mutation: both sets of fields, and the key that moved
+  // against the version read.
+  CHECK(update_text({{new_customer.c_str(), R"(["customer"])"}, {new_customer.c_str(), R"(["note"])"}}) ==
+        "UPDATE \"orders\" SET \"_version\" = $1::text::int8, \"customer\" = $2, \"note\" = $3, "
+        "\"_k_by_customer\" = decode($4::text, 'hex') WHERE \"_id\" = $5 AND \"_version\" = $6::text::int8 RETURNING 1");
+  // A replace (no field list) after a patch: every column.
+  const std::string all = update_text({{same_customer.c_str(), R"(["total"])"}, {same_customer.c_str(), ""}});
+  CHECK(all.find("\"blob\" = $") != std::string::npos);
+  CHECK(all.find("\"_k_by_customer\" = decode(") != std::string::npos);
+
+  const int tx = call(api::tx_begin(store)).get<int>();
+  for (const char* bad : {"{}", "[1]", "not json"}) {
+    auto refused = json::parse(api::tx_update(tx, real, "1", 1.0, old_doc, same_customer, bad));
+    CHECK(refused["ok"] == false);
+    CHECK(refused["message"] == "the fields a patch sets must be a JSON array of names");
+  }
+  call(api::tx_end(tx));
+}

@@ -105,11 +105,11 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
     return decoder.decode(m.HEAPU8.subarray(at, at + m.HEAPU32[answerAt + 1]!));
   };
   /** The UTF-16 length of a call's string arguments (embind too refused non-strings). */
-  const text = (a: unknown, b: unknown = "", c: unknown = "", d: unknown = ""): number => {
-    if (typeof a !== "string" || typeof b !== "string" || typeof c !== "string" || typeof d !== "string") {
+  const text = (a: unknown, b: unknown = "", c: unknown = "", d: unknown = "", e: unknown = ""): number => {
+    if (typeof a !== "string" || typeof b !== "string" || typeof c !== "string" || typeof d !== "string" || typeof e !== "string") {
       throw new TypeError("the core takes a string here");
     }
-    return a.length + b.length + c.length + d.length;
+    return a.length + b.length + c.length + d.length + e.length;
   };
 
   return {
@@ -137,9 +137,9 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       m._lunora_tx_get(tx, put(table), put(id));
       return answer();
     },
-    txUpdate(tx, id, expectedVersion, creationTime, oldWire, documentWire) {
-      open(text(id, expectedVersion, oldWire, documentWire));
-      m._lunora_tx_update(tx, put(id), put(expectedVersion), creationTime, put(oldWire), put(documentWire));
+    txUpdate(tx, id, expectedVersion, creationTime, oldWire, documentWire, setFieldsJson) {
+      open(text(id, expectedVersion, oldWire, documentWire, setFieldsJson));
+      m._lunora_tx_update(tx, put(id), put(expectedVersion), creationTime, put(oldWire), put(documentWire), put(setFieldsJson));
       return answer();
     },
     txRemove(tx, id, expectedVersion, creationTime, oldWire) {

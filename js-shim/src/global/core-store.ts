@@ -210,8 +210,10 @@ export class CoreWriteSet {
     return this.store.pointRead(this.core.txGet(this.handle, table, id));
   }
 
-  update(id: string, expectedVersion: string, creationTime: number, oldWire: string, documentWire: string): void {
-    unwrap(this.core.txUpdate(this.handle, id, expectedVersion, creationTime, oldWire, documentWire));
+  /** `setFields`: the fields a patch changes (its UPDATE sets only those columns); omitted: all (replace). */
+  update(id: string, expectedVersion: string, creationTime: number, oldWire: string, documentWire: string, setFields?: readonly string[]): void {
+    const fields = setFields === undefined ? "" : JSON.stringify(setFields);
+    unwrap(this.core.txUpdate(this.handle, id, expectedVersion, creationTime, oldWire, documentWire, fields));
   }
 
   remove(id: string, expectedVersion: string, creationTime: number, oldWire: string): void {

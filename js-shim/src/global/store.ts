@@ -393,6 +393,8 @@ class GlobalStore<S extends GenericSchema> {
    * its members are retried one by one, so each gets its own outcome.
    */
   private commit(state: MutationState): Promise<ChangeBatch | null> {
+    // Nothing else committing, waiting or running: this commit is a group of one already.
+    if (!this.draining && this.waiting.length === 0 && this.running === 0) return this.commitAlone(state);
     return new Promise((resolve, reject) => {
       this.waiting.push({ state, solo: false, resolve, reject });
       this.arrived?.();
@@ -446,7 +448,8 @@ class GlobalStore<S extends GenericSchema> {
       else writing.push(item);
     }
     if (writing.length === 1) {
-      await this.commitOne(writing[0]!);
+      const item = writing[0]!;
+      await this.commitOne(item.state).then(item.resolve, item.reject);
       return;
     }
     const accepted: { item: WaitingCommit; affected: number[]; sequence: number }[] = [];
@@ -479,30 +482,32 @@ class GlobalStore<S extends GenericSchema> {
     }
   }
 
+  /** commit() when the store has nothing else to commit: no queue, no drain (fewer promise hops). */
+  private async commitAlone(state: MutationState): Promise<ChangeBatch | null> {
+    if (state.order.length === 0) return null; // read-only: nothing to commit
+    this.draining = true;
+    try {
+      return await this.commitOne(state);
+    } finally {
+      this.draining = false;
+      if (this.waiting.length > 0) void this.drain();
+    }
+  }
+
   /** A group of one: validated, logged and planned in one crossing, confirmed and ended in another. */
-  private async commitOne(item: WaitingCommit): Promise<void> {
-    const writes = item.state.writes;
-    let accepted: AcceptedPlan;
+  private async commitOne(state: MutationState): Promise<ChangeBatch | null> {
+    const writes = state.writes;
+    const accepted = writes.acceptPlan();
+    if (accepted.conflict) throw new CommitConflict(accepted.conflict.table, accepted.conflict.id);
     try {
-      accepted = writes.acceptPlan();
-    } catch (error) {
-      item.reject(error);
-      return;
-    }
-    if (accepted.conflict) {
-      item.reject(new CommitConflict(accepted.conflict.table, accepted.conflict.id));
-      return;
-    }
-    try {
-      await this.runGroup(accepted.plan, [item.state]);
+      await this.runGroup(accepted.plan, [state]);
       writes.finish(accepted.sequence);
     } catch (error) {
       this.core!.retract(accepted.sequence);
-      item.reject(error);
-      return;
+      throw error;
     }
     for (const id of accepted.affected) this.subscriptions.get(id)?.();
-    item.resolve(this.changeBatch(item.state));
+    return this.changeBatch(state);
   }
 
   private async runGroup(plan: BatchPlan, states: MutationState[]): Promise<void> {
@@ -544,8 +549,10 @@ class GlobalStore<S extends GenericSchema> {
     else throw new StoreConfigurationError("this SqlExec has no transaction(); a multi-document MySQL commit needs one");
   }
 
-  private changeBatch(state: MutationState): ChangeBatch {
+  /** What onChange listeners get of a commit (null when there are none to get it). */
+  private changeBatch(state: MutationState): ChangeBatch | null {
     this.commitTs += 1;
+    if (this.listeners.size === 0) return null;
     const writes: ChangeWrite[] = [];
     for (const id of state.order) {
       const before = state.before.get(id) ?? null;
@@ -694,15 +701,17 @@ class Writer<S extends GenericSchema> extends Reader<S> {
       throw new ValidationError(`patch: the update for "${id}" must be an object`);
     }
     const merged: Record<string, unknown> = { ...current.doc };
+    const changed: string[] = [];
     for (const [key, value] of Object.entries(partial)) {
       if (key === "_id" || key === "_creationTime") {
         if (value !== undefined && value !== merged[key]) throw new ValidationError(`patch: the system field ${key} cannot be changed`);
         continue;
       }
+      changed.push(key);
       if (value === undefined) delete merged[key];
       else merged[key] = value;
     }
-    this.write(id, current, merged);
+    this.write(id, current, merged, changed);
   }
 
   async replace(id: string, doc: Record<string, unknown>): Promise<void> {
@@ -718,9 +727,10 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     this.mutation.docs.set(id, { table: current.table, doc: null, version: current.version });
   }
 
-  private write(id: string, current: ReadDoc, next: Record<string, unknown>): void {
+  /** `changed`: the fields a patch names (the commit's UPDATE sets only those); omitted: all. */
+  private write(id: string, current: ReadDoc, next: Record<string, unknown>, changed?: readonly string[]): void {
     const { _id, _creationTime, ...fields } = next;
-    this.mutation.writes.update(id, current.version, current.doc!._creationTime, this.oldKeysWire(current), encodeValueText(fields));
+    this.mutation.writes.update(id, current.version, current.doc!._creationTime, this.oldKeysWire(current), encodeValueText(fields), changed);
     this.mutation.touched(id, current.doc);
     this.mutation.docs.set(id, { table: current.table, doc: next as Document, version: current.version });
   }

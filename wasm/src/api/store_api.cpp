@@ -510,9 +510,20 @@ std::string tx_get(int tx, const std::string& table, const std::string& id) {
 }
 
 std::string tx_update(int tx, const std::string& id, const std::string& expected_version, double creation_time,
-                      const std::string& old_document_wire, const std::string& document_wire) {
+                      const std::string& old_document_wire, const std::string& document_wire,
+                      const std::string& set_fields_json) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
+  std::vector<std::string> set_fields;
+  if (!set_fields_json.empty()) {
+    auto names = nlohmann::json::parse(set_fields_json, nullptr, false);
+    if (!names.is_array()) return fail(Status(ErrorCode::invalid_argument, "the fields a patch sets must be a JSON array of names"));
+    set_fields.reserve(names.size());
+    for (auto& name : names) {
+      if (!name.is_string()) return fail(Status(ErrorCode::invalid_argument, "the fields a patch sets must be a JSON array of names"));
+      set_fields.push_back(std::move(name.get_ref<std::string&>()));
+    }
+  }
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
   // Only the old document's indexed fields are used (for the index keys it leaves).
@@ -520,7 +531,8 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
   if (!old_document) return fail(old_document.status());
   auto document = parse_wire(document_wire);
   if (!document) return fail(document.status());
-  Status status = writes->update(id, *version, creation_time, std::move(old_document).value(), std::move(document).value());
+  Status status = writes->update(id, *version, creation_time, std::move(old_document).value(), std::move(document).value(),
+                                 set_fields_json.empty() ? nullptr : &set_fields);
   return status.ok() ? ok_null() : fail(status);
 }
 

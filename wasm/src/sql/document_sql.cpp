@@ -45,11 +45,15 @@ void update_sql(StatementBuilder& b, const RowWrite& w) {
   b.sql("UPDATE ").identifier(layout.sql_table).sql(" SET ").identifier(kVersionColumn).sql(" = ");
   bind_version(b, w.expected_version + 1);
   FieldCursor field(w.document);
-  for (const auto& c : layout.columns) {
+  const std::size_t columns = layout.columns.size();
+  for (std::size_t i = 0; i < columns; ++i) {
+    if (!sets_column(w, i)) continue;
+    const auto& c = layout.columns[i];
     b.sql(", ").identifier(c.field).sql(" = ");
     bind_column_value(b, c, field(c.field));
   }
   for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
+    if (!sets_column(w, columns + i)) continue;
     b.sql(", ").identifier(layout.indexes[i].key_column).sql(" = ");
     bind_bytes(b, w.keys[i]);
   }

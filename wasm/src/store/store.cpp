@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "lunora/validation/validate.hpp"
+#include "lunora/value/compare.hpp"
 #include "lunora/value/index_key.hpp"
 
 namespace lunora {
@@ -85,6 +86,52 @@ Result<std::vector<std::string>> Store::index_keys(const TableLayout& layout, co
   return keys;
 }
 
+namespace {
+
+// The columns an update sets (RowWrite::sets): the named fields, and each index whose fields
+// differ from the version read (its key column). Empty: all.
+std::vector<bool> columns_set(const TableLayout& layout, const std::vector<std::string>* set_fields,
+                              const Value& old_document, const Value& document) {
+  if (set_fields == nullptr) return {};
+  const std::size_t columns = layout.columns.size();
+  std::vector<bool> sets(columns + layout.indexes.size(), false);
+  for (const auto& field : *set_fields) {
+    for (std::size_t i = 0; i < columns; ++i) {
+      if (layout.columns[i].field == field) {
+        sets[i] = true;
+        break;
+      }
+    }
+  }
+  auto field_of = [](const Value& doc, const std::string& name) -> const Value* {
+    auto it = doc.find(name);
+    return it == doc.end() ? nullptr : &*it;
+  };
+  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
+    // A key is (fields..., _creationTime, _id); the last two never change, and equal values
+    // (Lunora's equality: 1n is not 1.0) encode to equal keys.
+    for (const auto& field : layout.indexes[i].fields) {
+      if (!values_equal(field_of(old_document, field), field_of(document, field))) {
+        sets[columns + i] = true;
+        break;
+      }
+    }
+  }
+  return sets;
+}
+
+// `into` |= `more`, where an empty mask means every column.
+void add_columns(std::vector<bool>& into, const std::vector<bool>& more) {
+  if (into.empty()) return;
+  if (more.empty()) {
+    into.clear();
+    return;
+  }
+  for (std::size_t i = 0; i < into.size(); ++i) into[i] = into[i] || more[i];
+}
+
+}  // namespace
+
 WriteSet::~WriteSet() {
   // The documents' trees are freed bottom-up (value.hpp, release).
   for (auto& w : writes_) release(w.document);
@@ -134,7 +181,7 @@ Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value d
 }
 
 Status WriteSet::update(std::string_view id, std::int64_t expected_version, double creation_time,
-                        Value old_document, Value document) {
+                        Value old_document, Value document, const std::vector<std::string>* set_fields) {
   const TableSchema* table = store_.table_of_id(id);
   if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
   if (auto status = store_.validate(*table, document); !status.ok()) {
@@ -149,7 +196,10 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
     if (dropped_[*slot] || w.op == WriteOp::remove) {
       return Status(ErrorCode::not_found, "document \"" + std::string(id) + "\" was deleted earlier in this mutation");
     }
-    w.document = std::move(document);  // stays an insert, or an update guarded by the first version read
+    // Stays an insert, or an update guarded by the first version read, which the columns it
+    // sets are compared against.
+    if (w.op == WriteOp::update) add_columns(w.sets, columns_set(*layout, set_fields, old_documents_[*slot], document));
+    w.document = std::move(document);
     w.keys = std::move(keys).value();
     return Status::Ok();
   }
@@ -159,6 +209,7 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
   w.id = std::string(id);
   w.creation_time = creation_time;
   w.expected_version = expected_version;
+  w.sets = columns_set(*layout, set_fields, old_document, document);
   w.document = std::move(document);
   w.keys = std::move(keys).value();
   by_id_.emplace(w.id, writes_.size());

@@ -17,7 +17,7 @@ export interface LunoraCoreModule {
   txBegin(store: number): string;
   txInsert(tx: number, table: string, documentWire: string, nowMs: number): string;
   txGet(tx: number, table: string, id: string): string;
-  txUpdate(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string, documentWire: string): string;
+  txUpdate(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string, documentWire: string, setFieldsJson: string): string;
   txRemove(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string): string;
   txValidate(tx: number): string;
   txRecordCommit(tx: number): string;
@@ -55,7 +55,7 @@ export interface LunoraCoreExports {
   _lunora_tx_begin(store: number): number;
   _lunora_tx_insert(tx: number, table: number, documentWire: number, nowMs: number): number;
   _lunora_tx_get(tx: number, table: number, id: number): number;
-  _lunora_tx_update(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number, documentWire: number): number;
+  _lunora_tx_update(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number, documentWire: number, setFieldsJson: number): number;
   _lunora_tx_remove(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number): number;
   _lunora_tx_accept(tx: number): number;
   _lunora_tx_accept_plan(tx: number): number;

@@ -36,9 +36,12 @@ std::string tx_insert(int tx, const std::string& table, const std::string& docum
 // Point read inside a mutation: like store_get, and recorded in the mutation's read set.
 std::string tx_get(int tx, const std::string& table, const std::string& id);
 // old_document_wire: the version read, of which only the indexed fields are used (its old
-// index keys, for the commit log); the shim sends just those.
+// index keys, for the commit log); the shim sends just those. set_fields_json: a JSON array of
+// the field names the write changes (a patch's), whose columns alone its UPDATE sets, with the
+// index keys that changed; "" (replace): every field.
 std::string tx_update(int tx, const std::string& id, const std::string& expected_version, double creation_time,
-                      const std::string& old_document_wire, const std::string& document_wire);
+                      const std::string& old_document_wire, const std::string& document_wire,
+                      const std::string& set_fields_json = "");
 std::string tx_remove(int tx, const std::string& id, const std::string& expected_version, double creation_time,
                       const std::string& old_document_wire);
 // null when no commit through the store since the mutation began touched its reads, else

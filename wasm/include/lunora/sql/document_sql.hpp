@@ -34,7 +34,15 @@ struct RowWrite {
   std::int64_t expected_version = 0;  // update/remove: the version read
   Value document;                     // insert/update: the user fields (an object)
   std::vector<std::string> keys;      // insert/update: one encoded key per layout index
+  // update: the columns its UPDATE sets, in layout order (the field columns, then the index
+  // keys); empty: all. A patch sets the fields it names and the keys that changed, so the row's
+  // other columns are left alone: less for the server to parse, check and log, and Postgres
+  // can keep the update HOT when no indexed column changes.
+  std::vector<bool> sets;
 };
+
+// Whether write `w` sets column `i` of its layout (field columns, then index keys).
+inline bool sets_column(const RowWrite& w, std::size_t i) { return w.sets.empty() || w.sets[i]; }
 
 struct CommitStep {
   Statement statement;

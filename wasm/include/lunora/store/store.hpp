@@ -85,9 +85,11 @@ class WriteSet {
   // The full new user fields of an existing document (patch is merged by the caller);
   // `old_document` is the version read (user fields), for the index keys it leaves: only its
   // indexed fields are read, so the shim sends just those.
-  // Documents are taken by value: callers move the parsed ones in.
+  // Documents are taken by value: callers move the parsed ones in. `set_fields`: the fields
+  // the write changes (a patch names them; the SQL then sets only those columns and the index
+  // keys that changed); nullptr: every field (replace).
   Status update(std::string_view id, std::int64_t expected_version, double creation_time, Value old_document,
-                Value document);
+                Value document, const std::vector<std::string>* set_fields = nullptr);
   Status remove(std::string_view id, std::int64_t expected_version, double creation_time, Value old_document);
 
   ReadSet& reads() noexcept { return reads_; }
