@@ -68,6 +68,17 @@ EMSCRIPTEN_KEEPALIVE int lunora_store_get(int store, int table, int id) {
   auto t = a.next(table);
   return reply(lunora::api::store_get(store, t, a.next(id)));
 }
+// A number, not an envelope (store_api.hpp): nothing to write or decode.
+EMSCRIPTEN_KEEPALIVE int lunora_store_get_text(int store, int table, int id) {
+  Args a;
+  auto t = a.next(table);
+  return lunora::api::store_get_text(store, t, a.next(id));
+}
+EMSCRIPTEN_KEEPALIVE int lunora_tx_get_text(int tx, int table, int id) {
+  Args a;
+  auto t = a.next(table);
+  return lunora::api::tx_get_text(tx, t, a.next(id));
+}
 EMSCRIPTEN_KEEPALIVE int lunora_store_normalize_id(int store, int table, int id) {
   Args a;
   auto t = a.next(table);
@@ -136,11 +147,13 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeBackfill", &store_backfill);
   function("storeScanPage", &store_scan_page);
   function("storeGet", &store_get);
+  function("storeGetText", &store_get_text);
   function("storeGetMany", &store_get_many);
   function("storeNormalizeId", &store_normalize_id);
   function("txBegin", &tx_begin);
   function("txInsert", &tx_insert);
   function("txGet", &tx_get);
+  function("txGetText", &tx_get_text);
   function("txUpdate", &tx_update);
   function("txRemove", &tx_remove);
   function("txCommitPlan", &tx_commit_plan);

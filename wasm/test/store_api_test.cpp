@@ -276,3 +276,45 @@ TEST_CASE("store api: a patch names its fields; its UPDATE sets them and the key
   }
   call(api::tx_end(tx));
 }
+
+TEST_CASE("store api: point reads answered by a text number once the text has crossed") {
+  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int tx0 = call(api::tx_begin(store)).get<int>();
+  const std::string id = call(api::tx_insert(tx0, "orders", kOrder, 1.0))["_id"];
+  call(api::tx_end(tx0));
+  std::string other = id;
+  other[0] = other[0] == '0' ? '1' : '0';  // another well-formed id of the same table
+
+  // Before the envelope answer has carried the text: ask for the envelope.
+  CHECK(api::store_get_text(store, "", id) == -2);
+  auto first = call(api::store_get(store, "", id));
+  REQUIRE(first["statement"].contains("text"));
+  const int text = first["statement"]["textId"].get<int>();
+  CHECK(api::store_get_text(store, "", id) == text);
+  CHECK(api::store_get_text(store, "orders", other) == text);
+  // Not a document of the store, or of the table named: no document, as store_get says.
+  for (const auto& [table, bad] : std::vector<std::pair<std::string, std::string>>{{"", "nope"}, {"users", id}, {"nope", id}, {"", ""}}) {
+    CHECK(api::store_get_text(store, table, bad) == -1);
+    CHECK(call(api::store_get(store, table, bad))["table"].is_null());
+  }
+
+  // In a mutation the read is recorded exactly when a number answers.
+  const int writer = call(api::tx_begin(store)).get<int>();
+  call(api::tx_update(writer, id, "1", 1.0, R"({"customer":"a"})", kOrder));
+  const int reader = call(api::tx_begin(store)).get<int>();
+  CHECK(api::tx_get_text(reader, "", id) == text);
+  call(api::tx_insert(reader, "orders", kOrder, 2.0));
+  const int bystander = call(api::tx_begin(store)).get<int>();
+  CHECK(api::tx_get_text(bystander, "", "nope") == -1);
+  call(api::tx_insert(bystander, "orders", kOrder, 3.0));
+  REQUIRE(call(api::tx_accept(writer))["conflict"].is_null());
+  auto conflict = call(api::tx_accept(reader))["conflict"];
+  CHECK(conflict["id"] == id);
+  CHECK(call(api::tx_accept(bystander))["conflict"].is_null());
+
+  // A mutation or store that is gone: the envelope answers (with its error).
+  call(api::tx_end(writer));
+  CHECK(api::tx_get_text(writer, "", id) == -2);
+  call(api::store_close(store));
+  CHECK(api::store_get_text(store, "", id) == -2);
+}

@@ -118,6 +118,14 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       m._lunora_store_get(store, put(table), put(id));
       return answer();
     },
+    storeGetText(store, table, id) {
+      open(text(table, id));
+      return m._lunora_store_get_text(store, put(table), put(id));
+    },
+    txGetText(tx, table, id) {
+      open(text(table, id));
+      return m._lunora_tx_get_text(tx, put(table), put(id));
+    },
     storeNormalizeId(store, table, id) {
       open(text(table, id));
       m._lunora_store_normalize_id(store, put(table), put(id));

@@ -79,6 +79,8 @@ export class CoreStore {
   readonly handle: number;
   // Statement texts the core sent once and now refers to by number (statement_texts.hpp).
   private readonly texts: string[] = [];
+  // Point-read text number -> its table.
+  private readonly pointReadTables: string[] = [];
 
   constructor(schemaJson: string, dialect: string, options: { textCollation?: string }) {
     const seed = new Uint8Array(32);
@@ -111,8 +113,8 @@ export class CoreStore {
     return unwrap(this.core.storeScanPage(this.handle, table, JSON.stringify(after), limit));
   }
 
-  get(table: string, id: string): { table: string | null; statement?: Statement } {
-    return this.pointRead(this.core.storeGet(this.handle, table, id));
+  get(table: string, id: string): PointRead {
+    return this.pointReadByText(this.core.storeGetText(this.handle, table, id), id) ?? this.pointRead(this.core.storeGet(this.handle, table, id));
   }
 
   /** One statement reading the documents `ids` (1..64 ids of `table`); records no reads. */
@@ -128,10 +130,24 @@ export class CoreStore {
   }
 
   /** The answer of storeGet / txGet. */
-  pointRead(envelope: string): { table: string | null; statement?: Statement } {
+  pointRead(envelope: string): PointRead {
     const found = unwrap<{ table: string | null; statement?: WireStatement }>(envelope);
-    if (found.statement) this.statement(found.statement);
-    return found as { table: string | null; statement?: Statement };
+    if (found.statement) {
+      this.statement(found.statement);
+      if (found.statement.textId !== undefined && found.table !== null) this.pointReadTables[found.statement.textId] = found.table;
+    }
+    return found as PointRead;
+  }
+
+  /**
+   * The answer of storeGetText / txGetText: a point read without an envelope (undefined: ask
+   * for the envelope). A point-read text belongs to one table, learned from its first envelope.
+   */
+  pointReadByText(text: number, id: string): PointRead | undefined {
+    if (text === -1) return NO_DOCUMENT;
+    const table = text >= 0 ? this.pointReadTables[text] : undefined;
+    if (table === undefined) return undefined;
+    return { table, statement: { text: this.texts[text]!, params: [id] } };
   }
 
   normalizeId(table: string, id: string): string | null {
@@ -191,6 +207,10 @@ export class CoreStore {
   }
 }
 
+/** Where a point read goes: its table and statement, or no table (no such document). */
+export type PointRead = { table: string | null; statement?: Statement };
+const NO_DOCUMENT: PointRead = Object.freeze({ table: null });
+
 /** The answer of CoreWriteSet.acceptPlan(). */
 export type AcceptedPlan =
   | { conflict: { table: string; id: string } }
@@ -206,8 +226,8 @@ export class CoreWriteSet {
     return unwrap(this.core.txInsert(this.handle, table, documentWire, nowMs));
   }
 
-  get(table: string, id: string): { table: string | null; statement?: Statement } {
-    return this.store.pointRead(this.core.txGet(this.handle, table, id));
+  get(table: string, id: string): PointRead {
+    return this.store.pointReadByText(this.core.txGetText(this.handle, table, id), id) ?? this.store.pointRead(this.core.txGet(this.handle, table, id));
   }
 
   /** `setFields`: the fields a patch changes (its UPDATE sets only those columns); omitted: all (replace). */

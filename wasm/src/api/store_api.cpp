@@ -432,12 +432,47 @@ std::string store_scan_page(int handle, const std::string& table, const std::str
                                                    after_id, static_cast<std::size_t>(std::max(1, limit)))));
 }
 
+namespace {
+
+constexpr int kNoDocument = -1;
+constexpr int kAskEnvelope = -2;
+
+// The table of a point read of `id`, or nullptr when `id` is not a document of it.
+const TableSchema* point_read_table(const Store& store, const std::string& table_name, const std::string& id) {
+  const TableSchema* table = table_name.empty() ? store.table_of_id(id) : store.table(table_name);
+  return table != nullptr && is_id_of_table(id, table->name) ? table : nullptr;
+}
+
+}  // namespace
+
 std::string store_get(int handle, const std::string& table_name, const std::string& id) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
-  const TableSchema* table = table_name.empty() ? store->table_of_id(id) : store->table(table_name);
-  if (table == nullptr || !is_id_of_table(id, table->name)) return ok({{"table", nullptr}});
+  const TableSchema* table = point_read_table(*store, table_name, id);
+  if (table == nullptr) return ok({{"table", nullptr}});
   return point_read(*store, *table, id, registry().texts[handle]);
+}
+
+int store_get_text(int handle, const std::string& table_name, const std::string& id) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return kAskEnvelope;
+  const TableSchema* table = point_read_table(*store, table_name, id);
+  if (table == nullptr) return kNoDocument;
+  const int known = registry().texts[handle].point_read(store->layout(table->name));
+  return known >= 0 ? known : kAskEnvelope;
+}
+
+int tx_get_text(int tx, const std::string& table_name, const std::string& id) {
+  auto it = registry().transactions.find(tx);
+  if (it == registry().transactions.end()) return kAskEnvelope;
+  Store* store = find_store(it->second.first);
+  if (store == nullptr) return kAskEnvelope;
+  const TableSchema* table = point_read_table(*store, table_name, id);
+  if (table == nullptr) return kNoDocument;
+  const int known = registry().texts[it->second.first].point_read(store->layout(table->name));
+  if (known < 0) return kAskEnvelope;
+  it->second.second->reads().add_point(table->name, id);
+  return known;
 }
 
 std::string store_get_many(int handle, const std::string& table_name, const std::string& ids_json) {
@@ -503,8 +538,8 @@ std::string tx_get(int tx, const std::string& table, const std::string& id) {
   if (it == registry().transactions.end()) return no_tx();
   Store* store = find_store(it->second.first);
   if (store == nullptr) return no_store();
-  const TableSchema* t = table.empty() ? store->table_of_id(id) : store->table(table);
-  if (t == nullptr || !is_id_of_table(id, t->name)) return ok({{"table", nullptr}});
+  const TableSchema* t = point_read_table(*store, table, id);
+  if (t == nullptr) return ok({{"table", nullptr}});
   it->second.second->reads().add_point(t->name, id);
   return point_read(*store, *t, id, registry().texts[it->second.first]);
 }

@@ -12,11 +12,15 @@ export interface LunoraCoreModule {
   storeBackfill(store: number, table: string, index: string, rowsWire: string): string;
   storeScanPage(store: number, table: string, afterJson: string, limit: number): string;
   storeGet(store: number, table: string, id: string): string;
+  /** The point-read text's number; -1: no such document; -2: ask storeGet. */
+  storeGetText(store: number, table: string, id: string): number;
   storeGetMany(store: number, table: string, idsJson: string): string;
   storeNormalizeId(store: number, table: string, id: string): string;
   txBegin(store: number): string;
   txInsert(tx: number, table: string, documentWire: string, nowMs: number): string;
   txGet(tx: number, table: string, id: string): string;
+  /** As storeGetText, recording the read when it answers with a text number. */
+  txGetText(tx: number, table: string, id: string): number;
   txUpdate(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string, documentWire: string, setFieldsJson: string): string;
   txRemove(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string): string;
   txValidate(tx: number): string;
@@ -51,6 +55,8 @@ export interface LunoraCoreExports {
   _lunora_input(capacity: number): number;
   _lunora_answer(): number;
   _lunora_store_get(store: number, table: number, id: number): number;
+  _lunora_store_get_text(store: number, table: number, id: number): number;
+  _lunora_tx_get_text(tx: number, table: number, id: number): number;
   _lunora_store_normalize_id(store: number, table: number, id: number): number;
   _lunora_tx_begin(store: number): number;
   _lunora_tx_insert(tx: number, table: number, documentWire: number, nowMs: number): number;

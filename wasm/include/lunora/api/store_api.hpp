@@ -35,6 +35,14 @@ std::string tx_begin(int store);
 std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms);
 // Point read inside a mutation: like store_get, and recorded in the mutation's read set.
 std::string tx_get(int tx, const std::string& table, const std::string& id);
+// store_get / tx_get answered by a number, with no envelope to write or parse: the number of
+// the table's point-read text (the statement is that text with the id as its only param; the
+// shim got both with the first envelope answer for the table), -1 when `id` is not a document
+// of the store (or of `table`): no document; -2 when only the envelope can answer (the text has
+// not crossed yet, the store or mutation is gone): call store_get / tx_get. tx_get_text
+// records the read exactly when it answers with a text number.
+int store_get_text(int handle, const std::string& table, const std::string& id);
+int tx_get_text(int tx, const std::string& table, const std::string& id);
 // old_document_wire: the version read, of which only the indexed fields are used (its old
 // index keys, for the commit log); the shim sends just those. set_fields_json: a JSON array of
 // the field names the write changes (a patch's), whose columns alone its UPDATE sets, with the
