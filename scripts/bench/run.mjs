@@ -344,7 +344,7 @@ function instrumentCore() {
       state.us += (now() - t0) * 1000;
       state.calls++;
       for (const x of a) if (typeof x === "string") state.bytes += x.length;
-      state.bytes += out.length;
+      state.bytes += typeof out === "string" ? out.length : 4; // storeGetText / txGetText answer a number
       state.trace?.push({ fn: name, args: a, out });
       return out;
     };
@@ -405,13 +405,13 @@ async function cpuSuite(engine, canned) {
   const core = inst.core;
   const replayed = {};
   const fixtureOps = {};
-  const storeHandle = JSON.parse(traces.get.find((c) => c.fn === "storeGet").out) && traces.get.find((c) => c.fn === "storeGet").args[0];
+  const storeHandle = traces.get.find((c) => c.fn === "storeGet" || c.fn === "storeGetText").args[0];
   for (const [name, trace] of Object.entries(traces)) {
     const calls = trace.map((c) => {
       const env = JSON.parse(c.out);
       const returns = c.fn === "txBegin" ? env.value : c.fn === "queryBegin" ? env.value.run : null;
       // txBatchPlan's handles are inside its JSON argument: the replayers map them there.
-      const handleArgs = { storeGet: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
+      const handleArgs = { storeGet: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
       return { fn: c.fn, args: c.args, handleArgs, returns };
     });
     fixtureOps[name] = calls;
