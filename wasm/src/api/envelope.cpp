@@ -55,7 +55,7 @@ void append_json_number(std::string& out, double value) {
   else out += "null";
 }
 
-std::string ok_null() { return std::string(kOkPrefix) + "null}"; }
+std::string ok_null() { return "{\"ok\":true,\"value\":null}"; }
 
 std::string ok_open(std::size_t value_capacity) {
   std::string out;

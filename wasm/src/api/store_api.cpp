@@ -308,7 +308,11 @@ Status append_batch_plan(std::string& out, const std::vector<const RowWrite*>& w
   out += ",\"origins\":[";
   for (std::size_t i = 0; i < origin.size(); ++i) {
     if (i > 0) out.push_back(',');
-    out += "[" + std::to_string(origin[i].first) + "," + std::to_string(origin[i].second) + "]";
+    out.push_back('[');
+    out += std::to_string(origin[i].first);
+    out.push_back(',');
+    out += std::to_string(origin[i].second);
+    out.push_back(']');
   }
   out += "]}";
   return Status::Ok();
@@ -477,7 +481,7 @@ std::string tx_begin(int handle) {
   auto& r = registry();
   const int tx = r.next++;
   r.transactions.emplace(tx, std::make_pair(handle, std::make_unique<WriteSet>(*store)));
-  return ok(tx);
+  return ok_text(std::to_string(tx));  // as ok(tx) writes it, without a JSON value
 }
 
 std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms) {
@@ -628,12 +632,16 @@ std::string tx_accept_plan(int tx) {
   if (!conflict.is_null()) return ok({{"conflict", std::move(conflict)}});
   auto affected = writes.record_commit();
   if (!affected) return fail(affected.status());
-  std::string out = "{\"conflict\":null,\"affected\":[";
+  // The envelope is written around the answer in place: one string, sized for a point write.
+  std::string out = ok_open(960);  // (malloc serves up to ~1 KiB from its thread cache)
+  out += "{\"conflict\":null,\"affected\":[";
   for (std::size_t i = 0; i < affected->size(); ++i) {
     if (i > 0) out.push_back(',');
     out += std::to_string((*affected)[i]);
   }
-  out += "],\"sequence\":" + std::to_string(writes.sequence()) + ",\"plan\":";
+  out += "],\"sequence\":";
+  out += std::to_string(writes.sequence());
+  out += ",\"plan\":";
   const LoneWrites lone(writes);
   Status status = append_batch_plan(out, lone.rows, lone.origin, false, writes.dialect(), registry().texts[it->second.first]);
   if (!status.ok()) {
@@ -642,7 +650,8 @@ std::string tx_accept_plan(int tx) {
     return fail(status);
   }
   out.push_back('}');
-  return ok_text(out);
+  ok_close(out);
+  return out;
 }
 
 std::string tx_finish(int tx, double sequence) {

@@ -9,7 +9,8 @@ PlanOut::PlanOut(const Dialect& dialect, CommitParams& params, char kind, const 
   // The structure: dialect, plan kind, then each write's table and op. The ParamWraps the
   // planners record follow.
   std::string& shape = params.shape;
-  shape.reserve(2 + writes.size() * (sizeof(void*) + 1) + 16 * writes.size());
+  // (the wraps: a 10-field document's write records ~15; the shape must not regrow per param)
+  shape.reserve(2 + writes.size() * (sizeof(void*) + 1) + 32 * writes.size());
   auto append_pointer = [&shape](const void* p) {
     char bytes[sizeof p];
     std::memcpy(bytes, &p, sizeof p);

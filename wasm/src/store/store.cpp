@@ -102,9 +102,27 @@ std::vector<std::string_view> WriteSet::indexed_fields(std::string_view id) cons
 }
 
 Result<std::size_t> WriteSet::existing_slot(std::string_view id) const {
+  if (writes_.size() <= kScannedWrites) {
+    for (std::size_t i = 0; i < writes_.size(); ++i) {
+      if (writes_[i].id == id) return i;
+    }
+    return Status(ErrorCode::not_found, "");
+  }
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return Status(ErrorCode::not_found, "");
   return it->second;
+}
+
+void WriteSet::add_write(RowWrite w, Value old_document) {
+  writes_.push_back(std::move(w));
+  dropped_.push_back(false);
+  old_documents_.push_back(std::move(old_document));
+  if (writes_.size() <= kScannedWrites) return;
+  if (by_id_.empty()) {
+    for (std::size_t i = 0; i < writes_.size(); ++i) by_id_.emplace(writes_[i].id, i);
+  } else {
+    by_id_.emplace(writes_.back().id, writes_.size() - 1);
+  }
 }
 
 Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value document, double now_ms) {
@@ -125,10 +143,7 @@ Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value d
   if (!keys) return keys.status();
   w.document = std::move(document);
   w.keys = std::move(keys).value();
-  by_id_.emplace(w.id, writes_.size());
-  writes_.push_back(std::move(w));
-  dropped_.push_back(false);
-  old_documents_.emplace_back();
+  add_write(std::move(w), Value());
   const RowWrite& stored = writes_.back();
   return Inserted{stored.id, stored.creation_time};
 }
@@ -161,10 +176,7 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
   w.expected_version = expected_version;
   w.document = std::move(document);
   w.keys = std::move(keys).value();
-  by_id_.emplace(w.id, writes_.size());
-  writes_.push_back(std::move(w));
-  dropped_.push_back(false);
-  old_documents_.push_back(std::move(old_document));
+  add_write(std::move(w), std::move(old_document));
   return Status::Ok();
 }
 
@@ -191,10 +203,7 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
   w.id = std::string(id);
   w.creation_time = creation_time;
   w.expected_version = expected_version;
-  by_id_.emplace(w.id, writes_.size());
-  writes_.push_back(std::move(w));
-  dropped_.push_back(false);
-  old_documents_.push_back(std::move(old_document));
+  add_write(std::move(w), std::move(old_document));
   return Status::Ok();
 }
 

@@ -123,6 +123,12 @@ class WriteSet {
 
  private:
   Result<std::size_t> existing_slot(std::string_view id) const;
+  // Appends a write (its old document: null for an insert) and indexes it by id.
+  void add_write(RowWrite w, Value old_document);
+
+  // A mutation writes a few documents: up to this many are found by a scan, and by_id_ (built
+  // once there are more) saves a node per write in the common case.
+  static constexpr std::size_t kScannedWrites = 16;
 
   Store& store_;
   std::uint64_t begin_sequence_;
@@ -131,7 +137,7 @@ class WriteSet {
   std::vector<RowWrite> writes_;
   std::vector<Value> old_documents_;  // parallel to writes_: null for inserts
   std::vector<bool> dropped_;  // an insert followed by a delete
-  std::map<std::string, std::size_t, std::less<>> by_id_;
+  std::map<std::string, std::size_t, std::less<>> by_id_;  // past kScannedWrites writes
 };
 
 }  // namespace lunora
