@@ -339,12 +339,13 @@ TEST_CASE("append_js_number writes what the Grisu2 layout writes, for random dou
   std::vector<double> seen;
   for (int i = 0; i < 200000; ++i) {
     double x = 0;
-    switch (rng() % 6) {
+    switch (rng() % 7) {
       case 0: x = from_bits(rng()); break;  // any double
       case 1: x = static_cast<double>(static_cast<std::int64_t>(rng() % 20000001) - 10000000) / std::pow(10.0, static_cast<int>(rng() % 8)); break;
       case 2: x = static_cast<double>(static_cast<std::int64_t>(rng() >> 10)) * ((rng() & 1) ? 1 : -1); break;  // around 2^53
       case 3: x = 1795658647300.0 + static_cast<double>(rng() % 100000) / 1000.0; break;  // creation times
       case 4: x = seen.empty() ? 0.5 : seen[rng() % seen.size()]; break;  // a number again
+      case 5: x = static_cast<double>(static_cast<std::int64_t>(rng() >> (rng() % 64)) * ((rng() & 1) ? 1 : -1)) / 8; break;  // eighths
       default: x = std::ldexp(static_cast<double>(rng() % 1000000), static_cast<int>(rng() % 200) - 100); break;
     }
     if (!std::isfinite(x)) continue;
@@ -361,6 +362,12 @@ TEST_CASE("append_js_number writes what the Grisu2 layout writes, for random dou
   CHECK(js(-9007199254740991.0) == "-9007199254740991");
   CHECK(js(9007199254740992.0) == "9007199254740992");
   CHECK(js(3.5) == "3.5");
+  CHECK(js(-0.125) == "-0.125");
+  CHECK(js(2.75) == "2.75");
+  for (std::int64_t m = -100000; m <= 100000; ++m) {
+    const double x = static_cast<double>(m) / 8;
+    REQUIRE(js(x) == reference_js_number(x));
+  }
 }
 
 TEST_CASE("append_json_string escapes as the JSON dump does, and appends") {
@@ -379,5 +386,29 @@ TEST_CASE("append_json_string escapes as the JSON dump does, and appends") {
     for (std::size_t n = rng() % 24; n > 0; --n) text += pieces[rng() % pieces.size()];
     INFO(text);
     REQUIRE(json_string(text) == Value(text).dump());
+  }
+}
+
+TEST_CASE("base64_decode_exact accepts exactly what base64_decode decodes to that many bytes") {
+  std::mt19937_64 rng(5);
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ ";
+  for (int i = 0; i < 50000; ++i) {
+    std::string text;
+    if (rng() % 2 == 0) {
+      std::vector<std::uint8_t> bytes(rng() % 10);
+      for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+      text = base64_encode(bytes);
+      if (!text.empty() && rng() % 3 == 0) text[rng() % text.size()] = alphabet[rng() % alphabet.size()];
+    } else {
+      for (std::size_t n = rng() % 17; n > 0; --n) text.push_back(alphabet[rng() % alphabet.size()]);
+    }
+    INFO(text);
+    const auto full = base64_decode(text);
+    for (std::size_t size : {std::size_t{7}, std::size_t{8}, std::size_t{9}}) {
+      std::uint8_t out[9];
+      const bool exact = lunora::base64_decode_exact(text, out, size);
+      REQUIRE(exact == (full.ok() && full->size() == size));
+      if (exact) CHECK(std::vector<std::uint8_t>(out, out + size) == *full);
+    }
   }
 }

@@ -46,11 +46,9 @@ class Reader {
     ++p_;  // the opening quote
     const char* start = p_;
     while (p_ != end_) {
+      p_ = start + plain_json_run(start, static_cast<std::size_t>(p_ - start), static_cast<std::size_t>(end_ - start));
+      if (p_ == end_) break;
       const auto c = static_cast<unsigned char>(*p_);
-      if (kPlainJsonByte[c]) {
-        ++p_;
-        continue;
-      }
       if (c == '"') {
         out = std::string_view(start, static_cast<std::size_t>(p_ - start));
         ++p_;
@@ -176,15 +174,16 @@ class Reader {
     skip_space();
     if (p_ == end_ || *p_ != '}') return false;
     ++p_;
-    auto bytes = base64_decode(payload);
-    if (!bytes) return false;
     if (!integer && !float64) {
+      auto bytes = base64_decode(payload);
+      if (!bytes) return false;
       fill(out, Value::binary(std::move(bytes).value()));
       return true;
     }
-    if (bytes->size() != 8) return false;
+    std::uint8_t raw[8];
+    if (!base64_decode_exact(payload, raw, sizeof raw)) return false;
     std::uint64_t bits = 0;
-    for (std::size_t i = 0; i < 8; ++i) bits |= std::uint64_t{(*bytes)[i]} << (8 * i);
+    for (std::size_t i = 0; i < 8; ++i) bits |= std::uint64_t{raw[i]} << (8 * i);
     if (integer) {
       fill(out, static_cast<std::int64_t>(bits));
     } else {

@@ -439,22 +439,21 @@ Value to_wire_json(const Value& value) {
   return value;
 }
 
-namespace {
-
-std::size_t plain_json_run(const char* data, std::size_t from, std::size_t size) {
-  while (from < size && kPlainJsonByte[static_cast<unsigned char>(data[from])]) ++from;
-  return from;
-}
-
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view utf8) {
   static constexpr char kHex[] = "0123456789abcdef";
   const char* data = utf8.data();
   const std::size_t size = utf8.size();
   std::size_t i = plain_json_run(data, 0, size);
   if (i == size) {
-    // The common case (ids, names, SQL text): quotes around one copy.
+    // The common case (ids, names, SQL text): quotes around one copy, in one append.
+    char quoted[128];
+    if (size + 2 <= sizeof quoted) {
+      quoted[0] = '"';
+      std::memcpy(quoted + 1, data, size);
+      quoted[size + 1] = '"';
+      out.append(quoted, size + 2);
+      return;
+    }
     out.push_back('"');
     out.append(data, size);
     out.push_back('"');
