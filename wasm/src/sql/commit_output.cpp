@@ -25,9 +25,17 @@ PlanOut::PlanOut(const Dialect& dialect, CommitParams& params, char kind, const 
   shape.push_back('|');
 }
 
+PlanOut::~PlanOut() {
+  // Strings of a reused CommitParams beyond this plan's steps go.
+  if (params_ != nullptr && params_->params.size() > steps_) params_->params.resize(steps_);
+}
+
 StatementBuilder& PlanOut::begin() {
   if (params_ != nullptr) {
-    std::string& json = params_->params.emplace_back();
+    // A reused CommitParams keeps its strings: the step's is cleared, its capacity kept.
+    if (steps_ >= params_->params.size()) params_->params.emplace_back();
+    std::string& json = params_->params[steps_];
+    json.clear();
     json.reserve(512);  // a 10-field document's params, without regrowing
     current_.emplace(dialect_, &json, &params_->shape);
   } else {
