@@ -1,5 +1,6 @@
 #include "lunora/api/envelope.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include "lunora/value/wire.hpp"
@@ -53,6 +54,11 @@ std::string ok(const json& value) {
 void append_json_number(std::string& out, double value) {
   if (std::isfinite(value)) append_js_number(out, value);
   else out += "null";
+}
+
+void append_int(std::string& out, std::int64_t value) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
 }
 
 std::string ok_null() { return "{\"ok\":true,\"value\":null}"; }

@@ -21,6 +21,7 @@
 namespace lunora::api {
 namespace {
 
+using detail::append_int;
 using detail::append_json;
 using detail::append_json_number;
 using detail::fail;
@@ -85,14 +86,15 @@ enum class PlanAnswer { mutation, batch };
 void append_step_tail(std::string& out, int expect_rows, int write, const std::vector<std::pair<int, int>>& origin,
                       PlanAnswer answer) {
   out += "],\"expectRows\":";
-  out += std::to_string(expect_rows);
+  append_int(out, expect_rows);
   const std::pair<int, int>* from = write >= 0 ? &origin[static_cast<std::size_t>(write)] : nullptr;
   if (answer == PlanAnswer::batch) {
     out += ",\"tx\":";
-    out += from != nullptr ? std::to_string(from->first) : "null";
+    if (from != nullptr) append_int(out, from->first);
+    else out += "null";
   }
   out += ",\"write\":";
-  out += std::to_string(from != nullptr ? from->second : write);
+  append_int(out, from != nullptr ? from->second : write);
   out.push_back('}');
 }
 
@@ -109,7 +111,12 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
     return answer == PlanAnswer::batch && params > kMaxStatementParams;
   };
   const Status refused(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters");
-  CommitParams params = group ? build_group_commit_params(writes, dialect) : build_commit_params(writes, dialect);
+  // A lone commit's params are built into scratch kept between calls (no allocation once warm).
+  thread_local CommitParams scratch;
+  CommitParams group_params;
+  if (group) group_params = build_group_commit_params(writes, dialect);
+  else build_commit_params(writes, dialect, scratch);
+  CommitParams& params = group ? group_params : scratch;
   const StatementTexts::Shape* known = params.complete ? texts.commit_shape(params.shape) : nullptr;
   if (known != nullptr && known->steps.size() != params.params.size()) known = nullptr;  // never, by the key
   bool needs_transaction = false;
@@ -124,7 +131,7 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
       if (i > 0) out.push_back(',');
       if (step.text_id >= 0) {
         out += "{\"textId\":";
-        out += std::to_string(step.text_id);
+        append_int(out, step.text_id);
       } else {
         out += "{\"text\":";
         append_json_string(out, step.text);
@@ -205,20 +212,25 @@ bool parse_handle_list(const std::string& text, std::vector<int>& handles) {
 // {"table": <name>, "statement": <select by id>}: the answer of store_get and tx_get.
 std::string point_read(const Store& store, const TableSchema& table, std::string_view id, StatementTexts& texts) {
   const TableLayout* layout = store.layout(table.name);
-  std::string out = "{\"table\":";
+  std::string out = ok_open(64 + table.name.size() + id.size());  // the envelope around it, in place
+  out += "{\"table\":";
   append_json_string(out, table.name);
   out += ",\"statement\":";
   if (const int known = texts.point_read(layout); known >= 0) {
     // select_by_id's text is fixed per table and its only param is the id.
-    out += "{\"textId\":" + std::to_string(known) + ",\"params\":[";
+    out += "{\"textId\":";
+    append_int(out, known);
+    out += ",\"params\":[";
     append_json_string(out, id);
     out += "]}}";
-    return ok_text(out);
+    ok_close(out);
+    return out;
   }
   const int text_id = append_statement(out, select_by_id(*layout, store.dialect(), id), &texts);
   if (text_id >= 0) texts.remember_point_read(layout, text_id);
   out.push_back('}');
-  return ok_text(out);
+  ok_close(out);
+  return out;
 }
 
 // `fields` (JSON object text) plus "statement": the answers of query_begin / query_feed*.
@@ -284,15 +296,29 @@ Result<std::int64_t> parse_version(const std::string& text) {
 }
 
 // The live writes of one mutation and their origins (0, write): the input of a lone plan.
+// Its vectors are scratch kept between calls (one LoneWrites exists at a time).
 struct LoneWrites {
-  explicit LoneWrites(const WriteSet& set) {
-    std::vector<int> indexes;
+  explicit LoneWrites(const WriteSet& set) : rows(scratch().rows), origin(scratch().origin) {
+    std::vector<int>& indexes = scratch().indexes;
+    rows.clear();
+    origin.clear();
+    indexes.clear();
     set.live_writes(rows, indexes);
-    origin.reserve(indexes.size());
     for (int w : indexes) origin.emplace_back(0, w);
   }
-  std::vector<const RowWrite*> rows;
-  std::vector<std::pair<int, int>> origin;
+  std::vector<const RowWrite*>& rows;
+  std::vector<std::pair<int, int>>& origin;
+
+ private:
+  struct Scratch {
+    std::vector<const RowWrite*> rows;
+    std::vector<std::pair<int, int>> origin;
+    std::vector<int> indexes;
+  };
+  static Scratch& scratch() {
+    thread_local Scratch vectors;
+    return vectors;
+  }
 };
 
 // A batch plan: {"steps", "needsTransaction", "origins"}, where origin[n] = (the position of
@@ -309,9 +335,9 @@ Status append_batch_plan(std::string& out, const std::vector<const RowWrite*>& w
   for (std::size_t i = 0; i < origin.size(); ++i) {
     if (i > 0) out.push_back(',');
     out.push_back('[');
-    out += std::to_string(origin[i].first);
+    append_int(out, origin[i].first);
     out.push_back(',');
-    out += std::to_string(origin[i].second);
+    append_int(out, origin[i].second);
     out.push_back(']');
   }
   out += "]}";
@@ -637,10 +663,10 @@ std::string tx_accept_plan(int tx) {
   out += "{\"conflict\":null,\"affected\":[";
   for (std::size_t i = 0; i < affected->size(); ++i) {
     if (i > 0) out.push_back(',');
-    out += std::to_string((*affected)[i]);
+    append_int(out, (*affected)[i]);
   }
   out += "],\"sequence\":";
-  out += std::to_string(writes.sequence());
+  append_int(out, static_cast<std::int64_t>(writes.sequence()));
   out += ",\"plan\":";
   const LoneWrites lone(writes);
   Status status = append_batch_plan(out, lone.rows, lone.origin, false, writes.dialect(), registry().texts[it->second.first]);

@@ -68,7 +68,7 @@ Result<std::vector<std::string>> Store::index_keys(const TableLayout& layout, co
                                                    double creation_time, std::string_view id) const {
   std::vector<std::string> keys;
   keys.reserve(layout.indexes.size());
-  std::vector<const Value*> values;
+  thread_local std::vector<const Value*> values;  // scratch, kept between calls
   for (const auto& index : layout.indexes) {
     values.clear();
     for (const auto& field : index.fields) {
