@@ -37,6 +37,9 @@ struct Registry {
   std::map<int, std::pair<int, std::unique_ptr<QueryRun>>> runs;  // run -> (tx or 0, query run)
   std::map<int, StatementTexts> texts;  // store -> texts its shim holds
   std::map<int, QueryCache> queries;    // store -> its prepared queries (prepared_query.hpp)
+  // The last finished mutation's write set (and its store), emptied: the next mutation of that
+  // store starts from it (tx_begin) instead of allocating one.
+  std::pair<int, std::unique_ptr<WriteSet>> spare;
   int next = 1;
 };
 
@@ -382,6 +385,7 @@ std::string store_close(int handle) {
   for (auto it = r.transactions.begin(); it != r.transactions.end();) {
     it = it->second.first == handle ? r.transactions.erase(it) : std::next(it);
   }
+  if (r.spare.first == handle) r.spare.second.reset();
   r.stores.erase(handle);
   r.texts.erase(handle);
   r.queries.erase(handle);
@@ -506,7 +510,14 @@ std::string tx_begin(int handle) {
   if (store == nullptr) return no_store();
   auto& r = registry();
   const int tx = r.next++;
-  r.transactions.emplace(tx, std::make_pair(handle, std::make_unique<WriteSet>(*store)));
+  std::unique_ptr<WriteSet> writes;
+  if (r.spare.second != nullptr && r.spare.first == handle) {
+    writes = std::move(r.spare.second);
+    writes->restart();  // as a fresh WriteSet(*store), from the store's current state
+  } else {
+    writes = std::make_unique<WriteSet>(*store);
+  }
+  r.transactions.emplace(tx, std::make_pair(handle, std::move(writes)));
   return ok_text(std::to_string(tx));  // as ok(tx) writes it, without a JSON value
 }
 
@@ -728,7 +739,10 @@ std::string tx_end(int tx) {
   auto it = r.transactions.find(tx);
   if (it == r.transactions.end()) return ok_null();
   const int store_handle = it->second.first;
+  std::unique_ptr<WriteSet> finished = std::move(it->second.second);
   r.transactions.erase(it);
+  finished->restart();  // its documents freed now; kept for the store's next mutation
+  r.spare = {store_handle, std::move(finished)};
   for (auto run = r.runs.begin(); run != r.runs.end();) run = run->second.first == tx ? r.runs.erase(run) : std::next(run);
   // The commit log only needs what the oldest open mutation of the store may still check.
   if (Store* store = find_store(store_handle)) {

@@ -88,11 +88,23 @@ Result<std::vector<std::string>> Store::index_keys(const TableLayout& layout, co
 WriteSet::~WriteSet() {
   // The documents' trees are freed bottom-up (value.hpp, release).
   for (auto& w : writes_) release(w.document);
-  for (auto& old : old_documents_) release(old);
+  for (auto& state : states_) release(state.old_document);
 }
 
-std::vector<std::string_view> WriteSet::indexed_fields(std::string_view id) const {
-  std::vector<std::string_view> fields;
+void WriteSet::restart() {
+  for (auto& w : writes_) release(w.document);
+  for (auto& state : states_) release(state.old_document);
+  writes_.clear();
+  states_.clear();
+  by_id_.clear();
+  reads_ = ReadSet();
+  sequence_ = 0;
+  begin_sequence_ = store_.commits().durable_sequence();
+}
+
+const std::vector<std::string_view>& WriteSet::indexed_fields(std::string_view id) const {
+  thread_local std::vector<std::string_view> fields;  // scratch, kept between calls
+  fields.clear();
   const TableSchema* table = store_.table_of_id(id);
   if (table == nullptr) return fields;
   for (const auto& index : store_.layout(table->name)->indexes) {
@@ -115,8 +127,7 @@ Result<std::size_t> WriteSet::existing_slot(std::string_view id) const {
 
 void WriteSet::add_write(RowWrite w, Value old_document) {
   writes_.push_back(std::move(w));
-  dropped_.push_back(false);
-  old_documents_.push_back(std::move(old_document));
+  states_.push_back(WriteState{std::move(old_document), false});
   if (writes_.size() <= kScannedWrites) return;
   if (by_id_.empty()) {
     for (std::size_t i = 0; i < writes_.size(); ++i) by_id_.emplace(writes_[i].id, i);
@@ -161,7 +172,7 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
   auto slot = existing_slot(id);
   if (slot) {
     RowWrite& w = writes_[*slot];
-    if (dropped_[*slot] || w.op == WriteOp::remove) {
+    if (states_[*slot].dropped || w.op == WriteOp::remove) {
       return Status(ErrorCode::not_found, "document \"" + std::string(id) + "\" was deleted earlier in this mutation");
     }
     w.document = std::move(document);  // stays an insert, or an update guarded by the first version read
@@ -187,11 +198,11 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
   auto slot = existing_slot(id);
   if (slot) {
     RowWrite& w = writes_[*slot];
-    if (dropped_[*slot] || w.op == WriteOp::remove) {
+    if (states_[*slot].dropped || w.op == WriteOp::remove) {
       return Status(ErrorCode::not_found, "document \"" + std::string(id) + "\" was deleted earlier in this mutation");
     }
     if (w.op == WriteOp::insert) {
-      dropped_[*slot] = true;
+      states_[*slot].dropped = true;
     } else {
       w.op = WriteOp::remove;
     }
@@ -209,7 +220,7 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
 
 void WriteSet::live_writes(std::vector<const RowWrite*>& out, std::vector<int>& origin) const {
   for (std::size_t i = 0; i < writes_.size(); ++i) {
-    if (dropped_[i]) continue;
+    if (states_[i].dropped) continue;
     out.push_back(&writes_[i]);
     origin.push_back(static_cast<int>(i));
   }
@@ -236,7 +247,7 @@ Result<std::vector<int>> WriteSet::record_commit() {
   std::vector<WriteRecord> records;
   records.reserve(writes_.size());
   for (std::size_t i = 0; i < writes_.size(); ++i) {
-    if (dropped_[i]) continue;
+    if (states_[i].dropped) continue;
     const RowWrite& w = writes_[i];
     const TableLayout& layout = *w.layout;
     const bool before = w.op != WriteOp::insert;
@@ -245,7 +256,7 @@ Result<std::vector<int>> WriteSet::record_commit() {
     record.keys.reserve(layout.indexes.size() + 2);
     std::vector<std::string> before_keys;
     if (before) {
-      auto keys = store_.index_keys(layout, old_documents_[i], w.creation_time, w.id);
+      auto keys = store_.index_keys(layout, states_[i].old_document, w.creation_time, w.id);
       if (keys) before_keys = std::move(keys).value();  // an old document over a key limit cannot be in a range read
     }
     for (std::size_t k = 0; k < layout.indexes.size(); ++k) {
