@@ -109,6 +109,7 @@ TEST_CASE("commit shapes: params-only plans match full plans; equal shapes have 
   for (const Dialect* dialect : {&postgres_dialect(), &mysql_dialect(), &sqlite_dialect()}) {
     INFO(dialect->name());
     std::map<std::string, CommitPlan> seen;
+    CommitParams reused;
     int repeats = 0;
     for (int round = 0; round < 1500; ++round) {
       std::vector<RowWrite> writes;
@@ -118,6 +119,14 @@ TEST_CASE("commit shapes: params-only plans match full plans; equal shapes have 
       CommitPlan full = group ? build_group_commit(pointers, *dialect) : build_commit(pointers, *dialect);
       CommitParams params =
           group ? build_group_commit_params(pointers, *dialect) : build_commit_params(pointers, *dialect);
+      if (!group) {
+        // Built into a CommitParams reused from earlier rounds (other shapes, more steps): the same.
+        build_commit_params(pointers, *dialect, reused);
+        CHECK(reused.shape == params.shape);
+        CHECK(reused.params == params.params);
+        CHECK(reused.counts == params.counts);
+        CHECK(reused.complete == params.complete);
+      }
       REQUIRE(params.complete);
       REQUIRE(params.params.size() == full.steps.size());
       REQUIRE(params.counts.size() == full.steps.size());

@@ -317,4 +317,42 @@ TEST_CASE("store api: point reads answered by a text number once the text has cr
   CHECK(api::tx_get_text(writer, "", id) == -2);
   call(api::store_close(store));
   CHECK(api::store_get_text(store, "", id) == -2);
+
+TEST_CASE("store api: a mutation begun after another ended starts empty, from the store's state") {
+  // tx_end keeps the finished write set for the store's next mutation (emptied, restarted).
+  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int first = call(api::tx_begin(store)).get<int>();
+  const std::string id = call(api::tx_insert(first, "orders", kOrder, 1.0))["_id"];
+  call(api::tx_get(first, "", id));
+  auto accepted = call(api::tx_accept_plan(first));
+  call(api::tx_finish(first, accepted["sequence"].get<double>()));
+
+  // The next mutation sees none of the first one's writes or reads.
+  const int second = call(api::tx_begin(store)).get<int>();
+  CHECK(second != first);
+  auto empty = call(api::tx_commit_plan(second));
+  CHECK(empty["steps"] == json::array());
+  const std::string other = call(api::tx_insert(second, "orders", kOrder, 2.0))["_id"];
+  auto plan = call(api::tx_accept_plan(second));
+  CHECK(plan["conflict"].is_null());  // its read set is empty: the first commit cannot conflict
+  REQUIRE(plan["plan"]["steps"].size() == 1);
+  CHECK(plan["plan"]["steps"][0]["write"] == 0);
+  CHECK(plan["plan"]["steps"][0]["params"][0] == other);
+  CHECK(plan["sequence"].get<double>() > accepted["sequence"].get<double>());
+
+  // A third mutation, begun before the second commits, conflicts with it when it read the
+  // document: its begin point is the store's last confirmed commit.
+  const int third = call(api::tx_begin(store)).get<int>();
+  call(api::tx_get(third, "", other));
+  call(api::tx_finish(second, plan["sequence"].get<double>()));
+  call(api::tx_insert(third, "orders", kOrder, 3.0));
+  CHECK(call(api::tx_accept_plan(third))["conflict"]["id"] == other);
+  call(api::tx_end(third));
+  call(api::store_close(store));
+  // A store opened after the first closed starts with fresh write sets too.
+  const int again = call(api::store_open(kSchema, "mysql", R"({"seed":"00ff"})")).get<int>();
+  const int fourth = call(api::tx_begin(again)).get<int>();
+  CHECK(call(api::tx_commit_plan(fourth))["steps"] == json::array());
+  call(api::tx_end(fourth));
+  call(api::store_close(again));
 }

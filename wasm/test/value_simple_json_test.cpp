@@ -106,6 +106,19 @@ TEST_CASE("simple wire reading leaves malformed tags to the full path, which say
         "invalid Lunora JSON at .a: \"$integer\" must hold exactly 8 bytes, got 3");
   // Without tag decoding, `$` keys are read as plain keys (parse_wire converts them after).
   CHECK(lunora::parse_simple_json(R"({"$integer":"AAAA"})", 8));
+  // A tag read at its first key: whatever follows it, a key after it, or nesting too deep.
+  for (const char* text : {R"({"$integer":"BwAAAAAAAAA=","x":1})", R"({"$integer":"BwAAAAAAAAA=",})",
+                           R"({"$integer":"BwAAAAAAAAA=")", R"({"$integer" "BwAAAAAAAAA="})", R"({"$integer":"BwA"})",
+                           R"({"x":1,"$integer":"BwAAAAAAAAA="})", R"({"$":"AAE="})", R"([[{"$bytes":"AAE="}]])"}) {
+    INFO(text);
+    CHECK_FALSE(lunora::parse_simple_wire(text, 2));
+  }
+  auto spaced = lunora::parse_simple_wire(R"([ { "$integer" : "BwAAAAAAAAA=" } , {"$bytes":""}, {"$float":"AAAAAAAAAIA="}])", 2);
+  REQUIRE(spaced);
+  CHECK((*spaced)[0] == Value(std::int64_t{7}));
+  CHECK((*spaced)[1] == Value::binary({}));
+  CHECK(same_bits((*spaced)[2].get<double>(), -0.0));
+  CHECK(lunora::test::identical(*spaced, lunora::parse_wire(R"([{"$integer":"BwAAAAAAAAA="},{"$bytes":""},{"$float":"AAAAAAAAAIA="}])").value()));
 }
 
 TEST_CASE("short decimals are read as strtod reads them") {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <random>
+#include <vector>
 
 #include "lunora/value/base64.hpp"
 #include "lunora/value/wire.hpp"
@@ -281,4 +283,132 @@ TEST_CASE("release frees a tree bottom-up and leaves an empty container") {
   for (int i = 0; i < 100; ++i) deep = lunora::Value::array({std::move(deep)});
   lunora::release(deep);
   CHECK(deep.empty());
+}
+
+namespace {
+
+// append_js_number as it was before its integer path and its kept last number: the layout of
+// Number::toString over Grisu2's digits.
+std::string reference_js_number(double finite) {
+  std::string out;
+  if (finite == 0) return "0";
+  if (finite < 0) {
+    out.push_back('-');
+    finite = -finite;
+  }
+  char digits[32];
+  int k = 0;
+  int exponent = 0;
+  nlohmann::detail::dtoa_impl::grisu2(digits, k, exponent, finite);
+  const std::string_view d(digits, static_cast<std::size_t>(k));
+  const int n = k + exponent;
+  if (k <= n && n <= 21) {
+    out.append(d);
+    out.append(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out.append(d.substr(0, static_cast<std::size_t>(n)));
+    out.push_back('.');
+    out.append(d.substr(static_cast<std::size_t>(n)));
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-n), '0');
+    out.append(d);
+  } else {
+    out.push_back(d[0]);
+    if (k > 1) {
+      out.push_back('.');
+      out.append(d.substr(1));
+    }
+    out.push_back('e');
+    out.push_back(n - 1 < 0 ? '-' : '+');
+    out += std::to_string(n - 1 < 0 ? 1 - n : n - 1);
+  }
+  return out;
+}
+
+std::string json_string(std::string_view text) {
+  std::string out = "x";  // appends after what is there
+  lunora::append_json_string(out, text);
+  return out.substr(1);
+}
+
+}  // namespace
+
+TEST_CASE("append_js_number writes what the Grisu2 layout writes, for random doubles") {
+  std::mt19937_64 rng(7);
+  std::vector<double> seen;
+  for (int i = 0; i < 200000; ++i) {
+    double x = 0;
+    switch (rng() % 7) {
+      case 0: x = from_bits(rng()); break;  // any double
+      case 1: x = static_cast<double>(static_cast<std::int64_t>(rng() % 20000001) - 10000000) / std::pow(10.0, static_cast<int>(rng() % 8)); break;
+      case 2: x = static_cast<double>(static_cast<std::int64_t>(rng() >> 10)) * ((rng() & 1) ? 1 : -1); break;  // around 2^53
+      case 3: x = 1795658647300.0 + static_cast<double>(rng() % 100000) / 1000.0; break;  // creation times
+      case 4: x = seen.empty() ? 0.5 : seen[rng() % seen.size()]; break;  // a number again
+      case 5: x = static_cast<double>(static_cast<std::int64_t>(rng() >> (rng() % 64)) * ((rng() & 1) ? 1 : -1)) / 8; break;  // eighths
+      default: x = std::ldexp(static_cast<double>(rng() % 1000000), static_cast<int>(rng() % 200) - 100); break;
+    }
+    if (!std::isfinite(x)) continue;
+    if (seen.size() < 64) seen.push_back(x);
+    std::string out = "[";
+    lunora::append_js_number(out, x);
+    INFO(bits_of(x));
+    REQUIRE(out == "[" + reference_js_number(x));
+  }
+  CHECK(js(1795658647300.001) == "1795658647300.001");
+  CHECK(js(1795658647300.001) == "1795658647300.001");  // the kept text
+  CHECK(js(-1795658647300.001) == "-1795658647300.001");
+  CHECK(js(9007199254740991.0) == "9007199254740991");
+  CHECK(js(-9007199254740991.0) == "-9007199254740991");
+  CHECK(js(9007199254740992.0) == "9007199254740992");
+  CHECK(js(3.5) == "3.5");
+  CHECK(js(-0.125) == "-0.125");
+  CHECK(js(2.75) == "2.75");
+  for (std::int64_t m = -100000; m <= 100000; ++m) {
+    const double x = static_cast<double>(m) / 8;
+    REQUIRE(js(x) == reference_js_number(x));
+  }
+}
+
+TEST_CASE("append_json_string escapes as the JSON dump does, and appends") {
+  CHECK(json_string("") == "\"\"");
+  CHECK(json_string("plain text") == "\"plain text\"");
+  CHECK(json_string("[\"a\",\"b\"]") == "\"[\\\"a\\\",\\\"b\\\"]\"");
+  CHECK(json_string("a\\b\n\r\t\b\f\x01\x1f\x7f") == "\"a\\\\b\\n\\r\\t\\b\\f\\u0001\\u001f\x7f\"");
+  CHECK(json_string("\xc3\xa9t\xc3\xa9") == "\"\xc3\xa9t\xc3\xa9\"");
+  CHECK(json_string("a\xff" "b") == "\"a\xef\xbf\xbd" "b\"");     // a byte that is not UTF-8
+  CHECK(json_string("\xc3") == "\"\xef\xbf\xbd\"");               // a cut sequence
+  CHECK(json_string(std::string_view("a\0b", 3)) == "\"a\\u0000b\"");
+  const std::vector<std::string> pieces = {"a", "Z", " ", "\"", "\\", "\n", "\x01", "\x7f", "\xc3\xa9", "\xf0\x9f\x98\x80", "\t", "0123456789abcdef"};
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    for (std::size_t n = rng() % 24; n > 0; --n) text += pieces[rng() % pieces.size()];
+    INFO(text);
+    REQUIRE(json_string(text) == Value(text).dump());
+  }
+}
+
+TEST_CASE("base64_decode_exact accepts exactly what base64_decode decodes to that many bytes") {
+  std::mt19937_64 rng(5);
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ ";
+  for (int i = 0; i < 50000; ++i) {
+    std::string text;
+    if (rng() % 2 == 0) {
+      std::vector<std::uint8_t> bytes(rng() % 10);
+      for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+      text = base64_encode(bytes);
+      if (!text.empty() && rng() % 3 == 0) text[rng() % text.size()] = alphabet[rng() % alphabet.size()];
+    } else {
+      for (std::size_t n = rng() % 17; n > 0; --n) text.push_back(alphabet[rng() % alphabet.size()]);
+    }
+    INFO(text);
+    const auto full = base64_decode(text);
+    for (std::size_t size : {std::size_t{7}, std::size_t{8}, std::size_t{9}}) {
+      std::uint8_t out[9];
+      const bool exact = lunora::base64_decode_exact(text, out, size);
+      REQUIRE(exact == (full.ok() && full->size() == size));
+      if (exact) CHECK(std::vector<std::uint8_t>(out, out + size) == *full);
+    }
+  }
 }

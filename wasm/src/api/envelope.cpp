@@ -1,5 +1,6 @@
 #include "lunora/api/envelope.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include "lunora/value/wire.hpp"
@@ -55,7 +56,12 @@ void append_json_number(std::string& out, double value) {
   else out += "null";
 }
 
-std::string ok_null() { return std::string(kOkPrefix) + "null}"; }
+void append_int(std::string& out, std::int64_t value) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+}
+
+std::string ok_null() { return "{\"ok\":true,\"value\":null}"; }
 
 std::string ok_open(std::size_t value_capacity) {
   std::string out;

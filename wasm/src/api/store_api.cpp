@@ -21,6 +21,7 @@
 namespace lunora::api {
 namespace {
 
+using detail::append_int;
 using detail::append_json;
 using detail::append_json_number;
 using detail::fail;
@@ -36,6 +37,9 @@ struct Registry {
   std::map<int, std::pair<int, std::unique_ptr<QueryRun>>> runs;  // run -> (tx or 0, query run)
   std::map<int, StatementTexts> texts;  // store -> texts its shim holds
   std::map<int, QueryCache> queries;    // store -> its prepared queries (prepared_query.hpp)
+  // The last finished mutation's write set (and its store), emptied: the next mutation of that
+  // store starts from it (tx_begin) instead of allocating one.
+  std::pair<int, std::unique_ptr<WriteSet>> spare;
   int next = 1;
 };
 
@@ -85,14 +89,15 @@ enum class PlanAnswer { mutation, batch };
 void append_step_tail(std::string& out, int expect_rows, int write, const std::vector<std::pair<int, int>>& origin,
                       PlanAnswer answer) {
   out += "],\"expectRows\":";
-  out += std::to_string(expect_rows);
+  append_int(out, expect_rows);
   const std::pair<int, int>* from = write >= 0 ? &origin[static_cast<std::size_t>(write)] : nullptr;
   if (answer == PlanAnswer::batch) {
     out += ",\"tx\":";
-    out += from != nullptr ? std::to_string(from->first) : "null";
+    if (from != nullptr) append_int(out, from->first);
+    else out += "null";
   }
   out += ",\"write\":";
-  out += std::to_string(from != nullptr ? from->second : write);
+  append_int(out, from != nullptr ? from->second : write);
   out.push_back('}');
 }
 
@@ -109,7 +114,12 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
     return answer == PlanAnswer::batch && params > kMaxStatementParams;
   };
   const Status refused(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters");
-  CommitParams params = group ? build_group_commit_params(writes, dialect) : build_commit_params(writes, dialect);
+  // A lone commit's params are built into scratch kept between calls (no allocation once warm).
+  thread_local CommitParams scratch;
+  CommitParams group_params;
+  if (group) group_params = build_group_commit_params(writes, dialect);
+  else build_commit_params(writes, dialect, scratch);
+  CommitParams& params = group ? group_params : scratch;
   const StatementTexts::Shape* known = params.complete ? texts.commit_shape(params.shape) : nullptr;
   if (known != nullptr && known->steps.size() != params.params.size()) known = nullptr;  // never, by the key
   bool needs_transaction = false;
@@ -124,7 +134,7 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
       if (i > 0) out.push_back(',');
       if (step.text_id >= 0) {
         out += "{\"textId\":";
-        out += std::to_string(step.text_id);
+        append_int(out, step.text_id);
       } else {
         out += "{\"text\":";
         append_json_string(out, step.text);
@@ -205,20 +215,25 @@ bool parse_handle_list(const std::string& text, std::vector<int>& handles) {
 // {"table": <name>, "statement": <select by id>}: the answer of store_get and tx_get.
 std::string point_read(const Store& store, const TableSchema& table, std::string_view id, StatementTexts& texts) {
   const TableLayout* layout = store.layout(table.name);
-  std::string out = "{\"table\":";
+  std::string out = ok_open(64 + table.name.size() + id.size());  // the envelope around it, in place
+  out += "{\"table\":";
   append_json_string(out, table.name);
   out += ",\"statement\":";
   if (const int known = texts.point_read(layout); known >= 0) {
     // select_by_id's text is fixed per table and its only param is the id.
-    out += "{\"textId\":" + std::to_string(known) + ",\"params\":[";
+    out += "{\"textId\":";
+    append_int(out, known);
+    out += ",\"params\":[";
     append_json_string(out, id);
     out += "]}}";
-    return ok_text(out);
+    ok_close(out);
+    return out;
   }
   const int text_id = append_statement(out, select_by_id(*layout, store.dialect(), id), &texts);
   if (text_id >= 0) texts.remember_point_read(layout, text_id);
   out.push_back('}');
-  return ok_text(out);
+  ok_close(out);
+  return out;
 }
 
 // `fields` (JSON object text) plus "statement": the answers of query_begin / query_feed*.
@@ -284,15 +299,29 @@ Result<std::int64_t> parse_version(const std::string& text) {
 }
 
 // The live writes of one mutation and their origins (0, write): the input of a lone plan.
+// Its vectors are scratch kept between calls (one LoneWrites exists at a time).
 struct LoneWrites {
-  explicit LoneWrites(const WriteSet& set) {
-    std::vector<int> indexes;
+  explicit LoneWrites(const WriteSet& set) : rows(scratch().rows), origin(scratch().origin) {
+    std::vector<int>& indexes = scratch().indexes;
+    rows.clear();
+    origin.clear();
+    indexes.clear();
     set.live_writes(rows, indexes);
-    origin.reserve(indexes.size());
     for (int w : indexes) origin.emplace_back(0, w);
   }
-  std::vector<const RowWrite*> rows;
-  std::vector<std::pair<int, int>> origin;
+  std::vector<const RowWrite*>& rows;
+  std::vector<std::pair<int, int>>& origin;
+
+ private:
+  struct Scratch {
+    std::vector<const RowWrite*> rows;
+    std::vector<std::pair<int, int>> origin;
+    std::vector<int> indexes;
+  };
+  static Scratch& scratch() {
+    thread_local Scratch vectors;
+    return vectors;
+  }
 };
 
 // A batch plan: {"steps", "needsTransaction", "origins"}, where origin[n] = (the position of
@@ -308,7 +337,11 @@ Status append_batch_plan(std::string& out, const std::vector<const RowWrite*>& w
   out += ",\"origins\":[";
   for (std::size_t i = 0; i < origin.size(); ++i) {
     if (i > 0) out.push_back(',');
-    out += "[" + std::to_string(origin[i].first) + "," + std::to_string(origin[i].second) + "]";
+    out.push_back('[');
+    append_int(out, origin[i].first);
+    out.push_back(',');
+    append_int(out, origin[i].second);
+    out.push_back(']');
   }
   out += "]}";
   return Status::Ok();
@@ -352,6 +385,7 @@ std::string store_close(int handle) {
   for (auto it = r.transactions.begin(); it != r.transactions.end();) {
     it = it->second.first == handle ? r.transactions.erase(it) : std::next(it);
   }
+  if (r.spare.first == handle) r.spare.second.reset();
   r.stores.erase(handle);
   r.texts.erase(handle);
   r.queries.erase(handle);
@@ -511,8 +545,15 @@ std::string tx_begin(int handle) {
   if (store == nullptr) return no_store();
   auto& r = registry();
   const int tx = r.next++;
-  r.transactions.emplace(tx, std::make_pair(handle, std::make_unique<WriteSet>(*store)));
-  return ok(tx);
+  std::unique_ptr<WriteSet> writes;
+  if (r.spare.second != nullptr && r.spare.first == handle) {
+    writes = std::move(r.spare.second);
+    writes->restart();  // as a fresh WriteSet(*store), from the store's current state
+  } else {
+    writes = std::make_unique<WriteSet>(*store);
+  }
+  r.transactions.emplace(tx, std::make_pair(handle, std::move(writes)));
+  return ok_text(std::to_string(tx));  // as ok(tx) writes it, without a JSON value
 }
 
 std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms) {
@@ -675,12 +716,16 @@ std::string tx_accept_plan(int tx) {
   if (!conflict.is_null()) return ok({{"conflict", std::move(conflict)}});
   auto affected = writes.record_commit();
   if (!affected) return fail(affected.status());
-  std::string out = "{\"conflict\":null,\"affected\":[";
+  // The envelope is written around the answer in place: one string, sized for a point write.
+  std::string out = ok_open(960);  // (malloc serves up to ~1 KiB from its thread cache)
+  out += "{\"conflict\":null,\"affected\":[";
   for (std::size_t i = 0; i < affected->size(); ++i) {
     if (i > 0) out.push_back(',');
-    out += std::to_string((*affected)[i]);
+    append_int(out, (*affected)[i]);
   }
-  out += "],\"sequence\":" + std::to_string(writes.sequence()) + ",\"plan\":";
+  out += "],\"sequence\":";
+  append_int(out, static_cast<std::int64_t>(writes.sequence()));
+  out += ",\"plan\":";
   const LoneWrites lone(writes);
   Status status = append_batch_plan(out, lone.rows, lone.origin, false, writes.dialect(), registry().texts[it->second.first]);
   if (!status.ok()) {
@@ -689,7 +734,8 @@ std::string tx_accept_plan(int tx) {
     return fail(status);
   }
   out.push_back('}');
-  return ok_text(out);
+  ok_close(out);
+  return out;
 }
 
 std::string tx_finish(int tx, double sequence) {
@@ -740,7 +786,10 @@ std::string tx_end(int tx) {
   auto it = r.transactions.find(tx);
   if (it == r.transactions.end()) return ok_null();
   const int store_handle = it->second.first;
+  std::unique_ptr<WriteSet> finished = std::move(it->second.second);
   r.transactions.erase(it);
+  finished->restart();  // its documents freed now; kept for the store's next mutation
+  r.spare = {store_handle, std::move(finished)};
   for (auto run = r.runs.begin(); run != r.runs.end();) run = run->second.first == tx ? r.runs.erase(run) : std::next(run);
   // The commit log only needs what the oldest open mutation of the store may still check.
   if (Store* store = find_store(store_handle)) {

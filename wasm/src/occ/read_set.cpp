@@ -13,9 +13,11 @@ void ReadSet::add_range(std::string_view table, std::string_view index, KeyRange
 }
 
 void ReadSet::add_point(std::string_view table, std::string_view id) {
-  Value id_value(std::string{id});
-  std::string key = index_key(&id_value);
-  std::string hi = key;
+  std::string key;
+  append_index_key_string(key, id);  // index_key of the id as a string value
+  std::string hi;
+  hi.reserve(key.size() + 1);
+  hi = key;
   hi.push_back('\0');  // the immediate successor: [key, key + "\0") holds exactly key
   add_range(table, kById, KeyRange{std::move(key), std::move(hi)});
 }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "lunora/value/hex.hpp"
 #include "lunora/value/wire.hpp"
 
 namespace lunora {
@@ -20,18 +21,6 @@ std::string float_text(double x) {
   std::string out;
   append_float_text(out, x);
   return out;
-}
-
-void append_hex(std::string& out, std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  const std::size_t at = out.size();
-  out.resize(at + 2 * bytes.size());
-  char* to = out.data() + at;
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    *to++ = kDigits[byte >> 4];
-    *to++ = kDigits[byte & 15];
-  }
 }
 
 // Params-only fast paths: text that needs no JSON escaping (digits, hex) is written in place.

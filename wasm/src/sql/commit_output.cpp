@@ -9,7 +9,8 @@ PlanOut::PlanOut(const Dialect& dialect, CommitParams& params, char kind, const 
   // The structure: dialect, plan kind, then each write's table and op. The ParamWraps the
   // planners record follow.
   std::string& shape = params.shape;
-  shape.reserve(2 + writes.size() * (sizeof(void*) + 1) + 16 * writes.size());
+  // (the wraps: a 10-field document's write records ~15; the shape must not regrow per param)
+  shape.reserve(2 + writes.size() * (sizeof(void*) + 1) + 32 * writes.size());
   auto append_pointer = [&shape](const void* p) {
     char bytes[sizeof p];
     std::memcpy(bytes, &p, sizeof p);
@@ -32,9 +33,17 @@ PlanOut::PlanOut(const Dialect& dialect, CommitParams& params, char kind, const 
   shape.push_back('|');
 }
 
+PlanOut::~PlanOut() {
+  // Strings of a reused CommitParams beyond this plan's steps go.
+  if (params_ != nullptr && params_->params.size() > steps_) params_->params.resize(steps_);
+}
+
 StatementBuilder& PlanOut::begin() {
   if (params_ != nullptr) {
-    std::string& json = params_->params.emplace_back();
+    // A reused CommitParams keeps its strings: the step's is cleared, its capacity kept.
+    if (steps_ >= params_->params.size()) params_->params.emplace_back();
+    std::string& json = params_->params[steps_];
+    json.clear();
     json.reserve(512);  // a 10-field document's params, without regrowing
     current_.emplace(dialect_, &json, &params_->shape);
   } else {

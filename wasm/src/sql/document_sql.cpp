@@ -15,19 +15,21 @@ void bind_version(StatementBuilder& b, std::int64_t version) { bind_kind(b, Colu
 class FieldCursor {
  public:
   explicit FieldCursor(const Value& document)
-      : document_(document), next_(document.is_object() ? document.begin() : document.end()) {}
+      : object_(document.is_object() ? &document.get_ref<const Value::object_t&>() : nullptr),
+        next_(object_ != nullptr ? object_->begin() : Value::object_t::const_iterator()) {}
 
   const Value* operator()(const std::string& field) {
-    if (next_ != document_.end() && next_.key() == field) return &*next_++;
-    auto it = document_.find(field);
-    if (it == document_.end()) return nullptr;
+    if (object_ == nullptr) return nullptr;
+    if (next_ != object_->end() && next_->first == field) return &(next_++)->second;
+    auto it = object_->find(field);
+    if (it == object_->end()) return nullptr;
     next_ = std::next(it);
-    return &*it;
+    return &it->second;
   }
 
  private:
-  const Value& document_;
-  Value::const_iterator next_;
+  const Value::object_t* object_;  // nullptr: not an object, no fields
+  Value::object_t::const_iterator next_;
 };
 
 void insert_sql(StatementBuilder& b, const RowWrite& w) {
@@ -229,9 +231,18 @@ CommitPlan build_commit(const std::vector<const RowWrite*>& writes, const Dialec
 
 CommitParams build_commit_params(const std::vector<const RowWrite*>& writes, const Dialect& dialect) {
   CommitParams params;
-  detail::PlanOut out(dialect, params, 's', writes);
-  detail::plan_commit(out, writes);
+  build_commit_params(writes, dialect, params);
   return params;
+}
+
+void build_commit_params(const std::vector<const RowWrite*>& writes, const Dialect& dialect, CommitParams& params) {
+  params.shape.clear();
+  params.counts.clear();
+  params.complete = true;
+  {
+    detail::PlanOut out(dialect, params, 's', writes);
+    detail::plan_commit(out, writes);
+  }
 }
 
 }  // namespace lunora

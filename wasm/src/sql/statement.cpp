@@ -26,19 +26,6 @@ WrapSql wrap_sql(ParamWrap wrap) {
   return {"", ""};
 }
 
-// A JSON string of text that needs no escaping, copied at once; false when some byte needs
-// append_json_string (control characters, quote, backslash, anything not ASCII).
-bool append_plain_json_string(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x80 || byte == '"' || byte == '\\') return false;
-  }
-  out.push_back('"');
-  out.append(text);
-  out.push_back('"');
-  return true;
-}
-
 }  // namespace
 
 bool append_integral_number(std::string& out, double x) {
@@ -79,7 +66,7 @@ std::string* StatementBuilder::begin_param(ParamWrap wrap) {
 
 StatementBuilder& StatementBuilder::text_param(std::string_view text, ParamWrap wrap) {
   if (std::string* out = begin_param(wrap)) {
-    if (!append_plain_json_string(*out, text)) append_json_string(*out, text);
+    append_json_string(*out, text);
   } else {
     statement_.params.push_back(std::string(text));
   }

@@ -69,7 +69,7 @@ Result<std::vector<std::string>> Store::index_keys(const TableLayout& layout, co
                                                    double creation_time, std::string_view id) const {
   std::vector<std::string> keys;
   keys.reserve(layout.indexes.size());
-  std::vector<const Value*> values;
+  thread_local std::vector<const Value*> values;  // scratch, kept between calls
   for (const auto& index : layout.indexes) {
     values.clear();
     for (const auto& field : index.fields) {
@@ -135,11 +135,23 @@ void add_columns(std::vector<bool>& into, const std::vector<bool>& more) {
 WriteSet::~WriteSet() {
   // The documents' trees are freed bottom-up (value.hpp, release).
   for (auto& w : writes_) release(w.document);
-  for (auto& old : old_documents_) release(old);
+  for (auto& state : states_) release(state.old_document);
 }
 
-std::vector<std::string_view> WriteSet::indexed_fields(std::string_view id) const {
-  std::vector<std::string_view> fields;
+void WriteSet::restart() {
+  for (auto& w : writes_) release(w.document);
+  for (auto& state : states_) release(state.old_document);
+  writes_.clear();
+  states_.clear();
+  by_id_.clear();
+  reads_ = ReadSet();
+  sequence_ = 0;
+  begin_sequence_ = store_.commits().durable_sequence();
+}
+
+const std::vector<std::string_view>& WriteSet::indexed_fields(std::string_view id) const {
+  thread_local std::vector<std::string_view> fields;  // scratch, kept between calls
+  fields.clear();
   const TableSchema* table = store_.table_of_id(id);
   if (table == nullptr) return fields;
   for (const auto& index : store_.layout(table->name)->indexes) {
@@ -149,9 +161,26 @@ std::vector<std::string_view> WriteSet::indexed_fields(std::string_view id) cons
 }
 
 Result<std::size_t> WriteSet::existing_slot(std::string_view id) const {
+  if (writes_.size() <= kScannedWrites) {
+    for (std::size_t i = 0; i < writes_.size(); ++i) {
+      if (writes_[i].id == id) return i;
+    }
+    return Status(ErrorCode::not_found, "");
+  }
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return Status(ErrorCode::not_found, "");
   return it->second;
+}
+
+void WriteSet::add_write(RowWrite w, Value old_document) {
+  writes_.push_back(std::move(w));
+  states_.push_back(WriteState{std::move(old_document), false});
+  if (writes_.size() <= kScannedWrites) return;
+  if (by_id_.empty()) {
+    for (std::size_t i = 0; i < writes_.size(); ++i) by_id_.emplace(writes_[i].id, i);
+  } else {
+    by_id_.emplace(writes_.back().id, writes_.size() - 1);
+  }
 }
 
 Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value document, double now_ms) {
@@ -172,10 +201,7 @@ Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value d
   if (!keys) return keys.status();
   w.document = std::move(document);
   w.keys = std::move(keys).value();
-  by_id_.emplace(w.id, writes_.size());
-  writes_.push_back(std::move(w));
-  dropped_.push_back(false);
-  old_documents_.emplace_back();
+  add_write(std::move(w), Value());
   const RowWrite& stored = writes_.back();
   return Inserted{stored.id, stored.creation_time};
 }
@@ -193,7 +219,7 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
   auto slot = existing_slot(id);
   if (slot) {
     RowWrite& w = writes_[*slot];
-    if (dropped_[*slot] || w.op == WriteOp::remove) {
+    if (states_[*slot].dropped || w.op == WriteOp::remove) {
       return Status(ErrorCode::not_found, "document \"" + std::string(id) + "\" was deleted earlier in this mutation");
     }
     // Stays an insert, or an update guarded by the first version read, which the columns it
@@ -212,10 +238,7 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
   w.sets = columns_set(*layout, set_fields, old_document, document);
   w.document = std::move(document);
   w.keys = std::move(keys).value();
-  by_id_.emplace(w.id, writes_.size());
-  writes_.push_back(std::move(w));
-  dropped_.push_back(false);
-  old_documents_.push_back(std::move(old_document));
+  add_write(std::move(w), std::move(old_document));
   return Status::Ok();
 }
 
@@ -226,11 +249,11 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
   auto slot = existing_slot(id);
   if (slot) {
     RowWrite& w = writes_[*slot];
-    if (dropped_[*slot] || w.op == WriteOp::remove) {
+    if (states_[*slot].dropped || w.op == WriteOp::remove) {
       return Status(ErrorCode::not_found, "document \"" + std::string(id) + "\" was deleted earlier in this mutation");
     }
     if (w.op == WriteOp::insert) {
-      dropped_[*slot] = true;
+      states_[*slot].dropped = true;
     } else {
       w.op = WriteOp::remove;
     }
@@ -242,16 +265,13 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
   w.id = std::string(id);
   w.creation_time = creation_time;
   w.expected_version = expected_version;
-  by_id_.emplace(w.id, writes_.size());
-  writes_.push_back(std::move(w));
-  dropped_.push_back(false);
-  old_documents_.push_back(std::move(old_document));
+  add_write(std::move(w), std::move(old_document));
   return Status::Ok();
 }
 
 void WriteSet::live_writes(std::vector<const RowWrite*>& out, std::vector<int>& origin) const {
   for (std::size_t i = 0; i < writes_.size(); ++i) {
-    if (dropped_[i]) continue;
+    if (states_[i].dropped) continue;
     out.push_back(&writes_[i]);
     origin.push_back(static_cast<int>(i));
   }
@@ -278,7 +298,7 @@ Result<std::vector<int>> WriteSet::record_commit() {
   std::vector<WriteRecord> records;
   records.reserve(writes_.size());
   for (std::size_t i = 0; i < writes_.size(); ++i) {
-    if (dropped_[i]) continue;
+    if (states_[i].dropped) continue;
     const RowWrite& w = writes_[i];
     const TableLayout& layout = *w.layout;
     const bool before = w.op != WriteOp::insert;
@@ -287,7 +307,7 @@ Result<std::vector<int>> WriteSet::record_commit() {
     record.keys.reserve(layout.indexes.size() + 2);
     std::vector<std::string> before_keys;
     if (before) {
-      auto keys = store_.index_keys(layout, old_documents_[i], w.creation_time, w.id);
+      auto keys = store_.index_keys(layout, states_[i].old_document, w.creation_time, w.id);
       if (keys) before_keys = std::move(keys).value();  // an old document over a key limit cannot be in a range read
     }
     for (std::size_t k = 0; k < layout.indexes.size(); ++k) {

@@ -379,6 +379,30 @@ bool quick_value_ok(const Value& value, std::size_t depth, bool document_root, c
   return false;
 }
 
+// The merge walk of an object's members with the declared fields of `validator`, both in key
+// order: `member(field's validator (inside its optional), member)` for each declared member
+// present. nullopt as soon as the declared fields turn out not to be in key order; false for
+// a key no field declares, a missing required field, or a member `member` refuses.
+template <typename Member>
+std::optional<bool> walk_declared_fields(const Validator& validator, const Value::object_t& object, Member&& member) {
+  auto it = object.begin();
+  const std::string* previous = nullptr;
+  for (const auto& field : validator.fields) {
+    if (previous != nullptr && !(*previous < field.name)) return std::nullopt;
+    previous = &field.name;
+    const int order = it == object.end() ? 1 : it->first.compare(field.name);
+    if (order < 0) return false;  // a key no field declares
+    const bool optional = field.validator.kind == ValidatorKind::optional;
+    if (order > 0) {  // the field is missing
+      if (optional) continue;
+      return false;
+    }
+    if (!member(optional ? field.validator.children.at(0) : field.validator, *it)) return false;
+    ++it;
+  }
+  return it == object.end();
+}
+
 class QuickSchemaCheck {
  public:
   explicit QuickSchemaCheck(const ValidationOptions& options) : options_(options) {}
@@ -431,22 +455,9 @@ class QuickSchemaCheck {
   // object), as the object's keys do: then one merge walk over both.
   bool object_ok(const Validator& validator, const Value& value) const {
     if (!value.is_object()) return false;
-    const auto& object = value.get_ref<const Value::object_t&>();
-    auto it = object.begin();
-    const std::string* previous = nullptr;
-    for (const auto& field : validator.fields) {
-      if (previous != nullptr && !(*previous < field.name)) return object_ok_by_lookup(validator, value);
-      previous = &field.name;
-      if (it != object.end() && it->first < field.name) return false;  // a key no field declares
-      const bool optional = field.validator.kind == ValidatorKind::optional;
-      if (it == object.end() || it->first != field.name) {
-        if (optional) continue;
-        return false;
-      }
-      if (!ok(optional ? field.validator.children.at(0) : field.validator, it->second)) return false;
-      ++it;
-    }
-    return it == object.end();
+    const auto answer = walk_declared_fields(validator, value.get_ref<const Value::object_t&>(),
+                                             [this](const Validator& field, const auto& member) { return ok(field, member.second); });
+    return answer ? *answer : object_ok_by_lookup(validator, value);
   }
 
   // Fields out of key order (validators built in code): no extra key, then a lookup per field.
@@ -485,8 +496,31 @@ class QuickSchemaCheck {
   const ValidationOptions& options_;
 };
 
+// quick_value_ok(value, 1, ...) && QuickSchemaCheck::ok(validator, value) for an object whose
+// declared fields are in key order, in one walk over its members (a document's usual case);
+// nullopt when the fields are not in key order. Any refusal of this walk is a refusal of one
+// of the two, and when it accepts it has visited every member once, as they do.
+std::optional<bool> quick_object_ok(const Validator& validator, const Value& value, bool document_root,
+                                    const ValidationOptions& options, std::size_t& size_bound) {
+  const auto& object = value.get_ref<const Value::object_t&>();
+  static_assert(limits::kMaxNestingDepth >= 1, "the object is at depth 1");
+  if (object.size() > limits::kMaxObjectFields) return false;
+  std::size_t bound = size_bound + 2 + 2 * object.size();
+  const QuickSchemaCheck schema(options);
+  const auto answer = walk_declared_fields(validator, object, [&](const Validator& field, const auto& member) {
+    if (!field_name_ok(member.first, document_root)) return false;
+    bound += 6 * member.first.size() + 2;
+    return quick_value_ok(member.second, 2, false, options, bound) && schema.ok(field, member.second);
+  });
+  if (answer && *answer) size_bound = bound;
+  return answer;
+}
+
 bool quick_ok(const Validator& validator, const Value& value, bool document_root, const ValidationOptions& options,
               std::size_t& size_bound) {
+  if (validator.kind == ValidatorKind::object && value.is_object()) {
+    if (auto answer = quick_object_ok(validator, value, document_root, options, size_bound)) return *answer;
+  }
   return quick_value_ok(value, 1, document_root, options, size_bound) && QuickSchemaCheck(options).ok(validator, value);
 }
 

@@ -1,15 +1,41 @@
 #include "lunora/value/hex.hpp"
 
+#include <cstring>
+
 namespace lunora {
 
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
+namespace {
+
+// Each byte's two digits, so a byte is one table read and one two-char copy.
+struct HexPairs {
+  char pairs[256][2];
+};
+constexpr HexPairs make_hex_pairs() {
+  constexpr char kHex[] = "0123456789abcdef";
+  HexPairs table{};
+  for (int b = 0; b < 256; ++b) {
+    table.pairs[b][0] = kHex[b >> 4];
+    table.pairs[b][1] = kHex[b & 15];
   }
+  return table;
+}
+constexpr HexPairs kHexPairs = make_hex_pairs();
+
+}  // namespace
+
+void append_hex(std::string& out, std::string_view bytes) {
+  const std::size_t at = out.size();
+  out.resize(at + 2 * bytes.size());
+  char* to = out.data() + at;
+  for (const char c : bytes) {
+    std::memcpy(to, kHexPairs.pairs[static_cast<unsigned char>(c)], 2);
+    to += 2;
+  }
+}
+
+std::string to_hex(std::string_view bytes) {
+  std::string out;
+  append_hex(out, bytes);
   return out;
 }
 

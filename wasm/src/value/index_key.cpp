@@ -16,6 +16,7 @@ void append_big_endian(std::string& out, std::uint64_t bits) {
 }
 
 void append_escaped(std::string& out, char tag, const std::uint8_t* data, std::size_t size) {
+  out.reserve(out.size() + size + 3);  // one allocation for a key without 0x00 bytes
   out.push_back(tag);
   // Runs without 0x00 are copied at once; each 0x00 is followed by 0xFF.
   const char* rest = reinterpret_cast<const char*>(data);

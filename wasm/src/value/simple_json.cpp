@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
+#include <utility>
 
 #include "lunora/value/base64.hpp"
 #include "lunora/value/wire.hpp"
@@ -38,22 +40,21 @@ class Reader {
     return true;
   }
 
-  // A string without escapes: raw control characters and invalid UTF-8 are refused.
-  bool string(std::string& out) {
+  // A string without escapes, viewed in the text: raw control characters and invalid UTF-8
+  // are refused.
+  bool string_view_of(std::string_view& out) {
     ++p_;  // the opening quote
     const char* start = p_;
     while (p_ != end_) {
+      p_ = start + plain_json_run(start, static_cast<std::size_t>(p_ - start), static_cast<std::size_t>(end_ - start));
+      if (p_ == end_) break;
       const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
-        out.assign(start, static_cast<std::size_t>(p_ - start));
+        out = std::string_view(start, static_cast<std::size_t>(p_ - start));
         ++p_;
         return true;
       }
       if (c == '\\' || c < 0x20) return false;
-      if (c < 0x80) {
-        ++p_;
-        continue;
-      }
       // Validate the multi-byte run up to the next ASCII byte at once.
       const char* run = p_;
       while (p_ != end_ && static_cast<unsigned char>(*p_) >= 0x80) ++p_;
@@ -63,8 +64,8 @@ class Reader {
   }
 
   // An object member's `"name" :`, up to its value.
-  bool member_name(std::string& out) {
-    if (p_ == end_ || *p_ != '"' || !string(out)) return false;
+  bool member_name(std::string_view& out) {
+    if (p_ == end_ || *p_ != '"' || !string_view_of(out)) return false;
     skip_space();
     if (p_ == end_ || *p_ != ':') return false;
     ++p_;
@@ -116,7 +117,7 @@ class Reader {
     }
     if (!exponent && digits + fraction_digits <= 15) {
       const double magnitude = static_cast<double>(mantissa) / kPowers[fraction_digits];
-      out = negative ? -magnitude : magnitude;
+      fill(out, negative ? -magnitude : magnitude);
       return true;
     }
     const std::size_t length = static_cast<std::size_t>(p_ - start);
@@ -126,7 +127,7 @@ class Reader {
     buffer[length] = '\0';
     const double d = std::strtod(buffer, nullptr);
     if (!std::isfinite(d)) return false;  // overflow: the full path says why
-    out = d;
+    fill(out, d);
     return true;
   }
 
@@ -152,23 +153,68 @@ class Reader {
     }
   }
 
+  // `out` is always a null Value that nothing else refers to (a fresh member, item or local):
+  // filling it constructs the value in place, without operator='s temporary to destroy.
+  template <typename T>
+  static void fill(Value& null_slot, T&& value) {
+    new (&null_slot) Value(std::forward<T>(value));  // a null holds nothing to free
+  }
+
+  // After `{` whose first member name begins with `$`: the whole object must be a wire tag
+  // ({"$integer"|"$float"|"$bytes": "<base64>"}), decoded straight into `out` (no object built);
+  // anything else is refused (the full path says why), as decode_tag would refuse it.
+  bool tag(Value& out) {
+    std::string_view name;
+    if (!member_name(name)) return false;
+    const bool integer = name == "$integer";
+    const bool float64 = name == "$float";
+    if (!integer && !float64 && name != "$bytes") return false;
+    std::string_view payload;
+    if (p_ == end_ || *p_ != '"' || !string_view_of(payload)) return false;
+    skip_space();
+    if (p_ == end_ || *p_ != '}') return false;
+    ++p_;
+    if (!integer && !float64) {
+      auto bytes = base64_decode(payload);
+      if (!bytes) return false;
+      fill(out, Value::binary(std::move(bytes).value()));
+      return true;
+    }
+    std::uint8_t raw[8];
+    if (!base64_decode_exact(payload, raw, sizeof raw)) return false;
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < 8; ++i) bits |= std::uint64_t{raw[i]} << (8 * i);
+    if (integer) {
+      fill(out, static_cast<std::int64_t>(bits));
+    } else {
+      double d;
+      std::memcpy(&d, &bits, sizeof d);
+      fill(out, d);
+    }
+    return true;
+  }
+
   bool value(Value& out, std::size_t depth) {
     if (p_ == end_) return false;
     switch (*p_) {
       case '{': {
         if (++depth > max_depth_) return false;
         ++p_;
-        out = Value(Value::value_t::object);
+        if (tags_) {
+          skip_space();
+          if (end_ - p_ >= 2 && p_[0] == '"' && p_[1] == '$') return tag(out);
+        }
+        fill(out, Value::value_t::object);
         auto& object = out.get_ref<Value::object_t&>();
         bool tagged = false;
         const bool read = items('}', [&] {
-          std::string key;
+          std::string_view key;
           if (!member_name(key)) return false;
           if (!key.empty() && key[0] == '$') tagged = true;
           // Documents from the shim usually come in key order: the hint then makes the
           // insertion a single comparison. A duplicate key leaves the size unchanged.
           const std::size_t before = object.size();
-          auto slot = object.emplace_hint(object.end(), std::move(key), nullptr);
+          auto slot = object.emplace_hint(object.end(), key, nullptr);
           return object.size() != before && value(slot->second, depth);
         });
         if (!read) return false;
@@ -177,27 +223,28 @@ class Reader {
       case '[': {
         if (++depth > max_depth_) return false;
         ++p_;
-        out = Value(Value::value_t::array);
+        fill(out, Value::value_t::array);
         auto& array = out.get_ref<Value::array_t&>();
+        if (end_ - p_ > 1 && p_[0] != ']') array.reserve(4);  // not one regrowth per item of a short array
         return items(']', [&] {
           array.emplace_back();
           return value(array.back(), depth);
         });
       }
       case '"': {
-        std::string text;
-        if (!string(text)) return false;
-        out = std::move(text);
+        std::string_view text;
+        if (!string_view_of(text)) return false;
+        fill(out, Value::value_t::string);
+        out.get_ref<std::string&>().assign(text);
         return true;
       }
       case 't':
-        out = true;
+        fill(out, true);
         return literal("true");
       case 'f':
-        out = false;
+        fill(out, false);
         return literal("false");
       case 'n':
-        out = nullptr;
         return literal("null");
       default:
         return number(out);
@@ -214,11 +261,12 @@ class Reader {
     Value out(Value::value_t::object);
     auto& object = out.get_ref<Value::object_t&>();
     const bool read = items('}', [&] {
-      if (!member_name(scratch_)) return false;
-      if (!scratch_.empty() && scratch_[0] == '$') return false;  // a tag, or refused: the full path
-      if (std::find(wanted.begin(), wanted.end(), std::string_view(scratch_)) == wanted.end()) return skip(1);
+      std::string_view name;
+      if (!member_name(name)) return false;
+      if (!name.empty() && name[0] == '$') return false;  // a tag, or refused: the full path
+      if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) return skip(1);
       const std::size_t before = object.size();
-      auto slot = object.emplace_hint(object.end(), scratch_, nullptr);
+      auto slot = object.emplace_hint(object.end(), name, nullptr);
       return object.size() != before && value(slot->second, 1);
     });
     if (!read) return std::nullopt;
@@ -240,8 +288,9 @@ class Reader {
         ++p_;
         bool tagged = false;
         const bool read = items('}', [&] {
-          if (!member_name(scratch_)) return false;
-          if (!scratch_.empty() && scratch_[0] == '$') tagged = true;
+          std::string_view name;
+          if (!member_name(name)) return false;
+          if (!name.empty() && name[0] == '$') tagged = true;
           return skip(depth + 1);
         });
         if (!read) return false;
@@ -254,8 +303,10 @@ class Reader {
         if (depth + 1 > max_depth_) return false;
         ++p_;
         return items(']', [&] { return skip(depth + 1); });
-      case '"':
-        return string(scratch_);
+      case '"': {
+        std::string_view text;
+        return string_view_of(text);
+      }
       case 't':
         return literal("true");
       case 'f':
@@ -301,7 +352,6 @@ class Reader {
   const char* end_;
   std::size_t max_depth_;
   bool tags_;  // decode wire tags; else an object with a `$` key is left to the full path
-  std::string scratch_;  // keys and skipped strings
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -440,93 +441,141 @@ Value to_wire_json(const Value& value) {
 
 void append_json_string(std::string& out, std::string_view utf8) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.reserve(out.size() + utf8.size() + 2);
+  const char* data = utf8.data();
+  const std::size_t size = utf8.size();
+  std::size_t i = plain_json_run(data, 0, size);
+  if (i == size) {
+    // The common case (ids, names, SQL text): quotes around one copy, in one append.
+    char quoted[128];
+    if (size + 2 <= sizeof quoted) {
+      quoted[0] = '"';
+      std::memcpy(quoted + 1, data, size);
+      quoted[size + 1] = '"';
+      out.append(quoted, size + 2);
+      return;
+    }
+    out.push_back('"');
+    out.append(data, size);
+    out.push_back('"');
+    return;
+  }
+  out.reserve(out.size() + size + 2);
   out.push_back('"');
-  for (std::size_t i = 0; i < utf8.size();) {
-    // Runs of plain ASCII are copied at once (SQL text is mostly that).
-    std::size_t end = i;
-    while (end < utf8.size()) {
-      const auto b = static_cast<unsigned char>(utf8[end]);
-      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
-      ++end;
-    }
-    if (end > i) {
-      out.append(utf8.data() + i, end - i);
-      i = end;
-      if (i == utf8.size()) break;
-    }
-    const auto c = static_cast<unsigned char>(utf8[i]);
+  out.append(data, i);
+  while (i < size) {
+    const auto c = static_cast<unsigned char>(data[i]);
     if (c >= 0x80) {
       const std::size_t length = utf8_sequence_length(utf8, i);
       if (length == 0) {
-        out += "\xef\xbf\xbd";  // U+FFFD for a byte that is not UTF-8
+        out.append("\xef\xbf\xbd", 3);  // U+FFFD for a byte that is not UTF-8
         ++i;
       } else {
-        out.append(utf8.substr(i, length));
+        out.append(data + i, length);
         i += length;
       }
-      continue;
+    } else {
+      ++i;
+      char escape = 0;
+      switch (c) {
+        case '"': escape = '"'; break;
+        case '\\': escape = '\\'; break;
+        case '\b': escape = 'b'; break;
+        case '\f': escape = 'f'; break;
+        case '\n': escape = 'n'; break;
+        case '\r': escape = 'r'; break;
+        case '\t': escape = 't'; break;
+        default: break;
+      }
+      if (escape != 0) {
+        const char pair[2] = {'\\', escape};
+        out.append(pair, 2);
+      } else {  // another control character (the plain run stopped at it)
+        const char unicode[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+        out.append(unicode, 6);
+      }
     }
-    ++i;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xf]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
+    // Runs of plain ASCII are copied at once.
+    const std::size_t end = plain_json_run(data, i, size);
+    out.append(data + i, end - i);
+    i = end;
   }
   out.push_back('"');
 }
 
-void append_js_number(std::string& out, double finite) {
-  if (finite == 0) {
-    out.push_back('0');
-    return;
-  }
+namespace {
+
+// ECMAScript's Number::toString of a finite non-zero double into `buf` (40 chars are enough);
+// returns the length. nlohmann's Grisu2 (the engine behind its own dump()) gives the digits,
+// which always round-trip.
+std::size_t format_js_number(char* buf, double finite) {
+  char* o = buf;
   if (finite < 0) {
-    out.push_back('-');
+    *o++ = '-';
     finite = -finite;
   }
-  // nlohmann's Grisu2 (the engine behind its own dump()) gives digits that always round-trip;
-  // the layout below is ECMAScript's Number::toString.
   char digits[32];
   int k = 0;
   int exponent = 0;
   nlohmann::detail::dtoa_impl::grisu2(digits, k, exponent, finite);
-  const std::string_view d(digits, static_cast<std::size_t>(k));
   const int n = k + exponent;  // value = 0.d * 10^n
+  const auto copy = [&o](const char* from, int count) {
+    std::memcpy(o, from, static_cast<std::size_t>(count));
+    o += count;
+  };
+  const auto zeros = [&o](int count) {
+    std::memset(o, '0', static_cast<std::size_t>(count));
+    o += count;
+  };
   if (k <= n && n <= 21) {
-    out.append(d);
-    out.append(static_cast<std::size_t>(n - k), '0');
+    copy(digits, k);
+    zeros(n - k);
   } else if (0 < n && n <= 21) {
-    out.append(d.substr(0, static_cast<std::size_t>(n)));
-    out.push_back('.');
-    out.append(d.substr(static_cast<std::size_t>(n)));
+    copy(digits, n);
+    *o++ = '.';
+    copy(digits + n, k - n);
   } else if (-6 < n && n <= 0) {
-    out += "0.";
-    out.append(static_cast<std::size_t>(-n), '0');
-    out.append(d);
+    *o++ = '0';
+    *o++ = '.';
+    zeros(-n);
+    copy(digits, k);
   } else {
-    out.push_back(d[0]);
+    *o++ = digits[0];
     if (k > 1) {
-      out.push_back('.');
-      out.append(d.substr(1));
+      *o++ = '.';
+      copy(digits + 1, k - 1);
     }
-    out.push_back('e');
-    out.push_back(n - 1 < 0 ? '-' : '+');
-    out += std::to_string(n - 1 < 0 ? 1 - n : n - 1);
+    *o++ = 'e';
+    *o++ = n - 1 < 0 ? '-' : '+';
+    o = std::to_chars(o, o + 8, n - 1 < 0 ? 1 - n : n - 1).ptr;
   }
+  return static_cast<std::size_t>(o - buf);
+}
+
+}  // namespace
+
+void append_js_number(std::string& out, double finite) {
+  // An integer below 2^53 (-0 included: JS writes "0") is its decimal digits; the digit
+  // search would find exactly those.
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  if (finite > -kExact && finite < kExact && finite == std::trunc(finite)) {
+    char digits[24];
+    const auto written = std::to_chars(digits, digits + sizeof digits, static_cast<std::int64_t>(finite));
+    out.append(digits, written.ptr);
+    return;
+  }
+  // The last number written, kept: an insert writes its _creationTime twice (in the answer,
+  // then in its commit's params). Never an integer or zero, so == compares exactly.
+  struct Last {
+    double x = 0;
+    std::size_t size = 0;
+    char text[40];
+  };
+  thread_local Last last;
+  if (last.size == 0 || last.x != finite) {
+    last.size = format_js_number(last.text, finite);
+    last.x = finite;
+  }
+  out.append(last.text, last.size);
 }
 
 bool is_js_identifier(std::string_view name) noexcept {

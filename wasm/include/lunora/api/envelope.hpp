@@ -4,6 +4,7 @@
 // carry the SQL text of every statement, so this is on every point operation's hot path.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,8 @@ void ok_close(std::string& out);
 
 // A number as append_json writes it (finite as JS prints it, NaN / Infinity as null).
 void append_json_number(std::string& out, double value);
+// An integer's decimal digits, as std::to_string writes them (without the temporary).
+void append_int(std::string& out, std::int64_t value);
 
 // `value` as JSON text: strings escaped as JSON.stringify does (invalid UTF-8 becomes U+FFFD),
 // finite numbers as JS prints them, NaN / Infinity as null (as dump() did); binary never

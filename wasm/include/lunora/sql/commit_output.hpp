@@ -34,6 +34,9 @@ class PlanOut {
   PlanOut(const Dialect& dialect, CommitPlan& plan) : dialect_(dialect), plan_(&plan) {}
   // `kind` tells plans that differ for the same writes apart (single vs group commit).
   PlanOut(const Dialect& dialect, CommitParams& params, char kind, const std::vector<const RowWrite*>& writes);
+  PlanOut(const PlanOut&) = delete;
+  PlanOut& operator=(const PlanOut&) = delete;
+  ~PlanOut();
 
   const Dialect& dialect() const noexcept { return dialect_; }
   StatementBuilder& begin();

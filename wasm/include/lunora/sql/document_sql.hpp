@@ -76,6 +76,9 @@ CommitPlan build_commit(const std::vector<RowWrite>& writes, const Dialect& dial
 // build_commit()'s params and shape, without its texts (commit_output.hpp).
 struct CommitParams;
 CommitParams build_commit_params(const std::vector<const RowWrite*>& writes, const Dialect& dialect);
+// The same into `params`, whose strings' and vectors' capacity is reused (a scratch kept
+// between commits): the same contents as a fresh build_commit_params.
+void build_commit_params(const std::vector<const RowWrite*>& writes, const Dialect& dialect, CommitParams& params);
 
 namespace detail {
 class PlanOut;

@@ -44,12 +44,16 @@ bool append_integral_number(std::string& out, double x);
 
 class StatementBuilder {
  public:
-  explicit StatementBuilder(const Dialect& dialect) : dialect_(dialect) {}
+  explicit StatementBuilder(const Dialect& dialect) : dialect_(dialect), engine_(dialect.engine()) {}
   // Params only: no text is written; each param is appended to *params_json as JSON (the
   // members of an array, comma-separated, exactly as the envelope writes Statement::params)
   // and its ParamWrap to *shape. Only the typed param calls below may be used.
   StatementBuilder(const Dialect& dialect, std::string* params_json, std::string* shape)
-      : dialect_(dialect), params_json_(params_json), shape_(shape) {}
+      : dialect_(dialect),
+        engine_(dialect.engine()),
+        statement_{std::string(), Value()},  // unused in this mode: no params array to allocate
+        params_json_(params_json),
+        shape_(shape) {}
 
   StatementBuilder& sql(std::string_view text) {
     if (params_json_ == nullptr) statement_.text.append(text);
@@ -77,7 +81,7 @@ class StatementBuilder {
   std::string* json_param(ParamWrap wrap) { return params_json_ == nullptr ? nullptr : begin_param(wrap); }
 
   const Dialect& dialect() const noexcept { return dialect_; }
-  Engine engine() const noexcept { return dialect_.engine(); }
+  Engine engine() const noexcept { return engine_; }
   bool is_postgres() const noexcept { return engine() == Engine::postgres; }
   std::size_t param_count() const noexcept { return count_; }
   bool params_only() const noexcept { return params_json_ != nullptr; }
@@ -91,6 +95,7 @@ class StatementBuilder {
   std::string* begin_param(ParamWrap wrap);
 
   const Dialect& dialect_;
+  Engine engine_;  // dialect_.engine(), asked per param
   Statement statement_;
   std::string* params_json_ = nullptr;
   std::string* shape_ = nullptr;

@@ -74,6 +74,9 @@ class WriteSet {
   WriteSet(const WriteSet&) = delete;
   WriteSet& operator=(const WriteSet&) = delete;
   ~WriteSet();
+  // Empties the write set into a fresh one of the same store (as constructed now), keeping
+  // its vectors' capacity: the api recycles a finished mutation's write set.
+  void restart();
 
   // What an insert assigned; `id` views the write set's copy (valid until its next write).
   struct Inserted {
@@ -94,8 +97,9 @@ class WriteSet {
 
   ReadSet& reads() noexcept { return reads_; }
   // The top-level fields that the indexes of the table of document `id` read: all that
-  // update() and remove() need of the old document (none for an id of no table).
-  std::vector<std::string_view> indexed_fields(std::string_view id) const;
+  // update() and remove() need of the old document (none for an id of no table). The list is
+  // valid until the next call.
+  const std::vector<std::string_view>& indexed_fields(std::string_view id) const;
   std::uint64_t begin_sequence() const noexcept { return begin_sequence_; }
   // The first write committed through the store since this mutation began that touches
   // something it read: {"table", "id"}, or null.
@@ -113,7 +117,7 @@ class WriteSet {
   void for_each_pending(std::string_view table, Fn&& fn) const {
     for (std::size_t i = 0; i < writes_.size(); ++i) {
       if (writes_[i].layout->table != table) continue;
-      fn(writes_[i], !dropped_[i] && writes_[i].op != WriteOp::remove);
+      fn(writes_[i], !states_[i].dropped && writes_[i].op != WriteOp::remove);
     }
   }
 
@@ -125,15 +129,24 @@ class WriteSet {
 
  private:
   Result<std::size_t> existing_slot(std::string_view id) const;
+  // Appends a write (its old document: null for an insert) and indexes it by id.
+  void add_write(RowWrite w, Value old_document);
+
+  // A mutation writes a few documents: up to this many are found by a scan, and by_id_ (built
+  // once there are more) saves a node per write in the common case.
+  static constexpr std::size_t kScannedWrites = 16;
 
   Store& store_;
   std::uint64_t begin_sequence_;
   std::uint64_t sequence_ = 0;
   ReadSet reads_;
   std::vector<RowWrite> writes_;
-  std::vector<Value> old_documents_;  // parallel to writes_: null for inserts
-  std::vector<bool> dropped_;  // an insert followed by a delete
-  std::map<std::string, std::size_t, std::less<>> by_id_;
+  struct WriteState {
+    Value old_document;  // null for inserts
+    bool dropped = false;  // an insert followed by a delete
+  };
+  std::vector<WriteState> states_;  // parallel to writes_
+  std::map<std::string, std::size_t, std::less<>> by_id_;  // past kScannedWrites writes
 };
 
 }  // namespace lunora

@@ -20,5 +20,8 @@ std::string base64_encode(const std::vector<std::uint8_t>& bytes);
 // accepted text (what JS `btoa` and Node's `Buffer#toString("base64")` produce). No
 // whitespace, no URL-safe alphabet. Malformed input is refused with ErrorCode::invalid_value.
 Result<std::vector<std::uint8_t>> base64_decode(std::string_view text);
+// base64_decode into `out` when it accepts `text` and gives exactly `size` bytes (at most 72);
+// false otherwise (with `out` unspecified). No allocation: the wire tags of 8-byte numbers.
+bool base64_decode_exact(std::string_view text, std::uint8_t* out, std::size_t size);
 
 }  // namespace lunora

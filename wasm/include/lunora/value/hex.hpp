@@ -8,6 +8,8 @@
 namespace lunora {
 
 std::string to_hex(std::string_view bytes);
+// Appends to_hex(bytes) to `out`.
+void append_hex(std::string& out, std::string_view bytes);
 // nullopt unless `hex` is an even number of lowercase hex digits.
 std::optional<std::string> from_hex(std::string_view hex);
 

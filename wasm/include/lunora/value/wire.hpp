@@ -7,6 +7,7 @@
 // parse_wire(to_wire(v)) == v bit for bit (NaN payloads and -0 included).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -50,6 +51,22 @@ std::size_t wire_size_bound(const Value& value);
 bool is_valid_utf8(std::string_view text) noexcept;
 // A JSON string literal, escaped as JSON.stringify does (`"`, `\`, control characters).
 void append_json_string(std::string& out, std::string_view utf8);
+
+namespace detail {
+constexpr std::array<bool, 256> make_plain_json_bytes() {
+  std::array<bool, 256> plain{};
+  for (int b = 0x20; b < 0x80; ++b) plain[static_cast<std::size_t>(b)] = b != '"' && b != '\\';
+  return plain;
+}
+inline constexpr std::array<bool, 256> kPlainJsonByte = make_plain_json_bytes();
+}  // namespace detail
+
+// The end of the run of bytes from `from` that a JSON string holds as themselves (no escape:
+// ASCII but controls, quote, backslash), at most `size`. (Strings are short: a byte loop.)
+inline std::size_t plain_json_run(const char* data, std::size_t from, std::size_t size) noexcept {
+  while (from < size && detail::kPlainJsonByte[static_cast<unsigned char>(data[from])]) ++from;
+  return from;
+}
 // A finite double as JS `String(x)` writes it ("5", "1.5", "1e+21", "1e-7"); -0 as "0".
 void append_js_number(std::string& out, double finite);
 // `[A-Za-z_$][A-Za-z0-9_$]*`: a name JS can write bare (`a.name`, `{ name: ... }`).
