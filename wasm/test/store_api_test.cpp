@@ -317,6 +317,7 @@ TEST_CASE("store api: point reads answered by a text number once the text has cr
   CHECK(api::tx_get_text(writer, "", id) == -2);
   call(api::store_close(store));
   CHECK(api::store_get_text(store, "", id) == -2);
+}
 
 TEST_CASE("store api: a mutation begun after another ended starts empty, from the store's state") {
   // tx_end keeps the finished write set for the store's next mutation (emptied, restarted).

@@ -224,7 +224,7 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
     }
     // Stays an insert, or an update guarded by the first version read, which the columns it
     // sets are compared against.
-    if (w.op == WriteOp::update) add_columns(w.sets, columns_set(*layout, set_fields, old_documents_[*slot], document));
+    if (w.op == WriteOp::update) add_columns(w.sets, columns_set(*layout, set_fields, states_[*slot].old_document, document));
     w.document = std::move(document);
     w.keys = std::move(keys).value();
     return Status::Ok();
