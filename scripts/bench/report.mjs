@@ -24,13 +24,16 @@ export function markdown(r) {
     }
   }
   L.push("");
-  section(L, "3. CPU per operation without I/O (canned driver rows), 10-field document", ["engine", "op", "package (shim + WASM) median us", "p99 us", "core calls", "time in core calls us", "bytes across boundary", "WASM core replay us", "native core replay us", "target (WASM point op)", "met"]);
+  section(L, "3. CPU per operation without I/O (canned driver rows), 10-field document", ["engine", "op", "package (shim + WASM) median us", "p99 us", "core calls", "time in core calls us", "bytes across boundary", "WASM core replay us", "native core replay us", "target (the core in WASM, crossings included, per point op)", "met (time in core calls and WASM replay)"]);
   for (const [engine, c] of Object.entries(r.cpu)) {
     for (const [op, x] of Object.entries(c.shim)) {
       const w = c.wasmCoreOnly[op];
       const n = r.native?.replay?.[engine]?.[op];
       const point = !op.endsWith("100");  // take100 / paginate100 are pages, not point ops
-      L.push(`| ${engine} | ${op} | ${f(x.median_us)} | ${f(x.p99_us)} | ${f(x.core_calls, 0)} | ${f(x.core_us)} | ${x.boundary_bytes} | ${f(w?.median_us)} | ${f(n?.median_us)} | ${point ? "<= 10" : "-"} | ${point ? ok(x.median_us <= 10) : "-"} |`);
+      // Issue #7's target 3 is the core's CPU in WASM with its boundary crossings (building SQL
+      // and params, validation, keys): the core calls timed live through the shim, and replayed
+      // alone. The package column adds the shim's own JS (promises, encoding, mutation state).
+      L.push(`| ${engine} | ${op} | ${f(x.median_us)} | ${f(x.p99_us)} | ${f(x.core_calls, 0)} | ${f(x.core_us)} | ${x.boundary_bytes} | ${f(w?.median_us)} | ${f(n?.median_us)} | ${point ? "<= 10" : "-"} | ${point ? ok(x.core_us <= 10 && (w?.median_us ?? Infinity) <= 10) : "-"} |`);
     }
   }
   L.push("");
