@@ -214,7 +214,7 @@ bool parse_handle_list(const std::string& text, std::vector<int>& handles) {
 
 // {"table": <name>, "statement": <select by id>}: the answer of store_get and tx_get.
 std::string point_read(const Store& store, const TableSchema& table, std::string_view id, StatementTexts& texts) {
-  const TableLayout* layout = store.layout(table.name);
+  const TableLayout* layout = &store.layout_of(table);
   std::string out = ok_open(64 + table.name.size() + id.size());  // the envelope around it, in place
   out += "{\"table\":";
   append_json_string(out, table.name);

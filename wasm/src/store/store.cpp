@@ -44,7 +44,7 @@ const TableSchema* Store::table(std::string_view name) const noexcept { return s
 
 const TableLayout* Store::layout(std::string_view name) const noexcept {
   const TableSchema* t = table(name);
-  return t == nullptr ? nullptr : &layouts_[static_cast<std::size_t>(t - schema_.tables.data())];
+  return t == nullptr ? nullptr : &layout_of(*t);
 }
 
 const TableSchema* Store::table_of_id(std::string_view id) const noexcept {
@@ -154,7 +154,7 @@ const std::vector<std::string_view>& WriteSet::indexed_fields(std::string_view i
   fields.clear();
   const TableSchema* table = store_.table_of_id(id);
   if (table == nullptr) return fields;
-  for (const auto& index : store_.layout(table->name)->indexes) {
+  for (const auto& index : store_.layout_of(*table).indexes) {
     for (const auto& field : index.fields) fields.push_back(field);
   }
   return fields;
@@ -194,7 +194,7 @@ Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value d
   }
   RowWrite w;
   w.op = WriteOp::insert;
-  w.layout = store_.layout(table_name);
+  w.layout = &store_.layout_of(*table);
   w.id = store_.ids().next(table->name);
   w.creation_time = store_.clock().next(now_ms);
   auto keys = store_.index_keys(*w.layout, document, w.creation_time, w.id);
@@ -213,7 +213,7 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
   if (auto status = store_.validate(*table, document); !status.ok()) {
     return status;
   }
-  const TableLayout* layout = store_.layout(table->name);
+  const TableLayout* layout = &store_.layout_of(*table);
   auto keys = store_.index_keys(*layout, document, creation_time, id);
   if (!keys) return keys.status();
   auto slot = existing_slot(id);
@@ -261,7 +261,7 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
   }
   RowWrite w;
   w.op = WriteOp::remove;
-  w.layout = store_.layout(table->name);
+  w.layout = &store_.layout_of(*table);
   w.id = std::string(id);
   w.creation_time = creation_time;
   w.expected_version = expected_version;

@@ -37,6 +37,10 @@ class Store {
   // nullptr when the table is not a `.global()` table of the schema.
   const TableSchema* table(std::string_view name) const noexcept;
   const TableLayout* layout(std::string_view name) const noexcept;
+  // The layout of one of this store's tables (no lookup by name).
+  const TableLayout& layout_of(const TableSchema& table) const noexcept {
+    return layouts_[static_cast<std::size_t>(&table - schema_.tables.data())];
+  }
   // The table an id belongs to; nullptr if `id` is not an id of any table of the store.
   const TableSchema* table_of_id(std::string_view id) const noexcept;
 
