@@ -171,6 +171,7 @@ for (const driver of ["postgres-js-wrapper", "pg-pool", "mysql2-pool"]) {
     assert.deepEqual(r.afterTwoPatches, { label: "b", n: 4, note: null }, "two patches in one mutation: both fields");
     assert.deepEqual(r.afterReplace, { label: "c", n: 5, note: null }, "a replace writes every column");
     assert.deepEqual(r.c, [5]);
+    assert.deepEqual(r.group, [["g0", 10, "outside"], ["g1", 11, "outside"], ["g2", 12, "outside"]], "also when patches commit as a group");
   });
 }
 

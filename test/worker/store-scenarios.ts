@@ -390,7 +390,18 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
       await outside("again");
     });
     const afterReplace = await read();
-    return { afterPatch, afterKeyPatch, indexed, afterTwoPatches, afterReplace, c: await byLabel("c") };
+
+    // The same inside a group commit: three concurrent patches of the field `n`
+    // commit together (a long window), after one of them changed every note outside.
+    const grouped = d.open(schema, { groupCommitWindowMs: 500 });
+    const ids = await grouped.mutation(async (w: any) => [await w.insert(t, { label: "g0", n: 0 }), await w.insert(t, { label: "g1", n: 0 }), await w.insert(t, { label: "g2", n: 0 })]);
+    const noteAll = () => d.raw(`UPDATE ${q(d.engine, t)} SET ${q(d.engine, "note")} = 'outside' WHERE ${q(d.engine, "label")} LIKE 'g%'`);
+    await Promise.all(ids.map((gid: string, i: number) => grouped.mutation(async (w: any) => {
+      await w.patch(gid, { n: i + 10 });
+      if (i === 0) await noteAll();
+    })));
+    const group = await grouped.query(async (r: any) => (await r.query(t).withIndex("by_label", (x: any) => x.gte("label", "g")).collect()).map((x: any) => [x.label, x.n, x.note ?? null]));
+    return { afterPatch, afterKeyPatch, indexed, afterTwoPatches, afterReplace, c: await byLabel("c"), group };
   },
 
   async collation(d, t) {

@@ -114,3 +114,43 @@ TEST_CASE("group commit: an engine without a group form gets one statement per w
   CHECK(grouped.steps[0].statement.text != single.steps[0].statement.text);
   CHECK(build_group_commit(std::vector<RowWrite>{}, postgres_dialect()).steps.empty());
 }
+
+TEST_CASE("group commit: patches set only their columns, one statement per set of columns, side by side") {
+  Schema schema = tasks_schema();
+  const auto pg_layout = layout_table(schema.tables[0], postgres_dialect());
+  const auto my_layout = layout_table(schema.tables[0], mysql_dialect());
+  // Layout columns: n, note, title; then the by_n key.
+  auto patches = [](const TableLayout& layout) {
+    auto a = write(WriteOp::update, layout, "a", 3, {{"title", "x"}, {"n", std::int64_t{1}}});
+    auto b = write(WriteOp::update, layout, "b", 5, {{"title", "y"}, {"n", std::int64_t{2}}});
+    auto c = write(WriteOp::update, layout, "c", 7, {{"title", "z"}, {"n", std::int64_t{4}}});
+    a.sets = b.sets = {false, false, true, false};  // title
+    c.sets = {true, false, false, true};            // n and its key
+    return std::vector<RowWrite>{a, c, b};
+  };
+
+  auto pg = build_group_commit(patches(pg_layout), postgres_dialect());
+  REQUIRE(pg.steps.size() == 1);
+  CHECK(pg.steps[0].statement.text ==
+        "WITH g0 AS (UPDATE \"tasks\" AS o SET \"_version\" = o.\"_version\" + 1, \"title\" = CAST(n.\"title\" AS text) "
+        "FROM (VALUES ($1, $2::text::int8, $3), ($4, $5::text::int8, $6)) AS n(\"_id\", \"_expected_version\", "
+        "\"title\") WHERE o.\"_id\" = n.\"_id\" AND o.\"_version\" = n.\"_expected_version\" RETURNING 1),\n"
+        "     g1 AS (UPDATE \"tasks\" AS o SET \"_version\" = o.\"_version\" + 1, \"n\" = CAST(n.\"n\" AS int8), "
+        "\"_k_by_n\" = CAST(n.\"_k_by_n\" AS bytea) FROM (VALUES ($7, $8::text::int8, $9::text::int8, decode($10::text, "
+        "'hex'))) AS n(\"_id\", \"_expected_version\", \"n\", \"_k_by_n\") WHERE o.\"_id\" = n.\"_id\" AND o.\"_version\" "
+        "= n.\"_expected_version\" RETURNING 1)\n"
+        "SELECT CAST(CASE WHEN (SELECT count(*) FROM g0) <> 2 THEN 'lunora_conflict:group' WHEN (SELECT count(*) FROM "
+        "g1) <> 1 THEN 'lunora_conflict:group' ELSE '0' END AS integer) AS lunora_commit");
+  CHECK(pg.steps[0].statement.params == Value::array({"a", "3", "x", "b", "5", "y", "c", "7", "4", "02"}));
+
+  auto my = build_group_commit(patches(my_layout), mysql_dialect());
+  REQUIRE(my.steps.size() == 2);
+  CHECK(my.steps[0].statement.text ==
+        "UPDATE `tasks` SET `_version` = `_version` + 1, `title` = CASE `_id` WHEN ? THEN ? WHEN ? THEN ? END WHERE "
+        "(`_id` = ? AND `_version` = ?) OR (`_id` = ? AND `_version` = ?)");
+  CHECK(my.steps[0].expect_rows == 2);
+  CHECK(my.steps[1].statement.text ==
+        "UPDATE `tasks` SET `_version` = `_version` + 1, `n` = CASE `_id` WHEN ? THEN ? END, `_k_by_n` = CASE `_id` "
+        "WHEN ? THEN ? END WHERE (`_id` = ? AND `_version` = ?)");
+  CHECK(my.steps[1].expect_rows == 1);
+}

@@ -18,12 +18,12 @@ PlanOut::PlanOut(const Dialect& dialect, CommitParams& params, char kind, const 
   };
   append_pointer(&dialect);
   shape.push_back(kind);
-  const bool set_columns = kind == 's' && dialect.engine() != Engine::sqlite;
+  const bool set_columns = dialect.engine() != Engine::sqlite;
   for (const RowWrite* w : writes) {
     append_pointer(w->layout);
     shape.push_back(static_cast<char>('0' + static_cast<int>(w->op)));
-    // The Postgres/MySQL single-commit UPDATE names only the columns a write sets (the group
-    // and SQLite planners write whole rows, so their shapes ignore them).
+    // A Postgres/MySQL UPDATE names only the columns a write sets (SQLite's planner writes
+    // whole rows, so its shapes ignore them).
     if (set_columns && w->op == WriteOp::update && !w->sets.empty()) {
       shape.push_back('[');
       for (bool set : w->sets) shape.push_back(set ? '1' : '0');

@@ -106,6 +106,25 @@ void append_document_values(StatementBuilder& b, const RowWrite& w) {
   }
 }
 
+void append_set_values(StatementBuilder& b, const RowWrite& w) {
+  if (w.sets.empty()) {
+    append_document_values(b, w);
+    return;
+  }
+  FieldCursor field(w.document);
+  const auto& columns = w.layout->columns;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (!w.sets[i]) continue;
+    b.sql(", ");
+    bind_column_value(b, columns[i], field(columns[i].field));
+  }
+  for (std::size_t i = 0; i < w.keys.size(); ++i) {
+    if (!w.sets[columns.size() + i]) continue;
+    b.sql(", ");
+    bind_bytes(b, w.keys[i]);
+  }
+}
+
 void append_select_columns(StatementBuilder& b, const TableLayout& layout) {
   // SQLite hands INTEGER to JS as a number (inexact beyond 2^53): int64 comes back as text.
   const bool sqlite = b.engine() == Engine::sqlite;

@@ -1,6 +1,7 @@
 #include "lunora/sql/group_commit_sql.hpp"
 
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "lunora/sql/column_values.hpp"
@@ -9,7 +10,7 @@
 namespace lunora {
 namespace {
 
-// Writes of one (table, op), in the order they came.
+// Writes of one (table, op, columns set), in the order they came.
 using Chunk = std::vector<const RowWrite*>;
 
 std::string_view pg_type(ColumnKind kind) {
@@ -35,13 +36,13 @@ std::size_t params_per_row(const RowWrite& w) {
   return 2;
 }
 
-// Groups the writes by (table, op), keeping first-seen order, then splits each group so no
-// statement binds more than kGroupMaxParams parameters.
+// Groups the writes by (table, op, the columns an update sets), keeping first-seen order, then
+// splits each group so no statement binds more than kGroupMaxParams parameters.
 std::vector<Chunk> chunk_writes(const std::vector<const RowWrite*>& writes) {
   std::vector<Chunk> groups;
-  std::map<std::pair<const TableLayout*, WriteOp>, std::size_t> where;
+  std::map<std::tuple<const TableLayout*, WriteOp, std::vector<bool>>, std::size_t> where;
   for (const RowWrite* w : writes) {
-    auto [it, inserted] = where.emplace(std::make_pair(w->layout, w->op), groups.size());
+    auto [it, inserted] = where.emplace(std::make_tuple(w->layout, w->op, w->sets), groups.size());
     if (inserted) groups.emplace_back();
     groups[it->second].push_back(w);
   }
@@ -95,13 +96,19 @@ void pg_values(StatementBuilder& b, const Chunk& chunk, bool with_document) {
     b.sql(r == 0 ? "(" : ", (");
     b.text_param(w.id).sql(", ");
     bind_version(b, w.expected_version);
-    if (with_document) append_document_values(b, w);
+    if (with_document) append_set_values(b, w);
     b.sql(")");
   }
   b.sql(") AS n(").identifier(kIdColumn).sql(", ").identifier("_expected_version");
   if (with_document) {
-    for (const auto& c : layout.columns) b.sql(", ").identifier(c.field);
-    for (const auto& i : layout.indexes) b.sql(", ").identifier(i.key_column);
+    const RowWrite& first = *chunk.front();  // a chunk's updates set the same columns
+    const std::size_t columns = layout.columns.size();
+    for (std::size_t c = 0; c < columns; ++c) {
+      if (sets_column(first, c)) b.sql(", ").identifier(layout.columns[c].field);
+    }
+    for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
+      if (sets_column(first, columns + i)) b.sql(", ").identifier(layout.indexes[i].key_column);
+    }
   }
   b.sql(") WHERE o.").identifier(kIdColumn).sql(" = n.").identifier(kIdColumn);
   b.sql(" AND o.").identifier(kVersionColumn).sql(" = n.").identifier("_expected_version");
@@ -111,11 +118,17 @@ void pg_update_rows(StatementBuilder& b, const Chunk& chunk) {
   const TableLayout& layout = *chunk.front()->layout;
   b.sql("UPDATE ").identifier(layout.sql_table).sql(" AS o SET ").identifier(kVersionColumn).sql(" = o.");
   b.identifier(kVersionColumn).sql(" + 1");
-  for (const auto& c : layout.columns) {
+  const RowWrite& first = *chunk.front();
+  const std::size_t columns = layout.columns.size();
+  for (std::size_t i = 0; i < columns; ++i) {
+    if (!sets_column(first, i)) continue;
+    const auto& c = layout.columns[i];
     b.sql(", ").identifier(c.field).sql(" = CAST(n.").identifier(c.field).sql(" AS ").sql(pg_type(c.kind)).sql(")");
   }
-  for (const auto& i : layout.indexes) {
-    b.sql(", ").identifier(i.key_column).sql(" = CAST(n.").identifier(i.key_column).sql(" AS bytea)");
+  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
+    if (!sets_column(first, columns + i)) continue;
+    const auto& key = layout.indexes[i].key_column;
+    b.sql(", ").identifier(key).sql(" = CAST(n.").identifier(key).sql(" AS bytea)");
   }
   b.sql(" FROM ");
   pg_values(b, chunk, true);
@@ -139,10 +152,15 @@ void mysql_update_rows(StatementBuilder& b, const Chunk& chunk) {
     }
     b.sql(" END");
   };
-  for (const auto& c : layout.columns) {
-    column(c.field, [&](const RowWrite& w) { bind_column_value(b, c, field_value(w, c.field)); });
+  const RowWrite& first = *chunk.front();  // a chunk's updates set the same columns
+  const std::size_t columns = layout.columns.size();
+  for (std::size_t c = 0; c < columns; ++c) {
+    if (!sets_column(first, c)) continue;
+    const auto& col = layout.columns[c];
+    column(col.field, [&](const RowWrite& w) { bind_column_value(b, col, field_value(w, col.field)); });
   }
   for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
+    if (!sets_column(first, columns + i)) continue;
     column(layout.indexes[i].key_column, [&](const RowWrite& w) { bind_bytes(b, w.keys[i]); });
   }
   guard_rows(b, chunk);

@@ -61,6 +61,8 @@ void append_insert_head(StatementBuilder& b, const TableLayout& layout);
 void append_insert_row(StatementBuilder& b, const RowWrite& w);
 // `, <field values...>, <index keys...>` of a write, in the layout's column order.
 void append_document_values(StatementBuilder& b, const RowWrite& w);
+// The same, for only the columns the write sets (sets_column).
+void append_set_values(StatementBuilder& b, const RowWrite& w);
 
 // SELECT of the system columns then every field column.
 void append_select_columns(StatementBuilder& b, const TableLayout& layout);
