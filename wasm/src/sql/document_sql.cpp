@@ -47,18 +47,16 @@ void update_sql(StatementBuilder& b, const RowWrite& w) {
   b.sql("UPDATE ").identifier(layout.sql_table).sql(" SET ").identifier(kVersionColumn).sql(" = ");
   bind_version(b, w.expected_version + 1);
   FieldCursor field(w.document);
-  const std::size_t columns = layout.columns.size();
-  for (std::size_t i = 0; i < columns; ++i) {
-    if (!sets_column(w, i)) continue;
-    const auto& c = layout.columns[i];
-    b.sql(", ").identifier(c.field).sql(" = ");
-    bind_column_value(b, c, field(c.field));
-  }
-  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
-    if (!sets_column(w, columns + i)) continue;
-    b.sql(", ").identifier(layout.indexes[i].key_column).sql(" = ");
-    bind_bytes(b, w.keys[i]);
-  }
+  for_each_set_column(
+      w,
+      [&](const FieldColumn& c) {
+        b.sql(", ").identifier(c.field).sql(" = ");
+        bind_column_value(b, c, field(c.field));
+      },
+      [&](std::size_t i) {
+        b.sql(", ").identifier(layout.indexes[i].key_column).sql(" = ");
+        bind_bytes(b, w.keys[i]);
+      });
   guard_sql(b, w);
 }
 
@@ -107,22 +105,17 @@ void append_document_values(StatementBuilder& b, const RowWrite& w) {
 }
 
 void append_set_values(StatementBuilder& b, const RowWrite& w) {
-  if (w.sets.empty()) {
-    append_document_values(b, w);
-    return;
-  }
   FieldCursor field(w.document);
-  const auto& columns = w.layout->columns;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (!w.sets[i]) continue;
-    b.sql(", ");
-    bind_column_value(b, columns[i], field(columns[i].field));
-  }
-  for (std::size_t i = 0; i < w.keys.size(); ++i) {
-    if (!w.sets[columns.size() + i]) continue;
-    b.sql(", ");
-    bind_bytes(b, w.keys[i]);
-  }
+  for_each_set_column(
+      w,
+      [&](const FieldColumn& c) {
+        b.sql(", ");
+        bind_column_value(b, c, field(c.field));
+      },
+      [&](std::size_t i) {
+        b.sql(", ");
+        bind_bytes(b, w.keys[i]);
+      });
 }
 
 void append_select_columns(StatementBuilder& b, const TableLayout& layout) {

@@ -101,14 +101,10 @@ void pg_values(StatementBuilder& b, const Chunk& chunk, bool with_document) {
   }
   b.sql(") AS n(").identifier(kIdColumn).sql(", ").identifier("_expected_version");
   if (with_document) {
-    const RowWrite& first = *chunk.front();  // a chunk's updates set the same columns
-    const std::size_t columns = layout.columns.size();
-    for (std::size_t c = 0; c < columns; ++c) {
-      if (sets_column(first, c)) b.sql(", ").identifier(layout.columns[c].field);
-    }
-    for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
-      if (sets_column(first, columns + i)) b.sql(", ").identifier(layout.indexes[i].key_column);
-    }
+    // A chunk's updates set the same columns.
+    for_each_set_column(
+        *chunk.front(), [&](const FieldColumn& c) { b.sql(", ").identifier(c.field); },
+        [&](std::size_t i) { b.sql(", ").identifier(layout.indexes[i].key_column); });
   }
   b.sql(") WHERE o.").identifier(kIdColumn).sql(" = n.").identifier(kIdColumn);
   b.sql(" AND o.").identifier(kVersionColumn).sql(" = n.").identifier("_expected_version");
@@ -118,18 +114,15 @@ void pg_update_rows(StatementBuilder& b, const Chunk& chunk) {
   const TableLayout& layout = *chunk.front()->layout;
   b.sql("UPDATE ").identifier(layout.sql_table).sql(" AS o SET ").identifier(kVersionColumn).sql(" = o.");
   b.identifier(kVersionColumn).sql(" + 1");
-  const RowWrite& first = *chunk.front();
-  const std::size_t columns = layout.columns.size();
-  for (std::size_t i = 0; i < columns; ++i) {
-    if (!sets_column(first, i)) continue;
-    const auto& c = layout.columns[i];
-    b.sql(", ").identifier(c.field).sql(" = CAST(n.").identifier(c.field).sql(" AS ").sql(pg_type(c.kind)).sql(")");
-  }
-  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
-    if (!sets_column(first, columns + i)) continue;
-    const auto& key = layout.indexes[i].key_column;
-    b.sql(", ").identifier(key).sql(" = CAST(n.").identifier(key).sql(" AS bytea)");
-  }
+  for_each_set_column(
+      *chunk.front(),
+      [&](const FieldColumn& c) {
+        b.sql(", ").identifier(c.field).sql(" = CAST(n.").identifier(c.field).sql(" AS ").sql(pg_type(c.kind)).sql(")");
+      },
+      [&](std::size_t i) {
+        const auto& key = layout.indexes[i].key_column;
+        b.sql(", ").identifier(key).sql(" = CAST(n.").identifier(key).sql(" AS bytea)");
+      });
   b.sql(" FROM ");
   pg_values(b, chunk, true);
 }
@@ -152,17 +145,12 @@ void mysql_update_rows(StatementBuilder& b, const Chunk& chunk) {
     }
     b.sql(" END");
   };
-  const RowWrite& first = *chunk.front();  // a chunk's updates set the same columns
-  const std::size_t columns = layout.columns.size();
-  for (std::size_t c = 0; c < columns; ++c) {
-    if (!sets_column(first, c)) continue;
-    const auto& col = layout.columns[c];
-    column(col.field, [&](const RowWrite& w) { bind_column_value(b, col, field_value(w, col.field)); });
-  }
-  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
-    if (!sets_column(first, columns + i)) continue;
-    column(layout.indexes[i].key_column, [&](const RowWrite& w) { bind_bytes(b, w.keys[i]); });
-  }
+  for_each_set_column(  // a chunk's updates set the same columns
+      *chunk.front(),
+      [&](const FieldColumn& c) {
+        column(c.field, [&](const RowWrite& w) { bind_column_value(b, c, field_value(w, c.field)); });
+      },
+      [&](std::size_t i) { column(layout.indexes[i].key_column, [&](const RowWrite& w) { bind_bytes(b, w.keys[i]); }); });
   guard_rows(b, chunk);
 }
 

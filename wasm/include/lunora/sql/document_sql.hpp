@@ -41,8 +41,19 @@ struct RowWrite {
   std::vector<bool> sets;
 };
 
-// Whether write `w` sets column `i` of its layout (field columns, then index keys).
-inline bool sets_column(const RowWrite& w, std::size_t i) { return w.sets.empty() || w.sets[i]; }
+// Calls on_field(column) for each field column write `w` sets, then on_key(n) for each index
+// key n it sets, in layout order (RowWrite::sets; all of them when it is empty).
+template <class OnField, class OnKey>
+void for_each_set_column(const RowWrite& w, OnField&& on_field, OnKey&& on_key) {
+  const TableLayout& layout = *w.layout;
+  const std::size_t columns = layout.columns.size();
+  for (std::size_t i = 0; i < columns; ++i) {
+    if (w.sets.empty() || w.sets[i]) on_field(layout.columns[i]);
+  }
+  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
+    if (w.sets.empty() || w.sets[columns + i]) on_key(i);
+  }
+}
 
 struct CommitStep {
   Statement statement;
@@ -61,7 +72,7 @@ void append_insert_head(StatementBuilder& b, const TableLayout& layout);
 void append_insert_row(StatementBuilder& b, const RowWrite& w);
 // `, <field values...>, <index keys...>` of a write, in the layout's column order.
 void append_document_values(StatementBuilder& b, const RowWrite& w);
-// The same, for only the columns the write sets (sets_column).
+// The same, for only the columns the write sets (for_each_set_column).
 void append_set_values(StatementBuilder& b, const RowWrite& w);
 
 // SELECT of the system columns then every field column.
