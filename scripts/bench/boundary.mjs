@@ -12,10 +12,7 @@
 //
 // Both interleave the variants (the order rotates every round) because this machine's wall
 // time drifts by tens of percent between runs.
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { docsSchema, loadBuild, makeDoc } from "./builds.mjs";
 import postgres from "postgres";
 import mysql from "mysql2/promise";
 
@@ -24,25 +21,9 @@ const mode = args[0];
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const median = (xs) => { const s = Float64Array.from(xs).sort(); return s[Math.floor(s.length / 2)]; };
 
-async function load(dist) {
-  // Each build gets its own folder (and package.json), so two load side by side.
-  const dir = mkdtempSync(join(tmpdir(), "boundary-ab-"));
-  cpSync(resolve(dist), join(dir, "dist"), { recursive: true });
-  cpSync(resolve("js-shim", "package.json"), join(dir, "package.json"));
-  const imp = (p) => import(pathToFileURL(join(dir, "dist", p)).href);
-  return { G: await imp("global/index.js"), S: await imp("schema/index.js"), core: await imp("core/core.js") };
-}
+const load = (dist) => loadBuild(dist, { core: true });
 
-const schemaOf = ({ defineSchema, defineTable, v }) => defineSchema({
-  bench_docs: defineTable({
-    name: v.string(), email: v.string(), age: v.number(), score: v.float64(), active: v.boolean(),
-    count: v.int64(), city: v.string(), country: v.string(), tags: v.array(v.string()), note: v.optional(v.string()),
-  }).index("by_age", ["age"]).global(),
-});
-const makeDoc = (i) => ({
-  name: `user ${i}`, email: `user${i}@example.com`, age: i % 1000, score: i * 0.5, active: i % 2 === 0,
-  count: BigInt(i), city: "Lisbon", country: "PT", tags: ["a", "b", String(i % 7)], note: "hello",
-});
+const schemaOf = (S) => docsSchema(S, "bench_docs");
 
 /** Runs each variant `rounds` times, rotating their order; returns median us per variant. */
 async function interleave(variants, rounds, warmup) {

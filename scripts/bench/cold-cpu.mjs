@@ -9,10 +9,7 @@
 // and prints medians per op and B/A. No database is needed. Not part of the tests.
 //
 //   node scripts/bench/cold-cpu.mjs --a /tmp/base/dist --b js-shim/dist [--n 3000] [--idle-us 500] [--ops insert,get,patch,mutation]
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { docsSchema, loadBuild, makeDoc } from "./builds.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -21,25 +18,10 @@ const IDLE_MS = Number(opt("--idle-us", 500)) / 1000;
 const OPS = opt("--ops", "insert,get,patch,mutation").split(",");
 const WARMUP = 300;
 
-async function load(dist) {
-  const dir = mkdtempSync(join(tmpdir(), "cold-cpu-"));
-  cpSync(resolve(dist), join(dir, "dist"), { recursive: true });
-  cpSync(resolve("js-shim", "package.json"), join(dir, "package.json"));
-  return {
-    G: await import(pathToFileURL(join(dir, "dist", "global", "index.js")).href),
-    S: await import(pathToFileURL(join(dir, "dist", "schema", "index.js")).href),
-  };
-}
+const load = (dist) => loadBuild(dist);
 
 const TABLE = "cold_docs";
-const schemaOf = ({ defineSchema, defineTable, v }) => defineSchema({
-  [TABLE]: defineTable({
-    name: v.string(), email: v.string(), age: v.number(), score: v.float64(), active: v.boolean(),
-    count: v.int64(), city: v.string(), country: v.string(), tags: v.array(v.string()), note: v.optional(v.string()),
-  }).index("by_age", ["age"]).global(),
-});
-const makeDoc = (i) => ({ name: `name${i}`, email: `user${i}@example.com`, age: i % 500, score: i * 1.5, active: i % 2 === 0,
-  count: BigInt(i), city: "Paris", country: "FR", tags: ["a", "b"], note: `note ${i}` });
+const schemaOf = (S) => docsSchema(S, TABLE);
 
 /** A store over an exec that answers at once, as the Postgres adapter would (int8 as text, JSON as text). */
 async function openStore({ G, S }) {

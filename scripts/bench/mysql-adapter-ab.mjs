@@ -16,10 +16,7 @@
 // Prints the median us of A, B, raw and the ratios to raw (and p90). The table is this script's
 // own (`mysqlad_docs`, seeded with 2000 documents once), so it does not race run.mjs.
 // Not part of the tests.
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { docsSchema, loadBuild, makeDoc } from "./builds.mjs";
 import mysql from "mysql2/promise";
 
 const args = process.argv.slice(2);
@@ -30,28 +27,11 @@ const OPS = opt("--ops", "get,take100,cells100").split(",");
 const TABLE = "mysqlad_docs";
 const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
 
-async function load(dist) {
-  // Each build gets its own folder (and package.json), so both load side by side.
-  const dir = mkdtempSync(join(tmpdir(), "mysql-adapter-ab-"));
-  cpSync(resolve(dist), join(dir, "dist"), { recursive: true });
-  cpSync(resolve("js-shim", "package.json"), join(dir, "package.json"));
-  const G = await import(pathToFileURL(join(dir, "dist", "global", "index.js")).href);
-  const S = await import(pathToFileURL(join(dir, "dist", "schema", "index.js")).href);
-  return { G, S };
-}
+const load = (dist) => loadBuild(dist);
 const A = await load(opt("--a", "/tmp/mysqlad-base/dist"));
 const B = await load(opt("--b", "js-shim/dist"));
 
-const schemaOf = ({ defineSchema, defineTable, v }) => defineSchema({
-  [TABLE]: defineTable({
-    name: v.string(), email: v.string(), age: v.number(), score: v.float64(), active: v.boolean(),
-    count: v.int64(), city: v.string(), country: v.string(), tags: v.array(v.string()), note: v.optional(v.string()),
-  }).index("by_age", ["age"]).global(),
-});
-const makeDoc = (i) => ({
-  name: `user ${i}`, email: `user${i}@example.com`, age: i % 1000, score: i * 0.5, active: i % 2 === 0,
-  count: BigInt(i), city: "Lisbon", country: "PT", tags: ["a", "b", String(i % 7)], note: "hello",
-});
+const schemaOf = (S) => docsSchema(S, TABLE);
 function stats(xs) {
   const s = Float64Array.from(xs).sort();
   return { median: s[Math.floor(s.length / 2)], p90: s[Math.floor(s.length * 0.9)] };

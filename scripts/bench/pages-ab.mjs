@@ -10,10 +10,7 @@
 // mutation: a point read by id, a one-field patch, and a read-modify-write against the raw
 // SELECT + _version-guarded UPDATE), the median us of A, B and raw and the ratios to raw. Rotates the order A, B, raw every
 // iteration. Not part of the tests.
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { docsSchema, loadBuild, makeDoc } from "./builds.mjs";
 import postgres from "postgres";
 import mysql from "mysql2/promise";
 
@@ -25,24 +22,11 @@ const engines = opt("--engine", "postgres,mysql").split(",");
 const only = opt("--ops", "take100,paginate100").split(",");
 const TABLE = opt("--table", "bench_docs");
 
-async function load(dist) {
-  // Each build gets its own folder (and package.json), so both load side by side.
-  const dir = mkdtempSync(join(tmpdir(), "pages-ab-"));
-  cpSync(resolve(dist), join(dir, "dist"), { recursive: true });
-  cpSync(resolve("js-shim", "package.json"), join(dir, "package.json"));
-  const G = await import(pathToFileURL(join(dir, "dist", "global", "index.js")).href);
-  const S = await import(pathToFileURL(join(dir, "dist", "schema", "index.js")).href);
-  return { G, S };
-}
+const load = (dist) => loadBuild(dist);
 const A = await load(opt("--a", "/tmp/pages-base/dist"));
 const B = await load(opt("--b", "js-shim/dist"));
 
-const schemaOf = ({ defineSchema, defineTable, v }) => defineSchema({
-  [TABLE]: defineTable({
-    name: v.string(), email: v.string(), age: v.number(), score: v.float64(), active: v.boolean(),
-    count: v.int64(), city: v.string(), country: v.string(), tags: v.array(v.string()), note: v.optional(v.string()),
-  }).index("by_age", ["age"]).global(),
-});
+const schemaOf = (S) => docsSchema(S, TABLE);
 const mapRow = (r) => ({
   _id: r._id, _creationTime: Number(r._creationTime), name: r.name, email: r.email, age: Number(r.age), score: Number(r.score),
   active: Boolean(r.active), count: BigInt(r.count), city: r.city, country: r.country,
@@ -79,8 +63,7 @@ for (const engine of engines) {
     for (let b = Number(n); b < 2000; b += 100) {
       await dbA.mutation(async (w) => {
         for (let i = b; i < b + 100; i++) {
-          await w.insert(TABLE, { name: `name${i}`, email: `user${i}@example.com`, age: i % 500, score: i * 1.5, active: i % 2 === 0,
-            count: BigInt(i), city: "Paris", country: "FR", tags: ["a", "b"], note: i % 3 ? `note ${i}` : undefined });
+          await w.insert(TABLE, makeDoc(i));
         }
       });
     }

@@ -1,0 +1,35 @@
+// What the A/B bench scripts share: a build of the package loaded from its own folder, and the
+// 10-field document table they measure. Not part of the tests.
+import { cpSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+/**
+ * The package built in `dist` (a js-shim/dist folder). Each build gets its own folder and
+ * package.json, so two builds load side by side. `core`: also its core module.
+ */
+export async function loadBuild(dist, { core = false } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "bench-build-"));
+  cpSync(resolve(dist), join(dir, "dist"), { recursive: true });
+  cpSync(resolve("js-shim", "package.json"), join(dir, "package.json"));
+  const imp = (p) => import(pathToFileURL(join(dir, "dist", p)).href);
+  const build = { G: await imp("global/index.js"), S: await imp("schema/index.js") };
+  if (core) build.core = await imp("core/core.js");
+  return build;
+}
+
+/** The benchmarks' table: 10 user fields and an index on `age`. */
+export function docsSchema({ defineSchema, defineTable, v }, table) {
+  return defineSchema({
+    [table]: defineTable({
+      name: v.string(), email: v.string(), age: v.number(), score: v.float64(), active: v.boolean(),
+      count: v.int64(), city: v.string(), country: v.string(), tags: v.array(v.string()), note: v.optional(v.string()),
+    }).index("by_age", ["age"]).global(),
+  });
+}
+
+export const makeDoc = (i) => ({
+  name: `user ${i}`, email: `user${i}@example.com`, age: i % 1000, score: i * 0.5, active: i % 2 === 0,
+  count: BigInt(i), city: "Lisbon", country: "PT", tags: ["a", "b", String(i % 7)], note: "hello",
+});
