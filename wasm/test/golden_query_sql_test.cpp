@@ -58,10 +58,10 @@ const char* const kPgSelect =
 const char* const kMySelect = "SELECT `_id`, `_creationTime`, `_version`, `customer`, CAST(`tags` AS CHAR) AS `tags`, `total`";
 
 std::string pg_index(const std::string& rest) {
-  return std::string(kPgSelect) + ", \"_k_by_customer\" AS \"_key\" FROM \"orders\" WHERE " + rest;
+  return std::string(kPgSelect) + ", \"_k_by_customer\" AS \"_key\" FROM \"orders\" WHERE NOW() IS NOT NULL AND " + rest;
 }
 std::string my_index(const std::string& rest) {
-  return std::string(kMySelect) + ", `_k_by_customer` AS `_key` FROM `orders` WHERE " + rest;
+  return std::string(kMySelect) + ", `_k_by_customer` AS `_key` FROM `orders` WHERE NOW() IS NOT NULL AND " + rest;
 }
 Value hex_param(const std::string& hex) { return Value{{"$hex", hex}}; }
 
@@ -150,20 +150,20 @@ TEST_CASE("golden query SQL: creation order, with and without bounds and a curso
   Both both;
   auto [pg, my] = both.first(R"({"table":"orders","index":null})");
   CHECK(pg.text == std::string(kPgSelect) +
-                       " FROM \"orders\" WHERE 1 = 1 ORDER BY \"_creationTime\" ASC, \"_id\" ASC LIMIT 500");
+                       " FROM \"orders\" WHERE NOW() IS NOT NULL ORDER BY \"_creationTime\" ASC, \"_id\" ASC LIMIT 500");
   CHECK(pg.params == Value::array());
-  CHECK(my.text == std::string(kMySelect) + " FROM `orders` WHERE 1 = 1 ORDER BY `_creationTime` ASC, `_id` ASC LIMIT 500");
+  CHECK(my.text == std::string(kMySelect) + " FROM `orders` WHERE NOW() IS NOT NULL ORDER BY `_creationTime` ASC, `_id` ASC LIMIT 500");
   CHECK(my.params == Value::array());
 
   const std::string bounded = R"({"table":"orders","index":"by_creation_time","order":"desc","range":[
       {"op":"gt","field":"_creationTime","value":1000.5},{"op":"lte","field":"_creationTime","value":2000}]})";
   auto [pg_b, my_b] = both.first(bounded, 3);
   CHECK(pg_b.text == std::string(kPgSelect) +
-                         " FROM \"orders\" WHERE 1 = 1 AND \"_creationTime\" > $1::text::float8 AND \"_creationTime\" <= "
+                         " FROM \"orders\" WHERE NOW() IS NOT NULL AND \"_creationTime\" > $1::text::float8 AND \"_creationTime\" <= "
                          "$2::text::float8 ORDER BY \"_creationTime\" DESC, \"_id\" DESC LIMIT 4");
   CHECK(pg_b.params == Value::array({"1000.5", "2000"}));
   CHECK(my_b.text == std::string(kMySelect) +
-                         " FROM `orders` WHERE 1 = 1 AND `_creationTime` > ? AND `_creationTime` <= ? "
+                         " FROM `orders` WHERE NOW() IS NOT NULL AND `_creationTime` > ? AND `_creationTime` <= ? "
                          "ORDER BY `_creationTime` DESC, `_id` DESC LIMIT 4");
   CHECK(my_b.params == Value::array({1000.5, 2000.0}));
 
@@ -171,29 +171,29 @@ TEST_CASE("golden query SQL: creation order, with and without bounds and a curso
   const std::string at = "04c09771000000000006646f63310000";
   auto [pg_c, my_c] = both.first(bounded, 3, at);
   CHECK(pg_c.text == std::string(kPgSelect) +
-                         " FROM \"orders\" WHERE 1 = 1 AND \"_creationTime\" > $1::text::float8 AND \"_creationTime\" <= "
+                         " FROM \"orders\" WHERE NOW() IS NOT NULL AND \"_creationTime\" > $1::text::float8 AND \"_creationTime\" <= "
                          "$2::text::float8 AND (\"_creationTime\", \"_id\") < ($3::text::float8, $4) "
                          "ORDER BY \"_creationTime\" DESC, \"_id\" DESC LIMIT 4");
   CHECK(pg_c.params == Value::array({"1000.5", "2000", "1500.25", "doc1"}));
   CHECK(my_c.text == std::string(kMySelect) +
-                         " FROM `orders` WHERE 1 = 1 AND `_creationTime` > ? AND `_creationTime` <= ? "
+                         " FROM `orders` WHERE NOW() IS NOT NULL AND `_creationTime` > ? AND `_creationTime` <= ? "
                          "AND (`_creationTime`, `_id`) < (?, ?) ORDER BY `_creationTime` DESC, `_id` DESC LIMIT 4");
   CHECK(my_c.params == Value::array({1000.5, 2000.0, 1500.25, "doc1"}));
 
   auto [pg_a, my_a] = both.first(R"({"table":"orders"})", -1, at);
   CHECK(pg_a.text == std::string(kPgSelect) +
-                         " FROM \"orders\" WHERE 1 = 1 AND (\"_creationTime\", \"_id\") > ($1::text::float8, $2) "
+                         " FROM \"orders\" WHERE NOW() IS NOT NULL AND (\"_creationTime\", \"_id\") > ($1::text::float8, $2) "
                          "ORDER BY \"_creationTime\" ASC, \"_id\" ASC LIMIT 500");
   CHECK(pg_a.params == Value::array({"1500.25", "doc1"}));
   CHECK(my_a.text == std::string(kMySelect) +
-                         " FROM `orders` WHERE 1 = 1 AND (`_creationTime`, `_id`) > (?, ?) "
+                         " FROM `orders` WHERE NOW() IS NOT NULL AND (`_creationTime`, `_id`) > (?, ?) "
                          "ORDER BY `_creationTime` ASC, `_id` ASC LIMIT 500");
   CHECK(my_a.params == Value::array({1500.25, "doc1"}));
 
   // eq on _creationTime.
   auto [pg_eq, my_eq] = both.first(R"({"table":"orders","range":[{"op":"eq","field":"_creationTime","value":2000}]})");
   CHECK(pg_eq.text == std::string(kPgSelect) +
-                          " FROM \"orders\" WHERE 1 = 1 AND \"_creationTime\" = $1::text::float8 "
+                          " FROM \"orders\" WHERE NOW() IS NOT NULL AND \"_creationTime\" = $1::text::float8 "
                           "ORDER BY \"_creationTime\" ASC, \"_id\" ASC LIMIT 500");
   CHECK(my_eq.params == Value::array({2000.0}));
 }
@@ -210,8 +210,8 @@ TEST_CASE("golden query SQL: a filtered query reads whole batches (the core filt
 
   auto [pg_t, my_t] = both.first(R"({"table":"orders","filter":{"op":"eq","args":[{"field":"customer"},{"literal":"ada"}]}})", 2);
   CHECK(pg_t.text == std::string(kPgSelect) +
-                         " FROM \"orders\" WHERE 1 = 1 ORDER BY \"_creationTime\" ASC, \"_id\" ASC LIMIT 500");
-  CHECK(my_t.text == std::string(kMySelect) + " FROM `orders` WHERE 1 = 1 ORDER BY `_creationTime` ASC, `_id` ASC LIMIT 500");
+                         " FROM \"orders\" WHERE NOW() IS NOT NULL ORDER BY \"_creationTime\" ASC, \"_id\" ASC LIMIT 500");
+  CHECK(my_t.text == std::string(kMySelect) + " FROM `orders` WHERE NOW() IS NOT NULL ORDER BY `_creationTime` ASC, `_id` ASC LIMIT 500");
 }
 
 TEST_CASE("golden query SQL: SQLite, every shape", "[golden][query][sqlite]") {

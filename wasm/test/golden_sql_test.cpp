@@ -126,12 +126,12 @@ TEST_CASE("select by id and the commit statement, side by side") {
   CHECK(pg_get.text ==
         "SELECT \"_id\", \"_creationTime\", \"_version\", \"customer\", CAST(\"extra\" AS text) AS \"extra\", "
         "CAST(\"items\" AS text) AS \"items\", \"note\", \"qty\", \"rating\", \"status\", \"total\" FROM \"orders\" "
-        "WHERE \"_id\" = $1");
+        "WHERE NOW() IS NOT NULL AND \"_id\" = $1");
   CHECK(pg_get.params == Value::array({"abc"}));
   auto my_get = select_by_id(my_layout, mysql_dialect(), "abc");
   CHECK(my_get.text ==
         "SELECT `_id`, `_creationTime`, `_version`, `customer`, CAST(`extra` AS CHAR) AS `extra`, "
-        "CAST(`items` AS CHAR) AS `items`, `note`, `qty`, `rating`, `status`, `total` FROM `orders` WHERE `_id` = ?");
+        "CAST(`items` AS CHAR) AS `items`, `note`, `qty`, `rating`, `status`, `total` FROM `orders` WHERE NOW() IS NOT NULL AND `_id` = ?");
 
   auto writes = [&](const TableLayout& layout) {
     RowWrite update;

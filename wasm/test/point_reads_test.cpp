@@ -37,12 +37,12 @@ TEST_CASE("point reads: one statement for several ids, side by side") {
   auto pg = select_by_ids(layout_table(tasks, postgres_dialect()), postgres_dialect(), ids);
   CHECK(pg.text ==
         "SELECT \"_id\", \"_creationTime\", \"_version\", \"n\", \"title\" FROM \"tasks\" "
-        "WHERE \"_id\" IN ($1, $2, $3, $4)");
+        "WHERE NOW() IS NOT NULL AND \"_id\" IN ($1, $2, $3, $4)");
   // The unused slot repeats the last id.
   CHECK(pg.params == Value::array({"a", "b", "c", "c"}));
 
   auto my = select_by_ids(layout_table(tasks, mysql_dialect()), mysql_dialect(), ids);
-  CHECK(my.text == "SELECT `_id`, `_creationTime`, `_version`, `n`, `title` FROM `tasks` WHERE `_id` IN (?, ?, ?, ?)");
+  CHECK(my.text == "SELECT `_id`, `_creationTime`, `_version`, `n`, `title` FROM `tasks` WHERE NOW() IS NOT NULL AND `_id` IN (?, ?, ?, ?)");
   CHECK(my.params == pg.params);
 
   auto lite = select_by_ids(layout_table(tasks, sqlite_dialect()), sqlite_dialect(), ids);

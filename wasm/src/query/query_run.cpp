@@ -137,7 +137,9 @@ Statement QueryRun::next_statement(const std::string** text_json) {
   b.sql("SELECT ");
   append_select_columns(b, layout);
   if (spec_.index != nullptr) b.sql(", ").identifier(spec_.index->key_column).sql(" AS ").identifier("_key");
-  b.sql(" FROM ").identifier(layout.sql_table).sql(" WHERE ");
+  b.sql(" FROM ").identifier(layout.sql_table);
+  // Conditions below are joined with " AND ": the unindexed scan's first one needs a head.
+  append_read_where(b, spec_.index != nullptr);
   if (spec_.index != nullptr) {
     const auto& key = spec_.index->key_column;
     b.identifier(key).sql(" >= ");
@@ -152,7 +154,7 @@ Statement QueryRun::next_statement(const std::string** text_json) {
     }
     b.sql(" ORDER BY ").identifier(key).sql(asc ? " ASC" : " DESC");
   } else {
-    b.sql("1 = 1");
+    if (d.fresh_read_condition().empty()) b.sql(" WHERE 1 = 1");
     auto bound = [&](const char* op, const Value& v) {
       b.sql(" AND ").identifier(kCreationTimeColumn).sql(op);
       bind_kind(b, ColumnKind::float64, v);

@@ -144,11 +144,23 @@ void append_select_columns(StatementBuilder& b, const TableLayout& layout) {
   }
 }
 
+void append_read_where(StatementBuilder& b, bool more) {
+  const std::string_view fresh = b.dialect().fresh_read_condition();
+  if (fresh.empty()) {
+    if (more) b.sql(" WHERE ");
+    return;
+  }
+  b.sql(" WHERE ").sql(fresh);
+  if (more) b.sql(" AND ");
+}
+
 Statement select_by_id(const TableLayout& layout, const Dialect& dialect, std::string_view id) {
   StatementBuilder b(dialect);
   b.sql("SELECT ");
   append_select_columns(b, layout);
-  b.sql(" FROM ").identifier(layout.sql_table).sql(" WHERE ").identifier(kIdColumn).sql(" = ").param(std::string(id));
+  b.sql(" FROM ").identifier(layout.sql_table);
+  append_read_where(b);
+  b.identifier(kIdColumn).sql(" = ").param(std::string(id));
   return std::move(b).build();
 }
 
@@ -158,8 +170,9 @@ Statement select_page_by_creation(const TableLayout& layout, const Dialect& dial
   b.sql("SELECT ");
   append_select_columns(b, layout);
   b.sql(" FROM ").identifier(layout.sql_table);
+  append_read_where(b, after_creation_time != nullptr);
   if (after_creation_time != nullptr) {
-    b.sql(" WHERE (").identifier(kCreationTimeColumn).sql(", ").identifier(kIdColumn).sql(") > (");
+    b.sql("(").identifier(kCreationTimeColumn).sql(", ").identifier(kIdColumn).sql(") > (");
     bind_kind(b, ColumnKind::float64, *after_creation_time);
     b.sql(", ").param(std::string(after_id)).sql(")");
   }

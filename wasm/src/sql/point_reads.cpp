@@ -16,7 +16,9 @@ Statement select_by_ids(const TableLayout& layout, const Dialect& dialect, const
   StatementBuilder b(dialect);
   b.sql("SELECT ");
   append_select_columns(b, layout);
-  b.sql(" FROM ").identifier(layout.sql_table).sql(" WHERE ").identifier(kIdColumn).sql(" IN (");
+  b.sql(" FROM ").identifier(layout.sql_table);
+  append_read_where(b);
+  b.identifier(kIdColumn).sql(" IN (");
   const std::size_t slots = point_read_slots(ids.size());
   for (std::size_t i = 0; i < slots; ++i) b.param(ids[std::min(i, ids.size() - 1)], i == 0 ? "" : ", ");
   b.sql(")");

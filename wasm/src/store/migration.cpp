@@ -107,14 +107,18 @@ std::vector<Statement> catalog_queries(const Store& store) {
   columns.sql(
       "SELECT table_name AS table_name, column_name AS column_name, data_type AS data_type, "
       "is_nullable AS is_nullable, collation_name AS collation_name FROM information_schema.columns "
-      "WHERE table_schema = ");
+      "WHERE ");
+  // The catalog must be read fresh too: a second migrate() must see the first one's tables.
+  columns.sql(d.fresh_read_condition()).sql(" AND table_schema = ");
   columns.sql(pg ? "current_schema()" : "DATABASE()").sql(" AND table_name");
   table_list(columns, store);
   StatementBuilder indexes(d);
   if (pg) {
-    indexes.sql("SELECT tablename AS table_name, indexname AS index_name FROM pg_indexes WHERE schemaname = current_schema() AND tablename");
+    indexes.sql("SELECT tablename AS table_name, indexname AS index_name FROM pg_indexes WHERE ");
+    indexes.sql(d.fresh_read_condition()).sql(" AND schemaname = current_schema() AND tablename");
   } else {
-    indexes.sql("SELECT DISTINCT table_name AS table_name, index_name AS index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name");
+    indexes.sql("SELECT DISTINCT table_name AS table_name, index_name AS index_name FROM information_schema.statistics WHERE ");
+    indexes.sql(d.fresh_read_condition()).sql(" AND table_schema = DATABASE() AND table_name");
   }
   table_list(indexes, store);
   return {std::move(columns).build(), std::move(indexes).build()};

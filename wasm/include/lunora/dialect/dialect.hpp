@@ -47,6 +47,11 @@ class Dialect {
   virtual PlaceholderStyle placeholder_style() const noexcept = 0;
   virtual char identifier_quote() const noexcept = 0;
   virtual const DialectCapabilities& capabilities() const noexcept = 0;
+  // A condition that is always true, written so that a read carrying it is never answered from
+  // Hyperdrive's query cache: Hyperdrive does not cache statements that call volatile or stable
+  // functions (NOW() on both engines), and the store needs fresh reads for its `_version`
+  // guard and its live queries. Empty where no such cache sits in front of the engine.
+  virtual std::string_view fresh_read_condition() const noexcept = 0;
 
   // Appends the placeholder for the 1-based parameter `index`.
   void append_placeholder(std::string& out, std::size_t index) const;

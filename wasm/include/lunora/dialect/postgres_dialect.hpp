@@ -14,6 +14,7 @@ class PostgresDialect final : public Dialect {
   }
   char identifier_quote() const noexcept override { return '"'; }
   const DialectCapabilities& capabilities() const noexcept override;
+  std::string_view fresh_read_condition() const noexcept override { return "NOW() IS NOT NULL"; }
 };
 
 }  // namespace lunora::detail

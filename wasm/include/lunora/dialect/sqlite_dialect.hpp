@@ -15,6 +15,7 @@ class SqliteDialect final : public Dialect {
   }
   char identifier_quote() const noexcept override { return '"'; }
   const DialectCapabilities& capabilities() const noexcept override;
+  std::string_view fresh_read_condition() const noexcept override { return ""; }
 };
 
 }  // namespace lunora::detail

@@ -77,6 +77,10 @@ void append_set_values(StatementBuilder& b, const RowWrite& w);
 
 // SELECT of the system columns then every field column.
 void append_select_columns(StatementBuilder& b, const TableLayout& layout);
+// Opens the WHERE clause of a store read with the dialect's fresh-read condition
+// (Dialect::fresh_read_condition): " WHERE NOW() IS NOT NULL AND " when `more` conditions
+// follow, " WHERE NOW() IS NOT NULL" when none do; " WHERE " / nothing on SQLite.
+void append_read_where(StatementBuilder& b, bool more = true);
 Statement select_by_id(const TableLayout& layout, const Dialect& dialect, std::string_view id);
 // One page of a full scan in (_creationTime, _id) order, after (creation_time, id) if given.
 Statement select_page_by_creation(const TableLayout& layout, const Dialect& dialect, const Value* after_creation_time,
