@@ -90,6 +90,11 @@ EMSCRIPTEN_KEEPALIVE int lunora_tx_insert(int tx, int table, int document, doubl
   auto t = a.next(table);
   return reply(lunora::api::tx_insert(tx, t, a.next(document), now_ms));
 }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_insert_compact(int tx, int table, int document, double now_ms) {
+  Args a;
+  auto t = a.next(table);
+  return reply(lunora::api::tx_insert_compact(tx, t, a.next(document), now_ms));
+}
 EMSCRIPTEN_KEEPALIVE int lunora_tx_get(int tx, int table, int id) {
   Args a;
   auto t = a.next(table);
@@ -112,6 +117,7 @@ EMSCRIPTEN_KEEPALIVE int lunora_tx_remove(int tx, int id, int version, double cr
 }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_accept(int tx) { return reply(lunora::api::tx_accept(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_plan(int tx) { return reply(lunora::api::tx_accept_plan(tx)); }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_plan_compact(int tx) { return reply(lunora::api::tx_accept_plan_compact(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_batch_plan(int txs) { return reply(lunora::api::tx_batch_plan(Args().next(txs))); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_finish(int tx, double sequence) { return reply(lunora::api::tx_finish(tx, sequence)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_describe(int tx, int write) { return reply(lunora::api::tx_describe(tx, write)); }
@@ -152,6 +158,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeNormalizeId", &store_normalize_id);
   function("txBegin", &tx_begin);
   function("txInsert", &tx_insert);
+  function("txInsertCompact", &tx_insert_compact);
   function("txGet", &tx_get);
   function("txGetText", &tx_get_text);
   function("txUpdate", &tx_update);
@@ -164,6 +171,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("txEnd", &tx_end);
   function("txBatchPlan", &tx_batch_plan);
   function("txAcceptPlan", &tx_accept_plan);
+  function("txAcceptPlanCompact", &tx_accept_plan_compact);
   function("txFinish", &tx_finish);
   function("storeConfirm", &store_confirm);
   function("storeRetract", &store_retract);

@@ -408,8 +408,8 @@ async function cpuSuite(engine, canned) {
   const storeHandle = traces.get.find((c) => c.fn === "storeGet" || c.fn === "storeGetText").args[0];
   for (const [name, trace] of Object.entries(traces)) {
     const calls = trace.map((c) => {
-      const env = JSON.parse(c.out);
-      const returns = c.fn === "txBegin" ? env.value : c.fn === "queryBegin" ? env.value.run : null;
+      // (Only these answers are read: the compact ones, txInsertCompact / txAcceptPlanCompact, are no envelopes.)
+      const returns = c.fn === "txBegin" ? JSON.parse(c.out).value : c.fn === "queryBegin" ? JSON.parse(c.out).value.run : null;
       // txBatchPlan's handles are inside its JSON argument: the replayers map them there.
       const handleArgs = { storeGet: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
       return { fn: c.fn, args: c.args, handleArgs, returns };
@@ -417,7 +417,7 @@ async function cpuSuite(engine, canned) {
     fixtureOps[name] = calls;
     const handles = new Map();
     // Commit log sequences, like handles, are this replay's own: storeConfirm / storeRetract /
-    // txFinish get the one the replay's last txRecordCommit / txAccept / txAcceptPlan returned (a recorded one would
+    // txFinish get the one the replay's last txRecordCommit / txAccept / txAcceptPlan(Compact) returned (a recorded one would
     // leave every replayed commit pending, and the log would grow without bound).
     let sequence = null;
     const once = () => {
@@ -428,6 +428,7 @@ async function cpuSuite(engine, canned) {
         if ((c.fn === "storeConfirm" || c.fn === "storeRetract" || c.fn === "txFinish") && sequence !== null) a[1] = sequence;
         const res = inst.originals[c.fn](...a);
         if (c.fn === "txRecordCommit" || c.fn === "txAccept" || c.fn === "txAcceptPlan") sequence = JSON.parse(res).value.sequence ?? sequence;
+        else if (c.fn === "txAcceptPlanCompact") sequence = res[0] === "[" ? JSON.parse(res)[1] : JSON.parse(res).value.sequence ?? sequence;
         if (c.returns !== null) {
           const env = JSON.parse(res);
           handles.set(c.returns, typeof env.value === "number" ? env.value : env.value.run);

@@ -10,6 +10,7 @@
 // Output: one JSON object on stdout.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -56,6 +57,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "storeNormalizeId") return store_normalize_id(n(0), s(1), s(2));
   if (fn == "txBegin") return tx_begin(n(0));
   if (fn == "txInsert") return tx_insert(n(0), s(1), s(2), d(3));
+  if (fn == "txInsertCompact") return tx_insert_compact(n(0), s(1), s(2), d(3));
   if (fn == "txGet") return tx_get(n(0), s(1), s(2));
   if (fn == "txUpdate") return tx_update(n(0), s(1), s(2), d(3), s(4), s(5), a.size() > 6 ? s(6) : std::string());
   if (fn == "txRemove") return tx_remove(n(0), s(1), s(2), d(3), s(4));
@@ -65,6 +67,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txCommitPlan") return tx_commit_plan(n(0));
   if (fn == "txBatchPlan") return tx_batch_plan(s(0));
   if (fn == "txAcceptPlan") return tx_accept_plan(n(0));
+  if (fn == "txAcceptPlanCompact") return tx_accept_plan_compact(n(0));
   if (fn == "txFinish") return tx_finish(n(0), d(1));
   if (fn == "storeConfirm") return store_confirm(n(0), d(1));
   if (fn == "storeRetract") return store_retract(n(0), d(1));
@@ -107,7 +110,11 @@ struct Replayer {
       const std::string fn = c["fn"].get<std::string>();
       if ((fn == "storeConfirm" || fn == "storeRetract" || fn == "txFinish") && sequence >= 0) args[1] = sequence;
       std::string out = call(fn, args);
-      if (fn == "txRecordCommit" || fn == "txAccept" || fn == "txAcceptPlan") {
+      const bool compact_plan = fn == "txAcceptPlanCompact" && out.front() == '[';
+      if (compact_plan) {
+        // [[affected...],sequence,...]: the number after the first "],", read without a JSON tree.
+        sequence = std::strtod(out.c_str() + out.find("],") + 2, nullptr);
+      } else if (fn == "txRecordCommit" || fn == "txAccept" || fn == "txAcceptPlan" || fn == "txAcceptPlanCompact") {
         auto env = json::parse(out);
         if (auto s = env["value"].find("sequence"); s != env["value"].end()) sequence = s->get<double>();
       }
@@ -115,7 +122,9 @@ struct Replayer {
       // the shim does the first time a table is read in a fresh store (this replay's).
       const bool number_answer = fn == "storeGetText" || fn == "txGetText";
       if (number_answer && out == "-2") out = call(fn == "txGetText" ? "txGet" : "storeGet", args);
-      if (!number_answer && out.compare(0, 10, "{\"ok\":true") != 0) throw std::runtime_error("replay: " + c["fn"].get<std::string>() + " failed: " + out.substr(0, 300));
+      // Answers are envelopes, numbers (above) or compact text (tx_insert_compact,
+      // tx_accept_plan_compact), whose errors are envelopes.
+      if (out.compare(0, 11, "{\"ok\":false") == 0) throw std::runtime_error("replay: " + fn + " failed: " + out.substr(0, 300));
       if (c.contains("returns") && c["returns"].is_number()) {
         // {"ok":true,"value":<int>} or {"ok":true,"value":{"run":<int>,...}}
         auto env = json::parse(out);

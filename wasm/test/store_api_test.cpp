@@ -42,6 +42,37 @@ Racing racing_mutations() {
   return r;
 }
 
+// The text of member `name` of a flat JSON object as written (a number as the core printed it).
+std::string member_text(const std::string& object, const std::string& name) {
+  const std::size_t at = object.find("\"" + name + "\":");
+  REQUIRE(at != std::string::npos);
+  const std::size_t from = at + name.size() + 3;
+  return object.substr(from, object.find_first_of(",}", from) - from);
+}
+
+// tx_accept_plan_compact's answer in tx_accept_plan's form.
+json expand_compact_plan(const std::string& answer) {
+  INFO(answer);
+  REQUIRE(answer.front() == '[');
+  const json a = json::parse(answer);
+  REQUIRE(a.size() == 3);
+  REQUIRE(a[2].size() == 3);
+  json steps = json::array();
+  for (const auto& s : a[2][0]) {
+    REQUIRE(s.size() == 5);
+    json step = s[0].is_number() ? json{{"textId", s[0]}} : s[0];
+    step["params"] = s[1];
+    step["expectRows"] = s[2];
+    step["tx"] = s[3];
+    step["write"] = s[4];
+    steps.push_back(step);
+  }
+  return {{"conflict", nullptr},
+          {"affected", a[0]},
+          {"sequence", a[1]},
+          {"plan", {{"steps", steps}, {"needsTransaction", a[2][1]}, {"origins", a[2][2]}}}};
+}
+
 }  // namespace
 
 TEST_CASE("store api: open, layout, migrate plan, insert, update, delete, commit plan") {
@@ -190,27 +221,31 @@ TEST_CASE("store api: tx_accept_plan validates, records and plans a lone mutatio
 }
 
 TEST_CASE("store api: tx_accept_plan retracts a commit whose plan cannot be made") {
-  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
-  const char* doc = kOrder;
-  const int big = call(api::tx_begin(store)).get<int>();
-  // One Postgres statement for all of a mutation's writes: past 65535 params it is refused.
-  std::string first;
-  for (int i = 0; i < 7000; ++i) {
-    std::string id = call(api::tx_insert(big, "orders", doc, 1.0 + i))["_id"];
-    if (i == 0) first = id;
+  for (const bool compact : {false, true}) {
+    INFO("compact " << compact);
+    const auto accept_plan = compact ? api::tx_accept_plan_compact : api::tx_accept_plan;
+    const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+    const char* doc = kOrder;
+    const int big = call(api::tx_begin(store)).get<int>();
+    // One Postgres statement for all of a mutation's writes: past 65535 params it is refused.
+    std::string first;
+    for (int i = 0; i < 7000; ++i) {
+      std::string id = call(api::tx_insert(big, "orders", doc, 1.0 + i))["_id"];
+      if (i == 0) first = id;
+    }
+    const int reader = call(api::tx_begin(store)).get<int>();
+    call(api::tx_get(reader, "", first));
+    call(api::tx_insert(reader, "orders", doc, 1.0));
+    CHECK(accept_plan(big) ==
+          R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the group's commit statement would bind too many parameters"})");
+    // Retracted: the reader does not conflict with writes that never happened.
+    const std::string answer = accept_plan(reader);
+    auto accepted = compact ? expand_compact_plan(answer) : call(answer);
+    CHECK(accepted["conflict"].is_null());
+    call(api::tx_end(big));
+    call(api::tx_finish(reader, accepted["sequence"].get<double>()));
+    call(api::store_close(store));
   }
-  const int reader = call(api::tx_begin(store)).get<int>();
-  call(api::tx_get(reader, "", first));
-  call(api::tx_insert(reader, "orders", doc, 1.0));
-  auto refused = json::parse(api::tx_accept_plan(big));
-  CHECK(refused["ok"] == false);
-  CHECK(refused["message"] == "the group's commit statement would bind too many parameters");
-  // Retracted: the reader does not conflict with writes that never happened.
-  auto accepted = call(api::tx_accept_plan(reader));
-  CHECK(accepted["conflict"].is_null());
-  call(api::tx_end(big));
-  call(api::tx_finish(reader, accepted["sequence"].get<double>()));
-  call(api::store_close(store));
 }
 
 TEST_CASE("store api: a _version that is not a bigint below the largest is refused") {
@@ -356,4 +391,88 @@ TEST_CASE("store api: a mutation begun after another ended starts empty, from th
   CHECK(call(api::tx_commit_plan(fourth))["steps"] == json::array());
   call(api::tx_end(fourth));
   call(api::store_close(again));
+}
+
+TEST_CASE("store api: tx_insert_compact answers the id and creation time without JSON") {
+  // Two stores of one seed assign the same ids: one answers tx_insert, the other the compact form.
+  const int objects = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int compact = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int a = call(api::tx_begin(objects)).get<int>();
+  const int b = call(api::tx_begin(compact)).get<int>();
+  for (double now : {1700000000000.25, 1700000000000.25, 5.0}) {
+    const std::string envelope = api::tx_insert(a, "orders", kOrder, now);
+    const std::string answer = api::tx_insert_compact(b, "orders", kOrder, now);
+    INFO(envelope << " / " << answer);
+    const std::string id = call(envelope)["_id"];
+    CHECK(answer == id + " " + member_text(envelope, "_creationTime"));
+  }
+  CHECK(api::tx_insert_compact(b, "orders", kOrder, 1.0).substr(32) == " 1700000000000.253");
+  const std::string first = api::tx_insert_compact(b, "orders", kOrder, 1800000000000.0);
+  CHECK(first.size() == 32 + 14);
+  CHECK(first.substr(32) == " 1800000000000");
+  CHECK(call(api::store_normalize_id(compact, "orders", first.substr(0, 32))) == first.substr(0, 32));
+
+  // Errors are tx_insert's envelopes, byte for byte.
+  for (const auto& [table, doc] : std::vector<std::pair<std::string, std::string>>{{"orders", R"({"customer":5})"}, {"nope", "{}"}, {"orders", "{"}}) {
+    const std::string refused = api::tx_insert_compact(b, table, doc, 1.0);
+    CHECK(refused == api::tx_insert(b, table, doc, 1.0));
+    CHECK(json::parse(refused)["ok"] == false);
+  }
+  call(api::tx_end(b));
+  CHECK(api::tx_insert_compact(b, "orders", kOrder, 1.0) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the mutation is no longer open"})");
+  call(api::store_close(objects));
+  call(api::store_close(compact));
+}
+
+TEST_CASE("store api: tx_accept_plan_compact answers tx_accept_plan's plan as positional arrays") {
+  for (const char* dialect : {"postgres", "mysql"}) {
+    INFO(dialect);
+    // Twin stores (one seed, the same calls): one answers tx_accept_plan, the other the compact form.
+    int stores[2];
+    std::string ids[2];
+    for (int& store : stores) store = call(api::store_open(kSchema, dialect, R"({"seed":"00ff"})")).get<int>();
+    for (int round = 0; round < 2; ++round) {
+      INFO("round " << round);
+      int writers[2], readers[2];
+      for (int s = 0; s < 2; ++s) {
+        writers[s] = call(api::tx_begin(stores[s])).get<int>();
+        ids[s] = call(api::tx_insert(writers[s], "orders", kOrder, 1.0))["_id"];
+        call(api::tx_insert(writers[s], "orders", kOrder, 2.0));
+        // A subscription that read the first document, and a mutation that did.
+        const int watch = call(api::tx_begin(stores[s])).get<int>();
+        call(api::tx_get(watch, "", ids[s]));
+        call(api::sub_set(watch, 7));
+        call(api::tx_end(watch));
+        readers[s] = call(api::tx_begin(stores[s])).get<int>();
+        call(api::tx_get(readers[s], "", ids[s]));
+        call(api::tx_insert(readers[s], "orders", kOrder, 3.0));
+      }
+      REQUIRE(ids[0] == ids[1]);
+      const json accepted = call(api::tx_accept_plan(writers[0]));
+      const std::string answer = api::tx_accept_plan_compact(writers[1]);
+      CHECK(expand_compact_plan(answer) == accepted);
+      // Exactly: the first commit sends the text with its number, the next only the number.
+      const json& steps = accepted["plan"]["steps"];
+      const std::string head = "[[7]," + std::to_string(round + 1) + ",[[";
+      if (round == 0) {
+        CHECK(answer.rfind(head + "[{\"text\":" + steps[0]["text"].dump() + ",\"textId\":1},", 0) == 0);
+      } else if (std::string(dialect) == "postgres") {
+        CHECK(answer == head + "[1," + steps[0]["params"].dump() + ",-1,null,-1]],false,[[0,0],[0,1]]]]");
+      } else {
+        CHECK(answer == head + "[1," + steps[0]["params"].dump() + ",1,0,0],[1," + steps[1]["params"].dump() +
+                            ",1,0,1]],true,[[0,0],[0,1]]]]");
+      }
+      // A conflict or an error: the envelope of tx_accept_plan, byte for byte.
+      const std::string conflict = api::tx_accept_plan(readers[0]);
+      CHECK(api::tx_accept_plan_compact(readers[1]) == conflict);
+      CHECK(json::parse(conflict)["value"]["conflict"]["id"] == ids[0]);
+      for (int s = 0; s < 2; ++s) {
+        call(api::tx_finish(writers[s], accepted["sequence"].get<double>()));
+        call(api::tx_end(readers[s]));
+      }
+      CHECK(api::tx_accept_plan_compact(writers[1]) == api::tx_accept_plan(writers[0]));
+      CHECK(api::tx_accept_plan_compact(writers[1]) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the mutation is no longer open"})");
+    }
+    for (int store : stores) call(api::store_close(store));
+  }
 }

@@ -140,6 +140,11 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       m._lunora_tx_insert(tx, put(table), put(documentWire), nowMs);
       return answer();
     },
+    txInsertCompact(tx, table, documentWire, nowMs) {
+      open(text(table, documentWire));
+      m._lunora_tx_insert_compact(tx, put(table), put(documentWire), nowMs);
+      return answer();
+    },
     txGet(tx, table, id) {
       open(text(table, id));
       m._lunora_tx_get(tx, put(table), put(id));
@@ -161,6 +166,10 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
     },
     txAcceptPlan(tx) {
       m._lunora_tx_accept_plan(tx);
+      return answer();
+    },
+    txAcceptPlanCompact(tx) {
+      m._lunora_tx_accept_plan_compact(tx);
       return answer();
     },
     txBatchPlan(txsJson) {

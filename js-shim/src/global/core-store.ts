@@ -198,6 +198,24 @@ export class CoreStore {
     return plan;
   }
 
+  /** A plan in the positional form of txAcceptPlanCompact, with its texts filled in. */
+  compactPlan(plan: CompactPlan): BatchPlan {
+    const wire = plan[0];
+    const steps: BatchPlan["steps"] = new Array(wire.length);
+    for (let i = 0; i < wire.length; i++) {
+      const step = wire[i]!;
+      const text = step[0];
+      steps[i] = {
+        text: typeof text === "number" ? this.texts[text]! : this.statement(text as WireStatement).text,
+        params: step[1],
+        expectRows: step[2],
+        tx: step[3],
+        write: step[4],
+      };
+    }
+    return { steps, needsTransaction: plan[1], origins: plan[2] };
+  }
+
   removeSubscription(id: number): void {
     unwrap(this.core.subRemove(this.handle, id));
   }
@@ -211,6 +229,13 @@ export class CoreStore {
 export type PointRead = { table: string | null; statement?: Statement };
 const NO_DOCUMENT: PointRead = Object.freeze({ table: null });
 
+/**
+ * A plan as txAcceptPlanCompact answers it: [steps, needsTransaction, origins], each step
+ * [text, params, expectRows, tx, write] whose text is the number of a text the store holds,
+ * or as a statement carries it ({text}, {text, textId} or {textId}) in a shape's first plan.
+ */
+type CompactPlan = [[number | Omit<WireStatement, "params">, unknown[], number, number | null, number][], boolean, [number, number][]];
+
 /** The answer of CoreWriteSet.acceptPlan(). */
 export type AcceptedPlan =
   | { conflict: { table: string; id: string } }
@@ -223,7 +248,11 @@ export class CoreWriteSet {
   constructor(readonly handle: number, private readonly store: CoreStore) {}
 
   insert(table: string, documentWire: string, nowMs: number): { _id: string; _creationTime: number } {
-    return unwrap(this.core.txInsert(this.handle, table, documentWire, nowMs));
+    // "<_id> <_creationTime>", or the error envelope (no id starts with "{").
+    const answer = this.core.txInsertCompact(this.handle, table, documentWire, nowMs);
+    if (answer.charCodeAt(0) === 123) return unwrap(answer);
+    const space = answer.indexOf(" ");
+    return { _id: answer.slice(0, space), _creationTime: Number(answer.slice(space + 1)) };
   }
 
   get(table: string, id: string): PointRead {
@@ -260,9 +289,11 @@ export class CoreWriteSet {
    * would make it, in one crossing. A plan that cannot be made is retracted and thrown.
    */
   acceptPlan(): AcceptedPlan {
-    const accepted = unwrap<AcceptedPlan>(this.core.txAcceptPlan(this.handle));
-    if (accepted.conflict === null) this.store.plan(accepted.plan);
-    return accepted;
+    // Positional arrays when accepted; a conflict or an error comes as an envelope ("{").
+    const answer = this.core.txAcceptPlanCompact(this.handle);
+    if (answer.charCodeAt(0) === 123) return unwrap<AcceptedPlan>(answer);
+    const accepted = JSON.parse(answer) as [number[], number, CompactPlan];
+    return { conflict: null, affected: accepted[0], sequence: accepted[1], plan: this.store.compactPlan(accepted[2]) };
   }
 
   /** After the commit's SQL succeeded: confirms it in the commit log and ends the mutation. */

@@ -18,6 +18,8 @@ export interface LunoraCoreModule {
   storeNormalizeId(store: number, table: string, id: string): string;
   txBegin(store: number): string;
   txInsert(tx: number, table: string, documentWire: string, nowMs: number): string;
+  /** txInsert without JSON: "<_id> <_creationTime>", or the error envelope (store_api.hpp). */
+  txInsertCompact(tx: number, table: string, documentWire: string, nowMs: number): string;
   txGet(tx: number, table: string, id: string): string;
   /** As storeGetText, recording the read when it answers with a text number. */
   txGetText(tx: number, table: string, id: string): number;
@@ -31,6 +33,8 @@ export interface LunoraCoreModule {
   txEnd(tx: number): string;
   txBatchPlan(txsJson: string): string;
   txAcceptPlan(tx: number): string;
+  /** txAcceptPlan with its success as positional arrays (store_api.hpp); else its envelope. */
+  txAcceptPlanCompact(tx: number): string;
   txFinish(tx: number, sequence: number): string;
   storeConfirm(store: number, sequence: number): string;
   storeRetract(store: number, sequence: number): string;
@@ -60,11 +64,13 @@ export interface LunoraCoreExports {
   _lunora_store_normalize_id(store: number, table: number, id: number): number;
   _lunora_tx_begin(store: number): number;
   _lunora_tx_insert(tx: number, table: number, documentWire: number, nowMs: number): number;
+  _lunora_tx_insert_compact(tx: number, table: number, documentWire: number, nowMs: number): number;
   _lunora_tx_get(tx: number, table: number, id: number): number;
   _lunora_tx_update(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number, documentWire: number, setFieldsJson: number): number;
   _lunora_tx_remove(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number): number;
   _lunora_tx_accept(tx: number): number;
   _lunora_tx_accept_plan(tx: number): number;
+  _lunora_tx_accept_plan_compact(tx: number): number;
   _lunora_tx_batch_plan(txsJson: number): number;
   _lunora_tx_finish(tx: number, sequence: number): number;
   _lunora_tx_describe(tx: number, write: number): number;

@@ -32,7 +32,11 @@ std::string store_get_many(int store, const std::string& table, const std::strin
 std::string store_normalize_id(int store, const std::string& table, const std::string& id);
 
 std::string tx_begin(int store);
+// -> {"_creationTime", "_id"}.
 std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms);
+// tx_insert answered without JSON: `<_id> <_creationTime>` (the id, a space, the time as JS
+// prints it), or its error envelope (which starts with '{', as no id does).
+std::string tx_insert_compact(int tx, const std::string& table, const std::string& document_wire, double now_ms);
 // Point read inside a mutation: like store_get, and recorded in the mutation's read set.
 std::string tx_get(int tx, const std::string& table, const std::string& id);
 // store_get / tx_get answered by a number, with no envelope to write or parse: the number of
@@ -72,6 +76,13 @@ std::string tx_batch_plan(const std::string& txs_json);
 // {"conflict": null, "affected": [...], "sequence": n, "plan": {"steps", "needsTransaction",
 // "origins"}}. When no plan can be made, the commit is retracted and the error returned.
 std::string tx_accept_plan(int tx);
+// tx_accept_plan with its success answered as positional arrays, not an envelope of objects:
+// [[affected...], sequence, [[steps...], needsTransaction, [origins...]]], each step
+// [text, [params], expectRows, tx, write] where text is the number of a text the shim holds,
+// or, in the first plan of a commit shape, {"text"}, {"text", "textId"} or {"textId"}
+// (statement_texts.hpp). A conflict or an error is answered with tx_accept_plan's envelope
+// (which starts with '{').
+std::string tx_accept_plan_compact(int tx);
 // After the mutation's SQL committed: store_confirm(its store, sequence), then tx_end(tx).
 std::string tx_finish(int tx, double sequence);
 
