@@ -85,6 +85,7 @@ EMSCRIPTEN_KEEPALIVE int lunora_store_normalize_id(int store, int table, int id)
   return reply(lunora::api::store_normalize_id(store, t, a.next(id)));
 }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_begin(int store) { return reply(lunora::api::tx_begin(store)); }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_begin_handle(int store) { return lunora::api::tx_begin_handle(store); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_insert(int tx, int table, int document, double now_ms) {
   Args a;
   auto t = a.next(table);
@@ -157,6 +158,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeGetMany", &store_get_many);
   function("storeNormalizeId", &store_normalize_id);
   function("txBegin", &tx_begin);
+  function("txBeginHandle", &tx_begin_handle);
   function("txInsert", &tx_insert);
   function("txInsertCompact", &tx_insert_compact);
   function("txGet", &tx_get);

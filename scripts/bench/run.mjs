@@ -344,7 +344,7 @@ function instrumentCore() {
       state.us += (now() - t0) * 1000;
       state.calls++;
       for (const x of a) if (typeof x === "string") state.bytes += x.length;
-      state.bytes += typeof out === "string" ? out.length : 4; // storeGetText / txGetText answer a number
+      state.bytes += typeof out === "string" ? out.length : 4; // storeGetText / txGetText / txBeginHandle answer a number
       state.trace?.push({ fn: name, args: a, out });
       return out;
     };
@@ -409,7 +409,7 @@ async function cpuSuite(engine, canned) {
   for (const [name, trace] of Object.entries(traces)) {
     const calls = trace.map((c) => {
       // (Only these answers are read: the compact ones, txInsertCompact / txAcceptPlanCompact, are no envelopes.)
-      const returns = c.fn === "txBegin" ? JSON.parse(c.out).value : c.fn === "queryBegin" ? JSON.parse(c.out).value.run : null;
+      const returns = c.fn === "txBegin" ? JSON.parse(c.out).value : c.fn === "txBeginHandle" ? c.out : c.fn === "queryBegin" ? JSON.parse(c.out).value.run : null;
       // txBatchPlan's handles are inside its JSON argument: the replayers map them there.
       const handleArgs = { storeGet: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
       return { fn: c.fn, args: c.args, handleArgs, returns };
@@ -429,7 +429,8 @@ async function cpuSuite(engine, canned) {
         const res = inst.originals[c.fn](...a);
         if (c.fn === "txRecordCommit" || c.fn === "txAccept" || c.fn === "txAcceptPlan") sequence = JSON.parse(res).value.sequence ?? sequence;
         else if (c.fn === "txAcceptPlanCompact") sequence = res[0] === "[" ? JSON.parse(res)[1] : JSON.parse(res).value.sequence ?? sequence;
-        if (c.returns !== null) {
+        if (c.returns !== null && typeof res === "number") handles.set(c.returns, res); // txBeginHandle
+        else if (c.returns !== null) {
           const env = JSON.parse(res);
           handles.set(c.returns, typeof env.value === "number" ? env.value : env.value.run);
         }

@@ -56,6 +56,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txGetText") return std::to_string(tx_get_text(n(0), s(1), s(2)));
   if (fn == "storeNormalizeId") return store_normalize_id(n(0), s(1), s(2));
   if (fn == "txBegin") return tx_begin(n(0));
+  if (fn == "txBeginHandle") return std::to_string(tx_begin_handle(n(0)));
   if (fn == "txInsert") return tx_insert(n(0), s(1), s(2), d(3));
   if (fn == "txInsertCompact") return tx_insert_compact(n(0), s(1), s(2), d(3));
   if (fn == "txGet") return tx_get(n(0), s(1), s(2));
@@ -122,13 +123,13 @@ struct Replayer {
       // the shim does the first time a table is read in a fresh store (this replay's).
       const bool number_answer = fn == "storeGetText" || fn == "txGetText";
       if (number_answer && out == "-2") out = call(fn == "txGetText" ? "txGet" : "storeGet", args);
-      // Answers are envelopes, numbers (above) or compact text (tx_insert_compact,
-      // tx_accept_plan_compact), whose errors are envelopes.
+      // Answers are envelopes, numbers (point reads above, tx_begin_handle) or compact text
+      // (tx_insert_compact, tx_accept_plan_compact), whose errors are envelopes.
       if (out.compare(0, 11, "{\"ok\":false") == 0) throw std::runtime_error("replay: " + fn + " failed: " + out.substr(0, 300));
       if (c.contains("returns") && c["returns"].is_number()) {
-        // {"ok":true,"value":<int>} or {"ok":true,"value":{"run":<int>,...}}
+        // {"ok":true,"value":<int>}, {"ok":true,"value":{"run":<int>,...}} or <int> (txBeginHandle)
         auto env = json::parse(out);
-        const json& v = env["value"];
+        const json& v = env.is_number() ? env : env["value"];
         const int fresh = v.is_number() ? v.get<int>() : v.at("run").get<int>();
         handles[c["returns"].get<int>()] = fresh;
       }

@@ -476,3 +476,22 @@ TEST_CASE("store api: tx_accept_plan_compact answers tx_accept_plan's plan as po
     for (int store : stores) call(api::store_close(store));
   }
 }
+
+TEST_CASE("store api: tx_begin_handle answers the new mutation's handle as a number") {
+  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int a = api::tx_begin_handle(store);
+  const int b = call(api::tx_begin(store)).get<int>();
+  const int c = api::tx_begin_handle(store);
+  CHECK(a > 0);
+  CHECK(b == a + 1);  // one sequence of handles
+  CHECK(c == b + 1);
+  CHECK(api::tx_insert_compact(a, "orders", kOrder, 1.0).size() == 32 + 2);
+  for (int tx : {a, b, c}) call(api::tx_end(tx));
+  // A mutation begun after another ended: a new handle, the write set recycled.
+  const int d = api::tx_begin_handle(store);
+  CHECK(d == c + 1);
+  CHECK(call(api::tx_commit_plan(d))["steps"].empty());
+  call(api::store_close(store));
+  CHECK(api::tx_begin_handle(store) == 0);
+  CHECK(api::tx_begin(store) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the store was closed"})");
+}

@@ -135,6 +135,9 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       m._lunora_tx_begin(store);
       return answer();
     },
+    txBeginHandle(store) {
+      return m._lunora_tx_begin_handle(store);
+    },
     txInsert(tx, table, documentWire, nowMs) {
       open(text(table, documentWire));
       m._lunora_tx_insert(tx, put(table), put(documentWire), nowMs);

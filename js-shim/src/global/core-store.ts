@@ -221,7 +221,9 @@ export class CoreStore {
   }
 
   begin(): CoreWriteSet {
-    return new CoreWriteSet(unwrap<number>(this.core.txBegin(this.handle)), this);
+    // A number, with no envelope to decode; 0: the store is closed, and txBegin says so.
+    const tx = this.core.txBeginHandle(this.handle);
+    return new CoreWriteSet(tx > 0 ? tx : unwrap<number>(this.core.txBegin(this.handle)), this);
   }
 }
 

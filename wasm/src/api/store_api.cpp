@@ -565,8 +565,13 @@ std::string store_normalize_id(int handle, const std::string& table, const std::
 }
 
 std::string tx_begin(int handle) {
+  const int tx = tx_begin_handle(handle);
+  return tx == 0 ? no_store() : ok_text(std::to_string(tx));  // as ok(tx) writes it, without a JSON value
+}
+
+int tx_begin_handle(int handle) {
   Store* store = find_store(handle);
-  if (store == nullptr) return no_store();
+  if (store == nullptr) return 0;
   auto& r = registry();
   const int tx = r.next++;
   std::unique_ptr<WriteSet> writes;
@@ -577,7 +582,7 @@ std::string tx_begin(int handle) {
     writes = std::make_unique<WriteSet>(*store);
   }
   r.transactions.emplace(tx, std::make_pair(handle, std::move(writes)));
-  return ok_text(std::to_string(tx));  // as ok(tx) writes it, without a JSON value
+  return tx;
 }
 
 namespace {

@@ -17,6 +17,8 @@ export interface LunoraCoreModule {
   storeGetMany(store: number, table: string, idsJson: string): string;
   storeNormalizeId(store: number, table: string, id: string): string;
   txBegin(store: number): string;
+  /** The new mutation's handle; 0: the store is closed (ask txBegin for the error). */
+  txBeginHandle(store: number): number;
   txInsert(tx: number, table: string, documentWire: string, nowMs: number): string;
   /** txInsert without JSON: "<_id> <_creationTime>", or the error envelope (store_api.hpp). */
   txInsertCompact(tx: number, table: string, documentWire: string, nowMs: number): string;
@@ -63,6 +65,7 @@ export interface LunoraCoreExports {
   _lunora_tx_get_text(tx: number, table: number, id: number): number;
   _lunora_store_normalize_id(store: number, table: number, id: number): number;
   _lunora_tx_begin(store: number): number;
+  _lunora_tx_begin_handle(store: number): number;
   _lunora_tx_insert(tx: number, table: number, documentWire: number, nowMs: number): number;
   _lunora_tx_insert_compact(tx: number, table: number, documentWire: number, nowMs: number): number;
   _lunora_tx_get(tx: number, table: number, id: number): number;

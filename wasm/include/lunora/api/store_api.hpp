@@ -32,6 +32,9 @@ std::string store_get_many(int store, const std::string& table, const std::strin
 std::string store_normalize_id(int store, const std::string& table, const std::string& id);
 
 std::string tx_begin(int store);
+// tx_begin answered by a number: the new mutation's handle (> 0), or 0 when the store is
+// closed (tx_begin then answers the error).
+int tx_begin_handle(int store);
 // -> {"_creationTime", "_id"}.
 std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms);
 // tx_insert answered without JSON: `<_id> <_creationTime>` (the id, a space, the time as JS
