@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "lunora/api/envelope.hpp"
 #include "lunora/api/store_api.hpp"
+#include "lunora/status.hpp"
 
 using nlohmann::json;
 namespace api = lunora::api;
@@ -494,4 +496,15 @@ TEST_CASE("store api: tx_begin_handle answers the new mutation's handle as a num
   call(api::store_close(store));
   CHECK(api::tx_begin_handle(store) == 0);
   CHECK(api::tx_begin(store) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the store was closed"})");
+}
+
+TEST_CASE("store api: every error envelope is longer than {\"ok\":true,\"value\":null}") {
+  // The shim takes an answer of ok_null's length from tx_update, tx_remove, tx_finish and
+  // tx_end as that answer without decoding it.
+  CHECK(api::detail::ok_null() == R"({"ok":true,"value":null})");
+  for (int code = static_cast<int>(lunora::ErrorCode::invalid_argument); code <= static_cast<int>(lunora::ErrorCode::internal); ++code) {
+    const std::string shortest = api::detail::fail(lunora::Status(static_cast<lunora::ErrorCode>(code), ""));
+    INFO(shortest);
+    CHECK(shortest.size() > api::detail::ok_null().size());
+  }
 }
