@@ -117,9 +117,13 @@ EMSCRIPTEN_KEEPALIVE int lunora_tx_remove(int tx, int id, int version, double cr
   return reply(lunora::api::tx_remove(tx, i, v, creation_time, a.next(old_document)));
 }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_accept(int tx) { return reply(lunora::api::tx_accept(tx)); }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_compact(int tx) { return reply(lunora::api::tx_accept_compact(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_plan(int tx) { return reply(lunora::api::tx_accept_plan(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_plan_compact(int tx) { return reply(lunora::api::tx_accept_plan_compact(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_batch_plan(int txs) { return reply(lunora::api::tx_batch_plan(Args().next(txs))); }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_batch_plan_compact(int txs) {
+  return reply(lunora::api::tx_batch_plan_compact(Args().next(txs)));
+}
 EMSCRIPTEN_KEEPALIVE int lunora_tx_finish(int tx, double sequence) { return reply(lunora::api::tx_finish(tx, sequence)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_describe(int tx, int write) { return reply(lunora::api::tx_describe(tx, write)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_end(int tx) { return reply(lunora::api::tx_end(tx)); }
@@ -170,8 +174,10 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("txValidate", &tx_validate);
   function("txRecordCommit", &tx_record_commit);
   function("txAccept", &tx_accept);
+  function("txAcceptCompact", &tx_accept_compact);
   function("txEnd", &tx_end);
   function("txBatchPlan", &tx_batch_plan);
+  function("txBatchPlanCompact", &tx_batch_plan_compact);
   function("txAcceptPlan", &tx_accept_plan);
   function("txAcceptPlanCompact", &tx_accept_plan_compact);
   function("txFinish", &tx_finish);

@@ -411,7 +411,7 @@ async function cpuSuite(engine, canned) {
       // (Only these answers are read: the compact ones, txInsertCompact / txAcceptPlanCompact, are no envelopes.)
       const returns = c.fn === "txBegin" ? JSON.parse(c.out).value : c.fn === "txBeginHandle" ? c.out : c.fn === "queryBegin" ? JSON.parse(c.out).value.run : null;
       // txBatchPlan's handles are inside its JSON argument: the replayers map them there.
-      const handleArgs = { storeGet: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
+      const handleArgs = { storeGet: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [], txBatchPlanCompact: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
       return { fn: c.fn, args: c.args, handleArgs, returns };
     });
     fixtureOps[name] = calls;
@@ -424,11 +424,11 @@ async function cpuSuite(engine, canned) {
       for (const c of calls) {
         const a = c.args.slice();
         for (const i of c.handleArgs) if (handles.has(a[i])) a[i] = handles.get(a[i]);
-        if (c.fn === "txBatchPlan") a[0] = JSON.stringify(JSON.parse(a[0]).map((h) => handles.get(h) ?? h));
+        if (c.fn === "txBatchPlan" || c.fn === "txBatchPlanCompact") a[0] = JSON.stringify(JSON.parse(a[0]).map((h) => handles.get(h) ?? h));
         if ((c.fn === "storeConfirm" || c.fn === "storeRetract" || c.fn === "txFinish") && sequence !== null) a[1] = sequence;
         const res = inst.originals[c.fn](...a);
         if (c.fn === "txRecordCommit" || c.fn === "txAccept" || c.fn === "txAcceptPlan") sequence = JSON.parse(res).value.sequence ?? sequence;
-        else if (c.fn === "txAcceptPlanCompact") sequence = res[0] === "[" ? JSON.parse(res)[1] : JSON.parse(res).value.sequence ?? sequence;
+        else if (c.fn === "txAcceptCompact" || c.fn === "txAcceptPlanCompact") sequence = res[0] === "[" ? JSON.parse(res)[1] : JSON.parse(res).value.sequence ?? sequence;
         if (c.returns !== null && typeof res === "number") handles.set(c.returns, res); // txBeginHandle
         else if (c.returns !== null) {
           const env = JSON.parse(res);

@@ -65,8 +65,10 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txValidate") return tx_validate(n(0));
   if (fn == "txRecordCommit") return tx_record_commit(n(0));
   if (fn == "txAccept") return tx_accept(n(0));
+  if (fn == "txAcceptCompact") return tx_accept_compact(n(0));
   if (fn == "txCommitPlan") return tx_commit_plan(n(0));
   if (fn == "txBatchPlan") return tx_batch_plan(s(0));
+  if (fn == "txBatchPlanCompact") return tx_batch_plan_compact(s(0));
   if (fn == "txAcceptPlan") return tx_accept_plan(n(0));
   if (fn == "txAcceptPlanCompact") return tx_accept_plan_compact(n(0));
   if (fn == "txFinish") return tx_finish(n(0), d(1));
@@ -100,7 +102,7 @@ struct Replayer {
         auto it = handles.find(arg_int(args[idx]));
         if (it != handles.end()) args[idx] = it->second;
       }
-      if (c["fn"] == "txBatchPlan") {  // a JSON array of mutation handles
+      if (c["fn"] == "txBatchPlan" || c["fn"] == "txBatchPlanCompact") {  // a JSON array of mutation handles
         json txs = json::parse(args[0].get<std::string>());
         for (auto& h : txs) {
           auto it = handles.find(h.get<int>());
@@ -111,11 +113,12 @@ struct Replayer {
       const std::string fn = c["fn"].get<std::string>();
       if ((fn == "storeConfirm" || fn == "storeRetract" || fn == "txFinish") && sequence >= 0) args[1] = sequence;
       std::string out = call(fn, args);
-      const bool compact_plan = fn == "txAcceptPlanCompact" && out.front() == '[';
-      if (compact_plan) {
+      const bool compact_accept = (fn == "txAcceptCompact" || fn == "txAcceptPlanCompact") && out.front() == '[';
+      if (compact_accept) {
         // [[affected...],sequence,...]: the number after the first "],", read without a JSON tree.
         sequence = std::strtod(out.c_str() + out.find("],") + 2, nullptr);
-      } else if (fn == "txRecordCommit" || fn == "txAccept" || fn == "txAcceptPlan" || fn == "txAcceptPlanCompact") {
+      } else if (fn == "txRecordCommit" || fn == "txAccept" || fn == "txAcceptPlan" || fn == "txAcceptCompact" ||
+                 fn == "txAcceptPlanCompact") {
         auto env = json::parse(out);
         if (auto s = env["value"].find("sequence"); s != env["value"].end()) sequence = s->get<double>();
       }
@@ -124,7 +127,8 @@ struct Replayer {
       const bool number_answer = fn == "storeGetText" || fn == "txGetText";
       if (number_answer && out == "-2") out = call(fn == "txGetText" ? "txGet" : "storeGet", args);
       // Answers are envelopes, numbers (point reads above, tx_begin_handle) or compact text
-      // (tx_insert_compact, tx_accept_plan_compact), whose errors are envelopes.
+      // (tx_insert_compact, tx_accept_compact, tx_accept_plan_compact, tx_batch_plan_compact),
+      // whose errors are envelopes.
       if (out.compare(0, 11, "{\"ok\":false") == 0) throw std::runtime_error("replay: " + fn + " failed: " + out.substr(0, 300));
       if (c.contains("returns") && c["returns"].is_number()) {
         // {"ok":true,"value":<int>}, {"ok":true,"value":{"run":<int>,...}} or <int> (txBeginHandle)

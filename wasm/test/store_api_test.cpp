@@ -52,15 +52,11 @@ std::string member_text(const std::string& object, const std::string& name) {
   return object.substr(from, object.find_first_of(",}", from) - from);
 }
 
-// tx_accept_plan_compact's answer in tx_accept_plan's form.
-json expand_compact_plan(const std::string& answer) {
-  INFO(answer);
-  REQUIRE(answer.front() == '[');
-  const json a = json::parse(answer);
-  REQUIRE(a.size() == 3);
-  REQUIRE(a[2].size() == 3);
+// A plan of tx_batch_plan_compact / tx_accept_plan_compact in tx_batch_plan's form.
+json expand_compact_batch(const json& plan) {
+  REQUIRE(plan.size() == 3);
   json steps = json::array();
-  for (const auto& s : a[2][0]) {
+  for (const auto& s : plan[0]) {
     REQUIRE(s.size() == 5);
     json step = s[0].is_number() ? json{{"textId", s[0]}} : s[0];
     step["params"] = s[1];
@@ -69,10 +65,16 @@ json expand_compact_plan(const std::string& answer) {
     step["write"] = s[4];
     steps.push_back(step);
   }
-  return {{"conflict", nullptr},
-          {"affected", a[0]},
-          {"sequence", a[1]},
-          {"plan", {{"steps", steps}, {"needsTransaction", a[2][1]}, {"origins", a[2][2]}}}};
+  return {{"steps", steps}, {"needsTransaction", plan[1]}, {"origins", plan[2]}};
+}
+
+// tx_accept_plan_compact's answer in tx_accept_plan's form.
+json expand_compact_plan(const std::string& answer) {
+  INFO(answer);
+  REQUIRE(answer.front() == '[');
+  const json a = json::parse(answer);
+  REQUIRE(a.size() == 3);
+  return {{"conflict", nullptr}, {"affected", a[0]}, {"sequence", a[1]}, {"plan", expand_compact_batch(a[2])}};
 }
 
 }  // namespace
@@ -506,5 +508,55 @@ TEST_CASE("store api: every error envelope is longer than {\"ok\":true,\"value\"
     const std::string shortest = api::detail::fail(lunora::Status(static_cast<lunora::ErrorCode>(code), ""));
     INFO(shortest);
     CHECK(shortest.size() > api::detail::ok_null().size());
+  }
+}
+
+TEST_CASE("store api: tx_accept_compact and tx_batch_plan_compact answer a group commit as arrays") {
+  for (const char* dialect : {"postgres", "mysql"}) {
+    INFO(dialect);
+    // Twin stores (one seed, the same calls): one answers with objects, the other compactly.
+    int stores[2], readers[2];
+    std::vector<int> writers[2];
+    std::string id;
+    for (int s = 0; s < 2; ++s) {
+      stores[s] = call(api::store_open(kSchema, dialect, R"({"seed":"00ff"})")).get<int>();
+      for (int w = 0; w < 2; ++w) {
+        writers[s].push_back(call(api::tx_begin(stores[s])).get<int>());
+        id = call(api::tx_insert(writers[s].back(), "orders", kOrder, 1.0 + w))["_id"];
+      }
+      const int watch = call(api::tx_begin(stores[s])).get<int>();
+      call(api::tx_get(watch, "", id));
+      call(api::sub_set(watch, 9));
+      call(api::tx_end(watch));
+      readers[s] = call(api::tx_begin(stores[s])).get<int>();
+      call(api::tx_get(readers[s], "", id));
+      call(api::tx_insert(readers[s], "orders", kOrder, 3.0));
+    }
+    for (std::size_t w = 0; w < 2; ++w) {
+      const json accepted = call(api::tx_accept(writers[0][w]));
+      const std::string answer = api::tx_accept_compact(writers[1][w]);
+      CHECK(answer == (w == 0 ? "[[],1]" : "[[9],2]"));
+      CHECK(accepted == json({{"conflict", nullptr}, {"affected", json::parse(answer)[0]}, {"sequence", json::parse(answer)[1]}}));
+    }
+    const auto list = [](const std::vector<int>& txs) { return "[" + std::to_string(txs[0]) + "," + std::to_string(txs[1]) + "]"; };
+    const json plan = call(api::tx_batch_plan(list(writers[0])));
+    const std::string answer = api::tx_batch_plan_compact(list(writers[1]));
+    INFO(answer);
+    REQUIRE(answer.front() == '[');
+    CHECK(expand_compact_batch(json::parse(answer)) == plan);
+    // One statement for both inserts (a guard-free step: tx null), then needsTransaction and origins.
+    const std::string tail = std::string(dialect) == "postgres" ? ",-1,null,-1]],false,[[0,0],[1,0]]]" : ",2,null,-1]],true,[[0,0],[1,0]]]";
+    CHECK(answer.substr(answer.size() - tail.size()) == tail);
+    // Conflicts and errors: tx_accept's and tx_batch_plan's envelopes, byte for byte.
+    CHECK(api::tx_accept_compact(readers[1]) == api::tx_accept(readers[0]));
+    CHECK(json::parse(api::tx_accept(readers[0]))["value"]["conflict"]["id"] == id);
+    for (const std::string& bad : {std::string("[]"), std::string("[\"x\"]"), std::string("[99999]"), std::string("{")}) {
+      const std::string refused = api::tx_batch_plan_compact(bad);
+      CHECK(refused == api::tx_batch_plan(bad));
+      CHECK(json::parse(refused)["ok"] == false);
+    }
+    call(api::tx_end(readers[0]));
+    CHECK(api::tx_accept_compact(readers[0]) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the mutation is no longer open"})");
+    for (int s = 0; s < 2; ++s) call(api::store_close(stores[s]));
   }
 }

@@ -171,6 +171,10 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       m._lunora_tx_accept(tx);
       return answer();
     },
+    txAcceptCompact(tx) {
+      m._lunora_tx_accept_compact(tx);
+      return answer();
+    },
     txAcceptPlan(tx) {
       m._lunora_tx_accept_plan(tx);
       return answer();
@@ -182,6 +186,11 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
     txBatchPlan(txsJson) {
       open(text(txsJson));
       m._lunora_tx_batch_plan(put(txsJson));
+      return answer();
+    },
+    txBatchPlanCompact(txsJson) {
+      open(text(txsJson));
+      m._lunora_tx_batch_plan_compact(put(txsJson));
       return answer();
     },
     txFinish(tx, sequence) {

@@ -189,7 +189,10 @@ export class CoreStore {
 
   /** One plan for the writes of several validated mutations (group commit). */
   batchPlan(writeSets: CoreWriteSet[]): BatchPlan {
-    return this.plan(unwrap<BatchPlan>(this.core.txBatchPlan(JSON.stringify(writeSets.map((w) => w.handle)))));
+    // Positional arrays; an error comes as its envelope ("{"), which unwrap throws.
+    const answer = this.core.txBatchPlanCompact(JSON.stringify(writeSets.map((w) => w.handle)));
+    if (answer.charCodeAt(0) === 123) return unwrap<BatchPlan>(answer);
+    return this.compactPlan(JSON.parse(answer) as CompactPlan);
   }
 
   /** Fills in the texts of a plan's steps. */
@@ -283,7 +286,11 @@ export class CoreWriteSet {
 
   /** validate(), then recordCommit() when there is no conflict: one crossing. */
   accept(): { conflict: { table: string; id: string } } | { conflict: null; affected: number[]; sequence: number } {
-    return unwrap(this.core.txAccept(this.handle));
+    // [affected, sequence] when accepted; a conflict or an error comes as an envelope ("{").
+    const answer = this.core.txAcceptCompact(this.handle);
+    if (answer.charCodeAt(0) === 123) return unwrap(answer);
+    const accepted = JSON.parse(answer) as [number[], number];
+    return { conflict: null, affected: accepted[0], sequence: accepted[1] };
   }
 
   /**

@@ -703,15 +703,40 @@ std::string tx_record_commit(int tx) {
   return out;
 }
 
-std::string tx_accept(int tx) {
+namespace {
+
+// `[[affected...],sequence`, the start of a compact acceptance (its array left open).
+void append_accepted(std::string& out, const std::vector<int>& affected, std::uint64_t sequence) {
+  out += "[[";
+  for (std::size_t i = 0; i < affected.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_int(out, affected[i]);
+  }
+  out += "],";
+  append_int(out, static_cast<std::int64_t>(sequence));
+}
+
+// tx_accept and its compact form: the conflict or an error (an envelope either way), or the
+// affected subscriptions and the sequence in `form`.
+std::string accept(int tx, PlanForm form) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
   Value conflict = writes->first_conflict();
   if (!conflict.is_null()) return ok({{"conflict", std::move(conflict)}});
   auto affected = writes->record_commit();
   if (!affected) return fail(affected.status());
-  return ok({{"conflict", nullptr}, {"affected", *affected}, {"sequence", writes->sequence()}});
+  if (form == PlanForm::objects) return ok({{"conflict", nullptr}, {"affected", *affected}, {"sequence", writes->sequence()}});
+  std::string out;
+  append_accepted(out, *affected, writes->sequence());
+  out.push_back(']');
+  return out;
 }
+
+}  // namespace
+
+std::string tx_accept(int tx) { return accept(tx, PlanForm::objects); }
+
+std::string tx_accept_compact(int tx) { return accept(tx, PlanForm::arrays); }
 
 std::string store_confirm(int store_handle, double sequence) {
   Status status = confirm(find_store(store_handle), sequence);
@@ -726,7 +751,10 @@ std::string store_retract(int store_handle, double sequence) {
   return ok(nullptr);
 }
 
-std::string tx_batch_plan(const std::string& txs_json) {
+namespace {
+
+// tx_batch_plan and its compact form (store_api.hpp); errors are envelopes either way.
+std::string batch_plan(const std::string& txs_json, PlanForm form) {
   std::vector<int> handles;
   nlohmann::json txs;  // only when the list is not plain
   if (!parse_handle_list(txs_json, handles)) {
@@ -758,9 +786,16 @@ std::string tx_batch_plan(const std::string& txs_json) {
   }
   std::string out;
   out.reserve(1024);  // a point write's plan, without regrowing
-  Status status = append_batch_plan(out, writes, origin, count > 1, *dialect, registry().texts[store]);
-  return status.ok() ? ok_text(out) : fail(status);
+  Status status = append_batch_plan(out, writes, origin, count > 1, *dialect, registry().texts[store], form);
+  if (!status.ok()) return fail(status);
+  return form == PlanForm::arrays ? out : ok_text(out);
 }
+
+}  // namespace
+
+std::string tx_batch_plan(const std::string& txs_json) { return batch_plan(txs_json, PlanForm::objects); }
+
+std::string tx_batch_plan_compact(const std::string& txs_json) { return batch_plan(txs_json, PlanForm::arrays); }
 
 namespace {
 
@@ -779,14 +814,19 @@ std::string accept_plan(int tx, PlanForm form) {
   std::string out;
   if (arrays) out.reserve(960);  // (malloc serves up to ~1 KiB from its thread cache)
   else out = ok_open(960);
-  out += arrays ? "[[" : "{\"conflict\":null,\"affected\":[";
-  for (std::size_t i = 0; i < affected->size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_int(out, (*affected)[i]);
+  if (arrays) {
+    append_accepted(out, *affected, writes.sequence());
+    out.push_back(',');
+  } else {
+    out += "{\"conflict\":null,\"affected\":[";
+    for (std::size_t i = 0; i < affected->size(); ++i) {
+      if (i > 0) out.push_back(',');
+      append_int(out, (*affected)[i]);
+    }
+    out += "],\"sequence\":";
+    append_int(out, static_cast<std::int64_t>(writes.sequence()));
+    out += ",\"plan\":";
   }
-  out += arrays ? "]," : "],\"sequence\":";
-  append_int(out, static_cast<std::int64_t>(writes.sequence()));
-  out += arrays ? "," : ",\"plan\":";
   const LoneWrites lone(writes);
   Status status = append_batch_plan(out, lone.rows, lone.origin, false, writes.dialect(), registry().texts[it->second.first], form);
   if (!status.ok()) {

@@ -30,10 +30,14 @@ export interface LunoraCoreModule {
   txValidate(tx: number): string;
   txRecordCommit(tx: number): string;
   txAccept(tx: number): string;
+  /** txAccept with its acceptance as [affected, sequence] (store_api.hpp); else its envelope. */
+  txAcceptCompact(tx: number): string;
   txCommitPlan(tx: number): string;
   txDescribe(tx: number, write: number): string;
   txEnd(tx: number): string;
   txBatchPlan(txsJson: string): string;
+  /** txBatchPlan with its plan as positional arrays (store_api.hpp); an error is the envelope. */
+  txBatchPlanCompact(txsJson: string): string;
   txAcceptPlan(tx: number): string;
   /** txAcceptPlan with its success as positional arrays (store_api.hpp); else its envelope. */
   txAcceptPlanCompact(tx: number): string;
@@ -72,9 +76,11 @@ export interface LunoraCoreExports {
   _lunora_tx_update(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number, documentWire: number, setFieldsJson: number): number;
   _lunora_tx_remove(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number): number;
   _lunora_tx_accept(tx: number): number;
+  _lunora_tx_accept_compact(tx: number): number;
   _lunora_tx_accept_plan(tx: number): number;
   _lunora_tx_accept_plan_compact(tx: number): number;
   _lunora_tx_batch_plan(txsJson: number): number;
+  _lunora_tx_batch_plan_compact(txsJson: number): number;
   _lunora_tx_finish(tx: number, sequence: number): number;
   _lunora_tx_describe(tx: number, write: number): number;
   _lunora_tx_end(tx: number): number;

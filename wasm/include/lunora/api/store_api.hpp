@@ -69,11 +69,17 @@ std::string tx_record_commit(int tx);
 // tx_validate then, when there is no conflict, tx_record_commit, in one crossing:
 // -> {"conflict": {"table", "id"}} or {"conflict": null, "affected": [...], "sequence": n}.
 std::string tx_accept(int tx);
+// tx_accept with its acceptance as [[affected...], sequence]; a conflict or an error is
+// answered with tx_accept's envelope (which starts with '{').
+std::string tx_accept_compact(int tx);
 std::string store_confirm(int store, double sequence);
 std::string store_retract(int store, double sequence);
 // One commit plan for several validated mutations (group commit): steps carry "tx" (the
 // position in the list) and "write"; "origins"[n] = [tx, write] of combined write n.
 std::string tx_batch_plan(const std::string& txs_json);
+// tx_batch_plan with its plan as positional arrays: [[steps...], needsTransaction,
+// [origins...]], the steps as tx_accept_plan_compact writes them; an error is the envelope.
+std::string tx_batch_plan_compact(const std::string& txs_json);
 // The commit of a lone mutation in one crossing: tx_accept, then (no conflict) its plan as
 // tx_batch_plan("[tx]") answers it: -> {"conflict": {"table", "id"}} or
 // {"conflict": null, "affected": [...], "sequence": n, "plan": {"steps", "needsTransaction",
