@@ -85,10 +85,16 @@ EMSCRIPTEN_KEEPALIVE int lunora_store_normalize_id(int store, int table, int id)
   return reply(lunora::api::store_normalize_id(store, t, a.next(id)));
 }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_begin(int store) { return reply(lunora::api::tx_begin(store)); }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_begin_handle(int store) { return lunora::api::tx_begin_handle(store); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_insert(int tx, int table, int document, double now_ms) {
   Args a;
   auto t = a.next(table);
   return reply(lunora::api::tx_insert(tx, t, a.next(document), now_ms));
+}
+EMSCRIPTEN_KEEPALIVE int lunora_tx_insert_compact(int tx, int table, int document, double now_ms) {
+  Args a;
+  auto t = a.next(table);
+  return reply(lunora::api::tx_insert_compact(tx, t, a.next(document), now_ms));
 }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_get(int tx, int table, int id) {
   Args a;
@@ -111,8 +117,13 @@ EMSCRIPTEN_KEEPALIVE int lunora_tx_remove(int tx, int id, int version, double cr
   return reply(lunora::api::tx_remove(tx, i, v, creation_time, a.next(old_document)));
 }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_accept(int tx) { return reply(lunora::api::tx_accept(tx)); }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_compact(int tx) { return reply(lunora::api::tx_accept_compact(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_plan(int tx) { return reply(lunora::api::tx_accept_plan(tx)); }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_plan_compact(int tx) { return reply(lunora::api::tx_accept_plan_compact(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_batch_plan(int txs) { return reply(lunora::api::tx_batch_plan(Args().next(txs))); }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_batch_plan_compact(int txs) {
+  return reply(lunora::api::tx_batch_plan_compact(Args().next(txs)));
+}
 EMSCRIPTEN_KEEPALIVE int lunora_tx_finish(int tx, double sequence) { return reply(lunora::api::tx_finish(tx, sequence)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_describe(int tx, int write) { return reply(lunora::api::tx_describe(tx, write)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_end(int tx) { return reply(lunora::api::tx_end(tx)); }
@@ -151,7 +162,9 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeGetMany", &store_get_many);
   function("storeNormalizeId", &store_normalize_id);
   function("txBegin", &tx_begin);
+  function("txBeginHandle", &tx_begin_handle);
   function("txInsert", &tx_insert);
+  function("txInsertCompact", &tx_insert_compact);
   function("txGet", &tx_get);
   function("txGetText", &tx_get_text);
   function("txUpdate", &tx_update);
@@ -161,9 +174,12 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("txValidate", &tx_validate);
   function("txRecordCommit", &tx_record_commit);
   function("txAccept", &tx_accept);
+  function("txAcceptCompact", &tx_accept_compact);
   function("txEnd", &tx_end);
   function("txBatchPlan", &tx_batch_plan);
+  function("txBatchPlanCompact", &tx_batch_plan_compact);
   function("txAcceptPlan", &tx_accept_plan);
+  function("txAcceptPlanCompact", &tx_accept_plan_compact);
   function("txFinish", &tx_finish);
   function("storeConfirm", &store_confirm);
   function("storeRetract", &store_retract);

@@ -53,11 +53,19 @@ if (mode === "calls") {
     const accepted = unwrap(api.txAcceptPlan(tx));
     unwrap(api.txFinish(tx, accepted.sequence));
   };
+  // The same commit with the answers the store uses: a number, "<id> <time>", positional arrays.
+  const insertCompact = (api) => {
+    const tx = api.txBeginHandle(store);
+    api.txInsertCompact(tx, "bench_docs", wire, 1.7e12);
+    const accepted = JSON.parse(api.txAcceptPlanCompact(tx));
+    unwrap(api.txFinish(tx, accepted[1]));
+  };
   const id = (() => { const tx = unwrap(fast.txBegin(store)); const r = unwrap(fast.txInsert(tx, "bench_docs", wire, 1)); fast.txEnd(tx); return r._id; })();
   const ops = {
     "txBegin+txEnd (numbers only)": (api) => { api.txEnd(unwrap(api.txBegin(store))); },
     "storeGet (2 short strings in, ~100 B out)": (api) => unwrap(api.storeGet(store, "", id)),
     "insert: begin, insert, acceptPlan, finish": insert,
+    "insert, compact answers: beginHandle, insertCompact, acceptPlanCompact, finish": insertCompact,
   };
   for (const [name, op] of Object.entries(ops)) {
     const batch = (api) => () => { for (let i = 0; i < 200; i++) op(api); };

@@ -344,7 +344,7 @@ function instrumentCore() {
       state.us += (now() - t0) * 1000;
       state.calls++;
       for (const x of a) if (typeof x === "string") state.bytes += x.length;
-      state.bytes += typeof out === "string" ? out.length : 4; // storeGetText / txGetText answer a number
+      state.bytes += typeof out === "string" ? out.length : 4; // storeGetText / txGetText / txBeginHandle answer a number
       state.trace?.push({ fn: name, args: a, out });
       return out;
     };
@@ -408,27 +408,29 @@ async function cpuSuite(engine, canned) {
   const storeHandle = traces.get.find((c) => c.fn === "storeGet" || c.fn === "storeGetText").args[0];
   for (const [name, trace] of Object.entries(traces)) {
     const calls = trace.map((c) => {
-      const env = JSON.parse(c.out);
-      const returns = c.fn === "txBegin" ? env.value : c.fn === "queryBegin" ? env.value.run : null;
+      // (Only these answers are read: the compact ones, txInsertCompact / txAcceptPlanCompact, are no envelopes.)
+      const returns = c.fn === "txBegin" ? JSON.parse(c.out).value : c.fn === "txBeginHandle" ? c.out : c.fn === "queryBegin" ? JSON.parse(c.out).value.run : null;
       // txBatchPlan's handles are inside its JSON argument: the replayers map them there.
-      const handleArgs = { storeGet: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
+      const handleArgs = { storeGet: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [], txBatchPlanCompact: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
       return { fn: c.fn, args: c.args, handleArgs, returns };
     });
     fixtureOps[name] = calls;
     const handles = new Map();
     // Commit log sequences, like handles, are this replay's own: storeConfirm / storeRetract /
-    // txFinish get the one the replay's last txRecordCommit / txAccept / txAcceptPlan returned (a recorded one would
+    // txFinish get the one the replay's last txRecordCommit / txAccept / txAcceptPlan(Compact) returned (a recorded one would
     // leave every replayed commit pending, and the log would grow without bound).
     let sequence = null;
     const once = () => {
       for (const c of calls) {
         const a = c.args.slice();
         for (const i of c.handleArgs) if (handles.has(a[i])) a[i] = handles.get(a[i]);
-        if (c.fn === "txBatchPlan") a[0] = JSON.stringify(JSON.parse(a[0]).map((h) => handles.get(h) ?? h));
+        if (c.fn === "txBatchPlan" || c.fn === "txBatchPlanCompact") a[0] = JSON.stringify(JSON.parse(a[0]).map((h) => handles.get(h) ?? h));
         if ((c.fn === "storeConfirm" || c.fn === "storeRetract" || c.fn === "txFinish") && sequence !== null) a[1] = sequence;
         const res = inst.originals[c.fn](...a);
         if (c.fn === "txRecordCommit" || c.fn === "txAccept" || c.fn === "txAcceptPlan") sequence = JSON.parse(res).value.sequence ?? sequence;
-        if (c.returns !== null) {
+        else if (c.fn === "txAcceptCompact" || c.fn === "txAcceptPlanCompact") sequence = res[0] === "[" ? JSON.parse(res)[1] : JSON.parse(res).value.sequence ?? sequence;
+        if (c.returns !== null && typeof res === "number") handles.set(c.returns, res); // txBeginHandle
+        else if (c.returns !== null) {
           const env = JSON.parse(res);
           handles.set(c.returns, typeof env.value === "number" ? env.value : env.value.run);
         }

@@ -10,6 +10,7 @@
 // Output: one JSON object on stdout.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -55,16 +56,21 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txGetText") return std::to_string(tx_get_text(n(0), s(1), s(2)));
   if (fn == "storeNormalizeId") return store_normalize_id(n(0), s(1), s(2));
   if (fn == "txBegin") return tx_begin(n(0));
+  if (fn == "txBeginHandle") return std::to_string(tx_begin_handle(n(0)));
   if (fn == "txInsert") return tx_insert(n(0), s(1), s(2), d(3));
+  if (fn == "txInsertCompact") return tx_insert_compact(n(0), s(1), s(2), d(3));
   if (fn == "txGet") return tx_get(n(0), s(1), s(2));
   if (fn == "txUpdate") return tx_update(n(0), s(1), s(2), d(3), s(4), s(5), a.size() > 6 ? s(6) : std::string());
   if (fn == "txRemove") return tx_remove(n(0), s(1), s(2), d(3), s(4));
   if (fn == "txValidate") return tx_validate(n(0));
   if (fn == "txRecordCommit") return tx_record_commit(n(0));
   if (fn == "txAccept") return tx_accept(n(0));
+  if (fn == "txAcceptCompact") return tx_accept_compact(n(0));
   if (fn == "txCommitPlan") return tx_commit_plan(n(0));
   if (fn == "txBatchPlan") return tx_batch_plan(s(0));
+  if (fn == "txBatchPlanCompact") return tx_batch_plan_compact(s(0));
   if (fn == "txAcceptPlan") return tx_accept_plan(n(0));
+  if (fn == "txAcceptPlanCompact") return tx_accept_plan_compact(n(0));
   if (fn == "txFinish") return tx_finish(n(0), d(1));
   if (fn == "storeConfirm") return store_confirm(n(0), d(1));
   if (fn == "storeRetract") return store_retract(n(0), d(1));
@@ -96,7 +102,7 @@ struct Replayer {
         auto it = handles.find(arg_int(args[idx]));
         if (it != handles.end()) args[idx] = it->second;
       }
-      if (c["fn"] == "txBatchPlan") {  // a JSON array of mutation handles
+      if (c["fn"] == "txBatchPlan" || c["fn"] == "txBatchPlanCompact") {  // a JSON array of mutation handles
         json txs = json::parse(args[0].get<std::string>());
         for (auto& h : txs) {
           auto it = handles.find(h.get<int>());
@@ -107,7 +113,12 @@ struct Replayer {
       const std::string fn = c["fn"].get<std::string>();
       if ((fn == "storeConfirm" || fn == "storeRetract" || fn == "txFinish") && sequence >= 0) args[1] = sequence;
       std::string out = call(fn, args);
-      if (fn == "txRecordCommit" || fn == "txAccept" || fn == "txAcceptPlan") {
+      const bool compact_accept = (fn == "txAcceptCompact" || fn == "txAcceptPlanCompact") && out.front() == '[';
+      if (compact_accept) {
+        // [[affected...],sequence,...]: the number after the first "],", read without a JSON tree.
+        sequence = std::strtod(out.c_str() + out.find("],") + 2, nullptr);
+      } else if (fn == "txRecordCommit" || fn == "txAccept" || fn == "txAcceptPlan" || fn == "txAcceptCompact" ||
+                 fn == "txAcceptPlanCompact") {
         auto env = json::parse(out);
         if (auto s = env["value"].find("sequence"); s != env["value"].end()) sequence = s->get<double>();
       }
@@ -115,11 +126,14 @@ struct Replayer {
       // the shim does the first time a table is read in a fresh store (this replay's).
       const bool number_answer = fn == "storeGetText" || fn == "txGetText";
       if (number_answer && out == "-2") out = call(fn == "txGetText" ? "txGet" : "storeGet", args);
-      if (!number_answer && out.compare(0, 10, "{\"ok\":true") != 0) throw std::runtime_error("replay: " + c["fn"].get<std::string>() + " failed: " + out.substr(0, 300));
+      // Answers are envelopes, numbers (point reads above, tx_begin_handle) or compact text
+      // (tx_insert_compact, tx_accept_compact, tx_accept_plan_compact, tx_batch_plan_compact),
+      // whose errors are envelopes.
+      if (out.compare(0, 11, "{\"ok\":false") == 0) throw std::runtime_error("replay: " + fn + " failed: " + out.substr(0, 300));
       if (c.contains("returns") && c["returns"].is_number()) {
-        // {"ok":true,"value":<int>} or {"ok":true,"value":{"run":<int>,...}}
+        // {"ok":true,"value":<int>}, {"ok":true,"value":{"run":<int>,...}} or <int> (txBeginHandle)
         auto env = json::parse(out);
-        const json& v = env["value"];
+        const json& v = env.is_number() ? env : env["value"];
         const int fresh = v.is_number() ? v.get<int>() : v.at("run").get<int>();
         handles[c["returns"].get<int>()] = fresh;
       }

@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "lunora/api/envelope.hpp"
 #include "lunora/api/store_api.hpp"
+#include "lunora/status.hpp"
 
 using nlohmann::json;
 namespace api = lunora::api;
@@ -40,6 +42,39 @@ Racing racing_mutations() {
   call(api::tx_get(r.reader, "", r.id));
   call(api::tx_insert(r.reader, "orders", kOrder, 2.0));
   return r;
+}
+
+// The text of member `name` of a flat JSON object as written (a number as the core printed it).
+std::string member_text(const std::string& object, const std::string& name) {
+  const std::size_t at = object.find("\"" + name + "\":");
+  REQUIRE(at != std::string::npos);
+  const std::size_t from = at + name.size() + 3;
+  return object.substr(from, object.find_first_of(",}", from) - from);
+}
+
+// A plan of tx_batch_plan_compact / tx_accept_plan_compact in tx_batch_plan's form.
+json expand_compact_batch(const json& plan) {
+  REQUIRE(plan.size() == 3);
+  json steps = json::array();
+  for (const auto& s : plan[0]) {
+    REQUIRE(s.size() == 5);
+    json step = s[0].is_number() ? json{{"textId", s[0]}} : s[0];
+    step["params"] = s[1];
+    step["expectRows"] = s[2];
+    step["tx"] = s[3];
+    step["write"] = s[4];
+    steps.push_back(step);
+  }
+  return {{"steps", steps}, {"needsTransaction", plan[1]}, {"origins", plan[2]}};
+}
+
+// tx_accept_plan_compact's answer in tx_accept_plan's form.
+json expand_compact_plan(const std::string& answer) {
+  INFO(answer);
+  REQUIRE(answer.front() == '[');
+  const json a = json::parse(answer);
+  REQUIRE(a.size() == 3);
+  return {{"conflict", nullptr}, {"affected", a[0]}, {"sequence", a[1]}, {"plan", expand_compact_batch(a[2])}};
 }
 
 }  // namespace
@@ -190,27 +225,31 @@ TEST_CASE("store api: tx_accept_plan validates, records and plans a lone mutatio
 }
 
 TEST_CASE("store api: tx_accept_plan retracts a commit whose plan cannot be made") {
-  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
-  const char* doc = kOrder;
-  const int big = call(api::tx_begin(store)).get<int>();
-  // One Postgres statement for all of a mutation's writes: past 65535 params it is refused.
-  std::string first;
-  for (int i = 0; i < 7000; ++i) {
-    std::string id = call(api::tx_insert(big, "orders", doc, 1.0 + i))["_id"];
-    if (i == 0) first = id;
+  for (const bool compact : {false, true}) {
+    INFO("compact " << compact);
+    const auto accept_plan = compact ? api::tx_accept_plan_compact : api::tx_accept_plan;
+    const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+    const char* doc = kOrder;
+    const int big = call(api::tx_begin(store)).get<int>();
+    // One Postgres statement for all of a mutation's writes: past 65535 params it is refused.
+    std::string first;
+    for (int i = 0; i < 7000; ++i) {
+      std::string id = call(api::tx_insert(big, "orders", doc, 1.0 + i))["_id"];
+      if (i == 0) first = id;
+    }
+    const int reader = call(api::tx_begin(store)).get<int>();
+    call(api::tx_get(reader, "", first));
+    call(api::tx_insert(reader, "orders", doc, 1.0));
+    CHECK(accept_plan(big) ==
+          R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the group's commit statement would bind too many parameters"})");
+    // Retracted: the reader does not conflict with writes that never happened.
+    const std::string answer = accept_plan(reader);
+    auto accepted = compact ? expand_compact_plan(answer) : call(answer);
+    CHECK(accepted["conflict"].is_null());
+    call(api::tx_end(big));
+    call(api::tx_finish(reader, accepted["sequence"].get<double>()));
+    call(api::store_close(store));
   }
-  const int reader = call(api::tx_begin(store)).get<int>();
-  call(api::tx_get(reader, "", first));
-  call(api::tx_insert(reader, "orders", doc, 1.0));
-  auto refused = json::parse(api::tx_accept_plan(big));
-  CHECK(refused["ok"] == false);
-  CHECK(refused["message"] == "the group's commit statement would bind too many parameters");
-  // Retracted: the reader does not conflict with writes that never happened.
-  auto accepted = call(api::tx_accept_plan(reader));
-  CHECK(accepted["conflict"].is_null());
-  call(api::tx_end(big));
-  call(api::tx_finish(reader, accepted["sequence"].get<double>()));
-  call(api::store_close(store));
 }
 
 TEST_CASE("store api: a _version that is not a bigint below the largest is refused") {
@@ -356,4 +395,168 @@ TEST_CASE("store api: a mutation begun after another ended starts empty, from th
   CHECK(call(api::tx_commit_plan(fourth))["steps"] == json::array());
   call(api::tx_end(fourth));
   call(api::store_close(again));
+}
+
+TEST_CASE("store api: tx_insert_compact answers the id and creation time without JSON") {
+  // Two stores of one seed assign the same ids: one answers tx_insert, the other the compact form.
+  const int objects = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int compact = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int a = call(api::tx_begin(objects)).get<int>();
+  const int b = call(api::tx_begin(compact)).get<int>();
+  for (double now : {1700000000000.25, 1700000000000.25, 5.0}) {
+    const std::string envelope = api::tx_insert(a, "orders", kOrder, now);
+    const std::string answer = api::tx_insert_compact(b, "orders", kOrder, now);
+    INFO(envelope << " / " << answer);
+    const std::string id = call(envelope)["_id"];
+    CHECK(answer == id + " " + member_text(envelope, "_creationTime"));
+  }
+  CHECK(api::tx_insert_compact(b, "orders", kOrder, 1.0).substr(32) == " 1700000000000.253");
+  const std::string first = api::tx_insert_compact(b, "orders", kOrder, 1800000000000.0);
+  CHECK(first.size() == 32 + 14);
+  CHECK(first.substr(32) == " 1800000000000");
+  CHECK(call(api::store_normalize_id(compact, "orders", first.substr(0, 32))) == first.substr(0, 32));
+
+  // Errors are tx_insert's envelopes, byte for byte.
+  for (const auto& [table, doc] : std::vector<std::pair<std::string, std::string>>{{"orders", R"({"customer":5})"}, {"nope", "{}"}, {"orders", "{"}}) {
+    const std::string refused = api::tx_insert_compact(b, table, doc, 1.0);
+    CHECK(refused == api::tx_insert(b, table, doc, 1.0));
+    CHECK(json::parse(refused)["ok"] == false);
+  }
+  call(api::tx_end(b));
+  CHECK(api::tx_insert_compact(b, "orders", kOrder, 1.0) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the mutation is no longer open"})");
+  call(api::store_close(objects));
+  call(api::store_close(compact));
+}
+
+TEST_CASE("store api: tx_accept_plan_compact answers tx_accept_plan's plan as positional arrays") {
+  for (const char* dialect : {"postgres", "mysql"}) {
+    INFO(dialect);
+    // Twin stores (one seed, the same calls): one answers tx_accept_plan, the other the compact form.
+    int stores[2];
+    std::string ids[2];
+    for (int& store : stores) store = call(api::store_open(kSchema, dialect, R"({"seed":"00ff"})")).get<int>();
+    for (int round = 0; round < 2; ++round) {
+      INFO("round " << round);
+      int writers[2], readers[2];
+      for (int s = 0; s < 2; ++s) {
+        writers[s] = call(api::tx_begin(stores[s])).get<int>();
+        ids[s] = call(api::tx_insert(writers[s], "orders", kOrder, 1.0))["_id"];
+        call(api::tx_insert(writers[s], "orders", kOrder, 2.0));
+        // A subscription that read the first document, and a mutation that did.
+        const int watch = call(api::tx_begin(stores[s])).get<int>();
+        call(api::tx_get(watch, "", ids[s]));
+        call(api::sub_set(watch, 7));
+        call(api::tx_end(watch));
+        readers[s] = call(api::tx_begin(stores[s])).get<int>();
+        call(api::tx_get(readers[s], "", ids[s]));
+        call(api::tx_insert(readers[s], "orders", kOrder, 3.0));
+      }
+      REQUIRE(ids[0] == ids[1]);
+      const json accepted = call(api::tx_accept_plan(writers[0]));
+      const std::string answer = api::tx_accept_plan_compact(writers[1]);
+      CHECK(expand_compact_plan(answer) == accepted);
+      // Exactly: the first commit sends the text with its number, the next only the number.
+      const json& steps = accepted["plan"]["steps"];
+      const std::string head = "[[7]," + std::to_string(round + 1) + ",[[";
+      if (round == 0) {
+        CHECK(answer.rfind(head + "[{\"text\":" + steps[0]["text"].dump() + ",\"textId\":1},", 0) == 0);
+      } else if (std::string(dialect) == "postgres") {
+        CHECK(answer == head + "[1," + steps[0]["params"].dump() + ",-1,null,-1]],false,[[0,0],[0,1]]]]");
+      } else {
+        CHECK(answer == head + "[1," + steps[0]["params"].dump() + ",1,0,0],[1," + steps[1]["params"].dump() +
+                            ",1,0,1]],true,[[0,0],[0,1]]]]");
+      }
+      // A conflict or an error: the envelope of tx_accept_plan, byte for byte.
+      const std::string conflict = api::tx_accept_plan(readers[0]);
+      CHECK(api::tx_accept_plan_compact(readers[1]) == conflict);
+      CHECK(json::parse(conflict)["value"]["conflict"]["id"] == ids[0]);
+      for (int s = 0; s < 2; ++s) {
+        call(api::tx_finish(writers[s], accepted["sequence"].get<double>()));
+        call(api::tx_end(readers[s]));
+      }
+      CHECK(api::tx_accept_plan_compact(writers[1]) == api::tx_accept_plan(writers[0]));
+      CHECK(api::tx_accept_plan_compact(writers[1]) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the mutation is no longer open"})");
+    }
+    for (int store : stores) call(api::store_close(store));
+  }
+}
+
+TEST_CASE("store api: tx_begin_handle answers the new mutation's handle as a number") {
+  const int store = call(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int a = api::tx_begin_handle(store);
+  const int b = call(api::tx_begin(store)).get<int>();
+  const int c = api::tx_begin_handle(store);
+  CHECK(a > 0);
+  CHECK(b == a + 1);  // one sequence of handles
+  CHECK(c == b + 1);
+  CHECK(api::tx_insert_compact(a, "orders", kOrder, 1.0).size() == 32 + 2);
+  for (int tx : {a, b, c}) call(api::tx_end(tx));
+  // A mutation begun after another ended: a new handle, the write set recycled.
+  const int d = api::tx_begin_handle(store);
+  CHECK(d == c + 1);
+  CHECK(call(api::tx_commit_plan(d))["steps"].empty());
+  call(api::store_close(store));
+  CHECK(api::tx_begin_handle(store) == 0);
+  CHECK(api::tx_begin(store) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the store was closed"})");
+}
+
+TEST_CASE("store api: every error envelope is longer than {\"ok\":true,\"value\":null}") {
+  // The shim takes an answer of ok_null's length from tx_update, tx_remove, tx_finish and
+  // tx_end as that answer without decoding it.
+  CHECK(api::detail::ok_null() == R"({"ok":true,"value":null})");
+  for (int code = static_cast<int>(lunora::ErrorCode::invalid_argument); code <= static_cast<int>(lunora::ErrorCode::internal); ++code) {
+    const std::string shortest = api::detail::fail(lunora::Status(static_cast<lunora::ErrorCode>(code), ""));
+    INFO(shortest);
+    CHECK(shortest.size() > api::detail::ok_null().size());
+  }
+}
+
+TEST_CASE("store api: tx_accept_compact and tx_batch_plan_compact answer a group commit as arrays") {
+  for (const char* dialect : {"postgres", "mysql"}) {
+    INFO(dialect);
+    // Twin stores (one seed, the same calls): one answers with objects, the other compactly.
+    int stores[2], readers[2];
+    std::vector<int> writers[2];
+    std::string id;
+    for (int s = 0; s < 2; ++s) {
+      stores[s] = call(api::store_open(kSchema, dialect, R"({"seed":"00ff"})")).get<int>();
+      for (int w = 0; w < 2; ++w) {
+        writers[s].push_back(call(api::tx_begin(stores[s])).get<int>());
+        id = call(api::tx_insert(writers[s].back(), "orders", kOrder, 1.0 + w))["_id"];
+      }
+      const int watch = call(api::tx_begin(stores[s])).get<int>();
+      call(api::tx_get(watch, "", id));
+      call(api::sub_set(watch, 9));
+      call(api::tx_end(watch));
+      readers[s] = call(api::tx_begin(stores[s])).get<int>();
+      call(api::tx_get(readers[s], "", id));
+      call(api::tx_insert(readers[s], "orders", kOrder, 3.0));
+    }
+    for (std::size_t w = 0; w < 2; ++w) {
+      const json accepted = call(api::tx_accept(writers[0][w]));
+      const std::string answer = api::tx_accept_compact(writers[1][w]);
+      CHECK(answer == (w == 0 ? "[[],1]" : "[[9],2]"));
+      CHECK(accepted == json({{"conflict", nullptr}, {"affected", json::parse(answer)[0]}, {"sequence", json::parse(answer)[1]}}));
+    }
+    const auto list = [](const std::vector<int>& txs) { return "[" + std::to_string(txs[0]) + "," + std::to_string(txs[1]) + "]"; };
+    const json plan = call(api::tx_batch_plan(list(writers[0])));
+    const std::string answer = api::tx_batch_plan_compact(list(writers[1]));
+    INFO(answer);
+    REQUIRE(answer.front() == '[');
+    CHECK(expand_compact_batch(json::parse(answer)) == plan);
+    // One statement for both inserts (a guard-free step: tx null), then needsTransaction and origins.
+    const std::string tail = std::string(dialect) == "postgres" ? ",-1,null,-1]],false,[[0,0],[1,0]]]" : ",2,null,-1]],true,[[0,0],[1,0]]]";
+    CHECK(answer.substr(answer.size() - tail.size()) == tail);
+    // Conflicts and errors: tx_accept's and tx_batch_plan's envelopes, byte for byte.
+    CHECK(api::tx_accept_compact(readers[1]) == api::tx_accept(readers[0]));
+    CHECK(json::parse(api::tx_accept(readers[0]))["value"]["conflict"]["id"] == id);
+    for (const std::string& bad : {std::string("[]"), std::string("[\"x\"]"), std::string("[99999]"), std::string("{")}) {
+      const std::string refused = api::tx_batch_plan_compact(bad);
+      CHECK(refused == api::tx_batch_plan(bad));
+      CHECK(json::parse(refused)["ok"] == false);
+    }
+    call(api::tx_end(readers[0]));
+    CHECK(api::tx_accept_compact(readers[0]) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the mutation is no longer open"})");
+    for (int s = 0; s < 2; ++s) call(api::store_close(stores[s]));
+  }
 }

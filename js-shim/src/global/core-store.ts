@@ -189,7 +189,10 @@ export class CoreStore {
 
   /** One plan for the writes of several validated mutations (group commit). */
   batchPlan(writeSets: CoreWriteSet[]): BatchPlan {
-    return this.plan(unwrap<BatchPlan>(this.core.txBatchPlan(JSON.stringify(writeSets.map((w) => w.handle)))));
+    // Positional arrays; an error comes as its envelope ("{"), which unwrap throws.
+    const answer = this.core.txBatchPlanCompact(JSON.stringify(writeSets.map((w) => w.handle)));
+    if (answer.charCodeAt(0) === 123) return unwrap<BatchPlan>(answer);
+    return this.compactPlan(JSON.parse(answer) as CompactPlan);
   }
 
   /** Fills in the texts of a plan's steps. */
@@ -198,18 +201,45 @@ export class CoreStore {
     return plan;
   }
 
+  /** A plan in the positional form of txAcceptPlanCompact, with its texts filled in. */
+  compactPlan(plan: CompactPlan): BatchPlan {
+    const wire = plan[0];
+    const steps: BatchPlan["steps"] = new Array(wire.length);
+    for (let i = 0; i < wire.length; i++) {
+      const step = wire[i]!;
+      const text = step[0];
+      steps[i] = {
+        text: typeof text === "number" ? this.texts[text]! : this.statement(text as WireStatement).text,
+        params: step[1],
+        expectRows: step[2],
+        tx: step[3],
+        write: step[4],
+      };
+    }
+    return { steps, needsTransaction: plan[1], origins: plan[2] };
+  }
+
   removeSubscription(id: number): void {
     unwrap(this.core.subRemove(this.handle, id));
   }
 
   begin(): CoreWriteSet {
-    return new CoreWriteSet(unwrap<number>(this.core.txBegin(this.handle)), this);
+    // A number, with no envelope to decode; 0: the store is closed, and txBegin says so.
+    const tx = this.core.txBeginHandle(this.handle);
+    return new CoreWriteSet(tx > 0 ? tx : unwrap<number>(this.core.txBegin(this.handle)), this);
   }
 }
 
 /** Where a point read goes: its table and statement, or no table (no such document). */
 export type PointRead = { table: string | null; statement?: Statement };
 const NO_DOCUMENT: PointRead = Object.freeze({ table: null });
+
+/**
+ * A plan as txAcceptPlanCompact answers it: [steps, needsTransaction, origins], each step
+ * [text, params, expectRows, tx, write] whose text is the number of a text the store holds,
+ * or as a statement carries it ({text}, {text, textId} or {textId}) in a shape's first plan.
+ */
+type CompactPlan = [[number | Omit<WireStatement, "params">, unknown[], number, number | null, number][], boolean, [number, number][]];
 
 /** The answer of CoreWriteSet.acceptPlan(). */
 export type AcceptedPlan =
@@ -223,7 +253,11 @@ export class CoreWriteSet {
   constructor(readonly handle: number, private readonly store: CoreStore) {}
 
   insert(table: string, documentWire: string, nowMs: number): { _id: string; _creationTime: number } {
-    return unwrap(this.core.txInsert(this.handle, table, documentWire, nowMs));
+    // "<_id> <_creationTime>", or the error envelope (no id starts with "{").
+    const answer = this.core.txInsertCompact(this.handle, table, documentWire, nowMs);
+    if (answer.charCodeAt(0) === 123) return unwrap(answer);
+    const space = answer.indexOf(" ");
+    return { _id: answer.slice(0, space), _creationTime: Number(answer.slice(space + 1)) };
   }
 
   get(table: string, id: string): PointRead {
@@ -252,7 +286,11 @@ export class CoreWriteSet {
 
   /** validate(), then recordCommit() when there is no conflict: one crossing. */
   accept(): { conflict: { table: string; id: string } } | { conflict: null; affected: number[]; sequence: number } {
-    return unwrap(this.core.txAccept(this.handle));
+    // [affected, sequence] when accepted; a conflict or an error comes as an envelope ("{").
+    const answer = this.core.txAcceptCompact(this.handle);
+    if (answer.charCodeAt(0) === 123) return unwrap(answer);
+    const accepted = JSON.parse(answer) as [number[], number];
+    return { conflict: null, affected: accepted[0], sequence: accepted[1] };
   }
 
   /**
@@ -260,9 +298,11 @@ export class CoreWriteSet {
    * would make it, in one crossing. A plan that cannot be made is retracted and thrown.
    */
   acceptPlan(): AcceptedPlan {
-    const accepted = unwrap<AcceptedPlan>(this.core.txAcceptPlan(this.handle));
-    if (accepted.conflict === null) this.store.plan(accepted.plan);
-    return accepted;
+    // Positional arrays when accepted; a conflict or an error comes as an envelope ("{").
+    const answer = this.core.txAcceptPlanCompact(this.handle);
+    if (answer.charCodeAt(0) === 123) return unwrap<AcceptedPlan>(answer);
+    const accepted = JSON.parse(answer) as [number[], number, CompactPlan];
+    return { conflict: null, affected: accepted[0], sequence: accepted[1], plan: this.store.compactPlan(accepted[2]) };
   }
 
   /** After the commit's SQL succeeded: confirms it in the commit log and ends the mutation. */

@@ -84,31 +84,60 @@ int append_statement(std::string& out, const Statement& s, StatementTexts* texts
 // How a commit plan is answered: tx_commit_plan (one mutation: "write" is its write index) or
 // tx_batch_plan (steps also carry "tx", the mutation's position in the batch).
 enum class PlanAnswer { mutation, batch };
+// How it is written: objects ({"steps": [{"textId", "params", ...}], ...}), or positional
+// arrays (tx_accept_plan_compact: [[[text, [params], expectRows, tx, write], ...],
+// needsTransaction, ...]), which the shim JSON.parses in about half the time.
+enum class PlanForm { objects, arrays };
 
-// `],"expectRows":n,"tx":t,"write":w}`: the end of a step whose params were just written.
+// The start of a step and its text: by number (`{"textId":n` / `[n`), or inline (`{"text":"..."`
+// / `[{"text":"..."}`: in the array form a text that is not a number is an object).
+void append_step_text_id(std::string& out, int text_id, PlanForm form) {
+  out += form == PlanForm::arrays ? "[" : "{\"textId\":";
+  append_int(out, text_id);
+}
+void append_step_text_inline(std::string& out, const std::string& text, PlanForm form) {
+  out += form == PlanForm::arrays ? "[{\"text\":" : "{\"text\":";
+  append_json_string(out, text);
+  if (form == PlanForm::arrays) out.push_back('}');
+}
+// A step's text as `texts` sends it (statement_texts.hpp), in an object of its own in the
+// array form. Returns the text's number (-1: inline).
+int append_step_text(std::string& out, const std::string& text, StatementTexts& texts, PlanForm form) {
+  out += form == PlanForm::arrays ? "[{" : "{";
+  const int text_id = texts.append(out, text);
+  if (form == PlanForm::arrays) out.push_back('}');
+  return text_id;
+}
+// `,"params":[` / `,[`: the step's params follow, then its tail.
+void append_params_open(std::string& out, PlanForm form) { out += form == PlanForm::arrays ? ",[" : ",\"params\":["; }
+
+// `],"expectRows":n,"tx":t,"write":w}` (`],n,t,w]`): the end of a step whose params were just
+// written.
 void append_step_tail(std::string& out, int expect_rows, int write, const std::vector<std::pair<int, int>>& origin,
-                      PlanAnswer answer) {
-  out += "],\"expectRows\":";
+                      PlanAnswer answer, PlanForm form) {
+  const bool arrays = form == PlanForm::arrays;
+  out += arrays ? "]," : "],\"expectRows\":";
   append_int(out, expect_rows);
   const std::pair<int, int>* from = write >= 0 ? &origin[static_cast<std::size_t>(write)] : nullptr;
   if (answer == PlanAnswer::batch) {
-    out += ",\"tx\":";
+    out += arrays ? "," : ",\"tx\":";
     if (from != nullptr) append_int(out, from->first);
     else out += "null";
   }
-  out += ",\"write\":";
+  out += arrays ? "," : ",\"write\":";
   append_int(out, from != nullptr ? from->second : write);
-  out.push_back('}');
+  out.push_back(arrays ? ']' : '}');
 }
 
 // The commit of `writes` (origin[n]: the (position in the batch, write index) of write n) as
-// {"steps": [{"text"/"textId", "params", "expectRows", "tx"?, "write"}], "needsTransaction"}.
+// {"steps": [{"text"/"textId", "params", "expectRows", "tx"?, "write"}], "needsTransaction"}
+// (the array form: `[[step...],needsTransaction`, the array left open).
 // A shape planned before gets only its params built and the numbers of its texts
 // (sql/commit_output.hpp); any other commit is planned in full and its texts kept by shape.
 // Batches fail when a step binds more than a Postgres statement can.
 Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& writes,
                           const std::vector<std::pair<int, int>>& origin, bool group, const Dialect& dialect,
-                          StatementTexts& texts, PlanAnswer answer) {
+                          StatementTexts& texts, PlanAnswer answer, PlanForm form = PlanForm::objects) {
   auto too_many = [answer](std::size_t params) {
     // The store then commits the group's members one by one.
     return answer == PlanAnswer::batch && params > kMaxStatementParams;
@@ -124,7 +153,7 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
   if (known != nullptr && known->steps.size() != params.params.size()) known = nullptr;  // never, by the key
   bool needs_transaction = false;
   std::size_t steps = 0;
-  out += "{\"steps\":[";
+  out += form == PlanForm::arrays ? "[[" : "{\"steps\":[";
   if (known != nullptr) {
     for (std::size_t count : params.counts) {
       if (too_many(count)) return refused;
@@ -132,16 +161,11 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
     for (std::size_t i = 0; i < known->steps.size(); ++i) {
       const auto& step = known->steps[i];
       if (i > 0) out.push_back(',');
-      if (step.text_id >= 0) {
-        out += "{\"textId\":";
-        append_int(out, step.text_id);
-      } else {
-        out += "{\"text\":";
-        append_json_string(out, step.text);
-      }
-      out += ",\"params\":[";
+      if (step.text_id >= 0) append_step_text_id(out, step.text_id, form);
+      else append_step_text_inline(out, step.text, form);
+      append_params_open(out, form);
       out += params.params[i];
-      append_step_tail(out, step.expect_rows, step.write, origin, answer);
+      append_step_tail(out, step.expect_rows, step.write, origin, answer, form);
     }
     needs_transaction = known->needs_transaction;
     steps = known->steps.size();
@@ -156,24 +180,23 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
     for (std::size_t i = 0; i < plan.steps.size(); ++i) {
       const auto& step = plan.steps[i];
       if (i > 0) out.push_back(',');
-      out.push_back('{');
-      const int text_id = texts.append(out, step.statement.text);
-      out += ",\"params\":";
+      const int text_id = append_step_text(out, step.statement.text, texts, form);
       if (params_written) {
-        out.push_back('[');
+        append_params_open(out, form);
         out += params.params[i];  // the same JSON (commit_shape_test), already written
       } else {
+        out += form == PlanForm::arrays ? "," : ",\"params\":";
         append_json(out, step.statement.params);
         out.pop_back();  // the array continues in the tail
       }
-      append_step_tail(out, step.expect_rows, step.write, origin, answer);
+      append_step_tail(out, step.expect_rows, step.write, origin, answer, form);
       shape.steps.push_back({text_id, text_id >= 0 ? std::string() : step.statement.text, step.expect_rows, step.write});
     }
     needs_transaction = plan.needs_transaction;
     steps = plan.steps.size();
     if (params.complete) texts.remember_commit_shape(std::move(params.shape), std::move(shape));
   }
-  out += "],\"needsTransaction\":";
+  out += form == PlanForm::arrays ? "]," : "],\"needsTransaction\":";
   out += needs_transaction || (answer == PlanAnswer::batch && steps > 1) ? "true" : "false";
   return Status::Ok();
 }
@@ -328,13 +351,14 @@ struct LoneWrites {
 // its mutation in the batch, its write number) of combined write n; Postgres reports a failed
 // guard by combined write number and `origins` maps it back. Several mutations are written
 // per (table, op); one keeps a statement per document, so a failed guard names its document.
-// Fails when a statement would bind too many params.
+// Fails when a statement would bind too many params. The array form: [steps, needsTransaction,
+// origins].
 Status append_batch_plan(std::string& out, const std::vector<const RowWrite*>& writes,
                          const std::vector<std::pair<int, int>>& origin, bool group, const Dialect& dialect,
-                         StatementTexts& texts) {
-  Status status = append_commit_plan(out, writes, origin, group, dialect, texts, PlanAnswer::batch);
+                         StatementTexts& texts, PlanForm form = PlanForm::objects) {
+  Status status = append_commit_plan(out, writes, origin, group, dialect, texts, PlanAnswer::batch, form);
   if (!status.ok()) return status;
-  out += ",\"origins\":[";
+  out += form == PlanForm::arrays ? ",[" : ",\"origins\":[";
   for (std::size_t i = 0; i < origin.size(); ++i) {
     if (i > 0) out.push_back(',');
     out.push_back('[');
@@ -343,7 +367,7 @@ Status append_batch_plan(std::string& out, const std::vector<const RowWrite*>& w
     append_int(out, origin[i].second);
     out.push_back(']');
   }
-  out += "]}";
+  out += form == PlanForm::arrays ? "]]" : "]}";
   return Status::Ok();
 }
 
@@ -541,8 +565,13 @@ std::string store_normalize_id(int handle, const std::string& table, const std::
 }
 
 std::string tx_begin(int handle) {
+  const int tx = tx_begin_handle(handle);
+  return tx == 0 ? no_store() : ok_text(std::to_string(tx));  // as ok(tx) writes it, without a JSON value
+}
+
+int tx_begin_handle(int handle) {
   Store* store = find_store(handle);
-  if (store == nullptr) return no_store();
+  if (store == nullptr) return 0;
   auto& r = registry();
   const int tx = r.next++;
   std::unique_ptr<WriteSet> writes;
@@ -553,25 +582,50 @@ std::string tx_begin(int handle) {
     writes = std::make_unique<WriteSet>(*store);
   }
   r.transactions.emplace(tx, std::make_pair(handle, std::move(writes)));
-  return ok_text(std::to_string(tx));  // as ok(tx) writes it, without a JSON value
+  return tx;
 }
 
-std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms) {
+namespace {
+
+// tx_insert and its compact form: the error envelope, or the id and creation time written by
+// `answer`.
+template <typename Answer>
+std::string insert(int tx, const std::string& table, const std::string& document_wire, double now_ms, Answer answer) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
   auto document = parse_wire(document_wire);
   if (!document) return fail(document.status());
   auto result = writes->insert(table, std::move(document).value(), now_ms);
   if (!result) return fail(result.status());
-  // {"_creationTime", "_id"} (the key order of a JSON object tree), written directly.
-  std::string out = ok_open(64 + result->id.size());
-  out += "{\"_creationTime\":";
-  append_json_number(out, result->creation_time);
-  out += ",\"_id\":";
-  append_json_string(out, result->id);
-  out.push_back('}');
-  ok_close(out);
-  return out;
+  return answer(*result);
+}
+
+}  // namespace
+
+std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms) {
+  return insert(tx, table, document_wire, now_ms, [](const WriteSet::Inserted& created) {
+    // {"_creationTime", "_id"} (the key order of a JSON object tree), written directly.
+    std::string out = ok_open(64 + created.id.size());
+    out += "{\"_creationTime\":";
+    append_json_number(out, created.creation_time);
+    out += ",\"_id\":";
+    append_json_string(out, created.id);
+    out.push_back('}');
+    ok_close(out);
+    return out;
+  });
+}
+
+std::string tx_insert_compact(int tx, const std::string& table, const std::string& document_wire, double now_ms) {
+  return insert(tx, table, document_wire, now_ms, [](const WriteSet::Inserted& created) {
+    // An id is lowercase base32 (document_id.hpp): no separator or escape needed.
+    std::string out;
+    out.reserve(created.id.size() + 24);
+    out += created.id;
+    out.push_back(' ');
+    append_json_number(out, created.creation_time);
+    return out;
+  });
 }
 
 std::string tx_get(int tx, const std::string& table, const std::string& id) {
@@ -649,15 +703,40 @@ std::string tx_record_commit(int tx) {
   return out;
 }
 
-std::string tx_accept(int tx) {
+namespace {
+
+// `[[affected...],sequence`, the start of a compact acceptance (its array left open).
+void append_accepted(std::string& out, const std::vector<int>& affected, std::uint64_t sequence) {
+  out += "[[";
+  for (std::size_t i = 0; i < affected.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_int(out, affected[i]);
+  }
+  out += "],";
+  append_int(out, static_cast<std::int64_t>(sequence));
+}
+
+// tx_accept and its compact form: the conflict or an error (an envelope either way), or the
+// affected subscriptions and the sequence in `form`.
+std::string accept(int tx, PlanForm form) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
   Value conflict = writes->first_conflict();
   if (!conflict.is_null()) return ok({{"conflict", std::move(conflict)}});
   auto affected = writes->record_commit();
   if (!affected) return fail(affected.status());
-  return ok({{"conflict", nullptr}, {"affected", *affected}, {"sequence", writes->sequence()}});
+  if (form == PlanForm::objects) return ok({{"conflict", nullptr}, {"affected", *affected}, {"sequence", writes->sequence()}});
+  std::string out;
+  append_accepted(out, *affected, writes->sequence());
+  out.push_back(']');
+  return out;
 }
+
+}  // namespace
+
+std::string tx_accept(int tx) { return accept(tx, PlanForm::objects); }
+
+std::string tx_accept_compact(int tx) { return accept(tx, PlanForm::arrays); }
 
 std::string store_confirm(int store_handle, double sequence) {
   Status status = confirm(find_store(store_handle), sequence);
@@ -672,7 +751,10 @@ std::string store_retract(int store_handle, double sequence) {
   return ok(nullptr);
 }
 
-std::string tx_batch_plan(const std::string& txs_json) {
+namespace {
+
+// tx_batch_plan and its compact form (store_api.hpp); errors are envelopes either way.
+std::string batch_plan(const std::string& txs_json, PlanForm form) {
   std::vector<int> handles;
   nlohmann::json txs;  // only when the list is not plain
   if (!parse_handle_list(txs_json, handles)) {
@@ -704,11 +786,22 @@ std::string tx_batch_plan(const std::string& txs_json) {
   }
   std::string out;
   out.reserve(1024);  // a point write's plan, without regrowing
-  Status status = append_batch_plan(out, writes, origin, count > 1, *dialect, registry().texts[store]);
-  return status.ok() ? ok_text(out) : fail(status);
+  Status status = append_batch_plan(out, writes, origin, count > 1, *dialect, registry().texts[store], form);
+  if (!status.ok()) return fail(status);
+  return form == PlanForm::arrays ? out : ok_text(out);
 }
 
-std::string tx_accept_plan(int tx) {
+}  // namespace
+
+std::string tx_batch_plan(const std::string& txs_json) { return batch_plan(txs_json, PlanForm::objects); }
+
+std::string tx_batch_plan_compact(const std::string& txs_json) { return batch_plan(txs_json, PlanForm::arrays); }
+
+namespace {
+
+// tx_accept_plan and its compact form: the conflict or an error (an envelope either way), or
+// the affected subscriptions, the sequence and the plan, in `form` (store_api.hpp).
+std::string accept_plan(int tx, PlanForm form) {
   auto it = registry().transactions.find(tx);
   if (it == registry().transactions.end()) return no_tx();
   WriteSet& writes = *it->second.second;
@@ -716,27 +809,41 @@ std::string tx_accept_plan(int tx) {
   if (!conflict.is_null()) return ok({{"conflict", std::move(conflict)}});
   auto affected = writes.record_commit();
   if (!affected) return fail(affected.status());
+  const bool arrays = form == PlanForm::arrays;
   // The envelope is written around the answer in place: one string, sized for a point write.
-  std::string out = ok_open(960);  // (malloc serves up to ~1 KiB from its thread cache)
-  out += "{\"conflict\":null,\"affected\":[";
-  for (std::size_t i = 0; i < affected->size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_int(out, (*affected)[i]);
+  std::string out;
+  if (arrays) out.reserve(960);  // (malloc serves up to ~1 KiB from its thread cache)
+  else out = ok_open(960);
+  if (arrays) {
+    append_accepted(out, *affected, writes.sequence());
+    out.push_back(',');
+  } else {
+    out += "{\"conflict\":null,\"affected\":[";
+    for (std::size_t i = 0; i < affected->size(); ++i) {
+      if (i > 0) out.push_back(',');
+      append_int(out, (*affected)[i]);
+    }
+    out += "],\"sequence\":";
+    append_int(out, static_cast<std::int64_t>(writes.sequence()));
+    out += ",\"plan\":";
   }
-  out += "],\"sequence\":";
-  append_int(out, static_cast<std::int64_t>(writes.sequence()));
-  out += ",\"plan\":";
   const LoneWrites lone(writes);
-  Status status = append_batch_plan(out, lone.rows, lone.origin, false, writes.dialect(), registry().texts[it->second.first]);
+  Status status = append_batch_plan(out, lone.rows, lone.origin, false, writes.dialect(), registry().texts[it->second.first], form);
   if (!status.ok()) {
     // Not committed after all: later validations must not see its writes.
     if (Store* store = find_store(it->second.first)) store->commits().retract(writes.sequence());
     return fail(status);
   }
-  out.push_back('}');
-  ok_close(out);
+  out.push_back(arrays ? ']' : '}');
+  if (!arrays) ok_close(out);
   return out;
 }
+
+}  // namespace
+
+std::string tx_accept_plan(int tx) { return accept_plan(tx, PlanForm::objects); }
+
+std::string tx_accept_plan_compact(int tx) { return accept_plan(tx, PlanForm::arrays); }
 
 std::string tx_finish(int tx, double sequence) {
   auto it = registry().transactions.find(tx);

@@ -17,7 +17,11 @@ export interface LunoraCoreModule {
   storeGetMany(store: number, table: string, idsJson: string): string;
   storeNormalizeId(store: number, table: string, id: string): string;
   txBegin(store: number): string;
+  /** The new mutation's handle; 0: the store is closed (ask txBegin for the error). */
+  txBeginHandle(store: number): number;
   txInsert(tx: number, table: string, documentWire: string, nowMs: number): string;
+  /** txInsert without JSON: "<_id> <_creationTime>", or the error envelope (store_api.hpp). */
+  txInsertCompact(tx: number, table: string, documentWire: string, nowMs: number): string;
   txGet(tx: number, table: string, id: string): string;
   /** As storeGetText, recording the read when it answers with a text number. */
   txGetText(tx: number, table: string, id: string): number;
@@ -26,11 +30,17 @@ export interface LunoraCoreModule {
   txValidate(tx: number): string;
   txRecordCommit(tx: number): string;
   txAccept(tx: number): string;
+  /** txAccept with its acceptance as [affected, sequence] (store_api.hpp); else its envelope. */
+  txAcceptCompact(tx: number): string;
   txCommitPlan(tx: number): string;
   txDescribe(tx: number, write: number): string;
   txEnd(tx: number): string;
   txBatchPlan(txsJson: string): string;
+  /** txBatchPlan with its plan as positional arrays (store_api.hpp); an error is the envelope. */
+  txBatchPlanCompact(txsJson: string): string;
   txAcceptPlan(tx: number): string;
+  /** txAcceptPlan with its success as positional arrays (store_api.hpp); else its envelope. */
+  txAcceptPlanCompact(tx: number): string;
   txFinish(tx: number, sequence: number): string;
   storeConfirm(store: number, sequence: number): string;
   storeRetract(store: number, sequence: number): string;
@@ -59,13 +69,18 @@ export interface LunoraCoreExports {
   _lunora_tx_get_text(tx: number, table: number, id: number): number;
   _lunora_store_normalize_id(store: number, table: number, id: number): number;
   _lunora_tx_begin(store: number): number;
+  _lunora_tx_begin_handle(store: number): number;
   _lunora_tx_insert(tx: number, table: number, documentWire: number, nowMs: number): number;
+  _lunora_tx_insert_compact(tx: number, table: number, documentWire: number, nowMs: number): number;
   _lunora_tx_get(tx: number, table: number, id: number): number;
   _lunora_tx_update(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number, documentWire: number, setFieldsJson: number): number;
   _lunora_tx_remove(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number): number;
   _lunora_tx_accept(tx: number): number;
+  _lunora_tx_accept_compact(tx: number): number;
   _lunora_tx_accept_plan(tx: number): number;
+  _lunora_tx_accept_plan_compact(tx: number): number;
   _lunora_tx_batch_plan(txsJson: number): number;
+  _lunora_tx_batch_plan_compact(txsJson: number): number;
   _lunora_tx_finish(tx: number, sequence: number): number;
   _lunora_tx_describe(tx: number, write: number): number;
   _lunora_tx_end(tx: number): number;

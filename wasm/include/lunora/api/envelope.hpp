@@ -18,7 +18,8 @@ std::string ok(const nlohmann::json& value);
 // `value_json` is already JSON text (written with append_json and friends).
 std::string ok_text(std::string_view value_json);
 std::string fail(const Status& status);
-// {"ok":true,"value":null}
+// {"ok":true,"value":null}. Every fail() envelope is longer: the shim reads an answer of this
+// length from a call whose one success is null as this one, without decoding it (core.ts).
 std::string ok_null();
 
 // An ok envelope written in place, for answers of a fixed small shape: ok_open returns

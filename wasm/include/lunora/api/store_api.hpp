@@ -32,7 +32,14 @@ std::string store_get_many(int store, const std::string& table, const std::strin
 std::string store_normalize_id(int store, const std::string& table, const std::string& id);
 
 std::string tx_begin(int store);
+// tx_begin answered by a number: the new mutation's handle (> 0), or 0 when the store is
+// closed (tx_begin then answers the error).
+int tx_begin_handle(int store);
+// -> {"_creationTime", "_id"}.
 std::string tx_insert(int tx, const std::string& table, const std::string& document_wire, double now_ms);
+// tx_insert answered without JSON: `<_id> <_creationTime>` (the id, a space, the time as JS
+// prints it), or its error envelope (which starts with '{', as no id does).
+std::string tx_insert_compact(int tx, const std::string& table, const std::string& document_wire, double now_ms);
 // Point read inside a mutation: like store_get, and recorded in the mutation's read set.
 std::string tx_get(int tx, const std::string& table, const std::string& id);
 // store_get / tx_get answered by a number, with no envelope to write or parse: the number of
@@ -62,16 +69,29 @@ std::string tx_record_commit(int tx);
 // tx_validate then, when there is no conflict, tx_record_commit, in one crossing:
 // -> {"conflict": {"table", "id"}} or {"conflict": null, "affected": [...], "sequence": n}.
 std::string tx_accept(int tx);
+// tx_accept with its acceptance as [[affected...], sequence]; a conflict or an error is
+// answered with tx_accept's envelope (which starts with '{').
+std::string tx_accept_compact(int tx);
 std::string store_confirm(int store, double sequence);
 std::string store_retract(int store, double sequence);
 // One commit plan for several validated mutations (group commit): steps carry "tx" (the
 // position in the list) and "write"; "origins"[n] = [tx, write] of combined write n.
 std::string tx_batch_plan(const std::string& txs_json);
+// tx_batch_plan with its plan as positional arrays: [[steps...], needsTransaction,
+// [origins...]], the steps as tx_accept_plan_compact writes them; an error is the envelope.
+std::string tx_batch_plan_compact(const std::string& txs_json);
 // The commit of a lone mutation in one crossing: tx_accept, then (no conflict) its plan as
 // tx_batch_plan("[tx]") answers it: -> {"conflict": {"table", "id"}} or
 // {"conflict": null, "affected": [...], "sequence": n, "plan": {"steps", "needsTransaction",
 // "origins"}}. When no plan can be made, the commit is retracted and the error returned.
 std::string tx_accept_plan(int tx);
+// tx_accept_plan with its success answered as positional arrays, not an envelope of objects:
+// [[affected...], sequence, [[steps...], needsTransaction, [origins...]]], each step
+// [text, [params], expectRows, tx, write] where text is the number of a text the shim holds,
+// or, in the first plan of a commit shape, {"text"}, {"text", "textId"} or {"textId"}
+// (statement_texts.hpp). A conflict or an error is answered with tx_accept_plan's envelope
+// (which starts with '{').
+std::string tx_accept_plan_compact(int tx);
 // After the mutation's SQL committed: store_confirm(its store, sequence), then tx_end(tx).
 std::string tx_finish(int tx, double sequence);
 
