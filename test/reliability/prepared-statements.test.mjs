@@ -10,7 +10,7 @@ import postgres from "postgres";
 import { fromPostgresJs } from "@lunora/hyperdrive";
 import { buildPgExec, createHyperdriveGlobalCtxDb, createPostgresGlobalCtxDb } from "@lunora/hyperdrive/global";
 import { defineSchema, defineTable, v } from "@lunora/hyperdrive/schema";
-import { PG_URL, uniqueName } from "./support.mjs";
+import { PG_URL, sleep, uniqueName } from "./support.mjs";
 
 const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
 const WRITE_LATER = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
@@ -197,6 +197,34 @@ describe("postgres.js: the store prepares the texts it repeats", () => {
     assert.deepEqual((await exec.query(`SELECT count(*)::int AS n FROM "${table}" WHERE v IS NOT NULL AND id > $1`, ["-1"])).rows, [{ n: 3 }]);
     const prepared = await preparedTexts(sql);
     assert.ok(prepared.includes(insert) && prepared.includes(read), "statements repeated inside transactions were prepared");
+  });
+
+  test("after its connection is killed, the store reconnects and names its statements again", async () => {
+    const table = uniqueName("rel_prep_kill");
+    dropped.push(table);
+    const tag = uniqueName("lunora_rel_prep");
+    const sql = onePool({ connection: { application_name: tag } });
+    const admin = onePool();
+    const db = createPostgresGlobalCtxDb(sql, { schema: itemsSchema(table) });
+    await db.migrate();
+    const id = await db.mutation((w) => w.insert(table, item(2)));
+    const expected = json(await db.query((r) => r.get(id)));
+    for (let i = 0; i < 2; i++) await db.query((r) => r.get(id));
+    assert.ok((await preparedTexts(sql)).length >= 1);
+    const [{ killed }] = await admin.unsafe("SELECT count(pg_terminate_backend(pid))::int AS killed FROM pg_stat_activity WHERE application_name = $1", [tag]);
+    assert.equal(killed, 1);
+    let answer;
+    for (let attempt = 0; attempt < 5 && answer === undefined; attempt++) {
+      try {
+        answer = json(await db.query((r) => r.get(id)));
+      } catch (error) {
+        assert.equal(error.name, "SqlConnectionError", String(error));
+        await sleep(20);
+      }
+    }
+    assert.equal(answer, expected);
+    for (let i = 0; i < 2; i++) assert.equal(json(await db.query((r) => r.get(id))), expected);
+    assert.ok((await preparedTexts(sql)).length >= 1, "the new connection names the point read again");
   });
 
   test("a migration that adds a field between two reads: old and new store texts both work", async () => {
