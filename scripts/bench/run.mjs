@@ -1,7 +1,7 @@
 // The benchmark suite of @lunora/hyperdrive (docs/BENCHMARKS.md). Not part of the tests.
 //
 //   bash scripts/bench.sh            (starts the local servers, builds what is missing, runs this)
-//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR]
+//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR] [--table NAME]
 //   (--cpu: only measurement 3 and the native replay, for iterating on core CPU; writes
 //   <out>/results-cpu.json and prints a table)
 //
@@ -51,7 +51,8 @@ const N_POINT = QUICK ? 200 : 1500;
 const N_PAGE = QUICK ? 100 : 500;
 const WARMUP = QUICK ? 30 : 150;
 const SEED_DOCS = 2000;
-const TABLE = "bench_docs";
+// --table: another name, so runs beside each other on the shared servers do not drop each other's table.
+const TABLE = args.includes("--table") ? args[args.indexOf("--table") + 1] : "bench_docs";
 const log = (...a) => console.error("[bench]", ...a);
 const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
 const WRITE_LATER = Symbol.for("@lunora/hyperdrive.cellsWriteLater");

@@ -25,6 +25,7 @@ export interface PostgresJsLike {
 }
 
 const UNKNOWN_OID = 705;
+const PREPARED = { prepare: true } as const;
 
 export function fromPostgresJs(sql: PostgresJsLike): SqlClient {
   return postgresJsClient(sql);
@@ -65,7 +66,7 @@ class PostgresJsClient implements StatementRunner {
     // alike, so one name per text whichever params are null.
     const values = encodePgParams(params).map((text) => (text === null && !prepare ? null : this.sql.typed(text, UNKNOWN_OID)));
     try {
-      return await (prepare ? this.sql.unsafe(text, values, { prepare: true }) : this.sql.unsafe(text, values)).raw();
+      return await (prepare ? this.sql.unsafe(text, values, PREPARED) : this.sql.unsafe(text, values)).raw();
     } catch (error) {
       throw toSqlError(error, "postgres");
     }

@@ -7,9 +7,10 @@
 // worth naming: the store's point reads, page reads per query shape and commits per shape
 // repeat, while one-off texts (a group commit with an unusual mix of members, catalog reads,
 // DDL) must not pile up on the connections. A text is prepared from its second run on, and at
-// most `maxPrepared` texts ever are, so a connection holds at most that many statements.
+// most `maxPrepared` texts ever are, so a connection holds at most that many statements (and
+// the rare one postgres.js names again after "cached plan must not change result type").
 // Texts without parameters go out unprepared (postgres.js sends them as a simple query, which
-// is how DDL and multi-statement texts run), and so do texts over `maxTextBytes`.
+// is how DDL and multi-statement texts run), and so do texts over `maxTextChars`.
 
 export interface RepeatedTextsLimits {
   /** Texts this store prepares, at most (each connection names at most these). */
