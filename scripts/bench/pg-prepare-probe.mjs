@@ -1,11 +1,12 @@
 // Probe: what postgres.js's `prepare` option costs a parameterised statement on this machine.
 //
-// `sql.unsafe(text, params)` (prepare off, as the store's postgres.js adapter and the
-// reference page's `{ query }` wrapper call it) sends Parse + Describe first, waits for the
-// parameter description, then sends Bind + Execute: two round trips per statement.
-// `{ prepare: true }` names the statement once per connection and then sends Bind + Execute
-// only: one round trip. Interleaved on one connection of the loopback Postgres of
-// scripts/db.sh; prints medians. Not part of the tests.
+// `sql.unsafe(text, params)` (prepare off, as the reference page's `{ query }` wrapper and
+// `ctx.sql` call it) sends Parse + Describe first, waits for the parameter description, then
+// sends Bind + Execute: two round trips per statement. `{ prepare: true }` (what the store's
+// postgres.js adapter uses for the texts it repeats, adapters/repeated-texts.ts) names the
+// statement once per connection and then sends Bind + Execute only: one round trip.
+// Interleaved on one connection of the loopback Postgres of scripts/db.sh; prints medians.
+// Not part of the tests.
 //
 //   node scripts/bench/pg-prepare-probe.mjs [iterations]
 import postgres from "postgres";

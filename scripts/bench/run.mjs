@@ -1,7 +1,7 @@
 // The benchmark suite of @lunora/hyperdrive (docs/BENCHMARKS.md). Not part of the tests.
 //
 //   bash scripts/bench.sh            (starts the local servers, builds what is missing, runs this)
-//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR]
+//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR] [--table NAME]
 //   (--cpu: only measurement 3 and the native replay, for iterating on core CPU; writes
 //   <out>/results-cpu.json and prints a table)
 //
@@ -9,6 +9,11 @@
 // scripts/db.sh, with the package's store in-process. Each package measurement is paired with
 // the raw driver doing the same SQL work on the same connection, A/B interleaved (the order
 // alternates every iteration) after a warm-up, and reported as a ratio of medians (and p99s).
+// On Postgres the package runs the statements it repeats as named prepared statements (one
+// round trip each); when the build under test does, the raw side prepares too
+// (`sql.unsafe(text, params, { prepare: true })`) so both do the same SQL work, and the raw
+// driver unprepared (`sql.unsafe(text, params)`, two round trips per statement with params)
+// is measured in the same rotation and reported beside it (`raw_unprepared`).
 // Writes <out>/results.json and <out>/results.md (default: build/bench/).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -46,7 +51,8 @@ const N_POINT = QUICK ? 200 : 1500;
 const N_PAGE = QUICK ? 100 : 500;
 const WARMUP = QUICK ? 30 : 150;
 const SEED_DOCS = 2000;
-const TABLE = "bench_docs";
+// --table: another name, so runs beside each other on the shared servers do not drop each other's table.
+const TABLE = args.includes("--table") ? args[args.indexOf("--table") + 1] : "bench_docs";
 const log = (...a) => console.error("[bench]", ...a);
 const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
 const WRITE_LATER = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
@@ -79,37 +85,61 @@ const now = () => performance.now();
 const r2 = (x) => Math.round(x * 100) / 100;
 const r3 = (x) => Math.round(x * 1000) / 1000;
 
-/** A/B interleaved: per iteration, run a then b or b then a (alternating). Times in us. */
-async function ab(n, warmup, a, b) {
-  const ta = [], tb = [];
+/**
+ * A/B interleaved: per iteration, run a then b or b then a (alternating). Times in us. With a
+ * third variant c (the raw driver unprepared), the order rotates over the three.
+ */
+async function ab(n, warmup, a, b, c) {
+  const fns = c ? [a, b, c] : [a, b];
+  const times = fns.map(() => []);
   for (let i = 0; i < warmup + n; i++) {
-    const first = i % 2 === 0 ? [a, ta] : [b, tb];
-    const second = i % 2 === 0 ? [b, tb] : [a, ta];
-    for (const [fn, out] of [first, second]) {
+    for (let j = 0; j < fns.length; j++) {
+      const k = (i + j) % fns.length;
       const t0 = now();
-      await fn(i);
+      await fns[k](i);
       const dt = (now() - t0) * 1000;
-      if (i >= warmup) out.push(dt);
+      if (i >= warmup) times[k].push(dt);
     }
   }
-  const A = stats(ta), B = stats(tb);
-  return { pkg: A, raw: B, ratio_median: r3(A.median / B.median), ratio_p99: r3(A.p99 / B.p99) };
+  const [A, B, C] = times.map(stats);
+  const out = { pkg: A, raw: B, ratio_median: r3(A.median / B.median), ratio_p99: r3(A.p99 / B.p99) };
+  if (C) Object.assign(out, { raw_unprepared: C, ratio_median_vs_unprepared: r3(A.median / C.median), ratio_p99_vs_unprepared: r3(A.p99 / C.p99) });
+  return out;
+}
+
+/**
+ * The package against the raw driver doing the same work: `rawOf(query)` is the raw side over
+ * a query function. When the package prepares (Postgres), the baseline prepares too and the
+ * raw driver unprepared runs in the same rotation.
+ */
+function vsRaw(e, n, warmup, pkg, rawOf) {
+  return e.rawPrepares ? ab(n, warmup, pkg, rawOf(e.qp), rawOf(e.q)) : ab(n, warmup, pkg, rawOf(e.q));
+}
+
+/** Whether the build under test prepares the store's repeated Postgres statements. */
+async function packagePrepares(e, probe) {
+  if (e.engine !== "postgres") return false;
+  for (let i = 0; i < 3; i++) await probe();
+  const [{ n }] = await e.q("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE NOT from_sql");
+  return n > 0;
 }
 
 // ---- engines --------------------------------------------------------------------------------
 
 /** One engine's connection(s), raw helpers and store. */
 async function openEngine(engine, { pool = false } = {}) {
-  let raw, close, exec, q;
+  let raw, close, exec, q, qp;
   if (engine === "postgres") {
     const sql = postgres(PG_URL, { max: pool ? 6 : 1, fetch_types: false, onnotice: () => {} });
     q = (text, params = []) => sql.unsafe(text, params);
+    qp = (text, params = []) => sql.unsafe(text, params, { prepare: true });
     exec = G.buildPgExec(sql);
     close = () => sql.end();
     raw = sql;
   } else {
     const conn = pool ? mysql.createPool({ ...MY, connectionLimit: 6 }) : await mysql.createConnection(MY);
     q = async (text, params = []) => (await conn.query(text, params))[0];
+    qp = q;
     exec = G.buildMysqlExec(conn);
     close = () => conn.end();
     raw = conn;
@@ -137,7 +167,7 @@ async function openEngine(engine, { pool = false } = {}) {
     })),
   };
   const db = G.createHyperdriveGlobalCtxDb({ engine, exec: spyExec, schema });
-  return { engine, raw, q, exec, db, spy, close, ph: (i) => (engine === "postgres" ? `$${i}` : "?") };
+  return { engine, raw, q, qp, rawPrepares: false, exec, db, spy, close, ph: (i) => (engine === "postgres" ? `$${i}` : "?") };
 }
 
 /** Turns a store statement's neutral params into what the raw driver takes (MySQL markers). */
@@ -204,25 +234,27 @@ async function latencySuite(engine) {
   };
   const results = {};
   const rt = {};
+  e.rawPrepares = await packagePrepares(e, () => e.db.query((r) => r.get(pick(0))));
+  log(engine, e.rawPrepares ? "the package prepares: raw baseline prepared, raw unprepared beside it" : "raw baseline unprepared");
 
   log(engine, "get");
   rt.get = { pkg: await roundTrips(e, () => e.db.query((r) => r.get(pick(1)))), raw: 1 };
-  results.get = await ab(N_POINT, WARMUP,
+  results.get = await vsRaw(e, N_POINT, WARMUP,
     (i) => e.db.query((r) => r.get(pick(i))),
-    async (i) => { const rows = await e.q(getText, [pick(i)]); return rows[0] ? mapRow(rows[0]) : null; });
+    (q) => async (i) => { const rows = await q(getText, [pick(i)]); return rows[0] ? mapRow(rows[0]) : null; });
 
   log(engine, "insert");
   rt.insert = { pkg: await roundTrips(e, () => e.db.mutation((w) => w.insert(TABLE, makeDoc(5)))), raw: 1 };
-  results.insert = await ab(N_POINT, WARMUP,
+  results.insert = await vsRaw(e, N_POINT, WARMUP,
     (i) => e.db.mutation((w) => w.insert(TABLE, makeDoc(100000 + i))),
-    (i) => e.q(insertText, insertParams(i)));
+    (q) => (i) => q(insertText, insertParams(i)));
 
   log(engine, "patch");
   const patchText = `UPDATE ${T} SET ${Q("score")} = ${e.ph(1)}, ${Q("_version")} = ${Q("_version")} + 1 WHERE ${Q("_id")} = ${e.ph(2)}`;
   rt.patch = { pkg: await roundTrips(e, () => e.db.mutation((w) => w.patch(pick(2), { score: 1.25 }))), raw: 1 };
-  results.patch = await ab(N_POINT, WARMUP,
+  results.patch = await vsRaw(e, N_POINT, WARMUP,
     (i) => e.db.mutation((w) => w.patch(pick(i), { score: i + 0.5 })),
-    (i) => e.q(patchText, [i + 0.25, pick(i)]));
+    (q) => (i) => q(patchText, [i + 0.25, pick(i)]));
 
   log(engine, "mutation");
   const guardText = `UPDATE ${T} SET ${Q("count")} = ${e.ph(1)}, ${Q("_version")} = ${e.ph(2)} WHERE ${Q("_id")} = ${e.ph(3)} AND ${Q("_version")} = ${e.ph(4)}`;
@@ -234,15 +266,15 @@ async function latencySuite(engine) {
   void rawRmw;
   const rmw = (w, id) => w.get(id).then((d) => w.patch(id, { count: d.count + 1n }));
   rt.mutation = { pkg: await roundTrips(e, () => e.db.mutation((w) => rmw(w, pick(3)))), raw: 2 };
-  results.mutation = await ab(N_POINT, WARMUP,
+  results.mutation = await vsRaw(e, N_POINT, WARMUP,
     (i) => e.db.mutation((w) => rmw(w, pick(i))),
-    async (i) => {
+    (q) => async (i) => {
       // Read the document (same SELECT as the store), then a version-guarded UPDATE.
-      const r = (await e.q(getText, [pick(i)]))[0];
+      const r = (await q(getText, [pick(i)]))[0];
       const d = mapRow(r);
       const ver = BigInt(r._version);
       const p = [String(d.count + 1n), String(ver + 1n), d._id, String(ver)];
-      const res = await e.q(guardText, engine === "postgres" ? p : [d.count + 1n, ver + 1n, d._id, ver]);
+      const res = await q(guardText, engine === "postgres" ? p : [d.count + 1n, ver + 1n, d._id, ver]);
       void res;
     });
 
@@ -251,29 +283,29 @@ async function latencySuite(engine) {
   const range = (r) => r.query(TABLE).withIndex("by_age", (q) => q.gte("age", 100));
   const [takeStmt] = await record(e, () => e.db.query((r) => range(r).take(100)));
   rt.take100 = { pkg: 1, raw: 1 };
-  results.take100 = await ab(N_PAGE, WARMUP,
+  results.take100 = await vsRaw(e, N_PAGE, WARMUP,
     () => e.db.query((r) => range(r).take(100)),
-    async () => (await e.q(takeStmt.text, rawParams(engine, takeStmt.params))).slice(0, 100).map(mapRow));
+    (q) => async () => (await q(takeStmt.text, rawParams(engine, takeStmt.params))).slice(0, 100).map(mapRow));
 
   log(engine, "paginate(100) page 2");
   const first = await e.db.query((r) => range(r).paginate({ numItems: 100, cursor: null }));
   const [pageStmt] = await record(e, () => e.db.query((r) => range(r).paginate({ numItems: 100, cursor: first.continueCursor })));
   rt.paginate100 = { pkg: 1, raw: 1 };
-  results.paginate100 = await ab(N_PAGE, WARMUP,
+  results.paginate100 = await vsRaw(e, N_PAGE, WARMUP,
     () => e.db.query((r) => range(r).paginate({ numItems: 100, cursor: first.continueCursor })),
-    async () => (await e.q(pageStmt.text, rawParams(engine, pageStmt.params))).slice(0, 100).map(mapRow));
+    (q) => async () => (await q(pageStmt.text, rawParams(engine, pageStmt.params))).slice(0, 100).map(mapRow));
 
   // Attribution: the package's driver adapter alone (the SqlExec the store runs on: buildPgExec /
   // buildMysqlExec) running the very same statement, vs the raw driver. What is left of the
   // package/raw gap above this is the store itself (core calls + row decoding + scheduling).
   log(engine, "adapter only (get, take100)");
   const execOnly = engine === "postgres" ? G.buildPgExec(e.raw) : G.buildMysqlExec(e.raw);
-  results.adapter_get = await ab(N_POINT, WARMUP,
+  results.adapter_get = await vsRaw(e, N_POINT, WARMUP,
     (i) => execOnly.query(getText, [pick(i)]),
-    (i) => e.q(getText, [pick(i)]));
-  results.adapter_take100 = await ab(N_PAGE, WARMUP,
+    (q) => (i) => q(getText, [pick(i)]));
+  results.adapter_take100 = await vsRaw(e, N_PAGE, WARMUP,
     () => execOnly.query(takeStmt.text, takeStmt.params),
-    () => e.q(takeStmt.text, rawParams(engine, takeStmt.params)));
+    (q) => () => q(takeStmt.text, rawParams(engine, takeStmt.params)));
   rt.adapter_get = { pkg: 1, raw: 1 };
   rt.adapter_take100 = { pkg: 1, raw: 1 };
 
@@ -285,7 +317,7 @@ async function latencySuite(engine) {
     takeCells: takeRec.cells ?? (await e.exec[CELLS]?.(takeRec.text, takeRec.params)),
   };
   await e.close();
-  return { results, roundTrips: rt, canned, ids: ids.slice(0, 50), insertText, insertParams };
+  return { results, roundTrips: rt, rawPrepared: e.rawPrepares, canned, ids: ids.slice(0, 50), insertText, insertParams };
 }
 
 // ---- (5) throughput -------------------------------------------------------------------------
@@ -296,6 +328,7 @@ async function latencySuite(engine) {
 // _version-guarded UPDATE), and blind inserts.
 async function throughputSuite(engine, lat) {
   const e = await openEngine(engine, { pool: true });
+  e.rawPrepares = lat.rawPrepared;
   await e.db.migrate();
   const T = engine === "postgres" ? `"${TABLE}"` : `\`${TABLE}\``;
   const Q = (c) => (engine === "postgres" ? `"${c}"` : `\`${c}\``);
@@ -303,25 +336,28 @@ async function throughputSuite(engine, lat) {
   const updText = `UPDATE ${T} SET ${Q("count")} = ${Q("count")} + 1, ${Q("_version")} = ${Q("_version")} + 1 WHERE ${Q("_id")} = ${e.ph(1)}`;
   const selText = `SELECT ${Q("_version")} AS v, ${Q("count")} AS c FROM ${T} WHERE ${Q("_id")} = ${e.ph(1)}`;
   const guardedText = `UPDATE ${T} SET ${Q("count")} = ${e.ph(1)}, ${Q("_version")} = ${e.ph(2)} WHERE ${Q("_id")} = ${e.ph(3)} AND ${Q("_version")} = ${e.ph(4)}`;
-  const rawRmw = async (id) => {
-    const [row] = await e.q(selText, [id]);
+  const rawRmw = (q) => async (id) => {
+    const [row] = await q(selText, [id]);
     const v = BigInt(row.v);
     const c = BigInt(row.c) + 1n;
-    await e.q(guardedText, engine === "postgres" ? [String(c), String(v + 1n), id, String(v)] : [c, v + 1n, id, v]);
+    await q(guardedText, engine === "postgres" ? [String(c), String(v + 1n), id, String(v)] : [c, v + 1n, id, v]);
   };
   const rounds = QUICK ? 10 : 40;
   const opsPerSec = (s) => Math.round(32 / (s.median / 1e6));
-  const summary = (r) => ({ pkg_ops_per_s: opsPerSec(r.pkg), raw_ops_per_s: opsPerSec(r.raw), ratio: r3(r.raw.median / r.pkg.median), pkg: r.pkg, raw: r.raw });
+  const summary = (r) => ({
+    pkg_ops_per_s: opsPerSec(r.pkg), raw_ops_per_s: opsPerSec(r.raw), ratio: r3(r.raw.median / r.pkg.median), pkg: r.pkg, raw: r.raw,
+    ...(r.raw_unprepared ? { raw_unprepared_ops_per_s: opsPerSec(r.raw_unprepared), ratio_vs_unprepared: r3(r.raw_unprepared.median / r.pkg.median), raw_unprepared: r.raw_unprepared } : {}),
+  });
   const rmw = (id) => e.db.mutation((w) => w.get(id).then((d) => w.patch(id, { count: d.count + 1n })));
   log(engine, "throughput x32: read-modify-write vs raw UPDATE");
-  const vsUpdate = await ab(rounds, 5, () => Promise.all(batch.map(rmw)), () => Promise.all(batch.map((id) => e.q(updText, [id]))));
+  const vsUpdate = await vsRaw(e, rounds, 5, () => Promise.all(batch.map(rmw)), (q) => () => Promise.all(batch.map((id) => q(updText, [id]))));
   log(engine, "throughput x32: read-modify-write vs raw SELECT + guarded UPDATE");
-  const vsRawRmw = await ab(rounds, 5, () => Promise.all(batch.map(rmw)), () => Promise.all(batch.map(rawRmw)));
+  const vsRawRmw = await vsRaw(e, rounds, 5, () => Promise.all(batch.map(rmw)), (q) => () => Promise.all(batch.map(rawRmw(q))));
   log(engine, "throughput x32: insert vs raw INSERT");
   let n = 0;
-  const inserts = await ab(rounds, 5,
+  const inserts = await vsRaw(e, rounds, 5,
     () => Promise.all(batch.map(() => e.db.mutation((w) => w.insert(TABLE, makeDoc(200000 + n++))))),
-    () => Promise.all(batch.map(() => e.q(lat.insertText, lat.insertParams(300000 + n++)))));
+    (q) => () => Promise.all(batch.map(() => q(lat.insertText, lat.insertParams(300000 + n++)))));
   await e.close();
   return { ...summary(vsUpdate), vsRawRmw: summary(vsRawRmw), inserts: summary(inserts) };
 }
@@ -637,7 +673,7 @@ const fixtures = { engines: {} };
 for (const engine of ["postgres", "mysql"]) {
   log("== latency", engine);
   const lat = await latencySuite(engine);
-  report.engines[engine] = { results: lat.results, roundTrips: lat.roundTrips };
+  report.engines[engine] = { results: lat.results, roundTrips: lat.roundTrips, rawPrepared: lat.rawPrepared };
   report.throughput[engine] = await throughputSuite(engine, lat);
   log("== cpu", engine);
   const cpu = await cpuSuite(engine, lat.canned);

@@ -10,6 +10,7 @@ import { isMysql, openClient, type DriverName } from "./drivers";
 import { scenarios } from "./scenarios";
 import { groupCommitScenario } from "./group-commit-scenario";
 import { pointReadsScenario } from "./point-reads-scenario";
+import { preparedStatementsScenario } from "./prepared-statements-scenario";
 import { findStoreScenario } from "./store-scenario-routes";
 import { foundRowsRefusal, openStoreDriver, type StoreDriver } from "./store-scenarios";
 
@@ -98,6 +99,9 @@ export default {
       }
       if (parts[0] === "point-reads") {
         return json(await pointReadsScenario(parts[1] ?? "", env as never, url.searchParams.get("table") ?? "lunora_reads"));
+      }
+      if (parts[0] === "prepared-statements") {
+        return json(await preparedStatementsScenario(env as never, url.searchParams.get("table") ?? "lunora_prepared"));
       }
       if (parts[0] === "store") {
         const table = url.searchParams.get("table") ?? "lunora_store";

@@ -7,6 +7,7 @@ import { toSqlError } from "./driver-errors.js";
 import { encodePgParams } from "./pg-params.js";
 import { decodeRows, type PgColumn, type RawCell } from "./pg-values.js";
 import { cellsWriteLater, queryCells, type SqlCells } from "./cells.js";
+import { RepeatedTexts } from "./repeated-texts.js";
 
 type RawResult = RawCell[][] & { count?: number; columns?: { name: string; type: number }[] };
 
@@ -16,7 +17,7 @@ interface PostgresJsQuery extends PromiseLike<unknown> {
 
 /** The part of a postgres.js `sql` instance the adapter uses. */
 export interface PostgresJsLike {
-  unsafe(text: string, params?: unknown[]): PostgresJsQuery;
+  unsafe(text: string, params?: unknown[], options?: { prepare?: boolean }): PostgresJsQuery;
   typed(value: unknown, oid: number): unknown;
   begin?<R>(fn: (tx: PostgresJsLike) => Promise<R>): Promise<R>;
   savepoint?<R>(fn: (tx: PostgresJsLike) => Promise<R>): Promise<R>;
@@ -24,20 +25,25 @@ export interface PostgresJsLike {
 }
 
 const UNKNOWN_OID = 705;
+const PREPARED = { prepare: true } as const;
 
 export function fromPostgresJs(sql: PostgresJsLike): SqlClient {
   return postgresJsClient(sql);
 }
 
-/** @internal the adapter with its statement runner (used by the store). */
-export function postgresJsClient(sql: PostgresJsLike): StatementRunner {
+/**
+ * @internal the adapter with its statement runner. `prepareRepeated` (the store's exec): texts
+ * that come back run as named prepared statements, one round trip each (repeated-texts.ts);
+ * `ctx.sql` keeps postgres.js's `unsafe` as it is.
+ */
+export function postgresJsClient(sql: PostgresJsLike, { prepareRepeated = false } = {}): StatementRunner {
   if (sql === null || typeof sql !== "function" && typeof sql !== "object" || typeof sql.unsafe !== "function" || typeof sql.typed !== "function") {
     throw new DriverMismatchError(
       "fromPostgresJs() expects a postgres.js client: import postgres from \"postgres\"; fromPostgresJs(postgres(url))",
     );
   }
   registerSecret(sql.options?.pass);
-  return new PostgresJsClient(sql, false);
+  return new PostgresJsClient(sql, false, prepareRepeated ? new RepeatedTexts() : undefined);
 }
 
 class PostgresJsClient implements StatementRunner {
@@ -49,13 +55,18 @@ class PostgresJsClient implements StatementRunner {
   constructor(
     private readonly sql: PostgresJsLike,
     private readonly inTransaction: boolean,
+    private readonly repeated: RepeatedTexts | undefined,
   ) {}
 
   private async run(text: string, params: readonly unknown[] | undefined): Promise<RawResult> {
+    const prepare = this.repeated !== undefined && this.repeated.prepare(text, params?.length ?? 0);
     // Declared `unknown`: the server parses the text by context, as pg's untyped parameters.
-    const values = encodePgParams(params).map((text) => (text === null ? null : this.sql.typed(text, UNKNOWN_OID)));
+    // A prepared text declares its nulls `unknown` too (an untyped null is type 0): postgres.js
+    // names a statement per text AND parameter types, and the server treats 0 and `unknown`
+    // alike, so one name per text whichever params are null.
+    const values = encodePgParams(params).map((text) => (text === null && !prepare ? null : this.sql.typed(text, UNKNOWN_OID)));
     try {
-      return await this.sql.unsafe(text, values).raw();
+      return await (prepare ? this.sql.unsafe(text, values, PREPARED) : this.sql.unsafe(text, values)).raw();
     } catch (error) {
       throw toSqlError(error, "postgres");
     }
@@ -96,7 +107,7 @@ class PostgresJsClient implements StatementRunner {
     return (open as (fn: (tx: PostgresJsLike) => Promise<R>) => Promise<R>)
       .call(this.sql, async (tx: PostgresJsLike) => {
         try {
-          return await fn(new PostgresJsClient(tx, true));
+          return await fn(new PostgresJsClient(tx, true, this.repeated));
         } catch (error) {
           userError = { error };
           throw error;

@@ -67,7 +67,9 @@ export function buildPgExec(client: PostgresJsLike | NodePgLike | QueryWrapper):
   }
   const candidate = client as Partial<PostgresJsLike & NodePgLike>;
   if (typeof candidate.unsafe === "function" && typeof candidate.typed === "function") {
-    return execFromRunner(postgresJsClient(client as PostgresJsLike));
+    // The store's texts come back (point reads, pages and commits per shape): prepared from
+    // their second run, one round trip each (adapters/repeated-texts.ts).
+    return execFromRunner(postgresJsClient(client as PostgresJsLike, { prepareRepeated: true }));
   }
   const looksLikePg =
     typeof (client as { connect?: unknown }).connect === "function" &&
