@@ -44,7 +44,8 @@ export function postgresJsDriver(postgres: PostgresFactory, options: Record<stri
   return ({ connection, maxConnections }) => {
     const sql = postgres(connection.connectionString, { fetch_types: false, max: maxConnections, idle_timeout: 60, ...options }) as PostgresJsPool;
     return {
-      exec: buildPgExec({ query: (text: string, params: readonly unknown[]) => sql.unsafe(text, params as any[]) as unknown as Promise<unknown> }),
+      // The pool itself (not a { query } wrapper): the store then prepares the texts it repeats.
+      exec: buildPgExec(sql),
       sql: fromPostgresJs(sql),
       close: () => sql.end({ timeout: 1 }),
     };
