@@ -46,6 +46,11 @@ export function postgresJsClient(sql: PostgresJsLike, { prepareRepeated = false 
   return new PostgresJsClient(sql, false, prepareRepeated ? new RepeatedTexts() : undefined);
 }
 
+function rowsAndCount(result: RawResult): RowsAndCount {
+  const columns: PgColumn[] = (result.columns ?? []).map((c) => ({ name: c.name, oid: c.type }));
+  return { rows: decodeRows(columns, result), rowsAffected: result.count ?? result.length };
+}
+
 class PostgresJsClient implements StatementRunner {
   /** The core's name for this engine (read lazily: the WASM core is created on first use). */
   get dialect(): "postgres" {
@@ -72,10 +77,8 @@ class PostgresJsClient implements StatementRunner {
     }
   }
 
-  async [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
-    const result = await this.run(text, params);
-    const columns: PgColumn[] = (result.columns ?? []).map((c) => ({ name: c.name, oid: c.type }));
-    return { rows: decodeRows(columns, result), rowsAffected: result.count ?? result.length };
+  [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
+    return this.run(text, params).then(rowsAndCount);
   }
 
   /** @internal postgres.js writes queued statements out from a setImmediate callback. */

@@ -9,7 +9,7 @@ import { nodePgClient, type NodePgLike } from "../adapters/node-pg.js";
 import { postgresJsClient, type PostgresJsLike } from "../adapters/postgres-js.js";
 import { toSqlError } from "../adapters/driver-errors.js";
 import { DriverMismatchError, StoreConfigurationError } from "../errors.js";
-import type { StatementRunner } from "../sql-client.js";
+import type { RowsAndCount, StatementRunner } from "../sql-client.js";
 import { runStatement } from "../sql-client.js";
 import { cellsWriteLater, hasCells, queryCells, type CellsSource } from "../adapters/cells.js";
 
@@ -42,12 +42,11 @@ export interface QueryWrapper {
 
 const FOUND_ROWS = 2;
 
+const execResult = ({ rows, rowsAffected }: RowsAndCount) => ({ rows, affectedRows: rowsAffected });
+
 function execFromRunner(client: StatementRunner): SqlExec {
   const exec: SqlExec = {
-    async query(text, params) {
-      const { rows, rowsAffected } = await client[runStatement](text, params);
-      return { rows, affectedRows: rowsAffected };
-    },
+    query: (text, params) => client[runStatement](text, params).then(execResult),
     transaction<R>(fn: (exec: SqlExec) => Promise<R>): Promise<R> {
       return client.transaction((tx) => fn(execFromRunner(tx as StatementRunner)));
     },

@@ -40,7 +40,17 @@ export class PointReads {
     // The first read of a turn goes at once; those that follow it in the same turn gather.
     if (this.maxInFlight === Infinity || (!this.gathering && this.inFlight < this.maxInFlight)) {
       if (this.maxInFlight !== Infinity) this.gather();
-      return this.track(this.run(statement).then(({ rows }) => rows[0]));
+      this.inFlight += 1;
+      return this.run(statement).then(
+        ({ rows }) => {
+          this.settled();
+          return rows[0];
+        },
+        (error: unknown) => {
+          this.settled();
+          throw error;
+        },
+      );
     }
     return new Promise((resolve, reject) => {
       let reads = this.queued.get(table);
@@ -64,9 +74,14 @@ export class PointReads {
     try {
       return await pending;
     } finally {
-      this.inFlight -= 1;
-      this.flush();
+      this.settled();
     }
+  }
+
+  /** A statement came back: room for the next queued batch. */
+  private settled(): void {
+    this.inFlight -= 1;
+    this.flush();
   }
 
   /** Sends queued reads, a table's batch at a time, while there is room. */
