@@ -160,6 +160,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeGet", &store_get);
   function("storeGetText", &store_get_text);
   function("storeGetMany", &store_get_many);
+  function("storeBlindPatch", &store_blind_patch);
   function("storeNormalizeId", &store_normalize_id);
   function("txBegin", &tx_begin);
   function("txBeginHandle", &tx_begin_handle);

@@ -70,6 +70,21 @@ describe("the byte boundary", () => {
     fast.txEnd(tx);
   });
 
+  test("storeBlindPatch: one statement for a patch of unindexed fields, null otherwise, errors as envelopes", () => {
+    const tx = unwrap(fast.txBegin(store));
+    const { _id: id } = unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "t", body: "b" }), 1));
+    fast.txEnd(tx);
+    const patch = unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]"));
+    assert.equal(patch.table, "notes");
+    assert.match(patch.statement.text, /^UPDATE "notes" AS "n" SET "body" = \$1, "_version" = "n"\."_version" \+ 1 FROM \(SELECT /);
+    assert.deepEqual(patch.statement.params.slice(0, 2), ["new", id]);
+    assert.equal(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]"), embind.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]"));
+    assert.equal(unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ title: "indexed" }), "[]")), null);
+    assert.equal(unwrap(fast.storeBlindPatch(store, "nope", JSON.stringify({ body: "new" }), "[]")), null);
+    const refused = JSON.parse(fast.storeBlindPatch(store, id, "[]", "[]"));
+    assert.deepEqual(refused, { ok: false, code: "INVALID_ARGUMENT", message: "the patch's fields must be an object" });
+  });
+
   test("a lone commit: txAcceptPlan then txFinish", () => {
     const tx = unwrap(fast.txBegin(store));
     unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "a", body: "b" }), 1));

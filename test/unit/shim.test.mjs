@@ -35,6 +35,9 @@ describe("WASM core from Node", () => {
     assert.equal(sqliteDialect.capabilities.maxColumnsPerTable, 100);
     assert.equal(sqliteDialect.capabilities.floatNanInfinity, false);
     assert.equal(sqliteDialect.capabilities.stringsHoldNul, true);
+    assert.equal(postgresDialect.capabilities.updateReturnsOldRow, true);
+    assert.equal(mysqlDialect.capabilities.updateReturnsOldRow, false);
+    assert.equal(sqliteDialect.capabilities.updateReturnsOldRow, false);
   });
 
   test("hostile identifiers are refused with a typed error", () => {

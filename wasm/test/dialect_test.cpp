@@ -88,6 +88,10 @@ TEST_CASE("capability flags describe what the store may rely on") {
   CHECK(lite.transactional_ddl);
   CHECK(lite.max_params_per_statement == 100);
   CHECK(pg.max_params_per_statement == 65535);
+  // Only Postgres answers an UPDATE with the row as it was (UPDATE ... FROM a locked read).
+  CHECK(pg.update_returns_old_row);
+  CHECK_FALSE(my.update_returns_old_row);
+  CHECK_FALSE(lite.update_returns_old_row);
 }
 
 TEST_CASE("the engine kind, not the placeholder style, tells SQLite from MySQL") {

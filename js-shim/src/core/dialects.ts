@@ -4,6 +4,8 @@ import { getCore, unwrap } from "./core.js";
 
 export interface DialectCapabilities {
   readonly returning: boolean;
+  /** One `UPDATE ... FROM (locked read) ... RETURNING` answers the row before the update. */
+  readonly updateReturnsOldRow: boolean;
   readonly dataModifyingCtes: boolean;
   readonly transactionalDdl: boolean;
   readonly nativeBoolean: boolean;

@@ -21,6 +21,7 @@ json describe(const Dialect& dialect) {
       {"identifierQuote", std::string(1, dialect.identifier_quote())},
       {"capabilities",
        {{"returning", caps.returning},
+        {"updateReturnsOldRow", caps.update_returns_old_row},
         {"dataModifyingCtes", caps.data_modifying_ctes},
         {"transactionalDdl", caps.transactional_ddl},
         {"nativeBoolean", caps.native_boolean},

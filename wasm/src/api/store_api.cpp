@@ -14,6 +14,7 @@
 #include "lunora/sql/commit_output.hpp"
 #include "lunora/sql/group_commit_sql.hpp"
 #include "lunora/sql/point_reads.hpp"
+#include "lunora/store/blind_patch.hpp"
 #include "lunora/store/migration.hpp"
 #include "lunora/store/store.hpp"
 #include "lunora/value/wire.hpp"
@@ -553,6 +554,32 @@ std::string store_get_many(int handle, const std::string& table_name, const std:
   }
   std::string out = "{\"statement\":";
   append_statement(out, select_by_ids(*store->layout(table->name), store->dialect(), list), &registry().texts[handle]);
+  out.push_back('}');
+  return ok_text(out);
+}
+
+std::string store_blind_patch(int handle, const std::string& id, const std::string& set_wire,
+                              const std::string& unset_json) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  auto set = parse_wire(set_wire);
+  if (!set) return fail(Status(ErrorCode::invalid_argument, "malformed patch fields: " + set.status().message()));
+  if (!set->is_object()) return fail(Status(ErrorCode::invalid_argument, "the patch's fields must be an object"));
+  auto unset_list = nlohmann::json::parse(unset_json, nullptr, false);
+  const Status bad_unset(ErrorCode::invalid_argument, "the patch's removed fields must be a JSON array of field names");
+  if (!unset_list.is_array()) return fail(bad_unset);
+  std::vector<std::string> unset;
+  unset.reserve(unset_list.size());
+  for (auto& field : unset_list) {
+    if (!field.is_string()) return fail(bad_unset);
+    unset.push_back(std::move(field.get_ref<std::string&>()));
+  }
+  auto patch = plan_blind_patch(*store, id, *set, unset);
+  if (!patch) return ok_null();
+  std::string out = "{\"table\":";
+  append_json_string(out, patch->table->name);
+  out += ",\"statement\":";
+  append_statement(out, patch->statement);
   out.push_back('}');
   return ok_text(out);
 }

@@ -6,6 +6,7 @@ const DialectCapabilities& MysqlDialect::capabilities() const noexcept {
   static constexpr DialectCapabilities kCapabilities{
       // MariaDB has INSERT ... RETURNING but MySQL 8 does not; the store targets both.
       /*returning=*/false,
+      /*update_returns_old_row=*/false,
       /*data_modifying_ctes=*/false,
       /*transactional_ddl=*/false,
       /*native_boolean=*/false,

@@ -5,6 +5,7 @@ namespace lunora::detail {
 const DialectCapabilities& PostgresDialect::capabilities() const noexcept {
   static constexpr DialectCapabilities kCapabilities{
       /*returning=*/true,
+      /*update_returns_old_row=*/true,
       /*data_modifying_ctes=*/true,
       /*transactional_ddl=*/true,
       /*native_boolean=*/true,

@@ -5,6 +5,7 @@ namespace lunora::detail {
 const DialectCapabilities& SqliteDialect::capabilities() const noexcept {
   static constexpr DialectCapabilities kCapabilities{
       /*returning=*/true,
+      /*update_returns_old_row=*/false,
       /*data_modifying_ctes=*/false,
       /*transactional_ddl=*/true,
       /*native_boolean=*/false,

@@ -57,12 +57,16 @@ const TableSchema* Store::table_of_id(std::string_view id) const noexcept {
 }
 
 Status Store::validate(const TableSchema& table, const Value& document) const {
+  return validate_document(table, document, validation_options());
+}
+
+ValidationOptions Store::validation_options() const {
   ValidationOptions options;
   options.allow_nan_infinity = dialect_->capabilities().float_nan_infinity;
   options.allow_negative_zero = dialect_->capabilities().float_nan_infinity;  // Postgres keeps -0; MySQL does not
   options.allow_nul_in_strings = dialect_->capabilities().strings_hold_nul;
   options.is_id_of_table = [](std::string_view table_name, std::string_view id) { return is_id_of_table(id, table_name); };
-  return validate_document(table, document, options);
+  return options;
 }
 
 Result<std::vector<std::string>> Store::index_keys(const TableLayout& layout, const Value& document,

@@ -570,6 +570,15 @@ Status validate_document(const TableSchema& table, const Value& document,
                                    problem->detail);
 }
 
+bool document_field_ok(const ValidatorField& field, const Value& value, const ValidationOptions& options,
+                       std::size_t& size_bound) {
+  // What quick_object_ok checks of one member of a document (depth 2: the document is 1).
+  if (!field_name_ok(field.name, true)) return false;
+  const bool optional = field.validator.kind == ValidatorKind::optional;
+  return quick_value_ok(value, 2, false, options, size_bound) &&
+         QuickSchemaCheck(options).ok(optional ? field.validator.children.at(0) : field.validator, value);
+}
+
 Status validate_value(const Validator& validator, const Value& value, const ValidationOptions& options) {
   std::size_t size_bound = 0;  // no size limit here
   if (!options.detailed_only && quick_ok(validator, value, false, options, size_bound)) return Status::Ok();

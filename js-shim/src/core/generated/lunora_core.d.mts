@@ -15,6 +15,8 @@ export interface LunoraCoreModule {
   /** The point-read text's number; -1: no such document; -2: ask storeGet. */
   storeGetText(store: number, table: string, id: string): number;
   storeGetMany(store: number, table: string, idsJson: string): string;
+  /** A patch as one statement needing no prior read, or null (store_api.hpp store_blind_patch). */
+  storeBlindPatch(store: number, id: string, setWire: string, unsetJson: string): string;
   storeNormalizeId(store: number, table: string, id: string): string;
   txBegin(store: number): string;
   /** The new mutation's handle; 0: the store is closed (ask txBegin for the error). */

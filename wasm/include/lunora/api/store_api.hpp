@@ -28,6 +28,15 @@ std::string store_get(int store, const std::string& table, const std::string& id
 // {"statement"} reading the documents `ids_json` (a JSON array of 1..64 ids of `table`) in one
 // statement. It records nothing: a mutation's reads are recorded by tx_get.
 std::string store_get_many(int store, const std::string& table, const std::string& ids_json);
+// A patch of `id` as ONE statement that needs no prior read (Postgres), or null when it cannot
+// be done that way (store/blind_patch.hpp says when). set_wire: a Lunora JSON object of the
+// fields the patch sets (as tx_update's document_wire); unset_json: a JSON array of the field
+// names it removes. -> null, or {"table": "<schema table name>", "statement": {"text",
+// "params"}}. The statement returns the document as it was (the columns and names of a point
+// read), or no row: the document is missing or may be too large once patched (then patch it
+// reading first, which reports either).
+std::string store_blind_patch(int store, const std::string& id, const std::string& set_wire,
+                              const std::string& unset_json);
 // The id if it is an id of `table`, else null.
 std::string store_normalize_id(int store, const std::string& table, const std::string& id);
 

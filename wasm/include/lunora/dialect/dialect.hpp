@@ -26,6 +26,9 @@ enum class Engine { postgres, mysql, sqlite };
 
 struct DialectCapabilities {
   bool returning;                 // INSERT/UPDATE ... RETURNING
+  // UPDATE ... FROM (a locked read of the row) ... RETURNING the values before the update, in
+  // one statement (Postgres). SQLite's RETURNING sees only the new row; MySQL has none.
+  bool update_returns_old_row;
   bool data_modifying_ctes;       // WITH w AS (UPDATE ... RETURNING ...) SELECT ...
   bool transactional_ddl;         // CREATE TABLE can be rolled back
   bool native_boolean;            // a real boolean type (else TINYINT(1))

@@ -46,6 +46,8 @@ class Store {
 
   // Validates a document of `table` (user fields only) for this engine.
   Status validate(const TableSchema& table, const Value& document) const;
+  // The options validate() uses: what this engine can store, ids of this store's tables.
+  ValidationOptions validation_options() const;
   // The encoded keys of every index of `layout`, in layout order.
   Result<std::vector<std::string>> index_keys(const TableLayout& layout, const Value& document, double creation_time,
                                               std::string_view id) const;

@@ -23,6 +23,7 @@
 //   schema: Path: .items[2].price Value: "abc" Validator: v.float64()
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string_view>
 
@@ -50,6 +51,15 @@ struct ValidationOptions {
 // `document` holds the user fields only, without `_id` and `_creationTime`.
 Status validate_document(const TableSchema& table, const Value& document,
                          const ValidationOptions& options = {});
+
+// Whether `value`, as the top-level field `field` of a document, passes every check
+// validate_document applies to that one member (its name, the limits at its depth, what the
+// engine can store, its validator): a yes that implies validate_document would accept it
+// there, answered without a message (a no may be stricter than validate_document). Adds
+// wire_size_bound(value) to `size_bound`. For a write that names only some fields (a blind
+// patch) whose other fields were valid when stored.
+bool document_field_ok(const ValidatorField& field, const Value& value, const ValidationOptions& options,
+                       std::size_t& size_bound);
 
 // A value on its own (no document size limit, no top-level `_` rule).
 Status validate_value(const Validator& validator, const Value& value,

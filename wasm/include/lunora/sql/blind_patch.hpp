@@ -1,0 +1,59 @@
+// A patch as ONE statement that needs no prior read (Postgres: Dialect capability
+// update_returns_old_row).
+//
+//   UPDATE t AS n SET <named fields>, _version = n._version + 1
+//   FROM (SELECT <the point read's columns> FROM t WHERE _id = $id FOR UPDATE) AS o
+//   WHERE n._id = o._id [AND <size bound of o's other columns> <= $budget]
+//   RETURNING o.<the point read's columns>
+//
+// It returns the row as it was before (the locked read: after any concurrent commit), so the
+// shim decodes it like a point read and logs the write from it; zero rows (no such document,
+// or the size bound refused) and the shim re-runs the mutation reading first.
+//
+// The size bound: the store refuses a document whose Lunora JSON exceeds
+// limits::kMaxDocumentBytes, and this statement must never write one. The columns the patch
+// does not name are bounded in SQL from their octet length (column_wire_bound); the rest
+// (the named fields' values, every key, the system fields) is known here and taken off the
+// limit: the budget.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "lunora/layout/table_layout.hpp"
+#include "lunora/sql/statement.hpp"
+
+namespace lunora {
+
+// An upper bound of the Lunora JSON size of a stored value of a column, from the octet length
+// L of the column as the point read selects it (JSON as its text):
+//   per_octet * L / divisor + constant   (integer division; per_octet 0: a constant bound).
+// The constant also covers SQL NULL (`null`, or the field missing).
+struct ColumnWireBound {
+  std::size_t per_octet;
+  std::size_t divisor;
+  std::size_t constant;
+};
+ColumnWireBound column_wire_bound(ColumnKind kind) noexcept;
+// The bound for a value of `octets` (the C++ mirror of the SQL term, for tests and callers).
+std::size_t column_wire_bound(ColumnKind kind, std::size_t octets) noexcept;
+// At most the bytes around a member's value in a document's Lunora JSON: `"name":` and a comma.
+std::size_t member_wire_overhead(std::string_view name) noexcept;
+
+struct BlindPatch {
+  const TableLayout* layout = nullptr;
+  std::string_view id;
+  const Value* set = nullptr;  // an object: the fields the patch sets (validated)
+  std::vector<bool> named;     // per layout column: set or removed (SQL NULL) by the patch
+  // The statement writes only when the bound of the unnamed columns of variable size is at
+  // most this (no condition when every unnamed column has a constant bound).
+  std::size_t budget = 0;
+};
+
+// Whether an unnamed column of `kind` needs a term in the SQL size bound.
+inline bool has_variable_wire_bound(ColumnKind kind) noexcept { return column_wire_bound(kind).per_octet != 0; }
+
+Statement blind_patch_statement(const BlindPatch& patch, const Dialect& dialect);
+
+}  // namespace lunora

@@ -1,0 +1,43 @@
+// Whether a patch can be ONE statement that needs no prior read (sql/blind_patch.hpp), and
+// that statement.
+//
+// The careful path reads the document, merges the patch, validates the whole merged document
+// and writes it guarded by `_version`. The blind statement must never write what that path
+// would refuse, so it is offered only when every check the careful path makes can be made
+// without the row, or bounded in SQL:
+//   - each set field passes its own validator and every per-value check of validate_document
+//     (validation/validate.hpp document_field_ok); the fields it does not name were valid when
+//     stored (the store validated them; only a validator narrowed since, within the same
+//     column type, could make a stored value fail now);
+//   - a removed field is optional, and no field named is `_`-prefixed or unknown;
+//   - no field named is a field of an index (its key column needs fields the patch does not
+//     name);
+//   - the merged document's Lunora JSON is bounded by the limit (the SQL size bound).
+// A refusal costs nothing but the read-first path; the statement itself answers zero rows when
+// the document is missing or the bound in SQL refuses.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lunora/sql/statement.hpp"
+#include "lunora/store/store.hpp"
+
+namespace lunora {
+
+// A table may have more fields than this and still be patched, but not blindly.
+inline constexpr std::size_t kMaxBlindPatchFields = 1024;
+
+struct BlindPatchStatement {
+  const TableSchema* table = nullptr;
+  Statement statement;
+};
+
+// `set`: the fields the patch sets (an object of Lunora values); `unset`: the fields it
+// removes. nullopt when the patch cannot be one statement.
+std::optional<BlindPatchStatement> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
+                                                    const std::vector<std::string>& unset);
+
+}  // namespace lunora
