@@ -70,7 +70,7 @@ describe("the byte boundary", () => {
     fast.txEnd(tx);
   });
 
-  test("storeBlindPatch: one statement for a patch of unindexed fields, null otherwise, errors as envelopes", () => {
+  test("storeBlindPatch: one statement for a patch, null when it cannot be, errors as envelopes", () => {
     const tx = unwrap(fast.txBegin(store));
     const { _id: id } = unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "t", body: "b" }), 1));
     fast.txEnd(tx);
@@ -79,7 +79,9 @@ describe("the byte boundary", () => {
     assert.match(patch.statement.text, /^UPDATE "notes" AS "n" SET "body" = \$1, "_version" = "n"\."_version" \+ 1 FROM \(SELECT /);
     assert.deepEqual(patch.statement.params.slice(0, 2), ["new", id]);
     assert.equal(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]"), embind.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]"));
-    assert.equal(unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ title: "indexed" }), "[]")), null);
+    // An index whose fields it all names gets its new key (the old key's _creationTime and _id part kept).
+    assert.match(unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ title: "indexed" }), "[]")).statement.text, /"_k_by_title" = decode\(\$2::text, 'hex'\) \|\| substring\(/);
+    assert.equal(unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ nope: 1 }), "[]")), null);
     assert.equal(unwrap(fast.storeBlindPatch(store, "nope", JSON.stringify({ body: "new" }), "[]")), null);
     const refused = JSON.parse(fast.storeBlindPatch(store, id, "[]", "[]"));
     assert.deepEqual(refused, { ok: false, code: "INVALID_ARGUMENT", message: "the patch's fields must be an object" });

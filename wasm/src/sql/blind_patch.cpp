@@ -79,6 +79,18 @@ Statement blind_patch_statement(const BlindPatch& patch, const Dialect& dialect)
     else bind_column_value(b, c, &*it);          // as the careful path's UPDATE binds it
     b.sql(", ");
   }
+  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
+    if (patch.key_prefixes.empty() || patch.key_prefixes[i].empty()) continue;
+    // `"_k" = <prefix> || substring("n"."_k" from octet_length("n"."_k") - <suffix> + 1)`
+    const std::string& key = layout.indexes[i].key_column;
+    b.identifier(key).sql(" = ");
+    bind_bytes(b, patch.key_prefixes[i]);
+    b.sql(" || substring(");
+    qualified(b, kNew, key);
+    b.sql(" from octet_length(");
+    qualified(b, kNew, key);
+    b.sql(") - " + std::to_string(patch.key_suffix) + " + 1), ");
+  }
   b.identifier(kVersionColumn).sql(" = ");
   qualified(b, kNew, kVersionColumn);
   b.sql(" + 1 FROM (SELECT ");

@@ -1,10 +1,9 @@
 #include "lunora/store/blind_patch.hpp"
 
-#include <algorithm>
-
 #include "lunora/schema/limits.hpp"
 #include "lunora/sql/blind_patch.hpp"
 #include "lunora/validation/validate.hpp"
+#include "lunora/value/index_key.hpp"
 
 namespace lunora {
 namespace {
@@ -15,20 +14,52 @@ std::size_t document_overhead(std::string_view id) {
   return 2 + member_wire_overhead(kCreationTimeColumn) + 27 + member_wire_overhead(kIdColumn) + 6 * id.size() + 2;
 }
 
-bool indexed(const TableLayout& layout, std::string_view field) {
-  for (const auto& index : layout.indexes) {
-    if (std::find(index.fields.begin(), index.fields.end(), field) != index.fields.end()) return true;
-  }
-  return false;
-}
-
 // The layout column of a field the patch may name, or -1.
 int patchable_column(const TableLayout& layout, std::string_view field) {
-  if (field.empty() || field[0] == '_' || indexed(layout, field)) return -1;
+  if (field.empty() || field[0] == '_') return -1;
   for (std::size_t i = 0; i < layout.columns.size(); ++i) {
     if (layout.columns[i].field == field) return static_cast<int>(i);
   }
   return -1;
+}
+
+bool is_named(const TableLayout& layout, const BlindPatch& patch, std::string_view field) {
+  for (std::size_t i = 0; i < layout.columns.size(); ++i) {
+    if (layout.columns[i].field == field) return patch.named[i];
+  }
+  return false;
+}
+
+// The new key prefix of each index whose fields the patch names (BlindPatch::key_prefixes).
+// False when it names only some of an index's fields (the key needs the others), or a key
+// would be longer than the careful path allows.
+bool plan_index_keys(const TableLayout& layout, BlindPatch& patch) {
+  patch.key_prefixes.assign(layout.indexes.size(), std::string());
+  // The key of no fields: exactly the suffix of every key of this document (the encodings of
+  // _creationTime, of fixed size, and of _id).
+  auto suffix = document_index_key({}, 0.0, patch.id);
+  if (!suffix) return false;
+  patch.key_suffix = suffix->size();
+  std::vector<const Value*> values;
+  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
+    const IndexLayout& index = layout.indexes[i];
+    std::size_t named = 0;
+    for (const auto& field : index.fields) named += is_named(layout, patch, field) ? 1 : 0;
+    if (named == 0) continue;
+    if (named != index.fields.size()) return false;
+    values.clear();
+    for (const auto& field : index.fields) {
+      auto it = patch.set->find(field);
+      values.push_back(it == patch.set->end() ? nullptr : &*it);  // removed: missing
+    }
+    // The whole key, for its length check; any _creationTime encodes to the same length.
+    auto key = document_index_key(values, 0.0, patch.id);
+    if (!key) return false;
+    std::string prefix = std::move(key).value();
+    prefix.resize(prefix.size() - patch.key_suffix);
+    patch.key_prefixes[i] = std::move(prefix);
+  }
+  return true;
 }
 
 }  // namespace
@@ -63,6 +94,7 @@ std::optional<BlindPatchStatement> plan_blind_patch(const Store& store, std::str
     if (declared == nullptr || declared->validator.kind != ValidatorKind::optional) return std::nullopt;
     patch.named[static_cast<std::size_t>(column)] = true;
   }
+  if (!plan_index_keys(layout, patch)) return std::nullopt;
   for (std::size_t i = 0; i < layout.columns.size(); ++i) {
     if (patch.named[i]) continue;
     known += member_wire_overhead(layout.columns[i].field) + column_wire_bound(layout.columns[i].kind).constant;

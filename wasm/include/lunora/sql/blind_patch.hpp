@@ -1,7 +1,7 @@
 // A patch as ONE statement that needs no prior read (Postgres: Dialect capability
 // update_returns_old_row).
 //
-//   UPDATE t AS n SET <named fields>, _version = n._version + 1
+//   UPDATE t AS n SET <named fields>, <keys of indexes over them>, _version = n._version + 1
 //   FROM (SELECT <the point read's columns> FROM t WHERE _id = $id FOR UPDATE) AS o
 //   WHERE n._id = o._id [AND <size bound of o's other columns> <= $budget]
 //   RETURNING o.<the point read's columns>
@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +47,13 @@ struct BlindPatch {
   std::string_view id;
   const Value* set = nullptr;  // an object: the fields the patch sets (validated)
   std::vector<bool> named;     // per layout column: set or removed (SQL NULL) by the patch
+  // Per layout index: empty when the patch leaves its key alone, else the encoding of the
+  // index's new field values (a patch that names any of an index's fields names all of them).
+  // A key is the plain concatenation (value/index_key.hpp) of its fields' encodings and
+  // of _creationTime's and _id's, which a patch never changes: the new key is this prefix
+  // followed by the last `key_suffix` bytes of the old one.
+  std::vector<std::string> key_prefixes;
+  std::size_t key_suffix = 0;
   // The statement writes only when the bound of the unnamed columns of variable size is at
   // most this (no condition when every unnamed column has a constant bound).
   std::size_t budget = 0;

@@ -10,8 +10,9 @@
 //     stored (the store validated them; only a validator narrowed since, within the same
 //     column type, could make a stored value fail now);
 //   - a removed field is optional, and no field named is `_`-prefixed or unknown;
-//   - no field named is a field of an index (its key column needs fields the patch does not
-//     name);
+//   - an index over a field named has all its fields named: its new key is computed here
+//     from them, followed in SQL by the old key's _creationTime and _id part (a key over
+//     fields the patch does not name would need the row);
 //   - the merged document's Lunora JSON is bounded by the limit (the SQL size bound).
 // A refusal costs nothing but the read-first path; the statement itself answers zero rows when
 // the document is missing or the bound in SQL refuses.
