@@ -21,6 +21,7 @@ const WARMUP = 300;
 const load = (dist) => loadBuild(dist);
 
 const TABLE = "cold_docs";
+const BLIND_PATCH = /^UPDATE [^]* FROM \(SELECT /;
 const schemaOf = (S) => docsSchema(S, TABLE);
 
 /** A store over an exec that answers at once, as the Postgres adapter would (int8 as text, JSON as text). */
@@ -28,7 +29,8 @@ async function openStore({ G, S }) {
   let row = null;
   const exec = {
     async query(text) {
-      if (text.startsWith("SELECT")) return { rows: row ? [row] : [], affectedRows: 0 };
+      // A point read, or a patch sent without a read (UPDATE ... FROM (SELECT ...)), which returns the old row.
+      if (text.startsWith("SELECT") || BLIND_PATCH.test(text)) return { rows: row ? [row] : [], affectedRows: 0 };
       if (text.startsWith("UPDATE") || text.startsWith("DELETE")) return { rows: [{ "?column?": 1 }], affectedRows: 1 };
       return { rows: [], affectedRows: 1 };
     },

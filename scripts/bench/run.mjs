@@ -395,6 +395,8 @@ function cannedStore(engine, canned) {
     async query(text) {
       if (/VERSION\(\)/.test(text)) return { rows: [{ version: "10.11-MariaDB" }], affectedRows: 1 };
       if (/^\s*SELECT/i.test(text)) return /LIMIT/i.test(text) ? canned.take : canned.get;
+      // A patch sent without a read (UPDATE ... FROM (SELECT ...)) returns the document's old row.
+      if (/^\s*UPDATE [^]* FROM \(SELECT /i.test(text)) return canned.get;
       // A lone guarded Postgres write returns one row (RETURNING 1) when its guard held.
       return { rows: /RETURNING/i.test(text) ? [{ "?column?": 1 }] : [], affectedRows: 1 };
     },
@@ -447,7 +449,7 @@ async function cpuSuite(engine, canned) {
       // (Only these answers are read: the compact ones, txInsertCompact / txAcceptPlanCompact, are no envelopes.)
       const returns = c.fn === "txBegin" ? JSON.parse(c.out).value : c.fn === "txBeginHandle" ? c.out : c.fn === "queryBegin" ? JSON.parse(c.out).value.run : null;
       // txBatchPlan's handles are inside its JSON argument: the replayers map them there.
-      const handleArgs = { storeGet: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [], txBatchPlanCompact: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
+      const handleArgs = { storeGet: [0], storeBlindPatch: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [], txBatchPlanCompact: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
       return { fn: c.fn, args: c.args, handleArgs, returns };
     });
     fixtureOps[name] = calls;

@@ -11,6 +11,7 @@ import { scenarios } from "./scenarios";
 import { groupCommitScenario } from "./group-commit-scenario";
 import { pointReadsScenario } from "./point-reads-scenario";
 import { preparedStatementsScenario } from "./prepared-statements-scenario";
+import { blindPatchScenario, type BlindPatchDriver } from "./blind-patch-scenario";
 import { findStoreScenario } from "./store-scenario-routes";
 import { foundRowsRefusal, openStoreDriver, type StoreDriver } from "./store-scenarios";
 
@@ -99,6 +100,9 @@ export default {
       }
       if (parts[0] === "point-reads") {
         return json(await pointReadsScenario(parts[1] ?? "", env as never, url.searchParams.get("table") ?? "lunora_reads"));
+      }
+      if (parts[0] === "blind-patch") {
+        return json(await blindPatchScenario(parts[1] as BlindPatchDriver, env as never, url.searchParams.get("table") ?? "lunora_blind"));
       }
       if (parts[0] === "prepared-statements") {
         return json(await preparedStatementsScenario(env as never, url.searchParams.get("table") ?? "lunora_prepared"));

@@ -122,6 +122,15 @@ export class CoreStore {
     return this.statement(unwrap<{ statement: WireStatement }>(this.core.storeGetMany(this.handle, table, JSON.stringify(ids))).statement);
   }
 
+  /**
+   * The patch of `id` as one statement that reads nothing first (Postgres), or null when it
+   * cannot be made so (store_blind_patch). The statement returns the document's row as it was
+   * before the patch (a point read's columns), or no row when it wrote nothing.
+   */
+  blindPatch(id: string, setWire: string, unset: readonly string[]): { table: string; statement: Statement } | null {
+    return unwrap(this.core.storeBlindPatch(this.handle, id, setWire, JSON.stringify(unset)));
+  }
+
   /** Fills in (or keeps) the text of a statement the core sent with a text number. */
   statement<S extends WireStatement>(s: S): S & Statement {
     if (s.text === undefined) s.text = this.texts[s.textId!];

@@ -19,6 +19,8 @@ export interface QueryHost {
   /** The driver's raw cells for a statement, when the exec is one of this package's adapters. */
   runCells?: CellsRunner;
   tx: number;  // 0 outside a mutation
+  /** Inside a mutation: what must finish before a query looks at its writes (MutationState.settle). */
+  settle?: () => Promise<void> | undefined;
   /** The mutation's view of a document it wrote (for pending results). */
   pending(id: string): Document | null;
   /** Remembers a document read inside a mutation (its version guards later writes). */
@@ -179,6 +181,8 @@ export class QueryBuilder<D = Document> {
     cursor: string | null,
     wantsCursor = true,
   ): Promise<{ docs: D[]; done: boolean; cursor: string }> {
+    const settling = this.host.settle?.();
+    if (settling) await settling;
     const { core, table } = this.host;
     const queryJson = this.queryJson();
     // Outside a mutation, a page the core answered before with a statement is sent at once

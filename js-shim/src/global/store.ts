@@ -43,6 +43,13 @@ export interface StoreOptions {
    */
   groupCommitWindowMs?: number;
   /**
+   * Postgres: a mutation whose only operation is one `patch` commits it as one statement that
+   * reads nothing first, and gets the document's old row back from it (default true). When the
+   * statement writes nothing (no such document, or the patched document might exceed 1 MiB),
+   * the mutation runs again reading first, so its errors are the same as without.
+   */
+  blindPatches?: boolean;
+  /**
    * Point reads (`get`) sent to the driver at once (default 4). Reads arriving while this
    * many are in flight wait and then go together as one statement per table, so many
    * concurrent mutations share a few read round trips. Infinity: never batch.
@@ -109,13 +116,58 @@ interface ReadDoc {
   version: string;
 }
 
+/**
+ * A patch that was the mutation's first operation, kept unsent: if nothing else happens in the
+ * mutation it commits as one statement (`statement`, which needs no read first); if anything
+ * else does, `apply` first makes it an ordinary patch (read, merge, validate).
+ */
+interface BlindPatch {
+  id: string;
+  table: string;
+  statement: Statement;
+  set: Record<string, unknown>;
+  unset: string[];
+  apply: () => Promise<void>;
+}
+
 /** A mutation's state: the core write set plus the documents it read and wrote. */
 class MutationState {
   readonly docs = new Map<string, ReadDoc>();  // id -> current view (null: deleted)
   readonly before = new Map<string, Document | null>();  // id -> as first read (null: inserted here)
   readonly order: string[] = [];
+  /** No operation has started yet (a patch may then stay blind). */
+  fresh = true;
+  blind: BlindPatch | undefined;
+  private applying: Promise<void> | undefined;
+  /** This run saw its blind patch fail to apply: the mutation runs again, reading first. */
+  rerunReadingFirst = false;
 
-  constructor(readonly writes: CoreWriteSet) {}
+  /** `careful`: this run reads before every patch (a re-run after a blind patch wrote nothing). */
+  constructor(readonly writes: CoreWriteSet, readonly careful = false) {}
+
+  /**
+   * Called as any operation starts: a blind patch kept so far becomes an ordinary one first,
+   * so the operation sees it. Undefined when there is nothing to wait for.
+   */
+  settle(): Promise<void> | undefined {
+    this.fresh = false;
+    const blind = this.blind;
+    if (blind === undefined) return this.applying;
+    this.blind = undefined;
+    // (apply() itself reads through settle(), which then sees no blind patch and no applying.)
+    this.applying = blind.apply().then(
+      () => {
+        this.applying = undefined;
+      },
+      (error: unknown) => {
+        // The patch's own error (say, no such document) surfaces here, in a later operation,
+        // where the user's code may not expect it: the run is discarded and re-run reading first.
+        this.rerunReadingFirst = true;
+        throw error;
+      },
+    );
+    return this.applying;
+  }
 
   touched(id: string, before: Document | null): void {
     if (!this.before.has(id)) {
@@ -283,8 +335,9 @@ class GlobalStore<S extends GenericSchema> {
     const core = this.readyCore ?? (await this.ready());
     const maxRetries = this.options.maxRetries ?? 4;
     const base = this.options.retryBaseDelayMs ?? 10;
+    let careful = this.engine !== "postgres" || this.options.blindPatches === false;
     for (let attempt = 0; ; attempt++) {
-      const state = new MutationState(core.begin());
+      const state = new MutationState(core.begin(), careful);
       let committing = false;
       this.running += 1;
       try {
@@ -295,11 +348,21 @@ class GlobalStore<S extends GenericSchema> {
           this.running -= 1;
           this.arrived?.();
         }
+        if (state.rerunReadingFirst) throw READ_FIRST;
         committing = true;
-        const batch = await this.commit(state);
+        const batch = state.blind ? await this.commitBlind(state) : await this.commit(state);
+        if (batch === READ_FIRST) throw READ_FIRST;
         if (batch) this.emit(batch);
         return result;
       } catch (error) {
+        // A blind patch that could not apply or wrote nothing: nothing was written; the
+        // mutation runs again reading first (not counted as a retry), so its outcome and
+        // errors are those of an ordinary patch.
+        if (error === READ_FIRST || state.rerunReadingFirst) {
+          careful = true;
+          attempt -= 1;
+          continue;
+        }
         // A connection lost while the mutation was only reading: nothing was written, so it
         // is re-run (the driver reconnects). One lost during the commit is not retried: the
         // commit may have landed.
@@ -494,6 +557,64 @@ class GlobalStore<S extends GenericSchema> {
     }
   }
 
+  /**
+   * Commits a mutation whose one operation was a patch kept blind: its one statement, which
+   * returns the document's old row. While another commit is in flight the patch is made an
+   * ordinary one (read first) and joins the queue instead: the log entry a blind patch appends
+   * after its statement must not land behind another commit's pending one, which a failed
+   * commit retracts together with everything after it.
+   */
+  private async commitBlind(state: MutationState): Promise<ChangeBatch | null | typeof READ_FIRST> {
+    if (this.draining || this.waiting.length > 0) {
+      await state.settle();
+      return this.commit(state);
+    }
+    const blind = state.blind!;
+    state.blind = undefined;
+    this.draining = true;
+    try {
+      const { rows } = await this.exec.query(blind.statement.text, blind.statement.params);
+      if (rows.length !== 1) return READ_FIRST;  // no such document, or it might grow past 1 MiB
+      return this.recordBlind(state, blind, rows[0]!);
+    } finally {
+      this.draining = false;
+      if (this.waiting.length > 0) void this.drain();
+    }
+  }
+
+  /**
+   * A blind patch landed: its old row gives the document before and after, which the commit
+   * log (for other mutations' read sets), the subscriptions and the change feed get as for
+   * any commit. A fresh write set records it: it read nothing, so it cannot conflict.
+   */
+  private recordBlind(state: MutationState, blind: BlindPatch, row: Record<string, unknown>): ChangeBatch | null {
+    const info = this.tables.get(blind.table)!;
+    const before = decodeRow(info, row);
+    const after: Record<string, unknown> = { ...before.doc };
+    for (const [key, value] of Object.entries(blind.set)) after[key] = value;
+    for (const key of blind.unset) delete after[key];
+    const { _id, _creationTime, ...fields } = after;
+    const writes = this.core!.begin();
+    try {
+      writes.update(blind.id, before.version, before.doc._creationTime, indexedFieldsWire(info, before.doc), encodeValueText(fields), [
+        ...Object.keys(blind.set),
+        ...blind.unset,
+      ]);
+      const accepted = writes.accept();
+      if (accepted.conflict) throw new Error("a write set without reads reported a conflict");
+      writes.finish(accepted.sequence);
+      for (const id of accepted.affected) this.subscriptions.get(id)?.();
+    } catch {
+      // The write has landed; whatever the log could not take, every subscription re-runs.
+      for (const rerun of [...this.subscriptions.values()]) rerun();
+    } finally {
+      writes.end();
+    }
+    state.touched(blind.id, before.doc);
+    state.docs.set(blind.id, { table: blind.table, doc: after as Document, version: before.version });
+    return this.changeBatch(state);
+  }
+
   /** A group of one: validated, logged and planned in one crossing, confirmed and ended in another. */
   private async commitOne(state: MutationState): Promise<ChangeBatch | null> {
     const writes = state.writes;
@@ -625,6 +746,9 @@ const MAX_GROUP = 32;
 const DEFAULT_GROUP_COMMIT_WINDOW_MS = 2;
 const DEFAULT_POINT_READS_IN_FLIGHT = 4;
 
+/** A blind patch wrote nothing: the mutation runs again, reading first. */
+const READ_FIRST = Symbol("read first");
+
 /** A commit lost a `_version` race; the mutation is retried. */
 class CommitConflict extends Error {
   constructor(readonly table: string, readonly id: string) {
@@ -642,6 +766,8 @@ class Reader<S extends GenericSchema> {
 
   /** The document and its version, through this mutation's own writes. */
   protected async read(table: string, id: unknown): Promise<ReadDoc | null> {
+    const settling = this.state?.settle();
+    if (settling) await settling;
     if (typeof id !== "string") return null;
     const own = this.state?.docs.get(id);
     if (own) return table === "" || own.table === table ? own : null;
@@ -670,6 +796,7 @@ class Reader<S extends GenericSchema> {
       run: (statement) => this.store.run(statement),
       runCells: this.store.cellsRunner(),
       tx: state ? state.writes.handle : 0,
+      settle: state ? () => state.settle() : undefined,
       pending: (id) => state?.docs.get(id)?.doc ?? null,
       remember: (doc, version) => {
         if (state && !state.docs.has(doc._id)) state.docs.set(doc._id, { table: info.table, doc, version });
@@ -688,6 +815,8 @@ class Writer<S extends GenericSchema> extends Reader<S> {
       throw new DocumentNotFoundError(`insert: table "${String(table).slice(0, 64)}" is not a .global() table of the schema`);
     }
     rejectSystemFields("insert", doc);
+    const settling = this.mutation.settle();
+    if (settling) await settling;
     const created = this.mutation.writes.insert(table, encodeValueText(doc), this.store.now());
     const stored = withSystemFields(stripUndefined(doc), created._id, created._creationTime);
     this.mutation.touched(created._id, null);
@@ -696,6 +825,41 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   }
 
   async patch(id: string, partial: Record<string, unknown>): Promise<void> {
+    const state = this.mutation;
+    if (state.fresh && !state.careful && this.keepBlind(id, partial)) return;
+    return this.patchReadingFirst(id, partial);
+  }
+
+  /**
+   * Keeps a patch that is the mutation's first operation unsent, when the core can make it one
+   * statement that needs no read (store_blind_patch checks each named field against the
+   * schema; the statement bounds the merged document's size). See BlindPatch.
+   */
+  private keepBlind(id: string, partial: Record<string, unknown>): boolean {
+    if (typeof id !== "string" || partial === null || typeof partial !== "object" || Array.isArray(partial)) return false;
+    const set: Record<string, unknown> = {};
+    const unset: string[] = [];
+    for (const [key, value] of Object.entries(partial)) {
+      if (value === undefined) unset.push(key);
+      else set[key] = value;
+    }
+    let made: { table: string; statement: Statement } | null;
+    try {
+      made = this.store.coreStore().blindPatch(id, encodeValueText(set), unset);
+    } catch {
+      return false;  // the ordinary patch reports what is wrong
+    }
+    if (made === null) return false;
+    const state = this.mutation;
+    state.fresh = false;
+    // A copy: the caller may reuse its object once patch() returned.
+    const copy: Record<string, unknown> = { ...set };
+    for (const key of unset) copy[key] = undefined;
+    state.blind = { id, table: made.table, statement: made.statement, set, unset, apply: () => this.patchReadingFirst(id, copy) };
+    return true;
+  }
+
+  private async patchReadingFirst(id: string, partial: Record<string, unknown>): Promise<void> {
     const current = await this.existing("patch", id);
     if (partial === null || typeof partial !== "object" || Array.isArray(partial)) {
       throw new ValidationError(`patch: the update for "${id}" must be an object`);

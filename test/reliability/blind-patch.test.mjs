@@ -1,0 +1,115 @@
+// Patches that read nothing first (Postgres), under concurrency on the real server: hundreds
+// of blind patches interleaved with read-modify-write increments from two stores and a raw
+// writer. No increment is lost, every write bumps `_version` exactly once (so no patch was
+// applied twice, by its statement and again by a re-run), and subscriptions on the store that
+// made the writes end on exactly the database's documents (no missed invalidation).
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import postgres from "postgres";
+import { createPostgresGlobalCtxDb } from "@lunora/hyperdrive/global";
+import { defineSchema, defineTable, v } from "@lunora/hyperdrive/schema";
+import { PG_URL, openAdmin, prng, q, sleep, uniqueName } from "./support.mjs";
+
+const DOCS = 4;
+const JOBS = Number(process.env.LUNORA_BLIND_PATCH_JOBS ?? 240);
+const PARALLEL = 8;
+
+describe("postgres: blind patches among read-modify-writes", () => {
+  const cleanup = [];
+  after(async () => {
+    for (const fn of cleanup.reverse()) await fn().catch(() => {});
+  });
+
+  test("no lost or doubled write; subscriptions end on the database's documents", { timeout: 240_000 }, async () => {
+    const engine = "postgres";
+    const table = uniqueName("rel_blind");
+    const schema = defineSchema({ [table]: defineTable({ name: v.string(), n: v.number(), last: v.optional(v.string()) }).index("by_name", ["name"]).global() });
+    const admin = await openAdmin(engine);
+    cleanup.push(() => admin.close(), () => admin.raw(`drop table if exists ${q(engine, table)}`));
+    // Two stores, each over its own pool through the reference page's `{ query }` wrapper,
+    // counting the blind patch statements they send.
+    let blindStatements = 0;
+    const open = () => {
+      const sql = postgres(PG_URL, { max: 4, fetch_types: false, onnotice: () => {} });
+      cleanup.push(() => sql.end({ timeout: 1 }));
+      const query = (text, params) => {
+        if (/ FOR UPDATE\) AS "o"/.test(text)) blindStatements += 1;
+        return sql.unsafe(text, params);
+      };
+      return createPostgresGlobalCtxDb({ query }, { schema, maxRetries: 30, retryBaseDelayMs: 1 });
+    };
+    const a = open();
+    const b = open();
+    await a.migrate();
+    await b.migrate();
+    const ids = await a.mutation(async (w) => {
+      const out = [];
+      for (let i = 0; i < DOCS; i++) out.push(await w.insert(table, { name: `d${i}`, n: 0 }));
+      return out;
+    });
+    const rawIncrement = `update ${q(engine, table)} set n = n + 1, "_version" = "_version" + 1 where "_id" = $1`;
+
+    const run = async (jobs) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: PARALLEL }, async () => {
+          while (next < jobs.length) await jobs[next++]();
+        }),
+      );
+    };
+    const increments = new Map(ids.map((id) => [id, 0]));
+    const writes = new Map(ids.map((id) => [id, 0]));
+    const patched = new Map(ids.map((id) => [id, new Set()]));
+    const random = prng(7);
+    const jobsOf = (stores, withRaw) =>
+      Array.from({ length: JOBS }, (_, i) => {
+        const id = ids[Math.floor(random() * DOCS)];
+        const kind = Math.floor(random() * (withRaw ? 3 : 2));
+        const db = stores[Math.floor(random() * stores.length)];
+        return async () => {
+          if (kind === 0) {
+            await db.mutation((w) => w.patch(id, { last: `p${i}` }));
+            patched.get(id).add(`p${i}`);
+          } else if (kind === 1) {
+            await db.mutation(async (w) => {
+              const doc = await w.get(id);
+              await w.patch(id, { n: doc.n + 1 });
+            });
+            increments.set(id, increments.get(id) + 1);
+          } else {
+            await admin.raw(rawIncrement, [id]);
+            increments.set(id, increments.get(id) + 1);
+          }
+          writes.set(id, writes.get(id) + 1);
+        };
+      });
+
+    // Two stores and a raw writer.
+    await run(jobsOf([a, b], true));
+    const rows = await admin.raw(`select "_id", n, last, "_version" from ${q(engine, table)}`);
+    for (const row of rows) {
+      assert.equal(Number(row.n), increments.get(row._id), `increments of ${row._id}`);
+      assert.equal(Number(row._version), 1 + writes.get(row._id), `one _version step per write of ${row._id}`);
+    }
+
+    // One store with subscriptions on every document: once quiet, each shows the database's.
+    const seen = new Map();
+    const stops = ids.map((id) => a.subscribe((r) => r.get(id), (doc) => seen.set(id, doc)));
+    await run(jobsOf([a], false));
+    let settled = false;
+    for (let i = 0; i < 300 && !settled; i++) {
+      await sleep(20);
+      const now = await a.query(async (r) => Promise.all(ids.map((id) => r.get(id))));
+      settled = now.every((doc) => JSON.stringify(seen.get(doc._id)) === JSON.stringify(doc));
+    }
+    for (const stop of stops) stop();
+    const final = await admin.raw(`select "_id", n, last from ${q(engine, table)}`);
+    for (const row of final) {
+      assert.equal(Number(row.n), increments.get(row._id));
+      // (Concurrent patches of one document commit in the server's order, not their callers'.)
+      assert.ok(row.last === null ? patched.get(row._id).size === 0 : patched.get(row._id).has(row.last), `${row._id} holds one of its patches`);
+    }
+    assert.ok(settled, "every subscription ended on its document as the database holds it");
+    assert.ok(blindStatements >= 20, `patches went blind (${blindStatements} statements)`);
+  });
+});

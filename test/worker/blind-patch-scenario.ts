@@ -1,0 +1,201 @@
+// Patches that read nothing first, inside workerd on the real servers through Hyperdrive
+// bindings: a mutation whose only operation is a patch sends one statement on Postgres (over
+// postgres.js, a pg Pool and the reference page's `{ query }` wrapper) and behaves exactly like
+// the read-first patch MySQL still makes: the same documents, `_version` bumps, change feed,
+// subscription re-runs, errors (missing documents, bad values, documents grown past 1 MiB) and
+// a conflict with a concurrent read-modify-write that is re-run, never lost.
+import { createHyperdrive } from "@lunora/hyperdrive";
+import {
+  buildMysqlExec,
+  buildPgExec,
+  createHyperdriveGlobalCtxDb,
+  type ChangeBatch,
+  type SqlExec,
+} from "@lunora/hyperdrive/global";
+import { defineSchema, defineTable, v } from "@lunora/hyperdrive/schema";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import postgres from "postgres";
+
+interface Env {
+  HYPERDRIVE: Hyperdrive;
+  HYPERDRIVE_MYSQL: Hyperdrive;
+}
+
+export type BlindPatchDriver = "postgres-js" | "pg-pool" | "query-wrapper" | "mysql2-pool";
+
+async function openExec(driver: BlindPatchDriver, env: Env): Promise<{ exec: SqlExec; engine: "postgres" | "mysql"; close: () => Promise<void> }> {
+  if (driver === "mysql2-pool") {
+    const pool = mysql.createPool({ uri: createHyperdrive(env.HYPERDRIVE_MYSQL).connectionString, disableEval: true, connectionLimit: 4 });
+    return { exec: buildMysqlExec(pool), engine: "mysql", close: () => pool.end() };
+  }
+  const url = createHyperdrive(env.HYPERDRIVE).connectionString;
+  if (driver === "pg-pool") {
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    return { exec: buildPgExec(pool), engine: "postgres", close: () => pool.end() };
+  }
+  const sql = postgres(url, { fetch_types: false, max: 4 });
+  const exec = driver === "query-wrapper" ? buildPgExec({ query: (text: string, params: unknown[]) => sql.unsafe(text, params as never[]) }) : buildPgExec(sql);
+  return { exec, engine: "postgres", close: () => sql.end({ timeout: 1 }) };
+}
+
+const errorOf = async (run: () => Promise<unknown>) => {
+  try {
+    await run();
+    return null;
+  } catch (error: any) {
+    return { name: error?.constructor?.name, code: error?.code, message: String(error?.message).slice(0, 300) };
+  }
+};
+
+const until = async (done: () => boolean) => {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+};
+
+export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, table: string): Promise<unknown> {
+  const { exec, engine, close } = await openExec(driver, env);
+  const texts: string[] = [];
+  const counting: SqlExec = {
+    query: (text, params) => (texts.push(text), exec.query(text, params)),
+    transaction: exec.transaction?.bind(exec),
+  };
+  const statementsOf = async (run: () => Promise<unknown>) => {
+    const from = texts.length;
+    await run();
+    return texts.slice(from);
+  };
+  const schema = defineSchema({
+    [table]: defineTable({
+      name: v.string(),
+      n: v.int64(),
+      score: v.number(),
+      note: v.optional(v.string()),
+      tags: v.optional(v.array(v.string())),
+    })
+      .index("by_name", ["name"])
+      .global(),
+  });
+  const db = createHyperdriveGlobalCtxDb({ engine, exec: counting, schema, maxRetries: 8, retryBaseDelayMs: 1 });
+  const q = (name: string) => (engine === "postgres" ? `"${name}"` : `\`${name}\``);
+  const versionOf = async (id: string) =>
+    Number((await exec.query(`SELECT ${q("_version")} AS v FROM ${q(table)} WHERE ${q("_id")} = ${engine === "postgres" ? "$1" : "?"}`, [id])).rows[0]?.v);
+  const out: Record<string, unknown> = {};
+  try {
+    await db.migrate();
+    const [a, b, gone, counted] = await db.mutation(async (w: any) => [
+      await w.insert(table, { name: "a", n: 1n, score: 1, note: "first" }),
+      await w.insert(table, { name: "b", n: 2n, score: 2 }),
+      await w.insert(table, { name: "gone", n: 3n, score: 3 }),
+      await w.insert(table, { name: "counted", n: 5n, score: 5 }),
+    ]);
+    await db.mutation((w: any) => w.delete(gone));
+    // The statements of a lone patch (counted while no subscription re-runs on the same exec).
+    const lone = await statementsOf(() => db.mutation((w: any) => w.patch(counted, { score: 5.5, note: "counted" })));
+    const indexed = await statementsOf(() => db.mutation((w: any) => w.patch(counted, { name: "counted2" })));
+    const batches: ChangeBatch[] = [];
+    db.onChange((batch) => batches.push(batch));
+    const seen: unknown[] = [];
+    const stop = db.subscribe((r: any) => r.get(a), (doc: any) => seen.push(doc?.score));
+    await until(() => seen.length >= 1);
+
+    // A lone patch: its statements, the document, the version, the change feed, the subscription.
+    const v0 = await versionOf(a);
+    await db.mutation((w: any) => w.patch(a, { score: 2.5, note: "patched", tags: ["x", "y"] }));
+    const doc = await db.query((r: any) => r.get(a));
+    await until(() => seen.includes(2.5));
+    out.lone = {
+      statements: lone.length,
+      writes: lone.filter((t) => /^\s*UPDATE/i.test(t)).length,
+      indexedStatements: indexed.length,
+      doc: { name: doc.name, n: String(doc.n), score: doc.score, note: doc.note, tags: doc.tags },
+      versionStep: (await versionOf(a)) - v0,
+      change: batches.map((batch) =>
+        batch.writes.map((w) => ({ op: w.op, id: w.id === a, before: w.before?.score, beforeNote: w.before?.note, after: w.after?.score, afterTags: w.after?.tags, afterName: w.after?.name })),
+      ),
+      subscription: [...seen],
+    };
+    // Removing a field, and a patch that names every field of an index (its key moves).
+    await db.mutation((w: any) => w.patch(a, { note: undefined }));
+    await db.mutation((w: any) => w.patch(a, { name: "a2" }));
+    const byName = await db.query((r: any) => r.query(table).withIndex("by_name", (x: any) => x.eq("name", "a2")).collect());
+    const afterUnset = await db.query((r: any) => r.get(a));
+    out.unsetAndIndexed = { note: afterUnset.note ?? "missing", hasNote: "note" in afterUnset, byName: byName.map((d: any) => d._id === a) };
+
+    // A missing document: the patch's own error, and nothing written.
+    const countRows = async () => (await db.query((r: any) => r.query(table).fullTableScan().collect())).length;
+    const rowsBefore = await countRows();
+    out.missing = await errorOf(() => db.mutation((w: any) => w.patch(gone, { score: 9 })));
+    // Code that catches the patch's error sees it where it patched (the mutation re-runs
+    // reading first), so its fallback runs exactly once.
+    let runs = 0;
+    const fallback = await db.mutation(async (w: any) => {
+      runs += 1;
+      try {
+        await w.patch(gone, { score: 9 });
+        return "patched";
+      } catch (error: any) {
+        await w.insert(table, { name: "fallback", n: 0n, score: 0 });
+        return error?.code;
+      }
+    });
+    const fallbacks = await db.query((r: any) => r.query(table).withIndex("by_name", (x: any) => x.eq("name", "fallback")).collect());
+    out.fallback = { result: fallback, fallbacks: fallbacks.length, rowsAdded: (await countRows()) - rowsBefore, runsAtMost: runs <= 2 };
+
+    // Later operations of the same mutation see the patch.
+    out.readsOwnPatch = await db.mutation(async (w: any) => {
+      await w.patch(b, { score: 7 });
+      const got = (await w.get(b)).score;
+      const queried = (await w.query(table).withIndex("by_name", (x: any) => x.eq("name", "b")).first()).score;
+      await w.patch(b, { n: 20n });
+      return [got, queried, String((await w.get(b)).n)];
+    });
+    out.afterOwn = await db.query(async (r: any) => {
+      const d = await r.get(b);
+      return [d.score, String(d.n)];
+    });
+
+    // Bad values and fields: the error comes from patch() itself, nothing is written.
+    const vb = await versionOf(b);
+    out.badValue = await errorOf(() => db.mutation((w: any) => w.patch(b, { score: "nine" })));
+    out.badField = await errorOf(() => db.mutation((w: any) => w.patch(b, { 'x"; DROP TABLE t; --': 1 })));
+    out.requiredRemoved = await errorOf(() => db.mutation((w: any) => w.patch(b, { score: undefined })));
+    out.systemField = await errorOf(() => db.mutation((w: any) => w.patch(b, { _creationTime: 5 })));
+    out.badUnchanged = (await versionOf(b)) === vb;
+
+    // Near the 1 MiB limit: a patch that keeps the document under it lands (even when the
+    // statement's size bound is too cautious to write it blind); one that grows it past it
+    // is refused whole.
+    const big = await db.mutation((w: any) => w.insert(table, { name: "big", n: 4n, score: 4, note: "n".repeat(900_000) }));
+    out.bigSmallPatch = await errorOf(() => db.mutation((w: any) => w.patch(big, { score: 5 })));
+    out.bigGrow = await errorOf(() => db.mutation((w: any) => w.patch(big, { tags: ["t".repeat(100_000), "u".repeat(100_000)] })));
+    const bigDoc = await db.query((r: any) => r.get(big));
+    out.big = { score: bigDoc.score, noteLength: bigDoc.note.length, tags: bigDoc.tags ?? "missing" };
+
+    // A read-modify-write that read `b` before a blind patch of it landed loses its `_version`
+    // guard, is re-run, and both writes survive.
+    let rmwRuns = 0;
+    let release!: () => void;
+    const readDone = new Promise<void>((resolve) => (release = resolve));
+    let gate!: () => void;
+    const gateOpen = new Promise<void>((resolve) => (gate = resolve));
+    const rmw = db.mutation(async (w: any) => {
+      rmwRuns += 1;
+      const d = await w.get(b);
+      if (rmwRuns === 1) {
+        release();
+        await gateOpen;
+      }
+      await w.patch(b, { n: d.n + 1n });
+    });
+    await readDone;
+    const blindDuring = await statementsOf(() => db.mutation((w: any) => w.patch(b, { score: 100 })));
+    gate();
+    await rmw;
+    const final = await db.query((r: any) => r.get(b));
+    out.concurrent = { rmwRuns, blindStatements: blindDuring.length, score: final.score, n: String(final.n) };
+    stop();
+  } finally {
+    await close();
+  }
+  return out;
+}
