@@ -136,12 +136,51 @@ const T_CHAR = 0x74; // "t"
 
 const PG_CONVERT: Record<ColumnInfo["kind"], Convert> = {
   text,
-  float64: (cell) => Number(ascii(cell)),
-  int64: (cell) => BigInt(ascii(cell)),
+  float64: (cell) => (typeof cell === "string" ? Number(cell) : (bytesNumber(cell as Uint8Array, true) ?? Number(ascii(cell)))),
+  int64: (cell) => {
+    const small = typeof cell === "string" ? undefined : bytesNumber(cell as Uint8Array, false);
+    return small === undefined ? BigInt(ascii(cell)) : BigInt(small);
+  },
   boolean: (cell) => (typeof cell === "string" ? cell === "t" : (cell as Uint8Array)[0] === T_CHAR),
   bytes: (cell) => byteaBuffer(cell),
   json: (cell) => decodeValue(JSON.parse(text(cell))),
 };
+
+// 10^0 .. 10^16, each exactly a double (every power of ten up to 10^22 is).
+const POW10 = Array.from({ length: 17 }, (_, k) => 10 ** k);
+const MINUS = 0x2d, DOT = 0x2e, ZERO = 0x30;
+
+/**
+ * The number a Postgres numeric text spells ("-12", "1795690403894.001"), straight from its
+ * bytes without a string, or undefined when it needs the full parser (an exponent, NaN,
+ * Infinity, more than 16 digits or a digit string above 2^53). Exact: the digits form an
+ * integer m < 2^53 and the fraction is m / 10^k with 10^k exact, so the one IEEE division
+ * rounds the decimal's exact value correctly, as Number(text) does (Clinger's fast path).
+ * `fraction` false: integer texts only (int8).
+ */
+function bytesNumber(bytes: Uint8Array, fraction: boolean): number | undefined {
+  const length = bytes.length;
+  let i = 0;
+  const negative = length > 0 && bytes[0] === MINUS;
+  if (negative) i = 1;
+  if (i === length || length - i > 17) return undefined;
+  let m = 0, digits = 0, scale = -1;
+  for (; i < length; i++) {
+    const d = bytes[i]! - ZERO;
+    if (d >= 0 && d <= 9) {
+      m = m * 10 + d;
+      digits++;
+      if (scale >= 0) scale++;
+    } else if (bytes[i] === DOT && fraction && scale < 0) {
+      scale = 0;
+    } else {
+      return undefined;
+    }
+  }
+  if (digits === 0 || digits > 16 || m > Number.MAX_SAFE_INTEGER) return undefined;
+  const value = scale > 0 ? m / POW10[scale]! : m;
+  return negative ? -value : value;
+}
 
 function pgConvert(kind: ColumnInfo["kind"], oid: number): Convert {
   if (PG_TYPES[kind].includes(oid)) return PG_CONVERT[kind];
