@@ -171,6 +171,26 @@ describe("page reads over driver cells", () => {
     assert.throws(() => cellsDocument(plan, bad[0]), SyntaxError);
   });
 
+  test("Postgres text cells of every short length, ASCII or not, read as their UTF-8 text", () => {
+    const texts = [];
+    for (let n = 0; n <= 16; n++) {
+      const ascii = Array.from({ length: n }, (_, i) => String.fromCharCode(0x20 + ((i * 7 + n) % 95))).join("");
+      texts.push(ascii, ascii.slice(0, -1) + "é", "é" + ascii.slice(1), ascii.slice(0, Math.max(0, n - 4)) + "🙂", "\u007f".repeat(n), "\u0080".repeat(n));
+    }
+    const columns = [{ name: "_id", type: 25 }, { name: "_creationTime", type: 701 }, { name: "_version", type: 20 }, { name: "s", type: 25 }, { name: "j", type: 25 }];
+    const strings = { ...table, columns: [{ field: "s", kind: "text", nullMeans: "never" }, { field: "j", kind: "json", nullMeans: "never" }] };
+    const head = (t) => [...t].slice(0, 6).join(""); // whole code points
+    const rowTexts = texts.map((t) => [t, "1", "1", t, JSON.stringify(head(t))]);
+    const rows = asBufferCells(rowTexts);
+    const plan = planCells(strings, { engine: "postgres", columns, rows });
+    rows.forEach((row, r) => {
+      const doc = cellsDocument(plan, row);
+      assert.equal(doc._id, rowTexts[r][0]);
+      assert.equal(doc.s, rowTexts[r][3]);
+      assert.equal(doc.j, head(rowTexts[r][0]));
+    });
+  });
+
   test("queryCells is a registered symbol (an exec wrapper can forward it)", () => {
     assert.equal(queryCells, Symbol.for("@lunora/hyperdrive.queryCells"));
   });
