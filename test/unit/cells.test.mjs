@@ -166,6 +166,14 @@ describe("page reads over driver cells", () => {
       assert.ok(Object.is(doc._creationTime, Number(texts[r][1])));
       assert.equal(doc.i, BigInt(texts[r][4]), `int8 ${texts[r][4]}`);
     });
+    // The adapters' row decoding reads them the same way (float8, and int4 / float4 / int8).
+    const decoded = decodeRows(columns.map((c) => ({ name: c.name, oid: c.name === "_version" ? 23 : c.name === "_creationTime" ? 700 : c.type })), rows);
+    decoded.forEach((row, r) => {
+      assert.ok(Object.is(row.f, Number(texts[r][3])));
+      assert.ok(Object.is(row._creationTime, Number(texts[r][1])));
+      assert.equal(row._version, 1);
+      assert.equal(row.i, BigInt(texts[r][4]));
+    });
     // A text that is no integer fails as BigInt(text) does.
     const bad = asBufferCells([["id", "1", "1", "1", "1.5"]]);
     assert.throws(() => cellsDocument(plan, bad[0]), SyntaxError);

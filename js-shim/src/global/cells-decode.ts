@@ -8,7 +8,7 @@
 // is not the one the layout creates (a surprise, never the store's own tables) goes through
 // the general driver decoding and decodeColumn, as before.
 import type { SqlCells } from "../adapters/cells.js";
-import { decodeBytea, decoderFor } from "../adapters/pg-values.js";
+import { cellText, decodeBytea, decoderFor, int8Cell, numberCell } from "../adapters/pg-values.js";
 import { decodeValue } from "../values/wire.js";
 import { decodeColumn, type ColumnInfo, type Document, type TableInfo } from "./rows.js";
 
@@ -104,48 +104,10 @@ export function cellsPosition(plan: CellsPlan, row: readonly Cell[]): { _id: str
 
 // ---- Postgres: every cell is the column's text, as a string or its UTF-8 bytes ----
 
-type NodeBuffer = Uint8Array & { utf8Slice?(start: number, end: number): string; latin1Slice?(start: number, end: number): string };
+type NodeBuffer = Uint8Array & { latin1Slice?(start: number, end: number): string };
 const utf8 = new TextDecoder();
 
-function text(cell: Cell): string {
-  if (typeof cell === "string") return cell;
-  const buffer = cell as NodeBuffer;
-  if (buffer.length <= SHORT_TEXT) {
-    const short = shortAscii(buffer);
-    if (short !== undefined) return short;
-  }
-  return typeof buffer.utf8Slice === "function" ? buffer.utf8Slice(0, buffer.length) : utf8.decode(buffer);
-}
-
-const SHORT_TEXT = 12;
-const chars = String.fromCharCode;
-
-/**
- * A short cell of ASCII bytes as its string, built in JS: utf8Slice is a call into C++ of
- * ~60-75 ns whatever the length, String.fromCharCode of a few bytes ~25 ns (city, status and
- * country codes, short names). Undefined when a byte is not ASCII (UTF-8 decoding needed).
- */
-function shortAscii(b: Uint8Array): string | undefined {
-  let high = 0;
-  for (let i = 0; i < b.length; i++) high |= b[i]!;
-  if (high > 0x7f) return undefined;
-  switch (b.length) {
-    case 0: return "";
-    case 1: return chars(b[0]!);
-    case 2: return chars(b[0]!, b[1]!);
-    case 3: return chars(b[0]!, b[1]!, b[2]!);
-    case 4: return chars(b[0]!, b[1]!, b[2]!, b[3]!);
-    case 5: return chars(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!);
-    case 6: return chars(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!);
-    case 7: return chars(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!);
-    case 8: return chars(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!);
-    case 9: return chars(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!);
-    case 10: return chars(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!, b[9]!);
-    case 11: return chars(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!, b[9]!, b[10]!);
-    case 12: return chars(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!, b[9]!, b[10]!, b[11]!);
-    default: return undefined;
-  }
-}
+const text = cellText;
 
 /** ASCII-only texts (numbers, hex): one byte per character. */
 function ascii(cell: Cell): string {
@@ -170,51 +132,12 @@ const T_CHAR = 0x74; // "t"
 
 const PG_CONVERT: Record<ColumnInfo["kind"], Convert> = {
   text,
-  float64: (cell) => (typeof cell === "string" ? Number(cell) : (bytesNumber(cell as Uint8Array, true) ?? Number(ascii(cell)))),
-  int64: (cell) => {
-    const small = typeof cell === "string" ? undefined : bytesNumber(cell as Uint8Array, false);
-    return small === undefined ? BigInt(ascii(cell)) : BigInt(small);
-  },
+  float64: numberCell,
+  int64: int8Cell,
   boolean: (cell) => (typeof cell === "string" ? cell === "t" : (cell as Uint8Array)[0] === T_CHAR),
   bytes: (cell) => byteaBuffer(cell),
   json: (cell) => decodeValue(JSON.parse(text(cell))),
 };
-
-// 10^0 .. 10^16, each exactly a double (every power of ten up to 10^22 is).
-const POW10 = Array.from({ length: 17 }, (_, k) => 10 ** k);
-const MINUS = 0x2d, DOT = 0x2e, ZERO = 0x30;
-
-/**
- * The number a Postgres numeric text spells ("-12", "1795690403894.001"), straight from its
- * bytes without a string, or undefined when it needs the full parser (an exponent, NaN,
- * Infinity, more than 16 digits or a digit string above 2^53). Exact: the digits form an
- * integer m < 2^53 and the fraction is m / 10^k with 10^k exact, so the one IEEE division
- * rounds the decimal's exact value correctly, as Number(text) does (Clinger's fast path).
- * `fraction` false: integer texts only (int8).
- */
-function bytesNumber(bytes: Uint8Array, fraction: boolean): number | undefined {
-  const length = bytes.length;
-  let i = 0;
-  const negative = length > 0 && bytes[0] === MINUS;
-  if (negative) i = 1;
-  if (i === length || length - i > 17) return undefined;
-  let m = 0, digits = 0, scale = -1;
-  for (; i < length; i++) {
-    const d = bytes[i]! - ZERO;
-    if (d >= 0 && d <= 9) {
-      m = m * 10 + d;
-      digits++;
-      if (scale >= 0) scale++;
-    } else if (bytes[i] === DOT && fraction && scale < 0) {
-      scale = 0;
-    } else {
-      return undefined;
-    }
-  }
-  if (digits === 0 || digits > 16 || m > Number.MAX_SAFE_INTEGER) return undefined;
-  const value = scale > 0 ? m / POW10[scale]! : m;
-  return negative ? -value : value;
-}
 
 function pgConvert(kind: ColumnInfo["kind"], oid: number): Convert {
   if (PG_TYPES[kind].includes(oid)) return PG_CONVERT[kind];
