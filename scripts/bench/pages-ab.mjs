@@ -9,7 +9,9 @@
 // Prints, per engine and op (take100, paginate page 2; `--ops` also takes get, patch and
 // mutation: a point read by id, a one-field patch, and a read-modify-write against the raw
 // SELECT + _version-guarded UPDATE), the median us of A, B and raw and the ratios to raw. Rotates the order A, B, raw every
-// iteration. Not part of the tests.
+// iteration. On Postgres the raw driver runs prepared (`sql.unsafe(text, params, { prepare: true })`,
+// as run.mjs's baseline: the store prepares its repeated texts); `--raw-unprepared` runs it as
+// `sql.unsafe(text, params)` (two round trips per statement with parameters). Not part of the tests.
 import { docsSchema, loadBuild, makeDoc } from "./builds.mjs";
 import postgres from "postgres";
 import mysql from "mysql2/promise";
@@ -40,7 +42,8 @@ for (const engine of engines) {
   let raw, q, close, execA, execB;
   if (engine === "postgres") {
     const sql = postgres(process.env.LUNORA_BENCH_PG ?? "postgres://lunora:lunora_pg_pw@127.0.0.1:54329/lunora", { max: 1, fetch_types: false, onnotice: () => {} });
-    raw = sql; q = (t, p) => sql.unsafe(t, p); close = () => sql.end();
+    const prepare = !args.includes("--raw-unprepared");
+    raw = sql; q = (t, p) => sql.unsafe(t, p, { prepare }); close = () => sql.end();
     execA = A.G.buildPgExec(sql); execB = B.G.buildPgExec(sql);
   } else {
     const conn = await mysql.createConnection({ host: "127.0.0.1", port: Number(process.env.LUNORA_MYSQL_PORT ?? 33069), user: "lunora", password: "lunora_my_pw", database: "lunora", charset: "utf8mb4" });

@@ -141,6 +141,64 @@ describe("page reads over driver cells", () => {
     assert.equal(cellsPosition(plan, PG_TEXTS[0].slice(0, -1)).k, undefined);
   });
 
+  test("Postgres numbers read from the cells' bytes equal Number(text) / BigInt(text)", () => {
+    // float8 texts as Postgres writes them (shortest round trip), and the edges of the exact
+    // fast path: 16 digits, 2^53 and past it, signs, lone dots, exponents, specials.
+    const floats = [
+      "0", "-0", "1", "-1", "0.1", "0.30000000000000004", "1795690403894.001", "1700000000000.5", "500.5", "-12.25",
+      "9007199254740991", "9007199254740992", "9007199254740993", "1234567890123456", "12345678901234567", "0.0000000000000001",
+      "4503599627370496.5", "1.", ".5", "-.5", "007", "1e+20", "5e-324", "1.7976931348623157e+308", "NaN", "Infinity", "-Infinity",
+      "", "-", ".", "1.2.3", "+1", " 1", "1-",
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const x = (Math.random() - 0.5) * 10 ** Math.floor(Math.random() * 20 - 6);
+      floats.push(String(x), String(Math.round(x)), x.toFixed(i % 7));
+    }
+    const ints = ["0", "1", "-1", "9007199254740991", "-9007199254740991", "9007199254740992", "-9007199254740993", "123456789012345678", "9223372036854775807", "-9223372036854775808", "007"];
+    const columns = [{ name: "_id", type: 25 }, { name: "_creationTime", type: 701 }, { name: "_version", type: 20 }, { name: "f", type: 701 }, { name: "i", type: 20 }];
+    const numbers = { ...table, columns: [{ field: "f", kind: "float64", nullMeans: "never" }, { field: "i", kind: "int64", nullMeans: "never" }] };
+    const texts = floats.map((f, r) => ["id", f, "1", f, ints[r % ints.length]]);
+    const rows = asBufferCells(texts);
+    const plan = planCells(numbers, { engine: "postgres", columns, rows });
+    rows.forEach((row, r) => {
+      const doc = cellsDocument(plan, row);
+      assert.ok(Object.is(doc.f, Number(texts[r][3])), `float8 ${JSON.stringify(texts[r][3])}: ${doc.f}`);
+      assert.ok(Object.is(doc._creationTime, Number(texts[r][1])));
+      assert.equal(doc.i, BigInt(texts[r][4]), `int8 ${texts[r][4]}`);
+    });
+    // The adapters' row decoding reads them the same way (float8, and int4 / float4 / int8).
+    const decoded = decodeRows(columns.map((c) => ({ name: c.name, oid: c.name === "_version" ? 23 : c.name === "_creationTime" ? 700 : c.type })), rows);
+    decoded.forEach((row, r) => {
+      assert.ok(Object.is(row.f, Number(texts[r][3])));
+      assert.ok(Object.is(row._creationTime, Number(texts[r][1])));
+      assert.equal(row._version, 1);
+      assert.equal(row.i, BigInt(texts[r][4]));
+    });
+    // A text that is no integer fails as BigInt(text) does.
+    const bad = asBufferCells([["id", "1", "1", "1", "1.5"]]);
+    assert.throws(() => cellsDocument(plan, bad[0]), SyntaxError);
+  });
+
+  test("Postgres text cells of every short length, ASCII or not, read as their UTF-8 text", () => {
+    const texts = [];
+    for (let n = 0; n <= 16; n++) {
+      const ascii = Array.from({ length: n }, (_, i) => String.fromCharCode(0x20 + ((i * 7 + n) % 95))).join("");
+      texts.push(ascii, ascii.slice(0, -1) + "é", "é" + ascii.slice(1), ascii.slice(0, Math.max(0, n - 4)) + "🙂", "\u007f".repeat(n), "\u0080".repeat(n));
+    }
+    const columns = [{ name: "_id", type: 25 }, { name: "_creationTime", type: 701 }, { name: "_version", type: 20 }, { name: "s", type: 25 }, { name: "j", type: 25 }];
+    const strings = { ...table, columns: [{ field: "s", kind: "text", nullMeans: "never" }, { field: "j", kind: "json", nullMeans: "never" }] };
+    const head = (t) => [...t].slice(0, 6).join(""); // whole code points
+    const rowTexts = texts.map((t) => [t, "1", "1", t, JSON.stringify(head(t))]);
+    const rows = asBufferCells(rowTexts);
+    const plan = planCells(strings, { engine: "postgres", columns, rows });
+    rows.forEach((row, r) => {
+      const doc = cellsDocument(plan, row);
+      assert.equal(doc._id, rowTexts[r][0]);
+      assert.equal(doc.s, rowTexts[r][3]);
+      assert.equal(doc.j, head(rowTexts[r][0]));
+    });
+  });
+
   test("queryCells is a registered symbol (an exec wrapper can forward it)", () => {
     assert.equal(queryCells, Symbol.for("@lunora/hyperdrive.queryCells"));
   });

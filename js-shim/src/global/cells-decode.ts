@@ -8,7 +8,7 @@
 // is not the one the layout creates (a surprise, never the store's own tables) goes through
 // the general driver decoding and decodeColumn, as before.
 import type { SqlCells } from "../adapters/cells.js";
-import { decodeBytea, decoderFor } from "../adapters/pg-values.js";
+import { cellText, decodeBytea, decoderFor, int8Cell, numberCell } from "../adapters/pg-values.js";
 import { decodeValue } from "../values/wire.js";
 import { decodeColumn, type ColumnInfo, type Document, type TableInfo } from "./rows.js";
 
@@ -104,14 +104,10 @@ export function cellsPosition(plan: CellsPlan, row: readonly Cell[]): { _id: str
 
 // ---- Postgres: every cell is the column's text, as a string or its UTF-8 bytes ----
 
-type NodeBuffer = Uint8Array & { utf8Slice?(start: number, end: number): string; latin1Slice?(start: number, end: number): string };
+type NodeBuffer = Uint8Array & { latin1Slice?(start: number, end: number): string };
 const utf8 = new TextDecoder();
 
-function text(cell: Cell): string {
-  if (typeof cell === "string") return cell;
-  const buffer = cell as NodeBuffer;
-  return typeof buffer.utf8Slice === "function" ? buffer.utf8Slice(0, buffer.length) : utf8.decode(buffer);
-}
+const text = cellText;
 
 /** ASCII-only texts (numbers, hex): one byte per character. */
 function ascii(cell: Cell): string {
@@ -136,8 +132,8 @@ const T_CHAR = 0x74; // "t"
 
 const PG_CONVERT: Record<ColumnInfo["kind"], Convert> = {
   text,
-  float64: (cell) => Number(ascii(cell)),
-  int64: (cell) => BigInt(ascii(cell)),
+  float64: numberCell,
+  int64: int8Cell,
   boolean: (cell) => (typeof cell === "string" ? cell === "t" : (cell as Uint8Array)[0] === T_CHAR),
   bytes: (cell) => byteaBuffer(cell),
   json: (cell) => decodeValue(JSON.parse(text(cell))),
