@@ -64,8 +64,8 @@ bool plan_index_keys(const TableLayout& layout, BlindPatch& patch) {
 
 }  // namespace
 
-std::optional<BlindPatchStatement> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
-                                                    const std::vector<std::string>& unset) {
+std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
+                                               const std::vector<std::string>& unset, bool need_old_row) {
   if (!store.dialect().capabilities().update_returns_old_row || !set.is_object()) return std::nullopt;
   const TableSchema* table = store.table_of_id(id);
   if (table == nullptr || !is_id_of_table(id, table->name)) return std::nullopt;
@@ -101,7 +101,10 @@ std::optional<BlindPatchStatement> plan_blind_patch(const Store& store, std::str
   }
   if (known > limits::kMaxDocumentBytes) return std::nullopt;
   patch.budget = limits::kMaxDocumentBytes - known;
-  return BlindPatchStatement{table, blind_patch_statement(patch, store.dialect())};
+  bool keys_change = false;
+  for (const auto& prefix : patch.key_prefixes) keys_change = keys_change || !prefix.empty();
+  patch.returns_new = !need_old_row && !keys_change;
+  return BlindPatchPlan{table, std::move(patch)};
 }
 
 }  // namespace lunora
