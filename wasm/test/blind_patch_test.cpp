@@ -711,3 +711,69 @@ TEST_CASE("store_log_patch: errors are envelopes") {
   api::store_close(t.store);
   CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, "{}", ""))["message"] == "the store was closed");
 }
+
+TEST_CASE("blind patch: MariaDB re-inserts the locked row with the patch as the duplicate key's update") {
+  const char* options = R"({"seed":"00ff","mariadbReturning":true})";
+  const int store = value_of(api::store_open(kSchema, "mysql", options)).get<int>();
+  const int tx = value_of(api::tx_begin(store)).get<int>();
+  const std::string note = value_of(api::tx_insert(
+      tx, "notes", R"({"owner":"a","body":"b","score":1,"n":{"$integer":"AQAAAAAAAAA="},"done":true})", 1.0))["_id"];
+  api::tx_end(tx);
+  const std::string set = R"({"body":"x","n":{"$integer":"AgAAAAAAAAA="}})";
+  const json answer = value_of(api::store_blind_patch(store, note, set, R"(["tag"])", false));
+  CHECK(answer["table"] == "notes");
+  CHECK(answer["returns"] == "new");
+  CHECK(answer["statement"]["text"] ==
+        "INSERT INTO `notes` (`_id`, `_creationTime`, `_version`, `author`, `body`, `data`, `done`, `meta`, `n`, "
+        "`owner`, `score`, `tag`, `_k_by_owner`, `_k_by_done_owner`) SELECT `o`.`_id`, `o`.`_creationTime`, "
+        "`o`.`_version`, `o`.`author`, `o`.`body`, `o`.`data`, `o`.`done`, `o`.`meta`, `o`.`n`, `o`.`owner`, "
+        "`o`.`score`, `o`.`tag`, `o`.`_k_by_owner`, `o`.`_k_by_done_owner` FROM `notes` AS `o` WHERE `o`.`_id` = ? "
+        "AND COALESCE(6 * LENGTH(`o`.`author`), 0) + COALESCE(4 * LENGTH(`o`.`data`) DIV 3, 0) + "
+        "COALESCE(2 * LENGTH(`o`.`meta`), 0) + COALESCE(6 * LENGTH(`o`.`owner`), 0) <= ? FOR UPDATE ON DUPLICATE KEY "
+        "UPDATE `body` = ?, `n` = ?, `tag` = NULL, `_version` = `notes`.`_version` + 1 RETURNING `_id`, "
+        "`_creationTime`, `_version`, `done`, `owner`");
+  // The same budget as on Postgres: the bound does not depend on the engine.
+  const Opened pg = open_store("postgres");
+  const json pg_answer = value_of(api::store_blind_patch(pg.store, pg.note, set, R"(["tag"])", false));
+  const std::string budget = pg_answer["statement"]["params"][3].get<std::string>();
+  CHECK(answer["statement"]["params"] == json::array({note, {{"$int", budget}}, "x", {{"$int", "2"}}}));
+  // The text by number from then on, the params as the full statement binds them.
+  const json again = value_of(api::store_blind_patch(store, note, R"({"body":"y","n":{"$integer":"AwAAAAAAAAA="}})", R"(["tag"])", false));
+  CHECK(again["statement"] == json({{"textId", answer["statement"]["textId"]}, {"params", json::array({note, {{"$int", budget}}, "y", {{"$int", "3"}}})}}));
+
+  SECTION("JSON indexed fields come back as their text, as the point read selects them") {
+    const char* schema = R"({"tables":{"notes":{"global":true,"document":{"kind":"object","fields":{
+      "body":{"kind":"string"},"n":{"kind":"float64"},"meta":{"kind":"any"}}},
+      "indexes":[{"name":"by_meta","fields":["meta"]}]},
+      "users":{"global":true,"document":{"kind":"object","fields":{"name":{"kind":"string"}}},"indexes":[]}}})";
+    const int other = value_of(api::store_open(schema, "mysql", options)).get<int>();
+    const int t = value_of(api::tx_begin(other)).get<int>();
+    const std::string id = value_of(api::tx_insert(t, "notes", R"({"body":"b","n":1,"meta":"m"})", 1.0))["_id"];
+    api::tx_end(t);
+    const json plain = value_of(api::store_blind_patch(other, id, R"({"body":"x","n":2.5})", "[]", false));
+    CHECK(plain["statement"]["text"] ==
+          "INSERT INTO `notes` (`_id`, `_creationTime`, `_version`, `body`, `meta`, `n`, `_k_by_meta`) SELECT "
+          "`o`.`_id`, `o`.`_creationTime`, `o`.`_version`, `o`.`body`, `o`.`meta`, `o`.`n`, `o`.`_k_by_meta` FROM "
+          "`notes` AS `o` WHERE `o`.`_id` = ? AND COALESCE(2 * LENGTH(`o`.`meta`), 0) <= ? FOR UPDATE ON DUPLICATE KEY "
+          "UPDATE `body` = ?, `n` = ?, `_version` = `notes`.`_version` + 1 RETURNING `_id`, `_creationTime`, "
+          "`_version`, CAST(`meta` AS CHAR) AS `meta`");
+    CHECK(plain["statement"]["params"][2] == "x");
+    CHECK(plain["statement"]["params"][3] == 2.5);
+    api::store_close(other);
+  }
+  SECTION("null: the old row needed, an indexed field named, or no mariadbReturning") {
+    CHECK(value_of(api::store_blind_patch(store, note, set, "[]", true)).is_null());
+    CHECK(value_of(api::store_blind_patch(store, note, R"({"done":false,"owner":"x"})", "[]", false)).is_null());
+    CHECK(value_of(api::store_blind_patch(store, note, R"({"owner":"x"})", "[]", false)).is_null());
+    CHECK(value_of(api::store_blind_patch(store, note, R"({"body":5})", "[]", false)).is_null());
+    for (const char* other_options : {R"({"seed":"00ff"})", R"({"seed":"00ff","mariadbReturning":false})"}) {
+      const int plain = value_of(api::store_open(kSchema, "mysql", other_options)).get<int>();
+      CHECK(value_of(api::store_blind_patch(plain, note, set, "[]", false)).is_null());
+      api::store_close(plain);
+    }
+    const int sqlite = value_of(api::store_open(kSchema, "sqlite", options)).get<int>();
+    CHECK(value_of(api::store_blind_patch(sqlite, note, set, "[]", false)).is_null());
+    api::store_close(sqlite);
+  }
+  api::store_close(store);
+}

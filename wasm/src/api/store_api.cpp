@@ -410,6 +410,7 @@ std::string store_open(const std::string& schema_json, const std::string& dialec
   if (engine.text_collation != "utf8mb4_nopad_bin" && engine.text_collation != "utf8mb4_0900_bin") {
     return fail(Status(ErrorCode::invalid_argument, "unsupported text collation"));
   }
+  if (auto r = options.find("mariadbReturning"); r != options.end() && r->is_boolean()) engine.mariadb_returning = r->get<bool>();
   std::string seed;
   if (auto s = options.find("seed"); s != options.end() && s->is_string()) seed = s->get<std::string>();
   auto store = Store::open(std::move(schema).value(), **dialect, engine, seed);

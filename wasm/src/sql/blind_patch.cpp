@@ -38,15 +38,17 @@ void qualified(StatementBuilder& b, std::string_view table, std::string_view col
 // `COALESCE(6 * octet_length("o"."c")::int8, 0)`: the variable part of a column's bound, in
 // int8 (octet_length is int4; a sum of many columns could overflow it). The UPDATE's own row
 // (`table` ""): JSON by the text the point read selects, `octet_length(CAST("c" AS text))`.
+// MariaDB: `COALESCE(6 * LENGTH(`o`.`c`), 0)` (BIGINT; JSON is its text, as the store wrote it).
 void append_bound_term(StatementBuilder& b, std::string_view table, const FieldColumn& c) {
   const ColumnWireBound bound = column_wire_bound(c.kind);
-  b.sql("COALESCE(" + std::to_string(bound.per_octet) + " * octet_length(");
-  const bool cast = table.empty() && c.kind == ColumnKind::json;
+  const bool pg = b.is_postgres();
+  b.sql("COALESCE(" + std::to_string(bound.per_octet) + (pg ? " * octet_length(" : " * LENGTH("));
+  const bool cast = pg && table.empty() && c.kind == ColumnKind::json;
   if (cast) b.sql("CAST(");
   qualified(b, table, c.field);
   if (cast) b.sql(" AS text)");
-  b.sql(")::int8");
-  if (bound.divisor != 1) b.sql(" / " + std::to_string(bound.divisor));
+  b.sql(pg ? ")::int8" : ")");
+  if (bound.divisor != 1) b.sql((pg ? " / " : " DIV ") + std::to_string(bound.divisor));
   b.sql(", 0)");
 }
 
@@ -108,12 +110,63 @@ void append_size_condition(StatementBuilder& b, const BlindPatch& patch, std::st
       append_bound_term(b, row, c);
     }
   }
-  b.sql(" <= ").text_param(std::to_string(patch.budget), ParamWrap::int8);
+  b.sql(" <= ");
+  if (b.is_postgres()) b.text_param(std::to_string(patch.budget), ParamWrap::int8);
+  else bind_kind(b, ColumnKind::int64, Value(static_cast<std::int64_t>(patch.budget)));
+}
+
+// `, <column>` of every column of the layout (system, fields, index keys), of `row` ("": none).
+void append_layout_columns(StatementBuilder& b, const TableLayout& layout, std::string_view row) {
+  qualified(b, row, kIdColumn);
+  b.sql(", ");
+  qualified(b, row, kCreationTimeColumn);
+  b.sql(", ");
+  qualified(b, row, kVersionColumn);
+  for (const auto& c : layout.columns) qualified(b.sql(", "), row, c.field);
+  for (const auto& index : layout.indexes) qualified(b.sql(", "), row, index.key_column);
+}
+
+// ` RETURNING _id, _creationTime, _version, <indexed fields as the point read selects them>`.
+void append_returning_keys(StatementBuilder& b, const TableLayout& layout) {
+  b.sql(" RETURNING ").identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
+  for (const auto& c : layout.columns) {
+    if (!is_indexed(layout, c.field)) continue;
+    b.sql(", ");
+    append_select_column(b, c);
+  }
+}
+
+// MariaDB (no UPDATE ... RETURNING): the row re-inserted from its locked read, the patch as the
+// duplicate key's update, which RETURNING then answers (the row after):
+//   INSERT INTO t (<every column>) SELECT o.<every column> FROM t AS o WHERE o._id = ?
+//   [AND <size bound of o's other columns> <= ?] FOR UPDATE
+//   ON DUPLICATE KEY UPDATE <named fields>, _version = t._version + 1 RETURNING <keys>
+// (without FOR UPDATE, concurrent runs deadlock: the read's shared lock, then the update's).
+void write_mariadb_blind_patch(StatementBuilder& b, const BlindPatch& patch, bool sized) {
+  const TableLayout& layout = *patch.layout;
+  b.sql("INSERT INTO ").identifier(layout.sql_table).sql(" (");
+  if (!b.params_only()) append_layout_columns(b, layout, "");
+  b.sql(") SELECT ");
+  if (!b.params_only()) append_layout_columns(b, layout, kOld);
+  b.sql(" FROM ").identifier(layout.sql_table).sql(" AS ").identifier(kOld).sql(" WHERE ");
+  qualified(b, kOld, kIdColumn);
+  b.sql(" = ").text_param(patch.id);
+  append_size_condition(b, patch, kOld, sized);
+  b.sql(" FOR UPDATE ON DUPLICATE KEY UPDATE ");
+  append_set_list(b, patch, "");
+  b.identifier(kVersionColumn).sql(" = ");
+  qualified(b, layout.sql_table, kVersionColumn);
+  b.sql(" + 1");
+  if (!b.params_only()) append_returning_keys(b, layout);
 }
 
 // The statement into `b` (either mode of StatementBuilder).
 void write_blind_patch(StatementBuilder& b, const BlindPatch& patch, bool sized) {
   const TableLayout& layout = *patch.layout;
+  if (!b.is_postgres()) {
+    write_mariadb_blind_patch(b, patch, sized);
+    return;
+  }
   if (patch.returns_new) {
     // UPDATE t SET ..., _version = _version + 1 WHERE _id = $id [AND bound] RETURNING <keys>
     b.sql("UPDATE ").identifier(layout.sql_table).sql(" SET ");
@@ -121,13 +174,7 @@ void write_blind_patch(StatementBuilder& b, const BlindPatch& patch, bool sized)
     b.identifier(kVersionColumn).sql(" = ").identifier(kVersionColumn).sql(" + 1 WHERE ").identifier(kIdColumn).sql(" = ");
     b.text_param(patch.id);
     append_size_condition(b, patch, "", sized);
-    if (b.params_only()) return;
-    b.sql(" RETURNING ").identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
-    for (const auto& c : layout.columns) {
-      if (!is_indexed(layout, c.field)) continue;
-      b.sql(", ");
-      append_select_column(b, c);
-    }
+    if (!b.params_only()) append_returning_keys(b, layout);
     return;
   }
   b.sql("UPDATE ").identifier(layout.sql_table).sql(" AS ").identifier(kNew).sql(" SET ");

@@ -11,7 +11,8 @@
 
 namespace lunora::api {
 
-// options: {"seed": "<hex, from the host's CSPRNG>", "textCollation": "utf8mb4_nopad_bin"}
+// options: {"seed": "<hex, from the host's CSPRNG>", "textCollation": "utf8mb4_nopad_bin",
+// "mariadbReturning": true (MySQL family: the server is MariaDB >= 10.5; see store_blind_patch)}
 std::string store_open(const std::string& schema_json, const std::string& dialect, const std::string& options_json);
 std::string store_close(int store);
 
@@ -28,8 +29,9 @@ std::string store_get(int store, const std::string& table, const std::string& id
 // {"statement"} reading the documents `ids_json` (a JSON array of 1..64 ids of `table`) in one
 // statement. It records nothing: a mutation's reads are recorded by tx_get.
 std::string store_get_many(int store, const std::string& table, const std::string& ids_json);
-// A patch of `id` as ONE statement that needs no prior read (Postgres), or null when it cannot
-// be done that way (store/blind_patch.hpp says when). set_wire: a Lunora JSON object of the
+// A patch of `id` as ONE statement that needs no prior read (Postgres; MariaDB with
+// "mariadbReturning", only the "new" form), or null when it cannot be done that way
+// (store/blind_patch.hpp says when). set_wire: a Lunora JSON object of the
 // fields the patch sets (as tx_update's document_wire); unset_json: a JSON array of the field
 // names it removes. -> null, or {"table": "<schema table name>", "returns": "old" | "new",
 // "statement": {"text", "textId", "params"} | {"textId", "params"}} (the text by number once the

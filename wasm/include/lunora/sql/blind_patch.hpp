@@ -19,6 +19,17 @@
 //
 // It returns the row after (its new _version); the indexed fields are the same before and after.
 //
+// MariaDB >= 10.5 (EngineOptions::mariadb_returning) has no UPDATE ... RETURNING but returns
+// the row an INSERT ... ON DUPLICATE KEY UPDATE leaves, so there only that form is offered,
+// the row re-inserted from its locked read with the patch as the duplicate key's update:
+//
+//   INSERT INTO t (<every column>) SELECT o.<every column> FROM t AS o
+//   WHERE o._id = ? [AND <size bound of o's other columns, by LENGTH()> <= ?] FOR UPDATE
+//   ON DUPLICATE KEY UPDATE <named fields>, _version = t._version + 1
+//   RETURNING _id, _creationTime, _version, <indexed fields as the point read selects them>
+//
+// No row when the document is missing (nothing selected) or the bound refused.
+//
 // The size bound: the store refuses a document whose Lunora JSON exceeds
 // limits::kMaxDocumentBytes, and this statement must never write one. The columns the patch
 // does not name are bounded in SQL from their octet length (column_wire_bound); the rest

@@ -40,7 +40,8 @@ struct BlindPatchPlan {
 // `set`: the fields the patch sets (an object of Lunora values); `unset`: the fields it
 // removes. nullopt when the patch cannot be one statement. need_old_row false: the caller
 // needs only the row's index keys and new _version, so a patch changing no index key gets the
-// form returning the new row (BlindPatch::returns_new).
+// form returning the new row (BlindPatch::returns_new), the only one on MariaDB (a MySQL store
+// opened with mariadb_returning).
 std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
                                                const std::vector<std::string>& unset, bool need_old_row = true);
 
