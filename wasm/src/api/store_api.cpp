@@ -596,9 +596,12 @@ std::string store_blind_patch(int handle, const std::string& id, const std::stri
   out += "{\"table\":";
   append_json_string(out, plan->table->name);
   out += plan->patch.returns_new ? ",\"returns\":\"new\",\"statement\":" : ",\"returns\":\"old\",\"statement\":";
-  // A shape seen before: only its params, next to the number of its text.
-  std::string params;
-  std::string shape;
+  // A shape seen before: only its params, next to the number of its text. (Scratch kept between
+  // calls: no allocation once warm.)
+  thread_local std::string params;
+  thread_local std::string shape;
+  params.clear();
+  shape.clear();
   const bool shaped = blind_patch_params(plan->patch, store->dialect(), params, shape);
   if (const int known = shaped ? texts.shaped_text(shape) : -1; known >= 0) {
     out += "{\"textId\":";
@@ -608,7 +611,7 @@ std::string store_blind_patch(int handle, const std::string& id, const std::stri
     out += "]}";
   } else {
     const int text_id = append_statement(out, blind_patch_statement(plan->patch, store->dialect()), &texts);
-    if (shaped && text_id >= 0) texts.remember_shaped_text(std::move(shape), text_id);
+    if (shaped && text_id >= 0) texts.remember_shaped_text(shape, text_id);
   }
   out.push_back('}');
   ok_close(out);

@@ -115,7 +115,8 @@ void append_size_condition(StatementBuilder& b, const BlindPatch& patch, std::st
   else bind_kind(b, ColumnKind::int64, Value(static_cast<std::int64_t>(patch.budget)));
 }
 
-// `, <column>` of every column of the layout (system, fields, index keys), of `row` ("": none).
+// `_id, _creationTime, _version, <fields>, <index keys>`: every column of the layout, of `row`
+// ("": unqualified).
 void append_layout_columns(StatementBuilder& b, const TableLayout& layout, std::string_view row) {
   qualified(b, row, kIdColumn);
   b.sql(", ");
