@@ -161,6 +161,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeGetText", &store_get_text);
   function("storeGetMany", &store_get_many);
   function("storeBlindPatch", &store_blind_patch);
+  function("storeLogPatch", &store_log_patch);
   function("storeNormalizeId", &store_normalize_id);
   function("txBegin", &tx_begin);
   function("txBeginHandle", &tx_begin_handle);

@@ -74,17 +74,50 @@ describe("the byte boundary", () => {
     const tx = unwrap(fast.txBegin(store));
     const { _id: id } = unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "t", body: "b" }), 1));
     fast.txEnd(tx);
-    const patch = unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]"));
+    const patch = unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", true));
     assert.equal(patch.table, "notes");
+    assert.equal(patch.returns, "old");
     assert.match(patch.statement.text, /^UPDATE "notes" AS "n" SET "body" = \$1, "_version" = "n"\."_version" \+ 1 FROM \(SELECT /);
+    assert.equal(typeof patch.statement.textId, "number");
     assert.deepEqual(patch.statement.params.slice(0, 2), ["new", id]);
-    assert.equal(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]"), embind.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]"));
+    // The same shape again (either way in): only the text's number and the params.
+    const again = unwrap(embind.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", true));
+    assert.deepEqual(again.statement, { textId: patch.statement.textId, params: patch.statement.params });
+    assert.equal(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", true), embind.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", true));
+    // Without the old row: the UPDATE alone, returning the new row's keys.
+    const fresh = unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", false));
+    assert.equal(fresh.returns, "new");
+    assert.match(fresh.statement.text, /^UPDATE "notes" SET "body" = \$1, "_version" = "_version" \+ 1 WHERE "_id" = \$2 AND .* RETURNING "_id", "_creationTime", "_version", "title"$/);
+    assert.deepEqual(fresh.statement.params, patch.statement.params);
     // An index whose fields it all names gets its new key (the old key's _creationTime and _id part kept).
-    assert.match(unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ title: "indexed" }), "[]")).statement.text, /"_k_by_title" = decode\(\$2::text, 'hex'\) \|\| substring\(/);
-    assert.equal(unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ nope: 1 }), "[]")), null);
-    assert.equal(unwrap(fast.storeBlindPatch(store, "nope", JSON.stringify({ body: "new" }), "[]")), null);
-    const refused = JSON.parse(fast.storeBlindPatch(store, id, "[]", "[]"));
+    const keyed = unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ title: "indexed" }), "[]", false));
+    assert.equal(keyed.returns, "old");
+    assert.match(keyed.statement.text, /"_k_by_title" = decode\(\$2::text, 'hex'\) \|\| substring\(/);
+    assert.equal(unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ nope: 1 }), "[]", true)), null);
+    assert.equal(unwrap(fast.storeBlindPatch(store, "nope", JSON.stringify({ body: "new" }), "[]", true)), null);
+    const refused = JSON.parse(fast.storeBlindPatch(store, id, "[]", "[]", true));
     assert.deepEqual(refused, { ok: false, code: "INVALID_ARGUMENT", message: "the patch's fields must be an object" });
+  });
+
+  test("storeLogPatch: the affected subscriptions as a bare array, errors as envelopes", () => {
+    const tx = unwrap(fast.txBegin(store));
+    const { _id: id, _creationTime: creationTime } = unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "t", body: "b" }), 1));
+    const accepted = unwrap(fast.txAccept(tx));
+    unwrap(fast.txFinish(tx, accepted.sequence));
+    const watch = unwrap(fast.txBegin(store));
+    unwrap(fast.txGet(watch, "", id));
+    unwrap(fast.subSet(watch, 41));
+    fast.txEnd(watch);
+    assert.equal(fast.storeLogPatch(store, id, creationTime, JSON.stringify({ title: "t" }), ""), "[41]");
+    assert.equal(embind.storeLogPatch(store, id, creationTime, JSON.stringify({ title: "t" }), JSON.stringify({ title: "u" })), "[41]");
+    unwrap(fast.subRemove(store, 41));
+    assert.equal(fast.storeLogPatch(store, id, creationTime, "{}", ""), "[]");
+    assert.deepEqual(JSON.parse(fast.storeLogPatch(store, "nope", 1, "{}", "")), {
+      ok: false,
+      code: "NOT_FOUND",
+      message: '"nope" is not a document id of this store',
+    });
+    assert.equal(JSON.parse(fast.storeLogPatch(store, id, creationTime, "[1]", "")).code, "INVALID_ARGUMENT");
   });
 
   test("a lone commit: txAcceptPlan then txFinish", () => {

@@ -150,6 +150,12 @@ TEST_CASE("blind patch: no size condition when every column it leaves has a cons
         "WHERE \"n\".\"_id\" = \"o\".\"_id\" RETURNING \"o\".\"_id\", \"o\".\"_creationTime\", \"o\".\"_version\", "
         "\"o\".\"body\", \"o\".\"n\"");
   CHECK(answer["statement"]["params"] == json::array({"x", id}));
+  // Without the old row: the UPDATE alone.
+  const json fresh = value_of(api::store_blind_patch(store, id, R"({"body":"y"})", "[]", false));
+  CHECK(fresh["statement"]["text"] ==
+        "UPDATE \"notes\" SET \"body\" = $1, \"_version\" = \"_version\" + 1 WHERE \"_id\" = $2 RETURNING \"_id\", "
+        "\"_creationTime\", \"_version\"");
+  CHECK(fresh["statement"]["params"] == json::array({"y", id}));
 }
 
 TEST_CASE("blind patch: null whenever the patch cannot be one statement") {
@@ -334,8 +340,9 @@ TEST_CASE("blind patch: the size bound is an upper bound of the merged document'
     for (const auto& [field, value] : set.items()) merged[field] = value;
     // The statement's bound: what it takes off the limit, plus its SQL terms over the
     // unnamed columns of variable size.
-    const Value& params = patch->statement.params;
-    const bool bounded = patch->statement.text.find("<= $") != std::string::npos;
+    const Statement statement = blind_patch_statement(patch->patch, store.dialect());
+    const Value& params = statement.params;
+    const bool bounded = statement.text.find("<= $") != std::string::npos;
     std::size_t bound = limits::kMaxDocumentBytes - (bounded ? std::stoull(params.back().get<std::string>()) : 0);
     for (const auto& c : layout.columns) {
       if (set.contains(c.field) || std::find(unset.begin(), unset.end(), c.field) != unset.end()) continue;
@@ -431,7 +438,7 @@ TEST_CASE("blind patch: the key the SQL computes is the core's key of the patche
       auto new_key = document_index_key(value_in(set["done"], set["owner"]), creation_time, id);
       REQUIRE(old_key.ok());
       REQUIRE(new_key.ok());
-      const auto [prefix, suffix] = key_update(patch->statement, index.key_column);
+      const auto [prefix, suffix] = key_update(blind_patch_statement(patch->patch, store.dialect()), index.key_column);
       // prefix || substring(old from octet_length(old) - suffix + 1): SQL's 1-based position.
       REQUIRE(old_key->size() >= suffix);
       CHECK(prefix + old_key->substr(old_key->size() - suffix) == *new_key);
@@ -439,4 +446,334 @@ TEST_CASE("blind patch: the key the SQL computes is the core's key of the patche
     }
   }
   CHECK(checked == 4000);
+}
+
+namespace {
+
+// The cheaper form's bound: the same terms over the row itself (JSON by its text).
+const std::string kNewFormBound =
+    "COALESCE(6 * octet_length(\"author\")::int8, 0) + COALESCE(4 * octet_length(\"data\")::int8 / 3, 0)"
+    " + COALESCE(2 * octet_length(CAST(\"meta\" AS text))::int8, 0) + COALESCE(6 * octet_length(\"owner\")::int8, 0)"
+    " + COALESCE(6 * octet_length(\"tag\")::int8, 0) <= $3::text::int8";
+
+}  // namespace
+
+TEST_CASE("blind patch: without need_old_row, a patch changing no key returns the new row's keys") {
+  const Opened o = open_store("postgres");
+  const json old_form = value_of(api::store_blind_patch(o.store, o.note, R"({"body":"x"})", "[]", true));
+  const json answer = value_of(api::store_blind_patch(o.store, o.note, R"({"body":"x"})", "[]", false));
+  CHECK(old_form["returns"] == "old");
+  CHECK(answer["table"] == "notes");
+  CHECK(answer["returns"] == "new");
+  CHECK(answer["statement"]["text"] ==
+        "UPDATE \"notes\" SET \"body\" = $1, \"_version\" = \"_version\" + 1 WHERE \"_id\" = $2 AND " + kNewFormBound +
+            " RETURNING \"_id\", \"_creationTime\", \"_version\", \"done\", \"owner\"");
+  // The same params (the same budget) as the form returning the old row.
+  CHECK(answer["statement"]["params"] == old_form["statement"]["params"]);
+  CHECK(answer["statement"]["textId"] != old_form["statement"]["textId"]);
+
+  SECTION("removed fields and several set fields") {
+    const json removing = value_of(api::store_blind_patch(
+        o.store, o.note, R"({"n":{"$integer":"AgAAAAAAAAA="},"meta":[1]})", R"(["data","tag"])", false));
+    CHECK(removing["returns"] == "new");
+    CHECK(removing["statement"]["text"] ==
+          "UPDATE \"notes\" SET \"data\" = NULL, \"meta\" = $1::text::jsonb, \"n\" = $2::text::int8, \"tag\" = NULL, "
+          "\"_version\" = \"_version\" + 1 WHERE \"_id\" = $3 AND COALESCE(6 * octet_length(\"author\")::int8, 0) + "
+          "COALESCE(6 * octet_length(\"body\")::int8, 0) + COALESCE(6 * octet_length(\"owner\")::int8, 0) <= "
+          "$4::text::int8 RETURNING \"_id\", \"_creationTime\", \"_version\", \"done\", \"owner\"");
+    CHECK(removing["statement"]["params"].size() == 4);
+    CHECK(removing["statement"]["params"][0] == "[1]");
+    CHECK(removing["statement"]["params"][1] == "2");
+    CHECK(removing["statement"]["params"][2] == o.note);
+  }
+  SECTION("a patch setting an index's fields returns the old row, whatever need_old_row") {
+    const json keyed = value_of(api::store_blind_patch(o.store, o.note, R"({"done":false,"owner":"x"})", "[]", false));
+    CHECK(keyed["returns"] == "old");
+    CHECK(keyed["statement"]["text"].get<std::string>().rfind("UPDATE \"notes\" AS \"n\" SET \"done\" = ", 0) == 0);
+    CHECK(keyed["statement"]["text"].get<std::string>().ends_with(kReturning));
+  }
+  SECTION("the same null rules") {
+    CHECK(value_of(api::store_blind_patch(o.store, o.note, R"({"owner":"x"})", "[]", false)).is_null());
+    CHECK(value_of(api::store_blind_patch(o.store, o.note, R"({"nope":1})", "[]", false)).is_null());
+    CHECK(value_of(api::store_blind_patch(o.store, "nope", R"({"body":"x"})", "[]", false)).is_null());
+    const Opened mysql = open_store("mysql");
+    CHECK(value_of(api::store_blind_patch(mysql.store, mysql.note, R"({"body":"x"})", "[]", false)).is_null());
+  }
+}
+
+TEST_CASE("blind patch: the new row's indexed fields as the point read selects them") {
+  const char* schema = R"({"tables":{"notes":{"global":true,"document":{"kind":"object","fields":{
+    "body":{"kind":"string"},"n":{"kind":"float64"},"meta":{"kind":"any"}}},
+    "indexes":[{"name":"by_meta","fields":["meta"]},{"name":"by_n","fields":["n"]}]},
+    "users":{"global":true,"document":{"kind":"object","fields":{"name":{"kind":"string"}}},"indexes":[]}}})";
+  const int store = value_of(api::store_open(schema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int tx = value_of(api::tx_begin(store)).get<int>();
+  const std::string id = value_of(api::tx_insert(tx, "notes", R"({"body":"b","n":1,"meta":"m"})", 1.0))["_id"];
+  api::tx_end(tx);
+  const json answer = value_of(api::store_blind_patch(store, id, R"({"body":"x"})", "[]", false));
+  CHECK(answer["returns"] == "new");
+  CHECK(answer["statement"]["text"] ==
+        "UPDATE \"notes\" SET \"body\" = $1, \"_version\" = \"_version\" + 1 WHERE \"_id\" = $2 AND "
+        "COALESCE(2 * octet_length(CAST(\"meta\" AS text))::int8, 0) <= $3::text::int8 RETURNING \"_id\", "
+        "\"_creationTime\", \"_version\", CAST(\"meta\" AS text) AS \"meta\", \"n\"");
+  const json keyed = value_of(api::store_blind_patch(store, id, R"({"body":"y","meta":{"a":1},"n":2})", "[]", false));
+  CHECK(keyed["returns"] == "old");  // meta and n are indexed
+  api::store_close(store);
+}
+
+TEST_CASE("blind patch: a shape's text is sent once, then only its number and params") {
+  const Opened o = open_store("postgres");
+  const auto raw = [&](const std::string& id, const std::string& set, const std::string& unset, bool need_old_row) {
+    return value_of(api::store_blind_patch(o.store, id, set, unset, need_old_row))["statement"];
+  };
+  const json first = raw(o.note, R"({"body":"x"})", "[]", false);
+  REQUIRE(first.contains("text"));
+  REQUIRE(first.contains("textId"));
+  const json again = raw(o.note, R"({"body":"a longer value"})", "[]", false);
+  CHECK_FALSE(again.contains("text"));
+  CHECK(again["textId"] == first["textId"]);
+  CHECK(again["params"].size() == 3);
+  CHECK(again["params"][0] == "a longer value");
+  CHECK(again["params"][1] == o.note);
+  CHECK(std::stoull(again["params"][2].get<std::string>()) + 6 * 13 == std::stoull(first["params"][2].get<std::string>()));
+  // Exactly the params of the full statement.
+  {
+    const auto store = postgres_store();
+    const Value set = {{"body", "a longer value"}};
+    auto plan = plan_blind_patch(*store, kNoteId, set, {}, false);
+    REQUIRE(plan.has_value());
+    std::string params;
+    std::string shape;
+    REQUIRE(blind_patch_params(plan->patch, store->dialect(), params, shape));
+    CHECK(json::parse("[" + params + "]") == blind_patch_statement(plan->patch, store->dialect()).params);
+  }
+  // Another shape: its own text, then its number.
+  const json old_row = raw(o.note, R"({"body":"x"})", "[]", true);
+  CHECK(old_row["text"].is_string());
+  CHECK(old_row["textId"] != first["textId"]);
+  CHECK(raw(o.note, R"({"body":"y"})", "[]", true) == json({{"textId", old_row["textId"]}, {"params", json::array({"y", o.note, old_row["params"][2]})}}));
+  // Set or removed: different texts for the same columns.
+  const json set_tag = raw(o.note, R"({"tag":"t","data":{"$bytes":"AA=="}})", "[]", false);
+  const json unset_tag = raw(o.note, R"({"data":{"$bytes":"AA=="}})", R"(["tag"])", false);
+  const json unset_data = raw(o.note, R"({"tag":"t"})", R"(["data"])", false);
+  for (const json* s : {&set_tag, &unset_tag, &unset_data}) CHECK((*s)["text"].is_string());
+  CHECK(raw(o.note, R"({"data":{"$bytes":"AQ=="}})", R"(["tag"])", false)["textId"] == unset_tag["textId"]);
+  CHECK(raw(o.note, R"({"tag":"u"})", R"(["data"])", false)["textId"] == unset_data["textId"]);
+  // Keys set: the key column's param, the text by number.
+  const json keyed = raw(o.note, R"({"done":false,"owner":"x"})", "[]", false);
+  const json keyed_again = raw(o.note, R"({"done":true,"owner":"yy"})", "[]", false);
+  CHECK(keyed_again["textId"] == keyed["textId"]);
+  CHECK_FALSE(keyed_again.contains("text"));
+  CHECK(keyed_again["params"][0] == "true");
+  CHECK(keyed_again["params"][2] == "0679790000");      // "yy"
+  CHECK(keyed_again["params"][3] == "05010679790000");  // true, "yy"
+  // Another table of the same store, and another store: their own texts.
+  CHECK(raw(o.user, R"({"name":"x"})", "[]", false)["text"].is_string());
+  const Opened other = open_store("postgres");
+  CHECK(value_of(api::store_blind_patch(other.store, other.note, R"({"body":"x"})", "[]", false))["statement"]["text"] ==
+        first["text"]);
+}
+
+namespace {
+
+// Twin stores (one seed, the same calls): a blind patch logged by store_log_patch in one and by
+// tx_begin / tx_update / tx_accept / tx_finish in the other answer the same.
+struct Twin {
+  int store = 0;
+  std::string note;
+  double creation_time = 0;
+  std::string user;
+};
+
+Twin open_twin() {
+  Twin t;
+  t.store = value_of(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
+  const int tx = value_of(api::tx_begin(t.store)).get<int>();
+  const json inserted = value_of(api::tx_insert(
+      tx, "notes", R"({"owner":"a","body":"b","score":1,"n":{"$integer":"AQAAAAAAAAA="},"done":true})", 1.0));
+  t.note = inserted["_id"];
+  t.creation_time = inserted["_creationTime"];
+  t.user = value_of(api::tx_insert(tx, "users", R"({"name":"u"})", 1.0))["_id"];
+  const json accepted = value_of(api::tx_accept(tx));
+  value_of(api::tx_finish(tx, accepted["sequence"].get<double>()));
+  return t;
+}
+
+// A mutation that read the note by id, one that read by_owner's range of `owner`, one that read
+// the user; each also registered as a subscription (1, 2, 3; 4: by_owner "b").
+std::vector<int> watch(const Twin& t) {
+  auto by_owner = [&](int tx, const char* owner) {
+    const std::string query =
+        std::string(R"({"table":"notes","index":"by_owner","range":[{"op":"eq","field":"owner","value":")") + owner + "\"}]}";
+    const json begun = value_of(api::query_begin(t.store, tx, query, "", -1));
+    if (!begun.value("finished", false)) value_of(api::query_feed(begun["run"].get<int>(), "[]"));
+  };
+  std::vector<int> readers;
+  for (int sub = 1; sub <= 4; ++sub) {
+    for (int copy = 0; copy < 2; ++copy) {
+      const int tx = value_of(api::tx_begin(t.store)).get<int>();
+      if (sub == 1) value_of(api::tx_get(tx, "", t.note));
+      if (sub == 2) by_owner(tx, "a");
+      if (sub == 3) value_of(api::tx_get(tx, "", t.user));
+      if (sub == 4) by_owner(tx, "b");
+      if (copy == 0) {
+        value_of(api::sub_set(tx, sub));
+        api::tx_end(tx);
+      } else {
+        readers.push_back(tx);
+      }
+    }
+  }
+  return readers;
+}
+
+json conflicts(const std::vector<int>& readers) {
+  json out = json::array();
+  for (int tx : readers) out.push_back(value_of(api::tx_validate(tx)));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("store_log_patch: logs an update that committed as the mutation path logs it") {
+  struct Case {
+    const char* name;
+    std::string new_indexed;  // "" : the same keys
+    std::string document;     // the whole new document, for tx_update
+    std::string set_fields;
+  };
+  const std::vector<Case> cases = {
+      {"a patch of an unindexed field", "", R"({"owner":"a","body":"x","score":1,"n":{"$integer":"AQAAAAAAAAA="},"done":true})", R"(["body"])"},
+      {"the same keys sent again", R"({"owner":"a","done":true,"body":"ignored"})",
+       R"({"owner":"a","body":"x","score":1,"n":{"$integer":"AQAAAAAAAAA="},"done":true})", R"(["body"])"},
+      {"a patch moving the document to another key", R"({"owner":"b","done":false})",
+       R"({"owner":"b","body":"b","score":1,"n":{"$integer":"AQAAAAAAAAA="},"done":false})", R"(["owner","done"])"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    const Twin logged = open_twin();
+    const Twin mutated = open_twin();
+    REQUIRE(logged.note == mutated.note);
+    const std::vector<int> logged_readers = watch(logged);
+    const std::vector<int> mutated_readers = watch(mutated);
+
+    const std::string affected =
+        api::store_log_patch(logged.store, logged.note, logged.creation_time, R"({"owner":"a","done":true})", c.new_indexed);
+    const int tx = value_of(api::tx_begin(mutated.store)).get<int>();
+    value_of(api::tx_update(tx, mutated.note, "1", mutated.creation_time, R"({"owner":"a","done":true})", c.document, c.set_fields));
+    const json accepted = value_of(api::tx_accept(tx));
+    value_of(api::tx_finish(tx, accepted["sequence"].get<double>()));
+
+    CHECK(json::parse(affected) == accepted["affected"]);
+    CHECK(affected == (c.new_indexed.find("\"b\"") != std::string::npos ? "[1,2,4]" : "[1,2]"));
+    const json seen = conflicts(logged_readers);
+    CHECK(seen == conflicts(mutated_readers));
+    const json note_conflict = {{"table", "notes"}, {"id", logged.note}};
+    CHECK(seen[0] == note_conflict);
+    CHECK(seen[1] == note_conflict);
+    CHECK(seen[2].is_null());
+    CHECK(seen[3] == (c.new_indexed.find("\"b\"") != std::string::npos ? note_conflict : json(nullptr)));
+    CHECK(value_of(api::tx_accept(logged_readers[0]))["conflict"] == note_conflict);
+    // Confirmed at once: a mutation beginning now reads after it.
+    const int later = value_of(api::tx_begin(logged.store)).get<int>();
+    value_of(api::tx_get(later, "", logged.note));
+    CHECK(value_of(api::tx_validate(later)).is_null());
+    for (const Twin* t : {&logged, &mutated}) api::store_close(t->store);
+  }
+}
+
+TEST_CASE("store_log_patch: errors are envelopes") {
+  const Twin t = open_twin();
+  auto refused = [](const std::string& answer) {
+    INFO(answer);
+    REQUIRE(answer.front() == '{');
+    return failure(answer);
+  };
+  const json unknown = refused(api::store_log_patch(t.store, "nope", 1.0, "{}", ""));
+  CHECK(unknown["code"] == "NOT_FOUND");
+  CHECK(unknown["message"] == "\"nope\" is not a document id of this store");
+  const json malformed = refused(api::store_log_patch(t.store, t.note, 1.0, "{", ""));
+  CHECK(malformed["code"] == "INVALID_VALUE");
+  CHECK(malformed["message"] == 
+        "invalid Lunora JSON: parse error at line 1, column 2: syntax error while parsing object key - unexpected end "
+        "of input; expected string literal");
+  const json malformed_new = refused(api::store_log_patch(t.store, t.note, 1.0, "{}", "[1"));
+  CHECK(malformed_new["code"] == "INVALID_VALUE");
+  CHECK(malformed_new["message"] == 
+        "invalid Lunora JSON: parse error at line 1, column 3: syntax error while parsing array - unexpected end of "
+        "input; expected ']'");
+  const json not_object = refused(api::store_log_patch(t.store, t.note, 1.0, "[1]", ""));
+  CHECK(not_object["code"] == "INVALID_ARGUMENT");
+  CHECK(not_object["message"] == "the indexed fields must be a Lunora JSON object");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, "{}", "null"))["message"] ==
+        "the indexed fields must be a Lunora JSON object");
+  CHECK(api::store_log_patch(t.store, t.note, 1.0, "{}", "") == "[]");  // no subscriptions
+  api::store_close(t.store);
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, "{}", ""))["message"] == "the store was closed");
+}
+
+TEST_CASE("blind patch: MariaDB re-inserts the locked row with the patch as the duplicate key's update") {
+  const char* options = R"({"seed":"00ff","mariadbReturning":true})";
+  const int store = value_of(api::store_open(kSchema, "mysql", options)).get<int>();
+  const int tx = value_of(api::tx_begin(store)).get<int>();
+  const std::string note = value_of(api::tx_insert(
+      tx, "notes", R"({"owner":"a","body":"b","score":1,"n":{"$integer":"AQAAAAAAAAA="},"done":true})", 1.0))["_id"];
+  api::tx_end(tx);
+  const std::string set = R"({"body":"x","n":{"$integer":"AgAAAAAAAAA="}})";
+  const json answer = value_of(api::store_blind_patch(store, note, set, R"(["tag"])", false));
+  CHECK(answer["table"] == "notes");
+  CHECK(answer["returns"] == "new");
+  CHECK(answer["statement"]["text"] ==
+        "INSERT INTO `notes` (`_id`, `_creationTime`, `_version`, `author`, `body`, `data`, `done`, `meta`, `n`, "
+        "`owner`, `score`, `tag`, `_k_by_owner`, `_k_by_done_owner`) SELECT `o`.`_id`, `o`.`_creationTime`, "
+        "`o`.`_version`, `o`.`author`, `o`.`body`, `o`.`data`, `o`.`done`, `o`.`meta`, `o`.`n`, `o`.`owner`, "
+        "`o`.`score`, `o`.`tag`, `o`.`_k_by_owner`, `o`.`_k_by_done_owner` FROM `notes` AS `o` WHERE `o`.`_id` = ? "
+        "AND COALESCE(6 * LENGTH(`o`.`author`), 0) + COALESCE(4 * LENGTH(`o`.`data`) DIV 3, 0) + "
+        "COALESCE(2 * LENGTH(`o`.`meta`), 0) + COALESCE(6 * LENGTH(`o`.`owner`), 0) <= ? FOR UPDATE ON DUPLICATE KEY "
+        "UPDATE `body` = ?, `n` = ?, `tag` = NULL, `_version` = `notes`.`_version` + 1 RETURNING `_id`, "
+        "`_creationTime`, `_version`, `done`, `owner`");
+  // The same budget as on Postgres: the bound does not depend on the engine.
+  const Opened pg = open_store("postgres");
+  const json pg_answer = value_of(api::store_blind_patch(pg.store, pg.note, set, R"(["tag"])", false));
+  const std::string budget = pg_answer["statement"]["params"][3].get<std::string>();
+  CHECK(answer["statement"]["params"] == json::array({note, {{"$int", budget}}, "x", {{"$int", "2"}}}));
+  // The text by number from then on, the params as the full statement binds them.
+  const json again = value_of(api::store_blind_patch(store, note, R"({"body":"y","n":{"$integer":"AwAAAAAAAAA="}})", R"(["tag"])", false));
+  CHECK(again["statement"] == json({{"textId", answer["statement"]["textId"]}, {"params", json::array({note, {{"$int", budget}}, "y", {{"$int", "3"}}})}}));
+
+  SECTION("JSON indexed fields come back as their text, as the point read selects them") {
+    const char* schema = R"({"tables":{"notes":{"global":true,"document":{"kind":"object","fields":{
+      "body":{"kind":"string"},"n":{"kind":"float64"},"meta":{"kind":"any"}}},
+      "indexes":[{"name":"by_meta","fields":["meta"]}]},
+      "users":{"global":true,"document":{"kind":"object","fields":{"name":{"kind":"string"}}},"indexes":[]}}})";
+    const int other = value_of(api::store_open(schema, "mysql", options)).get<int>();
+    const int t = value_of(api::tx_begin(other)).get<int>();
+    const std::string id = value_of(api::tx_insert(t, "notes", R"({"body":"b","n":1,"meta":"m"})", 1.0))["_id"];
+    api::tx_end(t);
+    const json plain = value_of(api::store_blind_patch(other, id, R"({"body":"x","n":2.5})", "[]", false));
+    CHECK(plain["statement"]["text"] ==
+          "INSERT INTO `notes` (`_id`, `_creationTime`, `_version`, `body`, `meta`, `n`, `_k_by_meta`) SELECT "
+          "`o`.`_id`, `o`.`_creationTime`, `o`.`_version`, `o`.`body`, `o`.`meta`, `o`.`n`, `o`.`_k_by_meta` FROM "
+          "`notes` AS `o` WHERE `o`.`_id` = ? AND COALESCE(2 * LENGTH(`o`.`meta`), 0) <= ? FOR UPDATE ON DUPLICATE KEY "
+          "UPDATE `body` = ?, `n` = ?, `_version` = `notes`.`_version` + 1 RETURNING `_id`, `_creationTime`, "
+          "`_version`, CAST(`meta` AS CHAR) AS `meta`");
+    CHECK(plain["statement"]["params"][2] == "x");
+    CHECK(plain["statement"]["params"][3] == 2.5);
+    api::store_close(other);
+  }
+  SECTION("null: the old row needed, an indexed field named, or no mariadbReturning") {
+    CHECK(value_of(api::store_blind_patch(store, note, set, "[]", true)).is_null());
+    CHECK(value_of(api::store_blind_patch(store, note, R"({"done":false,"owner":"x"})", "[]", false)).is_null());
+    CHECK(value_of(api::store_blind_patch(store, note, R"({"owner":"x"})", "[]", false)).is_null());
+    CHECK(value_of(api::store_blind_patch(store, note, R"({"body":5})", "[]", false)).is_null());
+    for (const char* other_options : {R"({"seed":"00ff"})", R"({"seed":"00ff","mariadbReturning":false})"}) {
+      const int plain = value_of(api::store_open(kSchema, "mysql", other_options)).get<int>();
+      CHECK(value_of(api::store_blind_patch(plain, note, set, "[]", false)).is_null());
+      api::store_close(plain);
+    }
+    const int sqlite = value_of(api::store_open(kSchema, "sqlite", options)).get<int>();
+    CHECK(value_of(api::store_blind_patch(sqlite, note, set, "[]", false)).is_null());
+    api::store_close(sqlite);
+  }
+  api::store_close(store);
 }

@@ -128,7 +128,9 @@ export class CoreStore {
    * before the patch (a point read's columns), or no row when it wrote nothing.
    */
   blindPatch(id: string, setWire: string, unset: readonly string[]): { table: string; statement: Statement } | null {
-    return unwrap(this.core.storeBlindPatch(this.handle, id, setWire, JSON.stringify(unset)));
+    const blind = unwrap<{ table: string; statement: WireStatement } | null>(this.core.storeBlindPatch(this.handle, id, setWire, JSON.stringify(unset), true));
+    if (blind !== null) this.statement(blind.statement);
+    return blind as { table: string; statement: Statement } | null;
   }
 
   /** Fills in (or keeps) the text of a statement the core sent with a text number. */

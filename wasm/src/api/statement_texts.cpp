@@ -27,4 +27,10 @@ void StatementTexts::remember_commit_shape(std::string key, Shape shape) {
   shapes_.emplace(std::move(key), std::move(shape));
 }
 
+void StatementTexts::remember_shaped_text(std::string shape, int id) {
+  if (shaped_texts_.size() >= kMaxShapes || shape_text_bytes_ + shape.size() > kMaxShapeTextBytes) return;
+  shape_text_bytes_ += shape.size();
+  shaped_texts_.emplace(std::move(shape), id);
+}
+
 }  // namespace lunora::api

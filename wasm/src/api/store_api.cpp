@@ -59,6 +59,20 @@ WriteSet* find_tx(int handle) {
   return it == registry().transactions.end() ? nullptr : it->second.second.get();
 }
 
+// The commit log of `store_handle` only needs what the oldest open mutation of the store may
+// still check.
+void trim_log(int store_handle) {
+  auto& r = registry();
+  Store* store = find_store(store_handle);
+  if (store == nullptr) return;
+  // Never past the last confirmed commit: a mutation beginning now starts from there.
+  std::uint64_t oldest = store->commits().durable_sequence();
+  for (const auto& [_, entry] : r.transactions) {
+    if (entry.first == store_handle) oldest = std::min(oldest, entry.second->begin_sequence());
+  }
+  store->commits().trim(oldest);
+}
+
 std::string no_store() { return fail(Status(ErrorCode::invalid_argument, "the store was closed")); }
 std::string no_tx() { return fail(Status(ErrorCode::invalid_argument, "the mutation is no longer open")); }
 
@@ -396,6 +410,7 @@ std::string store_open(const std::string& schema_json, const std::string& dialec
   if (engine.text_collation != "utf8mb4_nopad_bin" && engine.text_collation != "utf8mb4_0900_bin") {
     return fail(Status(ErrorCode::invalid_argument, "unsupported text collation"));
   }
+  if (auto r = options.find("mariadbReturning"); r != options.end() && r->is_boolean()) engine.mariadb_returning = r->get<bool>();
   std::string seed;
   if (auto s = options.find("seed"); s != options.end() && s->is_string()) seed = s->get<std::string>();
   auto store = Store::open(std::move(schema).value(), **dialect, engine, seed);
@@ -559,7 +574,7 @@ std::string store_get_many(int handle, const std::string& table_name, const std:
 }
 
 std::string store_blind_patch(int handle, const std::string& id, const std::string& set_wire,
-                              const std::string& unset_json) {
+                              const std::string& unset_json, bool need_old_row) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
   auto set = parse_wire(set_wire);
@@ -574,14 +589,61 @@ std::string store_blind_patch(int handle, const std::string& id, const std::stri
     if (!field.is_string()) return fail(bad_unset);
     unset.push_back(std::move(field.get_ref<std::string&>()));
   }
-  auto patch = plan_blind_patch(*store, id, *set, unset);
-  if (!patch) return ok_null();
-  std::string out = "{\"table\":";
-  append_json_string(out, patch->table->name);
-  out += ",\"statement\":";
-  append_statement(out, patch->statement);
+  auto plan = plan_blind_patch(*store, id, *set, unset, need_old_row);
+  if (!plan) return ok_null();
+  StatementTexts& texts = registry().texts[handle];
+  std::string out = ok_open(128);
+  out += "{\"table\":";
+  append_json_string(out, plan->table->name);
+  out += plan->patch.returns_new ? ",\"returns\":\"new\",\"statement\":" : ",\"returns\":\"old\",\"statement\":";
+  // A shape seen before: only its params, next to the number of its text. (Scratch kept between
+  // calls: no allocation once warm.)
+  thread_local std::string params;
+  thread_local std::string shape;
+  params.clear();
+  shape.clear();
+  const bool shaped = blind_patch_params(plan->patch, store->dialect(), params, shape);
+  if (const int known = shaped ? texts.shaped_text(shape) : -1; known >= 0) {
+    out += "{\"textId\":";
+    append_int(out, known);
+    out += ",\"params\":[";
+    out += params;
+    out += "]}";
+  } else {
+    const int text_id = append_statement(out, blind_patch_statement(plan->patch, store->dialect()), &texts);
+    if (shaped && text_id >= 0) texts.remember_shaped_text(shape, text_id);
+  }
   out.push_back('}');
-  return ok_text(out);
+  ok_close(out);
+  return out;
+}
+
+std::string store_log_patch(int handle, const std::string& id, double creation_time, const std::string& old_indexed_wire,
+                            const std::string& new_indexed_wire) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  const auto& fields = store->indexed_fields(id);
+  const Status not_object(ErrorCode::invalid_argument, "the indexed fields must be a Lunora JSON object");
+  auto old_document = parse_wire_fields(old_indexed_wire, fields);
+  if (!old_document) return fail(old_document.status());
+  if (!old_document->is_object()) return fail(not_object);
+  Result<Value> new_document = Value();
+  if (!new_indexed_wire.empty()) {
+    new_document = parse_wire_fields(new_indexed_wire, fields);
+    if (!new_document) return fail(new_document.status());
+    if (!new_document->is_object()) return fail(not_object);
+  }
+  auto affected = store->log_committed_update(id, creation_time, *old_document,
+                                              new_indexed_wire.empty() ? *old_document : *new_document);
+  if (!affected) return fail(affected.status());
+  trim_log(handle);
+  std::string out = "[";
+  for (std::size_t i = 0; i < affected->size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_int(out, (*affected)[i]);
+  }
+  out.push_back(']');
+  return out;
 }
 
 std::string store_normalize_id(int handle, const std::string& table, const std::string& id) {
@@ -925,15 +987,7 @@ std::string tx_end(int tx) {
   finished->restart();  // its documents freed now; kept for the store's next mutation
   r.spare = {store_handle, std::move(finished)};
   for (auto run = r.runs.begin(); run != r.runs.end();) run = run->second.first == tx ? r.runs.erase(run) : std::next(run);
-  // The commit log only needs what the oldest open mutation of the store may still check.
-  if (Store* store = find_store(store_handle)) {
-    // Never past the last confirmed commit: a mutation beginning now starts from there.
-    std::uint64_t oldest = store->commits().durable_sequence();
-    for (const auto& [_, entry] : r.transactions) {
-      if (entry.first == store_handle) oldest = std::min(oldest, entry.second->begin_sequence());
-    }
-    store->commits().trim(oldest);
-  }
+  trim_log(store_handle);
   return ok_null();
 }
 

@@ -31,18 +31,176 @@ constexpr ColumnWireBound kBytes{4, 3, 17};
 constexpr ColumnWireBound kJson{2, 1, 5};
 
 void qualified(StatementBuilder& b, std::string_view table, std::string_view column) {
-  b.identifier(table).sql(".").identifier(column);
+  if (!table.empty()) b.identifier(table).sql(".");
+  b.identifier(column);
 }
 
 // `COALESCE(6 * octet_length("o"."c")::int8, 0)`: the variable part of a column's bound, in
-// int8 (octet_length is int4; a sum of many columns could overflow it).
-void append_bound_term(StatementBuilder& b, const FieldColumn& c) {
+// int8 (octet_length is int4; a sum of many columns could overflow it). The UPDATE's own row
+// (`table` ""): JSON by the text the point read selects, `octet_length(CAST("c" AS text))`.
+// MariaDB: `COALESCE(6 * LENGTH(`o`.`c`), 0)` (BIGINT; JSON is its text, as the store wrote it).
+void append_bound_term(StatementBuilder& b, std::string_view table, const FieldColumn& c) {
   const ColumnWireBound bound = column_wire_bound(c.kind);
-  b.sql("COALESCE(" + std::to_string(bound.per_octet) + " * octet_length(");
-  qualified(b, kOld, c.field);
-  b.sql(")::int8");
-  if (bound.divisor != 1) b.sql(" / " + std::to_string(bound.divisor));
+  const bool pg = b.is_postgres();
+  b.sql("COALESCE(" + std::to_string(bound.per_octet) + (pg ? " * octet_length(" : " * LENGTH("));
+  const bool cast = pg && table.empty() && c.kind == ColumnKind::json;
+  if (cast) b.sql("CAST(");
+  qualified(b, table, c.field);
+  if (cast) b.sql(" AS text)");
+  b.sql(pg ? ")::int8" : ")");
+  if (bound.divisor != 1) b.sql((pg ? " / " : " DIV ") + std::to_string(bound.divisor));
   b.sql(", 0)");
+}
+
+// Whether the statement has the size condition (an unnamed column of variable size).
+bool has_size_condition(const BlindPatch& patch) {
+  for (std::size_t i = 0; i < patch.layout->columns.size(); ++i) {
+    if (!patch.named[i] && has_variable_wire_bound(patch.layout->columns[i].kind)) return true;
+  }
+  return false;
+}
+
+bool is_indexed(const TableLayout& layout, std::string_view field) {
+  for (const auto& index : layout.indexes) {
+    for (const auto& f : index.fields) {
+      if (f == field) return true;
+    }
+  }
+  return false;
+}
+
+// `<named fields>, <keys of indexes over them>, ` (the SET list before _version): `row` names the
+// updated row in the key expressions.
+void append_set_list(StatementBuilder& b, const BlindPatch& patch, std::string_view row) {
+  const TableLayout& layout = *patch.layout;
+  for (std::size_t i = 0; i < layout.columns.size(); ++i) {
+    if (!patch.named[i]) continue;
+    const FieldColumn& c = layout.columns[i];
+    b.identifier(c.field).sql(" = ");
+    auto it = patch.set->find(c.field);
+    if (it == patch.set->end()) b.sql("NULL");  // removed: missing
+    else bind_column_value(b, c, &*it);          // as the careful path's UPDATE binds it
+    b.sql(", ");
+  }
+  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
+    if (patch.key_prefixes.empty() || patch.key_prefixes[i].empty()) continue;
+    // `"_k" = <prefix> || substring("n"."_k" from octet_length("n"."_k") - <suffix> + 1)`
+    const std::string& key = layout.indexes[i].key_column;
+    b.identifier(key).sql(" = ");
+    bind_bytes(b, patch.key_prefixes[i]);
+    if (b.params_only()) continue;
+    b.sql(" || substring(");
+    qualified(b, row, key);
+    b.sql(" from octet_length(");
+    qualified(b, row, key);
+    b.sql(") - " + std::to_string(patch.key_suffix) + " + 1), ");
+  }
+}
+
+// ` AND <terms> <= $budget` over `row`'s unnamed columns of variable size, when there is one.
+void append_size_condition(StatementBuilder& b, const BlindPatch& patch, std::string_view row, bool sized) {
+  if (!sized) return;
+  if (!b.params_only()) {
+    bool first_term = true;
+    for (std::size_t i = 0; i < patch.layout->columns.size(); ++i) {
+      const FieldColumn& c = patch.layout->columns[i];
+      if (patch.named[i] || !has_variable_wire_bound(c.kind)) continue;
+      b.sql(first_term ? " AND " : " + ");
+      first_term = false;
+      append_bound_term(b, row, c);
+    }
+  }
+  b.sql(" <= ");
+  if (b.is_postgres()) b.text_param(std::to_string(patch.budget), ParamWrap::int8);
+  else bind_kind(b, ColumnKind::int64, Value(static_cast<std::int64_t>(patch.budget)));
+}
+
+// `_id, _creationTime, _version, <fields>, <index keys>`: every column of the layout, of `row`
+// ("": unqualified).
+void append_layout_columns(StatementBuilder& b, const TableLayout& layout, std::string_view row) {
+  qualified(b, row, kIdColumn);
+  b.sql(", ");
+  qualified(b, row, kCreationTimeColumn);
+  b.sql(", ");
+  qualified(b, row, kVersionColumn);
+  for (const auto& c : layout.columns) qualified(b.sql(", "), row, c.field);
+  for (const auto& index : layout.indexes) qualified(b.sql(", "), row, index.key_column);
+}
+
+// ` RETURNING _id, _creationTime, _version, <indexed fields as the point read selects them>`.
+void append_returning_keys(StatementBuilder& b, const TableLayout& layout) {
+  b.sql(" RETURNING ").identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ").identifier(kVersionColumn);
+  for (const auto& c : layout.columns) {
+    if (!is_indexed(layout, c.field)) continue;
+    b.sql(", ");
+    append_select_column(b, c);
+  }
+}
+
+// MariaDB (no UPDATE ... RETURNING): the row re-inserted from its locked read, the patch as the
+// duplicate key's update, which RETURNING then answers (the row after):
+//   INSERT INTO t (<every column>) SELECT o.<every column> FROM t AS o WHERE o._id = ?
+//   [AND <size bound of o's other columns> <= ?] FOR UPDATE
+//   ON DUPLICATE KEY UPDATE <named fields>, _version = t._version + 1 RETURNING <keys>
+// (without FOR UPDATE, concurrent runs deadlock: the read's shared lock, then the update's).
+void write_mariadb_blind_patch(StatementBuilder& b, const BlindPatch& patch, bool sized) {
+  const TableLayout& layout = *patch.layout;
+  b.sql("INSERT INTO ").identifier(layout.sql_table).sql(" (");
+  if (!b.params_only()) append_layout_columns(b, layout, "");
+  b.sql(") SELECT ");
+  if (!b.params_only()) append_layout_columns(b, layout, kOld);
+  b.sql(" FROM ").identifier(layout.sql_table).sql(" AS ").identifier(kOld).sql(" WHERE ");
+  qualified(b, kOld, kIdColumn);
+  b.sql(" = ").text_param(patch.id);
+  append_size_condition(b, patch, kOld, sized);
+  b.sql(" FOR UPDATE ON DUPLICATE KEY UPDATE ");
+  append_set_list(b, patch, "");
+  b.identifier(kVersionColumn).sql(" = ");
+  qualified(b, layout.sql_table, kVersionColumn);
+  b.sql(" + 1");
+  if (!b.params_only()) append_returning_keys(b, layout);
+}
+
+// The statement into `b` (either mode of StatementBuilder).
+void write_blind_patch(StatementBuilder& b, const BlindPatch& patch, bool sized) {
+  const TableLayout& layout = *patch.layout;
+  if (!b.is_postgres()) {
+    write_mariadb_blind_patch(b, patch, sized);
+    return;
+  }
+  if (patch.returns_new) {
+    // UPDATE t SET ..., _version = _version + 1 WHERE _id = $id [AND bound] RETURNING <keys>
+    b.sql("UPDATE ").identifier(layout.sql_table).sql(" SET ");
+    append_set_list(b, patch, "");
+    b.identifier(kVersionColumn).sql(" = ").identifier(kVersionColumn).sql(" + 1 WHERE ").identifier(kIdColumn).sql(" = ");
+    b.text_param(patch.id);
+    append_size_condition(b, patch, "", sized);
+    if (!b.params_only()) append_returning_keys(b, layout);
+    return;
+  }
+  b.sql("UPDATE ").identifier(layout.sql_table).sql(" AS ").identifier(kNew).sql(" SET ");
+  append_set_list(b, patch, kNew);
+  b.identifier(kVersionColumn).sql(" = ");
+  qualified(b, kNew, kVersionColumn);
+  b.sql(" + 1 FROM (SELECT ");
+  if (!b.params_only()) append_select_columns(b, layout);
+  b.sql(" FROM ").identifier(layout.sql_table).sql(" WHERE ").identifier(kIdColumn).sql(" = ").text_param(patch.id);
+  b.sql(" FOR UPDATE) AS ").identifier(kOld).sql(" WHERE ");
+  qualified(b, kNew, kIdColumn);
+  b.sql(" = ");
+  qualified(b, kOld, kIdColumn);
+  append_size_condition(b, patch, kOld, sized);
+  if (b.params_only()) return;
+  b.sql(" RETURNING ");
+  qualified(b, kOld, kIdColumn);
+  b.sql(", ");
+  qualified(b, kOld, kCreationTimeColumn);
+  b.sql(", ");
+  qualified(b, kOld, kVersionColumn);
+  for (const auto& c : layout.columns) {
+    b.sql(", ");
+    qualified(b, kOld, c.field);
+  }
 }
 
 }  // namespace
@@ -67,61 +225,29 @@ std::size_t column_wire_bound(ColumnKind kind, std::size_t octets) noexcept {
 std::size_t member_wire_overhead(std::string_view name) noexcept { return 6 * name.size() + 2 + 2; }
 
 Statement blind_patch_statement(const BlindPatch& patch, const Dialect& dialect) {
-  const TableLayout& layout = *patch.layout;
   StatementBuilder b(dialect);
-  b.sql("UPDATE ").identifier(layout.sql_table).sql(" AS ").identifier(kNew).sql(" SET ");
-  for (std::size_t i = 0; i < layout.columns.size(); ++i) {
-    if (!patch.named[i]) continue;
-    const FieldColumn& c = layout.columns[i];
-    b.identifier(c.field).sql(" = ");
-    auto it = patch.set->find(c.field);
-    if (it == patch.set->end()) b.sql("NULL");  // removed: missing
-    else bind_column_value(b, c, &*it);          // as the careful path's UPDATE binds it
-    b.sql(", ");
-  }
-  for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
-    if (patch.key_prefixes.empty() || patch.key_prefixes[i].empty()) continue;
-    // `"_k" = <prefix> || substring("n"."_k" from octet_length("n"."_k") - <suffix> + 1)`
-    const std::string& key = layout.indexes[i].key_column;
-    b.identifier(key).sql(" = ");
-    bind_bytes(b, patch.key_prefixes[i]);
-    b.sql(" || substring(");
-    qualified(b, kNew, key);
-    b.sql(" from octet_length(");
-    qualified(b, kNew, key);
-    b.sql(") - " + std::to_string(patch.key_suffix) + " + 1), ");
-  }
-  b.identifier(kVersionColumn).sql(" = ");
-  qualified(b, kNew, kVersionColumn);
-  b.sql(" + 1 FROM (SELECT ");
-  append_select_columns(b, layout);
-  b.sql(" FROM ").identifier(layout.sql_table).sql(" WHERE ").identifier(kIdColumn).sql(" = ").text_param(patch.id);
-  b.sql(" FOR UPDATE) AS ").identifier(kOld).sql(" WHERE ");
-  qualified(b, kNew, kIdColumn);
-  b.sql(" = ");
-  qualified(b, kOld, kIdColumn);
-  bool first_term = true;
-  for (std::size_t i = 0; i < layout.columns.size(); ++i) {
-    const FieldColumn& c = layout.columns[i];
-    if (patch.named[i] || !has_variable_wire_bound(c.kind)) continue;
-    b.sql(first_term ? " AND " : " + ");
-    first_term = false;
-    append_bound_term(b, c);
-  }
-  if (!first_term) {
-    b.sql(" <= ").text_param(std::to_string(patch.budget), ParamWrap::int8);
-  }
-  b.sql(" RETURNING ");
-  qualified(b, kOld, kIdColumn);
-  b.sql(", ");
-  qualified(b, kOld, kCreationTimeColumn);
-  b.sql(", ");
-  qualified(b, kOld, kVersionColumn);
-  for (const auto& c : layout.columns) {
-    b.sql(", ");
-    qualified(b, kOld, c.field);
-  }
+  write_blind_patch(b, patch, has_size_condition(patch));
   return std::move(b).build();
+}
+
+bool blind_patch_params(const BlindPatch& patch, const Dialect& dialect, std::string& params_json, std::string& shape) {
+  const bool sized = has_size_condition(patch);
+  // The text's structure: the form, the table, each column named (set or removed), each key
+  // set and its suffix length, the size condition; then each param's wrap.
+  shape.push_back(patch.returns_new ? 'N' : 'O');
+  shape += patch.layout->sql_table;
+  shape.push_back('\0');
+  for (std::size_t i = 0; i < patch.layout->columns.size(); ++i) {
+    shape.push_back(!patch.named[i] ? '.' : patch.set->contains(patch.layout->columns[i].field) ? 's' : 'u');
+  }
+  for (std::size_t i = 0; i < patch.layout->indexes.size(); ++i) {
+    shape.push_back(patch.key_prefixes.empty() || patch.key_prefixes[i].empty() ? '.' : 'k');
+  }
+  shape += std::to_string(patch.key_suffix);
+  shape.push_back(sized ? '<' : '-');
+  StatementBuilder b(dialect, &params_json, &shape);
+  write_blind_patch(b, patch, sized);
+  return !b.generic_param_used();
 }
 
 }  // namespace lunora

@@ -118,29 +118,32 @@ void append_set_values(StatementBuilder& b, const RowWrite& w) {
       });
 }
 
-void append_select_columns(StatementBuilder& b, const TableLayout& layout) {
-  // SQLite hands INTEGER to JS as a number (inexact beyond 2^53): int64 comes back as text.
-  const bool sqlite = b.engine() == Engine::sqlite;
-  auto as_text = [&](std::string_view column) {
-    b.sql("CAST(").identifier(column).sql(" AS TEXT) AS ").identifier(column);
+void append_select_column(StatementBuilder& b, const FieldColumn& c) {
+  auto as_text = [&](std::string_view type) {
+    b.sql("CAST(").identifier(c.field).sql(type).identifier(c.field);
   };
+  // SQLite hands INTEGER to JS as a number (inexact beyond 2^53): int64 comes back as text.
+  if (b.engine() == Engine::sqlite) {
+    if (c.kind == ColumnKind::int64) as_text(" AS TEXT) AS ");
+    else b.identifier(c.field);  // JSON is TEXT already
+    return;
+  }
+  if (c.kind != ColumnKind::json) {
+    b.identifier(c.field);
+    return;
+  }
+  // JSON comes back as its text from every driver (drivers that parse JSON would make a
+  // top-level JSON string indistinguishable from the text itself).
+  as_text(b.is_postgres() ? " AS text) AS " : " AS CHAR) AS ");
+}
+
+void append_select_columns(StatementBuilder& b, const TableLayout& layout) {
   b.identifier(kIdColumn).sql(", ").identifier(kCreationTimeColumn).sql(", ");
-  if (sqlite) as_text(kVersionColumn);
+  if (b.engine() == Engine::sqlite) b.sql("CAST(").identifier(kVersionColumn).sql(" AS TEXT) AS ").identifier(kVersionColumn);
   else b.identifier(kVersionColumn);
   for (const auto& c : layout.columns) {
     b.sql(", ");
-    if (sqlite) {
-      if (c.kind == ColumnKind::int64) as_text(c.field);
-      else b.identifier(c.field);  // JSON is TEXT already
-      continue;
-    }
-    if (c.kind != ColumnKind::json) {
-      b.identifier(c.field);
-      continue;
-    }
-    // JSON comes back as its text from every driver (drivers that parse JSON would make a
-    // top-level JSON string indistinguishable from the text itself).
-    b.sql("CAST(").identifier(c.field).sql(b.is_postgres() ? " AS text) AS " : " AS CHAR) AS ").identifier(c.field);
+    append_select_column(b, c);
   }
 }
 

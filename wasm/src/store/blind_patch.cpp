@@ -64,9 +64,13 @@ bool plan_index_keys(const TableLayout& layout, BlindPatch& patch) {
 
 }  // namespace
 
-std::optional<BlindPatchStatement> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
-                                                    const std::vector<std::string>& unset) {
-  if (!store.dialect().capabilities().update_returns_old_row || !set.is_object()) return std::nullopt;
+std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
+                                               const std::vector<std::string>& unset, bool need_old_row) {
+  // Postgres; MariaDB only for the form returning the new row (sql/blind_patch.hpp).
+  const bool mariadb = store.dialect().engine() == Engine::mysql && store.engine_options().mariadb_returning;
+  if (!(store.dialect().capabilities().update_returns_old_row || (mariadb && !need_old_row)) || !set.is_object()) {
+    return std::nullopt;
+  }
   const TableSchema* table = store.table_of_id(id);
   if (table == nullptr || !is_id_of_table(id, table->name)) return std::nullopt;
   const TableLayout& layout = store.layout_of(*table);
@@ -101,7 +105,11 @@ std::optional<BlindPatchStatement> plan_blind_patch(const Store& store, std::str
   }
   if (known > limits::kMaxDocumentBytes) return std::nullopt;
   patch.budget = limits::kMaxDocumentBytes - known;
-  return BlindPatchStatement{table, blind_patch_statement(patch, store.dialect())};
+  bool keys_change = false;
+  for (const auto& prefix : patch.key_prefixes) keys_change = keys_change || !prefix.empty();
+  if (mariadb && keys_change) return std::nullopt;
+  patch.returns_new = !need_old_row && !keys_change;
+  return BlindPatchPlan{table, std::move(patch)};
 }
 
 }  // namespace lunora

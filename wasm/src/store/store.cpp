@@ -154,11 +154,15 @@ void WriteSet::restart() {
 }
 
 const std::vector<std::string_view>& WriteSet::indexed_fields(std::string_view id) const {
+  return store_.indexed_fields(id);
+}
+
+const std::vector<std::string_view>& Store::indexed_fields(std::string_view id) const {
   thread_local std::vector<std::string_view> fields;  // scratch, kept between calls
   fields.clear();
-  const TableSchema* table = store_.table_of_id(id);
+  const TableSchema* table = table_of_id(id);
   if (table == nullptr) return fields;
-  for (const auto& index : store_.layout_of(*table).indexes) {
+  for (const auto& index : layout_of(*table).indexes) {
     for (const auto& field : index.fields) fields.push_back(field);
   }
   return fields;
@@ -298,50 +302,77 @@ Value WriteSet::first_conflict() const {
   return {{"table", hit->table}, {"id", hit->id}};
 }
 
+namespace {
+
+// The commit log's record of a write of document `id`: its keys in every index of `layout`
+// before (`old_document`, its indexed fields; nullptr: an insert) and after (`new_keys`, in
+// layout order; nullptr: a delete), then in the implicit indexes.
+WriteRecord write_record(const Store& store, const TableLayout& layout, const std::string& id, double creation_time,
+                         const Value* old_document, const std::vector<std::string>* new_keys) {
+  const bool before = old_document != nullptr;
+  const bool after = new_keys != nullptr;
+  WriteRecord record{layout.table, id, {}};
+  record.keys.reserve(layout.indexes.size() + 2);
+  std::vector<std::string> before_keys;
+  if (before) {
+    auto keys = store.index_keys(layout, *old_document, creation_time, id);
+    if (keys) before_keys = std::move(keys).value();  // an old document over a key limit cannot be in a range read
+  }
+  for (std::size_t k = 0; k < layout.indexes.size(); ++k) {
+    IndexKeys& keys = record.keys.emplace_back(IndexKeys{layout.indexes[k].name, std::nullopt, std::nullopt});
+    if (k < before_keys.size()) keys.before = std::move(before_keys[k]);
+    if (after) keys.after = (*new_keys)[k];
+  }
+  // The implicit indexes: (_creationTime, _id) and _id, encoded directly.
+  std::string creation;
+  creation.reserve(16 + id.size());
+  append_index_key_float64(creation, creation_time);
+  append_index_key_string(creation, id);
+  std::string id_key;
+  append_index_key_string(id_key, id);
+  // `key` into the sides this write has (moved into the last).
+  const auto add_implicit = [&](std::string_view index, std::string& key) {
+    IndexKeys& keys = record.keys.emplace_back(IndexKeys{std::string(index), std::nullopt, std::nullopt});
+    if (before && after) {
+      keys.before = key;
+    } else if (before) {
+      keys.before = std::move(key);
+    }
+    if (after) keys.after = std::move(key);
+  };
+  add_implicit(kByCreationTime, creation);
+  add_implicit(kById, id_key);
+  return record;
+}
+
+}  // namespace
+
 Result<std::vector<int>> WriteSet::record_commit() {
   std::vector<WriteRecord> records;
   records.reserve(writes_.size());
   for (std::size_t i = 0; i < writes_.size(); ++i) {
     if (states_[i].dropped) continue;
     const RowWrite& w = writes_[i];
-    const TableLayout& layout = *w.layout;
-    const bool before = w.op != WriteOp::insert;
-    const bool after = w.op != WriteOp::remove;
-    WriteRecord record{layout.table, w.id, {}};
-    record.keys.reserve(layout.indexes.size() + 2);
-    std::vector<std::string> before_keys;
-    if (before) {
-      auto keys = store_.index_keys(layout, states_[i].old_document, w.creation_time, w.id);
-      if (keys) before_keys = std::move(keys).value();  // an old document over a key limit cannot be in a range read
-    }
-    for (std::size_t k = 0; k < layout.indexes.size(); ++k) {
-      IndexKeys& keys = record.keys.emplace_back(IndexKeys{layout.indexes[k].name, std::nullopt, std::nullopt});
-      if (k < before_keys.size()) keys.before = std::move(before_keys[k]);
-      if (after) keys.after = w.keys[k];
-    }
-    // The implicit indexes: (_creationTime, _id) and _id, encoded directly.
-    std::string creation;
-    creation.reserve(16 + w.id.size());
-    append_index_key_float64(creation, w.creation_time);
-    append_index_key_string(creation, w.id);
-    std::string id_key;
-    append_index_key_string(id_key, w.id);
-    // `key` into the sides this write has (moved into the last).
-    const auto add_implicit = [&](std::string_view index, std::string& key) {
-      IndexKeys& keys = record.keys.emplace_back(IndexKeys{std::string(index), std::nullopt, std::nullopt});
-      if (before && after) {
-        keys.before = key;
-      } else if (before) {
-        keys.before = std::move(key);
-      }
-      if (after) keys.after = std::move(key);
-    };
-    add_implicit(kByCreationTime, creation);
-    add_implicit(kById, id_key);
-    records.push_back(std::move(record));
+    records.push_back(write_record(store_, *w.layout, w.id, w.creation_time,
+                                   w.op != WriteOp::insert ? &states_[i].old_document : nullptr,
+                                   w.op != WriteOp::remove ? &w.keys : nullptr));
   }
   std::vector<int> affected = store_.subscriptions().affected(records);
   sequence_ = store_.commits().append(std::move(records));
+  return affected;
+}
+
+Result<std::vector<int>> Store::log_committed_update(std::string_view id, double creation_time,
+                                                     const Value& old_document, const Value& new_document) {
+  const TableSchema* table = table_of_id(id);
+  if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
+  const TableLayout& layout = layout_of(*table);
+  auto new_keys = index_keys(layout, new_document, creation_time, id);
+  if (!new_keys) return new_keys.status();
+  std::vector<WriteRecord> records;
+  records.push_back(write_record(*this, layout, std::string(id), creation_time, &old_document, &*new_keys));
+  std::vector<int> affected = subscriptions_.affected(records);
+  commits_.confirm(commits_.append(std::move(records)));
   return affected;
 }
 

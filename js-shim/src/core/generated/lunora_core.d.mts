@@ -16,7 +16,9 @@ export interface LunoraCoreModule {
   storeGetText(store: number, table: string, id: string): number;
   storeGetMany(store: number, table: string, idsJson: string): string;
   /** A patch as one statement needing no prior read, or null (store_api.hpp store_blind_patch). */
-  storeBlindPatch(store: number, id: string, setWire: string, unsetJson: string): string;
+  storeBlindPatch(store: number, id: string, setWire: string, unsetJson: string, needOldRow: boolean): string;
+  /** Logs an update that already committed, confirmed: the affected subscription ids as "[1,5]", or an error envelope (store_api.hpp store_log_patch). */
+  storeLogPatch(store: number, id: string, creationTime: number, oldIndexedWire: string, newIndexedWire: string): string;
   storeNormalizeId(store: number, table: string, id: string): string;
   txBegin(store: number): string;
   /** The new mutation's handle; 0: the store is closed (ask txBegin for the error). */

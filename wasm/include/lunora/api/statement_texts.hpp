@@ -55,10 +55,19 @@ class StatementTexts {
   // Keeps `shape` unless a bound is reached.
   void remember_commit_shape(std::string key, Shape shape);
 
+  // A statement of a known shape whose text is one text (a blind patch, sql/blind_patch.hpp):
+  // the number of its text, or -1; the shape is kept unless a bound is reached.
+  int shaped_text(const std::string& shape) const {
+    auto it = shaped_texts_.find(shape);
+    return it == shaped_texts_.end() ? -1 : it->second;
+  }
+  void remember_shaped_text(std::string shape, int id);
+
  private:
   std::unordered_map<std::string, int> ids_;
   std::unordered_map<const void*, int> point_reads_;  // table layout -> text number
   std::unordered_map<std::string, Shape> shapes_;     // commit shape key -> its plan's texts
+  std::unordered_map<std::string, int> shaped_texts_;  // statement shape -> text number
   std::size_t shape_text_bytes_ = 0;
 };
 

@@ -11,7 +11,8 @@
 
 namespace lunora::api {
 
-// options: {"seed": "<hex, from the host's CSPRNG>", "textCollation": "utf8mb4_nopad_bin"}
+// options: {"seed": "<hex, from the host's CSPRNG>", "textCollation": "utf8mb4_nopad_bin",
+// "mariadbReturning": true (MySQL family: the server is MariaDB >= 10.5; see store_blind_patch)}
 std::string store_open(const std::string& schema_json, const std::string& dialect, const std::string& options_json);
 std::string store_close(int store);
 
@@ -28,15 +29,27 @@ std::string store_get(int store, const std::string& table, const std::string& id
 // {"statement"} reading the documents `ids_json` (a JSON array of 1..64 ids of `table`) in one
 // statement. It records nothing: a mutation's reads are recorded by tx_get.
 std::string store_get_many(int store, const std::string& table, const std::string& ids_json);
-// A patch of `id` as ONE statement that needs no prior read (Postgres), or null when it cannot
-// be done that way (store/blind_patch.hpp says when). set_wire: a Lunora JSON object of the
+// A patch of `id` as ONE statement that needs no prior read (Postgres; MariaDB with
+// "mariadbReturning", only the "new" form), or null when it cannot be done that way
+// (store/blind_patch.hpp says when). set_wire: a Lunora JSON object of the
 // fields the patch sets (as tx_update's document_wire); unset_json: a JSON array of the field
-// names it removes. -> null, or {"table": "<schema table name>", "statement": {"text",
-// "params"}}. The statement returns the document as it was (the columns and names of a point
-// read), or no row: the document is missing or may be too large once patched (then patch it
-// reading first, which reports either).
+// names it removes. -> null, or {"table": "<schema table name>", "returns": "old" | "new",
+// "statement": {"text", "textId", "params"} | {"textId", "params"}} (the text by number once the
+// shim holds it, statement_texts.hpp). The statement returns one row, or none: the document is
+// missing or may be too large once patched (then patch it reading first, which reports either).
+// "old": the document as it was (the columns and names of a point read). "new" (only when
+// need_old_row is false and the patch changes no index key): _id, _creationTime, the new
+// _version and the indexed fields (as a point read selects them; unchanged by the patch).
 std::string store_blind_patch(int store, const std::string& id, const std::string& set_wire,
-                              const std::string& unset_json);
+                              const std::string& unset_json, bool need_old_row = true);
+// Records in the store's commit log an update of document `id` (its table from the id) whose SQL
+// already committed, as tx_begin / tx_update / tx_accept / tx_finish would record it, confirmed
+// at once. old_indexed_wire / new_indexed_wire: Lunora JSON objects of which only the indexed
+// fields are read (the keys before and after); new_indexed_wire "": the same as old. Nothing is
+// validated. -> the affected subscription ids as a bare JSON array `[1,5]`, or an error
+// envelope (which starts with '{').
+std::string store_log_patch(int store, const std::string& id, double creation_time, const std::string& old_indexed_wire,
+                            const std::string& new_indexed_wire);
 // The id if it is an id of `table`, else null.
 std::string store_normalize_id(int store, const std::string& table, const std::string& id);
 

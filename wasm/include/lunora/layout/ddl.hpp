@@ -15,6 +15,9 @@ struct EngineOptions {
   // MySQL family only: the byte-order, no-pad collation for text. MariaDB: utf8mb4_nopad_bin;
   // MySQL 8: utf8mb4_0900_bin. (Never utf8mb4_bin: it pads, so 'x' = 'x '.)
   std::string text_collation = "utf8mb4_nopad_bin";
+  // MySQL family only: the server is MariaDB >= 10.5 (INSERT ... RETURNING; the shim checks),
+  // so a blind patch can return its row (sql/blind_patch.hpp).
+  bool mariadb_returning = false;
 };
 
 // The SQL type of a column of this kind, including collation for text.

@@ -10,6 +10,26 @@
 // shim decodes it like a point read and logs the write from it; zero rows (no such document,
 // or the size bound refused) and the shim re-runs the mutation reading first.
 //
+// When the caller needs no more of the old row than its index keys and the patch changes no
+// key (BlindPatch::returns_new), the cheaper form, with no join and no lock of its own:
+//
+//   UPDATE t SET <named fields>, _version = _version + 1
+//   WHERE _id = $id [AND <size bound of t's other columns> <= $budget]
+//   RETURNING _id, _creationTime, _version, <indexed fields as the point read selects them>
+//
+// It returns the row after (its new _version); the indexed fields are the same before and after.
+//
+// MariaDB >= 10.5 (EngineOptions::mariadb_returning) has no UPDATE ... RETURNING but returns
+// the row an INSERT ... ON DUPLICATE KEY UPDATE leaves, so there only that form is offered,
+// the row re-inserted from its locked read with the patch as the duplicate key's update:
+//
+//   INSERT INTO t (<every column>) SELECT o.<every column> FROM t AS o
+//   WHERE o._id = ? [AND <size bound of o's other columns, by LENGTH()> <= ?] FOR UPDATE
+//   ON DUPLICATE KEY UPDATE <named fields>, _version = t._version + 1
+//   RETURNING _id, _creationTime, _version, <indexed fields as the point read selects them>
+//
+// No row when the document is missing (nothing selected) or the bound refused.
+//
 // The size bound: the store refuses a document whose Lunora JSON exceeds
 // limits::kMaxDocumentBytes, and this statement must never write one. The columns the patch
 // does not name are bounded in SQL from their octet length (column_wire_bound); the rest
@@ -57,11 +77,18 @@ struct BlindPatch {
   // The statement writes only when the bound of the unnamed columns of variable size is at
   // most this (no condition when every unnamed column has a constant bound).
   std::size_t budget = 0;
+  // The form returning the new row's keys (no index key may change), not the old row.
+  bool returns_new = false;
 };
 
 // Whether an unnamed column of `kind` needs a term in the SQL size bound.
 inline bool has_variable_wire_bound(ColumnKind kind) noexcept { return column_wire_bound(kind).per_octet != 0; }
 
 Statement blind_patch_statement(const BlindPatch& patch, const Dialect& dialect);
+// Only the statement's params (their JSON, the members of the array, into `params_json`) and its
+// shape: everything its text depends on (form, table, the columns named and how, the keys set,
+// the size condition, each param's ParamWrap), so equal shapes have byte-identical texts. False
+// when a param could not be written that way (then build the statement).
+bool blind_patch_params(const BlindPatch& patch, const Dialect& dialect, std::string& params_json, std::string& shape);
 
 }  // namespace lunora

@@ -77,6 +77,8 @@ void append_set_values(StatementBuilder& b, const RowWrite& w);
 
 // SELECT of the system columns then every field column.
 void append_select_columns(StatementBuilder& b, const TableLayout& layout);
+// One field column as append_select_columns selects it (JSON as its text, named as the column).
+void append_select_column(StatementBuilder& b, const FieldColumn& column);
 // Opens the WHERE clause of a store read with the dialect's fresh-read condition
 // (Dialect::fresh_read_condition): " WHERE NOW() IS NOT NULL AND " when `more` conditions
 // follow, " WHERE NOW() IS NOT NULL" when none do; " WHERE " / nothing on SQLite.

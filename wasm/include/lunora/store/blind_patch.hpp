@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "lunora/sql/statement.hpp"
+#include "lunora/sql/blind_patch.hpp"
 #include "lunora/store/store.hpp"
 
 namespace lunora {
@@ -31,14 +31,18 @@ namespace lunora {
 // A table may have more fields than this and still be patched, but not blindly.
 inline constexpr std::size_t kMaxBlindPatchFields = 1024;
 
-struct BlindPatchStatement {
+// The patch planned (it views `id` and `set`): sql/blind_patch.hpp writes its statement.
+struct BlindPatchPlan {
   const TableSchema* table = nullptr;
-  Statement statement;
+  BlindPatch patch;
 };
 
 // `set`: the fields the patch sets (an object of Lunora values); `unset`: the fields it
-// removes. nullopt when the patch cannot be one statement.
-std::optional<BlindPatchStatement> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
-                                                    const std::vector<std::string>& unset);
+// removes. nullopt when the patch cannot be one statement. need_old_row false: the caller
+// needs only the row's index keys and new _version, so a patch changing no index key gets the
+// form returning the new row (BlindPatch::returns_new), the only one on MariaDB (a MySQL store
+// opened with mariadb_returning).
+std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
+                                               const std::vector<std::string>& unset, bool need_old_row = true);
 
 }  // namespace lunora
