@@ -1,42 +1,52 @@
-// Patches that read nothing first (Postgres), under concurrency on the real server: hundreds
+// Patches that read nothing first (Postgres, MariaDB), under concurrency on the real servers: hundreds
 // of blind patches interleaved with read-modify-write increments from two stores and a raw
 // writer. No increment is lost, every write bumps `_version` exactly once (so no patch was
 // applied twice, by its statement and again by a re-run), and subscriptions on the store that
 // made the writes end on exactly the database's documents (no missed invalidation).
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
+import mysql from "mysql2/promise";
 import postgres from "postgres";
-import { createPostgresGlobalCtxDb } from "@lunora/hyperdrive/global";
+import { buildMysqlExec, createHyperdriveGlobalCtxDb, createPostgresGlobalCtxDb } from "@lunora/hyperdrive/global";
 import { defineSchema, defineTable, v } from "@lunora/hyperdrive/schema";
-import { PG_URL, openAdmin, prng, q, sleep, uniqueName } from "./support.mjs";
+import { ENGINES, MY_URL, PG_URL, openAdmin, prng, q, sleep, uniqueName } from "./support.mjs";
 
 const DOCS = 4;
 const JOBS = Number(process.env.LUNORA_BLIND_PATCH_JOBS ?? 240);
 const PARALLEL = 8;
 
-describe("postgres: blind patches among read-modify-writes", () => {
+// A blind patch's statement: Postgres returns the row (`RETURNING "_id"` or `"o"."_id"`);
+// MariaDB's is an INSERT ... SELECT ... ON DUPLICATE KEY UPDATE.
+const BLIND = /RETURNING "(o"\.")?_id"|^INSERT .* ON DUPLICATE KEY UPDATE/;
+
+for (const engine of ENGINES) describe(`${engine}: blind patches among read-modify-writes`, () => {
   const cleanup = [];
   after(async () => {
     for (const fn of cleanup.reverse()) await fn().catch(() => {});
   });
 
   test("no lost or doubled write; subscriptions end on the database's documents", { timeout: 240_000 }, async () => {
-    const engine = "postgres";
     const table = uniqueName("rel_blind");
     const schema = defineSchema({ [table]: defineTable({ name: v.string(), n: v.number(), last: v.optional(v.string()) }).index("by_name", ["name"]).global() });
     const admin = await openAdmin(engine);
     cleanup.push(() => admin.close(), () => admin.raw(`drop table if exists ${q(engine, table)}`));
-    // Two stores, each over its own pool through the reference page's `{ query }` wrapper,
+    // Two stores, each over its own pool (Postgres: the reference page's `{ query }` wrapper),
     // counting the blind patch statements they send.
     let blindStatements = 0;
+    const count = (text) => {
+      if (BLIND.test(text)) blindStatements += 1;
+    };
+    const options = { schema, maxRetries: 30, retryBaseDelayMs: 1 };
     const open = () => {
-      const sql = postgres(PG_URL, { max: 4, fetch_types: false, onnotice: () => {} });
-      cleanup.push(() => sql.end({ timeout: 1 }));
-      const query = (text, params) => {
-        if (/ FOR UPDATE\) AS "o"/.test(text)) blindStatements += 1;
-        return sql.unsafe(text, params);
-      };
-      return createPostgresGlobalCtxDb({ query }, { schema, maxRetries: 30, retryBaseDelayMs: 1 });
+      if (engine === "postgres") {
+        const sql = postgres(PG_URL, { max: 4, fetch_types: false, onnotice: () => {} });
+        cleanup.push(() => sql.end({ timeout: 1 }));
+        return createPostgresGlobalCtxDb({ query: (text, params) => (count(text), sql.unsafe(text, params)) }, options);
+      }
+      const pool = mysql.createPool({ uri: MY_URL, connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: true, charset: "utf8mb4" });
+      cleanup.push(() => pool.end());
+      const exec = buildMysqlExec(pool);
+      return createHyperdriveGlobalCtxDb({ engine, exec: { query: (text, params) => (count(text), exec.query(text, params)), transaction: exec.transaction.bind(exec) }, ...options });
     };
     const a = open();
     const b = open();
@@ -47,7 +57,10 @@ describe("postgres: blind patches among read-modify-writes", () => {
       for (let i = 0; i < DOCS; i++) out.push(await w.insert(table, { name: `d${i}`, n: 0 }));
       return out;
     });
-    const rawIncrement = `update ${q(engine, table)} set n = n + 1, "_version" = "_version" + 1 where "_id" = $1`;
+    const rawIncrement =
+      engine === "postgres"
+        ? `update ${q(engine, table)} set n = n + 1, "_version" = "_version" + 1 where "_id" = $1`
+        : `update ${q(engine, table)} set n = n + 1, \`_version\` = \`_version\` + 1 where \`_id\` = ?`;
 
     const run = async (jobs) => {
       let next = 0;
@@ -86,7 +99,7 @@ describe("postgres: blind patches among read-modify-writes", () => {
 
     // Two stores and a raw writer.
     await run(jobsOf([a, b], true));
-    const rows = await admin.raw(`select "_id", n, last, "_version" from ${q(engine, table)}`);
+    const rows = await admin.raw(`select ${q(engine, "_id")}, n, last, ${q(engine, "_version")} from ${q(engine, table)}`);
     for (const row of rows) {
       assert.equal(Number(row.n), increments.get(row._id), `increments of ${row._id}`);
       assert.equal(Number(row._version), 1 + writes.get(row._id), `one _version step per write of ${row._id}`);
@@ -103,7 +116,7 @@ describe("postgres: blind patches among read-modify-writes", () => {
       settled = now.every((doc) => JSON.stringify(seen.get(doc._id)) === JSON.stringify(doc));
     }
     for (const stop of stops) stop();
-    const final = await admin.raw(`select "_id", n, last from ${q(engine, table)}`);
+    const final = await admin.raw(`select ${q(engine, "_id")}, n, last from ${q(engine, table)}`);
     for (const row of final) {
       assert.equal(Number(row.n), increments.get(row._id));
       // (Concurrent patches of one document commit in the server's order, not their callers'.)

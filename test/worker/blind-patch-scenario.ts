@@ -1,9 +1,11 @@
 // Patches that read nothing first, inside workerd on the real servers through Hyperdrive
-// bindings: a mutation whose only operation is a patch sends one statement on Postgres (over
-// postgres.js, a pg Pool and the reference page's `{ query }` wrapper) and behaves exactly like
-// the read-first patch MySQL still makes: the same documents, `_version` bumps, change feed,
-// subscription re-runs, errors (missing documents, bad values, documents grown past 1 MiB) and
-// a conflict with a concurrent read-modify-write that is re-run, never lost.
+// bindings: a mutation whose only operation is a patch sends one statement (Postgres over
+// postgres.js, a pg Pool and the reference page's `{ query }` wrapper; MariaDB while no
+// onChange listener needs the old row) and behaves exactly like a patch that reads first: the
+// same documents, `_version` bumps, change feed, subscription re-runs, errors (missing
+// documents, bad values, documents grown past 1 MiB) and a conflict with a concurrent
+// read-modify-write that is re-run, never lost. The error and conflict checks run twice:
+// without an onChange listener and with one.
 import { createHyperdrive } from "@lunora/hyperdrive";
 import {
   buildMysqlExec,
@@ -82,9 +84,8 @@ export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, tab
   const out: Record<string, unknown> = {};
   try {
     await db.migrate();
-    const [a, b, gone, counted] = await db.mutation(async (w: any) => [
+    const [a, gone, counted] = await db.mutation(async (w: any) => [
       await w.insert(table, { name: "a", n: 1n, score: 1, note: "first" }),
-      await w.insert(table, { name: "b", n: 2n, score: 2 }),
       await w.insert(table, { name: "gone", n: 3n, score: 3 }),
       await w.insert(table, { name: "counted", n: 5n, score: 5 }),
     ]);
@@ -92,6 +93,100 @@ export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, tab
     // The statements of a lone patch (counted while no subscription re-runs on the same exec).
     const lone = await statementsOf(() => db.mutation((w: any) => w.patch(counted, { score: 5.5, note: "counted" })));
     const indexed = await statementsOf(() => db.mutation((w: any) => w.patch(counted, { name: "counted2" })));
+    // Subscriptions and no onChange listener: the patch returns only the row's keys ("new"
+    // form), and a live query over an index range holding the document still re-runs.
+    const seenRange: unknown[] = [];
+    const stopRange = db.subscribe(
+      (r: any) => r.query(table).withIndex("by_name", (x: any) => x.eq("name", "counted2")).collect(),
+      (docs: any[]) => seenRange.push(docs.map((d) => d.score)),
+    );
+    await until(() => seenRange.length >= 1);
+    const keysOnly = await statementsOf(() => db.mutation((w: any) => w.patch(counted, { score: 6.5 })));
+    await until(() => seenRange.length >= 2);
+    stopRange();
+    out.keysOnly = { statements: keysOnly.filter((t) => !/^\s*SELECT/i.test(t) || /FOR UPDATE/i.test(t)).length, seen: seenRange };
+    // Errors, reads of a kept patch, bad input, size limits and a conflict: once with no
+    // onChange listener (the "new" form where the engine has one) and once with one.
+    const behaviour = async (label: string) => {
+      const o: Record<string, unknown> = {};
+      const bName = `b-${label}`;
+      const fallbackName = `fallback-${label}`;
+      const b = await db.mutation((w: any) => w.insert(table, { name: bName, n: 2n, score: 2 }));
+      // A missing document: the patch's own error, and nothing written.
+      const countRows = async () => (await db.query((r: any) => r.query(table).fullTableScan().collect())).length;
+      const rowsBefore = await countRows();
+      o.missing = await errorOf(() => db.mutation((w: any) => w.patch(gone, { score: 9 })));
+      // Code that catches the patch's error sees it where it patched (the mutation re-runs
+      // reading first), so its fallback runs exactly once.
+      let runs = 0;
+      const fallback = await db.mutation(async (w: any) => {
+        runs += 1;
+        try {
+          await w.patch(gone, { score: 9 });
+          return "patched";
+        } catch (error: any) {
+          await w.insert(table, { name: fallbackName, n: 0n, score: 0 });
+          return error?.code;
+        }
+      });
+      const fallbacks = await db.query((r: any) => r.query(table).withIndex("by_name", (x: any) => x.eq("name", fallbackName)).collect());
+      o.fallback = { result: fallback, fallbacks: fallbacks.length, rowsAdded: (await countRows()) - rowsBefore, runsAtMost: runs <= 2 };
+
+      // Later operations of the same mutation see the patch.
+      o.readsOwnPatch = await db.mutation(async (w: any) => {
+        await w.patch(b, { score: 7 });
+        const got = (await w.get(b)).score;
+        const queried = (await w.query(table).withIndex("by_name", (x: any) => x.eq("name", bName)).first()).score;
+        await w.patch(b, { n: 20n });
+        return [got, queried, String((await w.get(b)).n)];
+      });
+      o.afterOwn = await db.query(async (r: any) => {
+        const d = await r.get(b);
+        return [d.score, String(d.n)];
+      });
+
+      // Bad values and fields: the error comes from patch() itself, nothing is written.
+      const vb = await versionOf(b);
+      o.badValue = await errorOf(() => db.mutation((w: any) => w.patch(b, { score: "nine" })));
+      o.badField = await errorOf(() => db.mutation((w: any) => w.patch(b, { 'x"; DROP TABLE t; --': 1 })));
+      o.requiredRemoved = await errorOf(() => db.mutation((w: any) => w.patch(b, { score: undefined })));
+      o.systemField = await errorOf(() => db.mutation((w: any) => w.patch(b, { _creationTime: 5 })));
+      o.badUnchanged = (await versionOf(b)) === vb;
+
+      // Near the 1 MiB limit: a patch that keeps the document under it lands (even when the
+      // statement's size bound is too cautious to write it blind); one that grows it past it
+      // is refused whole.
+      const big = await db.mutation((w: any) => w.insert(table, { name: "big", n: 4n, score: 4, note: "n".repeat(900_000) }));
+      o.bigSmallPatch = await errorOf(() => db.mutation((w: any) => w.patch(big, { score: 5 })));
+      o.bigGrow = await errorOf(() => db.mutation((w: any) => w.patch(big, { tags: ["t".repeat(100_000), "u".repeat(100_000)] })));
+      const bigDoc = await db.query((r: any) => r.get(big));
+      o.big = { score: bigDoc.score, noteLength: bigDoc.note.length, tags: bigDoc.tags ?? "missing" };
+
+      // A read-modify-write that read `b` before a blind patch of it landed loses its `_version`
+      // guard, is re-run, and both writes survive.
+      let rmwRuns = 0;
+      let release!: () => void;
+      const readDone = new Promise<void>((resolve) => (release = resolve));
+      let gate!: () => void;
+      const gateOpen = new Promise<void>((resolve) => (gate = resolve));
+      const rmw = db.mutation(async (w: any) => {
+        rmwRuns += 1;
+        const d = await w.get(b);
+        if (rmwRuns === 1) {
+          release();
+          await gateOpen;
+        }
+        await w.patch(b, { n: d.n + 1n });
+      });
+      await readDone;
+      const blindDuring = await statementsOf(() => db.mutation((w: any) => w.patch(b, { score: 100 })));
+      gate();
+      await rmw;
+      const final = await db.query((r: any) => r.get(b));
+      o.concurrent = { rmwRuns, blindStatements: blindDuring.length, score: final.score, n: String(final.n) };
+      return o;
+    };
+    out.quiet = await behaviour("quiet");
     const batches: ChangeBatch[] = [];
     db.onChange((batch) => batches.push(batch));
     const seen: unknown[] = [];
@@ -120,79 +215,7 @@ export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, tab
     const byName = await db.query((r: any) => r.query(table).withIndex("by_name", (x: any) => x.eq("name", "a2")).collect());
     const afterUnset = await db.query((r: any) => r.get(a));
     out.unsetAndIndexed = { note: afterUnset.note ?? "missing", hasNote: "note" in afterUnset, byName: byName.map((d: any) => d._id === a) };
-
-    // A missing document: the patch's own error, and nothing written.
-    const countRows = async () => (await db.query((r: any) => r.query(table).fullTableScan().collect())).length;
-    const rowsBefore = await countRows();
-    out.missing = await errorOf(() => db.mutation((w: any) => w.patch(gone, { score: 9 })));
-    // Code that catches the patch's error sees it where it patched (the mutation re-runs
-    // reading first), so its fallback runs exactly once.
-    let runs = 0;
-    const fallback = await db.mutation(async (w: any) => {
-      runs += 1;
-      try {
-        await w.patch(gone, { score: 9 });
-        return "patched";
-      } catch (error: any) {
-        await w.insert(table, { name: "fallback", n: 0n, score: 0 });
-        return error?.code;
-      }
-    });
-    const fallbacks = await db.query((r: any) => r.query(table).withIndex("by_name", (x: any) => x.eq("name", "fallback")).collect());
-    out.fallback = { result: fallback, fallbacks: fallbacks.length, rowsAdded: (await countRows()) - rowsBefore, runsAtMost: runs <= 2 };
-
-    // Later operations of the same mutation see the patch.
-    out.readsOwnPatch = await db.mutation(async (w: any) => {
-      await w.patch(b, { score: 7 });
-      const got = (await w.get(b)).score;
-      const queried = (await w.query(table).withIndex("by_name", (x: any) => x.eq("name", "b")).first()).score;
-      await w.patch(b, { n: 20n });
-      return [got, queried, String((await w.get(b)).n)];
-    });
-    out.afterOwn = await db.query(async (r: any) => {
-      const d = await r.get(b);
-      return [d.score, String(d.n)];
-    });
-
-    // Bad values and fields: the error comes from patch() itself, nothing is written.
-    const vb = await versionOf(b);
-    out.badValue = await errorOf(() => db.mutation((w: any) => w.patch(b, { score: "nine" })));
-    out.badField = await errorOf(() => db.mutation((w: any) => w.patch(b, { 'x"; DROP TABLE t; --': 1 })));
-    out.requiredRemoved = await errorOf(() => db.mutation((w: any) => w.patch(b, { score: undefined })));
-    out.systemField = await errorOf(() => db.mutation((w: any) => w.patch(b, { _creationTime: 5 })));
-    out.badUnchanged = (await versionOf(b)) === vb;
-
-    // Near the 1 MiB limit: a patch that keeps the document under it lands (even when the
-    // statement's size bound is too cautious to write it blind); one that grows it past it
-    // is refused whole.
-    const big = await db.mutation((w: any) => w.insert(table, { name: "big", n: 4n, score: 4, note: "n".repeat(900_000) }));
-    out.bigSmallPatch = await errorOf(() => db.mutation((w: any) => w.patch(big, { score: 5 })));
-    out.bigGrow = await errorOf(() => db.mutation((w: any) => w.patch(big, { tags: ["t".repeat(100_000), "u".repeat(100_000)] })));
-    const bigDoc = await db.query((r: any) => r.get(big));
-    out.big = { score: bigDoc.score, noteLength: bigDoc.note.length, tags: bigDoc.tags ?? "missing" };
-
-    // A read-modify-write that read `b` before a blind patch of it landed loses its `_version`
-    // guard, is re-run, and both writes survive.
-    let rmwRuns = 0;
-    let release!: () => void;
-    const readDone = new Promise<void>((resolve) => (release = resolve));
-    let gate!: () => void;
-    const gateOpen = new Promise<void>((resolve) => (gate = resolve));
-    const rmw = db.mutation(async (w: any) => {
-      rmwRuns += 1;
-      const d = await w.get(b);
-      if (rmwRuns === 1) {
-        release();
-        await gateOpen;
-      }
-      await w.patch(b, { n: d.n + 1n });
-    });
-    await readDone;
-    const blindDuring = await statementsOf(() => db.mutation((w: any) => w.patch(b, { score: 100 })));
-    gate();
-    await rmw;
-    const final = await db.query((r: any) => r.get(b));
-    out.concurrent = { rmwRuns, blindStatements: blindDuring.length, score: final.score, n: String(final.n) };
+    out.listening = await behaviour("listening");
     stop();
   } finally {
     await close();

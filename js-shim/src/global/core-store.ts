@@ -7,6 +7,12 @@ export interface Statement {
   params: unknown[];
 }
 
+export interface BlindPatchStatement {
+  table: string;
+  returns: "old" | "new";
+  statement: Statement;
+}
+
 export interface CommitStep extends Statement {
   expectRows: number;
   write: number;
@@ -82,7 +88,7 @@ export class CoreStore {
   // Point-read text number -> its table.
   private readonly pointReadTables: string[] = [];
 
-  constructor(schemaJson: string, dialect: string, options: { textCollation?: string }) {
+  constructor(schemaJson: string, dialect: string, options: { textCollation?: string; mariadbReturning?: boolean }) {
     const seed = new Uint8Array(32);
     crypto.getRandomValues(seed);
     const seedHex = Array.from(seed, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -123,14 +129,27 @@ export class CoreStore {
   }
 
   /**
-   * The patch of `id` as one statement that reads nothing first (Postgres), or null when it
-   * cannot be made so (store_blind_patch). The statement returns the document's row as it was
-   * before the patch (a point read's columns), or no row when it wrote nothing.
+   * The patch of `id` as one statement that reads nothing first, or null when it cannot be
+   * made so (store_blind_patch). The statement returns the document's row as it was before
+   * the patch ("old": a point read's columns) or, when `needOldRow` is false and no index key
+   * moves, the row after it with only the system columns and the indexed fields ("new"); no
+   * row when it wrote nothing.
    */
-  blindPatch(id: string, setWire: string, unset: readonly string[]): { table: string; statement: Statement } | null {
-    const blind = unwrap<{ table: string; statement: WireStatement } | null>(this.core.storeBlindPatch(this.handle, id, setWire, JSON.stringify(unset), true));
-    if (blind !== null) this.statement(blind.statement);
-    return blind as { table: string; statement: Statement } | null;
+  blindPatch(id: string, setWire: string, unset: readonly string[], needOldRow: boolean): BlindPatchStatement | null {
+    const made = unwrap<(Omit<BlindPatchStatement, "statement"> & { statement: WireStatement }) | null>(
+      this.core.storeBlindPatch(this.handle, id, setWire, JSON.stringify(unset), needOldRow),
+    );
+    if (made !== null) this.statement(made.statement);
+    return made as BlindPatchStatement | null;
+  }
+
+  /**
+   * Logs an update of `id` that already committed (a blind patch), from the indexed fields of
+   * the document before and after ("" after: unchanged); returns the subscriptions it affects.
+   */
+  logPatch(id: string, creationTime: number, oldIndexedWire: string, newIndexedWire: string): number[] {
+    const answer = this.core.storeLogPatch(this.handle, id, creationTime, oldIndexedWire, newIndexedWire);
+    return answer.charCodeAt(0) === 123 ? unwrap(answer) : (JSON.parse(answer) as number[]);
   }
 
   /** Fills in (or keeps) the text of a statement the core sent with a text number. */

@@ -17,7 +17,15 @@ import { SchemaDefinition } from "../schema/schema.js";
 import type { Id } from "../schema/validators.js";
 import { encodeValueText } from "../values/wire.js";
 import type { Dialect, EngineName } from "../core/dialects.js";
-import { CoreStore, type AcceptedPlan, type BatchPlan, type CoreWriteSet, type MigrationReport, type Statement } from "./core-store.js";
+import {
+  CoreStore,
+  type AcceptedPlan,
+  type BatchPlan,
+  type BlindPatchStatement,
+  type CoreWriteSet,
+  type MigrationReport,
+  type Statement,
+} from "./core-store.js";
 import type { SqlExec } from "./exec.js";
 import { cellsWriteLater, hasCells, queryCells } from "../adapters/cells.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
@@ -124,9 +132,13 @@ interface ReadDoc {
 interface BlindPatch {
   id: string;
   table: string;
+  /** What the statement returns: the row before the patch, or after it (system and indexed columns only). */
+  returns: "old" | "new";
   statement: Statement;
   set: Record<string, unknown>;
   unset: string[];
+  /** It names an indexed field: the document's keys move. */
+  movesKeys: boolean;
   apply: () => Promise<void>;
 }
 
@@ -196,6 +208,8 @@ class GlobalStore<S extends GenericSchema> {
   private subscriptionIds = 0;
   private readonly subscriptions = new Map<number, () => void>();
   private readonly pointReads: PointReads;
+  // Whether patches may go blind here (Postgres; MariaDB >= 10.5 unless statement-based binlog).
+  private blindPatching = false;
 
   constructor(private readonly options: HyperdriveGlobalCtxDbOptions<S>) {
     const engine = typeof options.engine === "string" ? options.engine : options.engine?.name;
@@ -236,18 +250,46 @@ class GlobalStore<S extends GenericSchema> {
   private start(): Promise<void> {
     this.starting ??= (async () => {
       let textCollation: string | undefined;
+      let mariadbReturning = false;
       if (this.engine === "mysql") {
         const { rows } = await this.exec.query("SELECT VERSION() AS version", []);
         const version = String(rows[0]?.version ?? "");
-        textCollation = /mariadb/i.test(version) ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin";
+        const mariadb = /mariadb/i.test(version);
+        textCollation = mariadb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin";
+        if (mariadb && this.options.blindPatches !== false) mariadbReturning = await this.insertReturningIsSafe(version);
       }
-      this.core = new CoreStore(this.schemaJson, this.engine, textCollation ? { textCollation } : {});
+      this.blindPatching = this.options.blindPatches !== false && (this.engine === "postgres" || mariadbReturning);
+      this.core = new CoreStore(this.schemaJson, this.engine, {
+        ...(textCollation ? { textCollation } : {}),
+        ...(mariadbReturning ? { mariadbReturning } : {}),
+      });
       for (const table of this.core.layout()) this.tables.set(table.table, table);
     })().catch((error) => {
       this.starting = undefined;
       throw error;
     });
     return this.starting;
+  }
+
+  /**
+   * MariaDB's blind patch is an `INSERT ... SELECT ... ON DUPLICATE KEY UPDATE ... RETURNING`:
+   * RETURNING needs 10.5, and under statement-based binary logging MariaDB flags that statement
+   * as unsafe to replicate, so it is not used there.
+   */
+  private async insertReturningIsSafe(version: string): Promise<boolean> {
+    const [major = 0, minor = 0] = version.split(/[.-]/).map(Number);
+    if (major < 10 || (major === 10 && minor < 5)) return false;
+    try {
+      const { rows } = await this.exec.query("SELECT @@binlog_format AS binlog_format", []);
+      return String(rows[0]?.binlog_format ?? "").toUpperCase() !== "STATEMENT";
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether a blind patch must return the row before it (onChange delivers `before`). */
+  needsOldRows(): boolean {
+    return this.listeners.size > 0;
   }
 
   private async ready(): Promise<CoreStore> {
@@ -335,7 +377,7 @@ class GlobalStore<S extends GenericSchema> {
     const core = this.readyCore ?? (await this.ready());
     const maxRetries = this.options.maxRetries ?? 4;
     const base = this.options.retryBaseDelayMs ?? 10;
-    let careful = this.engine !== "postgres" || this.options.blindPatches === false;
+    let careful = !this.blindPatching;
     for (let attempt = 0; ; attempt++) {
       const state = new MutationState(core.begin(), careful);
       let committing = false;
@@ -565,7 +607,8 @@ class GlobalStore<S extends GenericSchema> {
    * commit retracts together with everything after it.
    */
   private async commitBlind(state: MutationState): Promise<ChangeBatch | null | typeof READ_FIRST> {
-    if (this.draining || this.waiting.length > 0) {
+    // (An onChange listener added since the patch needs `before`, which a "new" row lacks.)
+    if (this.draining || this.waiting.length > 0 || (state.blind!.returns === "new" && this.listeners.size > 0)) {
       await state.settle();
       return this.commit(state);
     }
@@ -583,35 +626,38 @@ class GlobalStore<S extends GenericSchema> {
   }
 
   /**
-   * A blind patch landed: its old row gives the document before and after, which the commit
-   * log (for other mutations' read sets), the subscriptions and the change feed get as for
-   * any commit. A fresh write set records it: it read nothing, so it cannot conflict.
+   * A blind patch landed. Its returned row gives the document's index keys before and after
+   * for the commit log (other mutations' read sets) and the subscriptions, in one crossing
+   * (store_log_patch), and, when it is the old row, `before` and `after` for onChange.
    */
   private recordBlind(state: MutationState, blind: BlindPatch, row: Record<string, unknown>): ChangeBatch | null {
     const info = this.tables.get(blind.table)!;
-    const before = decodeRow(info, row);
-    const after: Record<string, unknown> = { ...before.doc };
-    for (const [key, value] of Object.entries(blind.set)) after[key] = value;
-    for (const key of blind.unset) delete after[key];
-    const { _id, _creationTime, ...fields } = after;
-    const writes = this.core!.begin();
+    // "new": the row after the patch, with only the system columns and the indexed fields
+    // (which the patch did not name); "old": the whole row before it.
+    const returned = decodeRow(info, row).doc;
+    const oldKeys = indexedFieldsWire(info, returned);
+    let after: Document | undefined;
+    let newKeys = "";
+    if (blind.returns === "old") {
+      after = { ...returned };
+      for (const [key, value] of Object.entries(blind.set)) after[key] = value;
+      for (const key of blind.unset) delete after[key];
+      if (blind.movesKeys) newKeys = indexedFieldsWire(info, after);
+    }
+    let affected: number[];
     try {
-      writes.update(blind.id, before.version, before.doc._creationTime, indexedFieldsWire(info, before.doc), encodeValueText(fields), [
-        ...Object.keys(blind.set),
-        ...blind.unset,
-      ]);
-      const accepted = writes.accept();
-      if (accepted.conflict) throw new Error("a write set without reads reported a conflict");
-      writes.finish(accepted.sequence);
-      for (const id of accepted.affected) this.subscriptions.get(id)?.();
+      affected = this.core!.logPatch(blind.id, returned._creationTime, oldKeys, newKeys);
     } catch {
       // The write has landed; whatever the log could not take, every subscription re-runs.
-      for (const rerun of [...this.subscriptions.values()]) rerun();
-    } finally {
-      writes.end();
+      affected = [...this.subscriptions.keys()];
     }
-    state.touched(blind.id, before.doc);
-    state.docs.set(blind.id, { table: blind.table, doc: after as Document, version: before.version });
+    for (const id of affected) this.subscriptions.get(id)?.();
+    if (after === undefined) {
+      this.commitTs += 1;  // no listener to tell (needsOldRows() was false when it was sent)
+      return null;
+    }
+    state.touched(blind.id, returned);
+    state.docs.set(blind.id, { table: blind.table, doc: after, version: String(row._version) });
     return this.changeBatch(state);
   }
 
@@ -843,9 +889,9 @@ class Writer<S extends GenericSchema> extends Reader<S> {
       if (value === undefined) unset.push(key);
       else set[key] = value;
     }
-    let made: { table: string; statement: Statement } | null;
+    let made: BlindPatchStatement | null;
     try {
-      made = this.store.coreStore().blindPatch(id, encodeValueText(set), unset);
+      made = this.store.coreStore().blindPatch(id, encodeValueText(set), unset, this.store.needsOldRows());
     } catch {
       return false;  // the ordinary patch reports what is wrong
     }
@@ -855,7 +901,9 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     // A copy: the caller may reuse its object once patch() returned.
     const copy: Record<string, unknown> = { ...set };
     for (const key of unset) copy[key] = undefined;
-    state.blind = { id, table: made.table, statement: made.statement, set, unset, apply: () => this.patchReadingFirst(id, copy) };
+    const info = this.store.tableInfo(made.table)!;
+    const movesKeys = info.indexes.some((index) => index.fields.some((field) => field in copy));
+    state.blind = { ...made, id, set, unset, movesKeys, apply: () => this.patchReadingFirst(id, copy) };
     return true;
   }
 
