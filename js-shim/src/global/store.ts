@@ -137,8 +137,6 @@ interface BlindPatch {
   statement: Statement;
   set: Record<string, unknown>;
   unset: string[];
-  /** It names an indexed field: the document's keys move. */
-  movesKeys: boolean;
   apply: () => Promise<void>;
 }
 
@@ -155,7 +153,19 @@ class MutationState {
   rerunReadingFirst = false;
 
   /** `careful`: this run reads before every patch (a re-run after a blind patch wrote nothing). */
-  constructor(readonly writes: CoreWriteSet, readonly careful = false) {}
+  private begun: CoreWriteSet | undefined;
+
+  constructor(private readonly begin: () => CoreWriteSet, readonly careful = false) {}
+
+  /** The core's write set, begun at the first operation that needs it (a blind patch never does). */
+  get writes(): CoreWriteSet {
+    return (this.begun ??= this.begin());
+  }
+
+  /** Ends the write set, if one was begun. */
+  end(): void {
+    this.begun?.end();
+  }
 
   /**
    * Called as any operation starts: a blind patch kept so far becomes an ordinary one first,
@@ -379,7 +389,7 @@ class GlobalStore<S extends GenericSchema> {
     const base = this.options.retryBaseDelayMs ?? 10;
     let careful = !this.blindPatching;
     for (let attempt = 0; ; attempt++) {
-      const state = new MutationState(core.begin(), careful);
+      const state = new MutationState(() => core.begin(), careful);
       let committing = false;
       this.running += 1;
       try {
@@ -426,7 +436,7 @@ class GlobalStore<S extends GenericSchema> {
         }
         throw error;
       } finally {
-        state.writes.end();
+        state.end();
       }
     }
   }
@@ -449,7 +459,7 @@ class GlobalStore<S extends GenericSchema> {
         let state: MutationState | undefined;
         try {
           const core = await this.ready();
-          state = new MutationState(core.begin());
+          state = new MutationState(() => core.begin());
           const value = await fn(new Reader<S>(this, state) as unknown as DatabaseReader<S>);
           if (!active) return;
           state.writes.registerSubscription(id);
@@ -461,7 +471,7 @@ class GlobalStore<S extends GenericSchema> {
         } catch (error) {
           if (active) onError?.(error);
         } finally {
-          state?.writes.end();
+          state?.end();
         }
       });
     };
@@ -640,9 +650,11 @@ class GlobalStore<S extends GenericSchema> {
     let newKeys = "";
     if (blind.returns === "old") {
       after = { ...returned };
-      for (const [key, value] of Object.entries(blind.set)) after[key] = value;
+      Object.assign(after, blind.set);
       for (const key of blind.unset) delete after[key];
-      if (blind.movesKeys) newKeys = indexedFieldsWire(info, after);
+      // Keys move when the patch names an indexed field (the core then set the key columns).
+      const moves = info.indexes.some((index) => index.fields.some((field) => field in blind.set || blind.unset.includes(field)));
+      if (moves) newKeys = indexedFieldsWire(info, after);
     }
     let affected: number[];
     try {
@@ -885,7 +897,9 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     if (typeof id !== "string" || partial === null || typeof partial !== "object" || Array.isArray(partial)) return false;
     const set: Record<string, unknown> = {};
     const unset: string[] = [];
-    for (const [key, value] of Object.entries(partial)) {
+    for (const key in partial) {
+      if (!Object.prototype.hasOwnProperty.call(partial, key)) continue;
+      const value = partial[key];
       if (value === undefined) unset.push(key);
       else set[key] = value;
     }
@@ -898,14 +912,19 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     if (made === null) return false;
     const state = this.mutation;
     state.fresh = false;
-    // A copy: the caller may reuse its object once patch() returned.
-    const copy: Record<string, unknown> = { ...set };
-    for (const key of unset) copy[key] = undefined;
-    const info = this.store.tableInfo(made.table)!;
-    const movesKeys = info.indexes.some((index) => index.fields.some((field) => field in copy));
-    state.blind = { ...made, id, set, unset, movesKeys, apply: () => this.patchReadingFirst(id, copy) };
+    state.blind = {
+      id,
+      table: made.table,
+      returns: made.returns,
+      statement: made.statement,
+      set,
+      unset,
+      // The patch as given, from the copies above (the caller may reuse its object).
+      apply: () => this.patchReadingFirst(id, Object.assign(Object.fromEntries(unset.map((key) => [key, undefined])), set)),
+    };
     return true;
   }
+
 
   private async patchReadingFirst(id: string, partial: Record<string, unknown>): Promise<void> {
     const current = await this.existing("patch", id);
