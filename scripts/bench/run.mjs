@@ -395,8 +395,9 @@ function cannedStore(engine, canned) {
     async query(text) {
       if (/VERSION\(\)/.test(text)) return { rows: [{ version: "10.11-MariaDB" }], affectedRows: 1 };
       if (/^\s*SELECT/i.test(text)) return /LIMIT/i.test(text) ? canned.take : canned.get;
-      // A patch sent without a read (UPDATE ... FROM (SELECT ...)) returns the document's old row.
-      if (/^\s*UPDATE [^]* FROM \(SELECT /i.test(text)) return canned.get;
+      // A patch sent without a read returns the document's row (Postgres `RETURNING "_id"` /
+      // `"o"."_id"`, MariaDB `INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING`).
+      if (/RETURNING "(o"\.")?_id"|ON DUPLICATE KEY UPDATE/.test(text)) return canned.get;
       // A lone guarded Postgres write returns one row (RETURNING 1) when its guard held.
       return { rows: /RETURNING/i.test(text) ? [{ "?column?": 1 }] : [], affectedRows: 1 };
     },
