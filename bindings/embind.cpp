@@ -162,6 +162,8 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeGetMany", &store_get_many);
   function("storeBlindPatch", &store_blind_patch);
   function("storeLogPatch", &store_log_patch);
+  function("storeBlindDelete", &store_blind_delete);
+  function("storeLogDelete", &store_log_delete);
   function("storeNormalizeId", &store_normalize_id);
   function("txBegin", &tx_begin);
   function("txBeginHandle", &tx_begin_handle);

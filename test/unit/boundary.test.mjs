@@ -120,6 +120,36 @@ describe("the byte boundary", () => {
     assert.equal(JSON.parse(fast.storeLogPatch(store, id, creationTime, "[1]", "")).code, "INVALID_ARGUMENT");
   });
 
+  test("storeBlindDelete / storeLogDelete: one statement returning the row, the delete logged in one call", () => {
+    const tx = unwrap(fast.txBegin(store));
+    const { _id: id, _creationTime: creationTime } = unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "d", body: "b" }), 1));
+    const accepted = unwrap(fast.txAccept(tx));
+    unwrap(fast.txFinish(tx, accepted.sequence));
+    const del = unwrap(fast.storeBlindDelete(store, id));
+    assert.equal(del.table, "notes");
+    assert.equal(del.statement.text, 'DELETE FROM "notes" WHERE "_id" = $1 RETURNING "_id", "_creationTime", "_version", "body", "title"');
+    assert.equal(typeof del.statement.textId, "number");
+    assert.deepEqual(del.statement.params, [id]);
+    // The table's text again: only its number (either way in).
+    assert.deepEqual(unwrap(embind.storeBlindDelete(store, id)).statement, { textId: del.statement.textId, params: [id] });
+    assert.equal(unwrap(fast.storeBlindDelete(store, "nope")), null);
+    const watch = unwrap(fast.txBegin(store));
+    unwrap(fast.txGet(watch, "", id));
+    unwrap(fast.subSet(watch, 42));
+    fast.txEnd(watch);
+    assert.equal(fast.storeLogDelete(store, id, creationTime, JSON.stringify({ title: "d" })), "[42]");
+    unwrap(fast.subRemove(store, 42));
+    assert.deepEqual(JSON.parse(embind.storeLogDelete(store, "nope", 1, "{}")), {
+      ok: false,
+      code: "NOT_FOUND",
+      message: '"nope" is not a document id of this store',
+    });
+    assert.equal(JSON.parse(fast.storeLogDelete(store, id, creationTime, "[1]")).code, "INVALID_ARGUMENT");
+    const sqlite = unwrap(fast.storeOpen(JSON.stringify(schema.toJSON()), "sqlite", JSON.stringify({ seed: "00".repeat(32) })));
+    assert.equal(unwrap(fast.storeBlindDelete(sqlite, id)), null);
+    unwrap(fast.storeClose(sqlite));
+  });
+
   test("a lone commit: txAcceptPlan then txFinish", () => {
     const tx = unwrap(fast.txBegin(store));
     unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "a", body: "b" }), 1));

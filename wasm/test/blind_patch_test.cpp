@@ -11,34 +11,14 @@
 #include "lunora/value/hex.hpp"
 #include "lunora/value/index_key.hpp"
 #include "lunora/value/wire.hpp"
+#include "blind_write_fixtures.hpp"
 #include "random_values.hpp"
 
 using namespace lunora;
+using namespace lunora::test;
 using nlohmann::json;
 
 namespace {
-
-const char* kSchema = R"({"tables":{"notes":{"global":true,"document":{"kind":"object","fields":{
-  "owner":{"kind":"string"},"body":{"kind":"string"},"score":{"kind":"float64"},"n":{"kind":"int64"},
-  "done":{"kind":"boolean"},"data":{"kind":"optional","value":{"kind":"bytes"}},
-  "meta":{"kind":"optional","value":{"kind":"any"}},"tag":{"kind":"optional","value":{"kind":"string"}},
-  "author":{"kind":"optional","value":{"kind":"id","table":"users"}}}},
-  "indexes":[{"name":"by_owner","fields":["owner"]},{"name":"by_done_owner","fields":["done","owner"]}]},
-  "users":{"global":true,"document":{"kind":"object","fields":{"name":{"kind":"string"}}},"indexes":[]}}})";
-
-json value_of(const std::string& envelope) {
-  INFO(envelope);
-  json parsed = json::parse(envelope);
-  REQUIRE(parsed["ok"] == true);
-  return parsed["value"];
-}
-
-json failure(const std::string& envelope) {
-  INFO(envelope);
-  json parsed = json::parse(envelope);
-  REQUIRE(parsed["ok"] == false);
-  return parsed;
-}
 
 struct Opened {
   int store;
@@ -574,67 +554,6 @@ TEST_CASE("blind patch: a shape's text is sent once, then only its number and pa
         first["text"]);
 }
 
-namespace {
-
-// Twin stores (one seed, the same calls): a blind patch logged by store_log_patch in one and by
-// tx_begin / tx_update / tx_accept / tx_finish in the other answer the same.
-struct Twin {
-  int store = 0;
-  std::string note;
-  double creation_time = 0;
-  std::string user;
-};
-
-Twin open_twin() {
-  Twin t;
-  t.store = value_of(api::store_open(kSchema, "postgres", R"({"seed":"00ff"})")).get<int>();
-  const int tx = value_of(api::tx_begin(t.store)).get<int>();
-  const json inserted = value_of(api::tx_insert(
-      tx, "notes", R"({"owner":"a","body":"b","score":1,"n":{"$integer":"AQAAAAAAAAA="},"done":true})", 1.0));
-  t.note = inserted["_id"];
-  t.creation_time = inserted["_creationTime"];
-  t.user = value_of(api::tx_insert(tx, "users", R"({"name":"u"})", 1.0))["_id"];
-  const json accepted = value_of(api::tx_accept(tx));
-  value_of(api::tx_finish(tx, accepted["sequence"].get<double>()));
-  return t;
-}
-
-// A mutation that read the note by id, one that read by_owner's range of `owner`, one that read
-// the user; each also registered as a subscription (1, 2, 3; 4: by_owner "b").
-std::vector<int> watch(const Twin& t) {
-  auto by_owner = [&](int tx, const char* owner) {
-    const std::string query =
-        std::string(R"({"table":"notes","index":"by_owner","range":[{"op":"eq","field":"owner","value":")") + owner + "\"}]}";
-    const json begun = value_of(api::query_begin(t.store, tx, query, "", -1));
-    if (!begun.value("finished", false)) value_of(api::query_feed(begun["run"].get<int>(), "[]"));
-  };
-  std::vector<int> readers;
-  for (int sub = 1; sub <= 4; ++sub) {
-    for (int copy = 0; copy < 2; ++copy) {
-      const int tx = value_of(api::tx_begin(t.store)).get<int>();
-      if (sub == 1) value_of(api::tx_get(tx, "", t.note));
-      if (sub == 2) by_owner(tx, "a");
-      if (sub == 3) value_of(api::tx_get(tx, "", t.user));
-      if (sub == 4) by_owner(tx, "b");
-      if (copy == 0) {
-        value_of(api::sub_set(tx, sub));
-        api::tx_end(tx);
-      } else {
-        readers.push_back(tx);
-      }
-    }
-  }
-  return readers;
-}
-
-json conflicts(const std::vector<int>& readers) {
-  json out = json::array();
-  for (int tx : readers) out.push_back(value_of(api::tx_validate(tx)));
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("store_log_patch: logs an update that committed as the mutation path logs it") {
   struct Case {
     const char* name;
@@ -684,11 +603,7 @@ TEST_CASE("store_log_patch: logs an update that committed as the mutation path l
 
 TEST_CASE("store_log_patch: errors are envelopes") {
   const Twin t = open_twin();
-  auto refused = [](const std::string& answer) {
-    INFO(answer);
-    REQUIRE(answer.front() == '{');
-    return failure(answer);
-  };
+  const auto refused = error_envelope;
   const json unknown = refused(api::store_log_patch(t.store, "nope", 1.0, "{}", ""));
   CHECK(unknown["code"] == "NOT_FOUND");
   CHECK(unknown["message"] == "\"nope\" is not a document id of this store");

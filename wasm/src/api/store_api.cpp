@@ -13,7 +13,9 @@
 #include "lunora/schema/schema_parser.hpp"
 #include "lunora/sql/commit_output.hpp"
 #include "lunora/sql/group_commit_sql.hpp"
+#include "lunora/sql/blind_delete.hpp"
 #include "lunora/sql/point_reads.hpp"
+#include "lunora/store/blind_delete.hpp"
 #include "lunora/store/blind_patch.hpp"
 #include "lunora/store/migration.hpp"
 #include "lunora/store/store.hpp"
@@ -573,6 +575,63 @@ std::string store_get_many(int handle, const std::string& table_name, const std:
   return ok_text(out);
 }
 
+namespace {
+
+// A statement kept by shape (StatementTexts::shaped_text) into `out`: a shape seen before as
+// the number of its text and `params` (written by a params-only builder), else the statement
+// `build()` makes, its text numbered and kept under the shape. `shaped` false: the params could
+// not be written that way (always the full statement).
+template <class Build>
+void append_shaped_statement(std::string& out, StatementTexts& texts, bool shaped, const std::string& shape,
+                             const std::string& params, Build&& build) {
+  if (const int known = shaped ? texts.shaped_text(shape) : -1; known >= 0) {
+    out += "{\"textId\":";
+    append_int(out, known);
+    out += ",\"params\":[";
+    out += params;
+    out += "]}";
+    return;
+  }
+  const int text_id = append_statement(out, build(), &texts);
+  if (shaped && text_id >= 0) texts.remember_shaped_text(shape, text_id);
+}
+
+// The scratch the shaped statements' params and shapes are written into, kept between calls:
+// no allocation once warm.
+std::pair<std::string&, std::string&> shape_scratch() {
+  thread_local std::string params;
+  thread_local std::string shape;
+  params.clear();
+  shape.clear();
+  return {params, shape};
+}
+
+// The indexed fields of `wire` (a Lunora JSON object) for logging a write of `id`.
+Result<Value> indexed_fields_object(Store& store, const std::string& id, const std::string& wire) {
+  auto document = parse_wire_fields(wire, store.indexed_fields(id));
+  if (!document) return document.status();
+  if (!document->is_object()) return Status(ErrorCode::invalid_argument, "the indexed fields must be a Lunora JSON object");
+  return document;
+}
+
+// A write logged after it committed (Store::log_committed_write; new_document nullptr: a
+// delete): the affected subscriptions as a bare JSON array, or the error envelope.
+std::string log_committed(int handle, Store& store, const std::string& id, double creation_time,
+                          const Value& old_document, const Value* new_document) {
+  auto affected = store.log_committed_write(id, creation_time, old_document, new_document);
+  if (!affected) return fail(affected.status());
+  trim_log(handle);
+  std::string out = "[";
+  for (std::size_t i = 0; i < affected->size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_int(out, (*affected)[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
+}  // namespace
+
 std::string store_blind_patch(int handle, const std::string& id, const std::string& set_wire,
                               const std::string& unset_json, bool need_old_row) {
   Store* store = find_store(handle);
@@ -591,28 +650,14 @@ std::string store_blind_patch(int handle, const std::string& id, const std::stri
   }
   auto plan = plan_blind_patch(*store, id, *set, unset, need_old_row);
   if (!plan) return ok_null();
-  StatementTexts& texts = registry().texts[handle];
   std::string out = ok_open(128);
   out += "{\"table\":";
   append_json_string(out, plan->table->name);
   out += plan->patch.returns_new ? ",\"returns\":\"new\",\"statement\":" : ",\"returns\":\"old\",\"statement\":";
-  // A shape seen before: only its params, next to the number of its text. (Scratch kept between
-  // calls: no allocation once warm.)
-  thread_local std::string params;
-  thread_local std::string shape;
-  params.clear();
-  shape.clear();
+  auto [params, shape] = shape_scratch();
   const bool shaped = blind_patch_params(plan->patch, store->dialect(), params, shape);
-  if (const int known = shaped ? texts.shaped_text(shape) : -1; known >= 0) {
-    out += "{\"textId\":";
-    append_int(out, known);
-    out += ",\"params\":[";
-    out += params;
-    out += "]}";
-  } else {
-    const int text_id = append_statement(out, blind_patch_statement(plan->patch, store->dialect()), &texts);
-    if (shaped && text_id >= 0) texts.remember_shaped_text(shape, text_id);
-  }
+  append_shaped_statement(out, registry().texts[handle], shaped, shape, params,
+                          [&] { return blind_patch_statement(plan->patch, store->dialect()); });
   out.push_back('}');
   ok_close(out);
   return out;
@@ -622,28 +667,39 @@ std::string store_log_patch(int handle, const std::string& id, double creation_t
                             const std::string& new_indexed_wire) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
-  const auto& fields = store->indexed_fields(id);
-  const Status not_object(ErrorCode::invalid_argument, "the indexed fields must be a Lunora JSON object");
-  auto old_document = parse_wire_fields(old_indexed_wire, fields);
+  auto old_document = indexed_fields_object(*store, id, old_indexed_wire);
   if (!old_document) return fail(old_document.status());
-  if (!old_document->is_object()) return fail(not_object);
-  Result<Value> new_document = Value();
-  if (!new_indexed_wire.empty()) {
-    new_document = parse_wire_fields(new_indexed_wire, fields);
-    if (!new_document) return fail(new_document.status());
-    if (!new_document->is_object()) return fail(not_object);
-  }
-  auto affected = store->log_committed_update(id, creation_time, *old_document,
-                                              new_indexed_wire.empty() ? *old_document : *new_document);
-  if (!affected) return fail(affected.status());
-  trim_log(handle);
-  std::string out = "[";
-  for (std::size_t i = 0; i < affected->size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_int(out, (*affected)[i]);
-  }
-  out.push_back(']');
+  if (new_indexed_wire.empty()) return log_committed(handle, *store, id, creation_time, *old_document, &*old_document);
+  auto new_document = indexed_fields_object(*store, id, new_indexed_wire);
+  if (!new_document) return fail(new_document.status());
+  return log_committed(handle, *store, id, creation_time, *old_document, &*new_document);
+}
+
+std::string store_blind_delete(int handle, const std::string& id) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  const TableSchema* table = blind_delete_table(*store, id);
+  if (table == nullptr) return ok_null();
+  const TableLayout& layout = store->layout_of(*table);
+  std::string out = ok_open(64 + table->name.size() + id.size());
+  out += "{\"table\":";
+  append_json_string(out, table->name);
+  out += ",\"statement\":";
+  auto [params, shape] = shape_scratch();
+  blind_delete_params(layout, id, store->dialect(), params, shape);
+  append_shaped_statement(out, registry().texts[handle], true, shape, params,
+                          [&] { return blind_delete_statement(layout, id, store->dialect()); });
+  out.push_back('}');
+  ok_close(out);
   return out;
+}
+
+std::string store_log_delete(int handle, const std::string& id, double creation_time, const std::string& old_indexed_wire) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  auto old_document = indexed_fields_object(*store, id, old_indexed_wire);
+  if (!old_document) return fail(old_document.status());
+  return log_committed(handle, *store, id, creation_time, *old_document, nullptr);
 }
 
 std::string store_normalize_id(int handle, const std::string& table, const std::string& id) {

@@ -362,15 +362,17 @@ Result<std::vector<int>> WriteSet::record_commit() {
   return affected;
 }
 
-Result<std::vector<int>> Store::log_committed_update(std::string_view id, double creation_time,
-                                                     const Value& old_document, const Value& new_document) {
+Result<std::vector<int>> Store::log_committed_write(std::string_view id, double creation_time,
+                                                    const Value& old_document, const Value* new_document) {
   const TableSchema* table = table_of_id(id);
   if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
   const TableLayout& layout = layout_of(*table);
-  auto new_keys = index_keys(layout, new_document, creation_time, id);
+  Result<std::vector<std::string>> new_keys = std::vector<std::string>();
+  if (new_document != nullptr) new_keys = index_keys(layout, *new_document, creation_time, id);
   if (!new_keys) return new_keys.status();
   std::vector<WriteRecord> records;
-  records.push_back(write_record(*this, layout, std::string(id), creation_time, &old_document, &*new_keys));
+  records.push_back(write_record(*this, layout, std::string(id), creation_time, &old_document,
+                                 new_document != nullptr ? &*new_keys : nullptr));
   std::vector<int> affected = subscriptions_.affected(records);
   commits_.confirm(commits_.append(std::move(records)));
   return affected;

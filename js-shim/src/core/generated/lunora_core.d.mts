@@ -19,6 +19,10 @@ export interface LunoraCoreModule {
   storeBlindPatch(store: number, id: string, setWire: string, unsetJson: string, needOldRow: boolean): string;
   /** Logs an update that already committed, confirmed: the affected subscription ids as "[1,5]", or an error envelope (store_api.hpp store_log_patch). */
   storeLogPatch(store: number, id: string, creationTime: number, oldIndexedWire: string, newIndexedWire: string): string;
+  /** A delete as one statement needing no prior read (it returns the row deleted), or null (store_api.hpp store_blind_delete). */
+  storeBlindDelete(store: number, id: string): string;
+  /** Logs a delete that already committed, confirmed: the affected subscription ids as "[1,5]", or an error envelope (store_api.hpp store_log_delete). */
+  storeLogDelete(store: number, id: string, creationTime: number, oldIndexedWire: string): string;
   storeNormalizeId(store: number, table: string, id: string): string;
   txBegin(store: number): string;
   /** The new mutation's handle; 0: the store is closed (ask txBegin for the error). */

@@ -50,6 +50,19 @@ std::string store_blind_patch(int store, const std::string& id, const std::strin
 // envelope (which starts with '{').
 std::string store_log_patch(int store, const std::string& id, double creation_time, const std::string& old_indexed_wire,
                             const std::string& new_indexed_wire);
+// A delete of `id` as ONE statement that needs no prior read (Postgres; MariaDB with
+// "mariadbReturning"), or null when it cannot be done that way (another engine, or `id` is not
+// a document id of the store; store/blind_delete.hpp). -> null, or {"table": "<schema table
+// name>", "statement": {"text", "textId", "params"} | {"textId", "params"}} (the text by number
+// once the shim holds it, one text per table). The statement deletes the row and returns it as
+// it was, with the columns and names of a point read; no row: no such document.
+std::string store_blind_delete(int store, const std::string& id);
+// Records in the store's commit log a delete of document `id` whose SQL already committed, as
+// tx_begin / tx_remove / tx_accept / tx_finish would record it, confirmed at once, as
+// store_log_patch. old_indexed_wire: a Lunora JSON object of which only the indexed fields are
+// read (the keys the document leaves). -> the affected subscription ids as a bare JSON array,
+// or an error envelope (which starts with '{').
+std::string store_log_delete(int store, const std::string& id, double creation_time, const std::string& old_indexed_wire);
 // The id if it is an id of `table`, else null.
 std::string store_normalize_id(int store, const std::string& table, const std::string& id);
 
