@@ -58,6 +58,19 @@ for (const driver of ["postgres-js", "pg-pool", "query-wrapper", "mysql2-pool"])
         assert.equal(o.concurrent.blindStatements, blindNow ? 1 : 2, say("statements of the patch", o.concurrent));
         assert.equal(o.concurrent.rmwRuns, 2, say("the read-modify-write that lost its guard was re-run once", o.concurrent));
         assert.deepEqual([o.concurrent.score, o.concurrent.n], [100, "21"], say("both writes survive", o.concurrent));
+
+        assert.equal(o.deleteStatements, 1, say("a lone delete is one statement", o.deleteStatements));
+        assert.equal(o.deleteGone?.code, "NOT_FOUND", say("deleting a missing document", o.deleteGone));
+        assert.match(o.deleteGone.message, /delete: document "[^"]+" does not exist/);
+        assert.equal(o.deleteCaught, "NOT_FOUND", say("code that catches a delete's error", o.deleteCaught));
+        assert.equal(o.deleteThenGet, null, say("a get after a delete in the same mutation", o.deleteThenGet));
+        assert.deepEqual(o.afterDeletes, [null, null, `del-${mode === "no listener" ? "quiet" : "listening"}-3`]);
+        if (mode !== "no listener") {
+          assert.deepEqual(o.deleteChange, [
+            { op: "insert", before: null, after: "del-listening-1" },
+            { op: "delete", before: "del-listening-1", after: null },
+          ], say("the change feed of a blind delete", o.deleteChange));
+        }
       }
     });
   });

@@ -107,7 +107,7 @@ export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, tab
     out.keysOnly = { statements: keysOnly.filter((t) => !/^\s*SELECT/i.test(t) || /FOR UPDATE/i.test(t)).length, seen: seenRange };
     // Errors, reads of a kept patch, bad input, size limits and a conflict: once with no
     // onChange listener (the "new" form where the engine has one) and once with one.
-    const behaviour = async (label: string) => {
+    const behaviour = async (label: string, batches?: ChangeBatch[]) => {
       const o: Record<string, unknown> = {};
       const bName = `b-${label}`;
       const fallbackName = `fallback-${label}`;
@@ -184,6 +184,36 @@ export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, tab
       await rmw;
       const final = await db.query((r: any) => r.get(b));
       o.concurrent = { rmwRuns, blindStatements: blindDuring.length, score: final.score, n: String(final.n) };
+
+      // Deletes: one statement too; a missing document's error where it deleted; a delete
+      // seen by later reads of its mutation; the change feed's `before`.
+      const names = [1, 2, 3].map((i) => `del-${label}-${i}`);
+      const [d1, d2, d3] = await db.mutation(async (w: any) => {
+        const out: string[] = [];
+        for (const name of names) out.push(await w.insert(table, { name, n: 9n, score: 9 }));
+        return out;
+      });
+      o.deleteStatements = (await statementsOf(() => db.mutation((w: any) => w.delete(d1)))).length;
+      o.deleteGone = await errorOf(() => db.mutation((w: any) => w.delete(d1)));
+      o.deleteCaught = await db.mutation(async (w: any) => {
+        try {
+          await w.delete(d1);
+          return "deleted";
+        } catch (error: any) {
+          return error?.code;
+        }
+      });
+      o.deleteThenGet = await db.mutation(async (w: any) => {
+        await w.delete(d2);
+        return await w.get(d2);
+      });
+      o.afterDeletes = await db.query(async (r: any) => (await Promise.all([d1, d2, d3].map((id) => r.get(id)))).map((d: any) => d?.name ?? null));
+      if (batches) {
+        o.deleteChange = batches
+          .flatMap((batch) => batch.writes)
+          .filter((w) => w.id === d1)
+          .map((w) => ({ op: w.op, before: (w.before as any)?.name ?? null, after: (w.after as any)?.name ?? null }));
+      }
       return o;
     };
     out.quiet = await behaviour("quiet");
@@ -215,7 +245,7 @@ export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, tab
     const byName = await db.query((r: any) => r.query(table).withIndex("by_name", (x: any) => x.eq("name", "a2")).collect());
     const afterUnset = await db.query((r: any) => r.get(a));
     out.unsetAndIndexed = { note: afterUnset.note ?? "missing", hasNote: "note" in afterUnset, byName: byName.map((d: any) => d._id === a) };
-    out.listening = await behaviour("listening");
+    out.listening = await behaviour("listening", batches);
     stop();
   } finally {
     await close();

@@ -144,12 +144,26 @@ export class CoreStore {
   }
 
   /**
+   * The delete of `id` as one statement that reads nothing first and returns the row as it
+   * was (a point read's columns; no row: no such document), or null (store_blind_delete).
+   */
+  blindDelete(id: string): { table: string; statement: Statement } | null {
+    const made = unwrap<{ table: string; statement: WireStatement } | null>(this.core.storeBlindDelete(this.handle, id));
+    if (made !== null) this.statement(made.statement);
+    return made as { table: string; statement: Statement } | null;
+  }
+
+  /** Logs a delete of `id` that already committed (a blind delete); returns the subscriptions it affects. */
+  logDelete(id: string, creationTime: number, oldIndexedWire: string): number[] {
+    return compactIds(this.core.storeLogDelete(this.handle, id, creationTime, oldIndexedWire));
+  }
+
+  /**
    * Logs an update of `id` that already committed (a blind patch), from the indexed fields of
    * the document before and after ("" after: unchanged); returns the subscriptions it affects.
    */
   logPatch(id: string, creationTime: number, oldIndexedWire: string, newIndexedWire: string): number[] {
-    const answer = this.core.storeLogPatch(this.handle, id, creationTime, oldIndexedWire, newIndexedWire);
-    return answer.charCodeAt(0) === 123 ? unwrap(answer) : (JSON.parse(answer) as number[]);
+    return compactIds(this.core.storeLogPatch(this.handle, id, creationTime, oldIndexedWire, newIndexedWire));
   }
 
   /** Fills in (or keeps) the text of a statement the core sent with a text number. */
@@ -258,6 +272,11 @@ export class CoreStore {
     const tx = this.core.txBeginHandle(this.handle);
     return new CoreWriteSet(tx > 0 ? tx : unwrap<number>(this.core.txBegin(this.handle)), this);
   }
+}
+
+/** A bare JSON array of subscription ids, or an error envelope (which starts with '{'). */
+function compactIds(answer: string): number[] {
+  return answer.charCodeAt(0) === 123 ? unwrap(answer) : (JSON.parse(answer) as number[]);
 }
 
 /** Where a point read goes: its table and statement, or no table (no such document). */

@@ -51,10 +51,11 @@ export interface StoreOptions {
    */
   groupCommitWindowMs?: number;
   /**
-   * Postgres: a mutation whose only operation is one `patch` commits it as one statement that
-   * reads nothing first, and gets the document's old row back from it (default true). When the
-   * statement writes nothing (no such document, or the patched document might exceed 1 MiB),
-   * the mutation runs again reading first, so its errors are the same as without.
+   * A mutation whose only operation is one `patch` or `delete` commits it as one statement
+   * that reads nothing first and gets the row back from it (default true; Postgres, and
+   * MariaDB >= 10.5 for deletes and for patches while no onChange listener needs `before`).
+   * When the statement writes nothing (no such document, or the patched document might exceed
+   * 1 MiB), the mutation runs again reading first, so its errors are the same as without.
    */
   blindPatches?: boolean;
   /**
@@ -125,11 +126,12 @@ interface ReadDoc {
 }
 
 /**
- * A patch that was the mutation's first operation, kept unsent: if nothing else happens in the
- * mutation it commits as one statement (`statement`, which needs no read first); if anything
- * else does, `apply` first makes it an ordinary patch (read, merge, validate).
+ * A patch or delete that was the mutation's first operation, kept unsent: if nothing else
+ * happens in the mutation it commits as one statement (`statement`, which needs no read
+ * first); if anything else does, `apply` first makes it an ordinary one (read, then write).
  */
 interface BlindPatch {
+  kind: "patch" | "delete";
   id: string;
   table: string;
   /** What the statement returns: the row before the patch, or after it (system and indexed columns only). */
@@ -145,7 +147,7 @@ class MutationState {
   readonly docs = new Map<string, ReadDoc>();  // id -> current view (null: deleted)
   readonly before = new Map<string, Document | null>();  // id -> as first read (null: inserted here)
   readonly order: string[] = [];
-  /** No operation has started yet (a patch may then stay blind). */
+  /** No operation has started yet (a patch or delete may then stay blind). */
   fresh = true;
   blind: BlindPatch | undefined;
   private applying: Promise<void> | undefined;
@@ -642,6 +644,7 @@ class GlobalStore<S extends GenericSchema> {
    */
   private recordBlind(state: MutationState, blind: BlindPatch, row: Record<string, unknown>): ChangeBatch | null {
     const info = this.tables.get(blind.table)!;
+    if (blind.kind === "delete") return this.recordBlindDelete(state, blind, info, row);
     // "new": the row after the patch, with only the system columns and the indexed fields
     // (which the patch did not name); "old": the whole row before it.
     const returned = decodeRow(info, row).doc;
@@ -670,6 +673,21 @@ class GlobalStore<S extends GenericSchema> {
     }
     state.touched(blind.id, returned);
     state.docs.set(blind.id, { table: blind.table, doc: after, version: String(row._version) });
+    return this.changeBatch(state);
+  }
+
+  /** A blind delete landed: its returned row is the document as it was. */
+  private recordBlindDelete(state: MutationState, blind: BlindPatch, info: TableInfo, row: Record<string, unknown>): ChangeBatch | null {
+    const before = decodeRow(info, row);
+    let affected: number[];
+    try {
+      affected = this.core!.logDelete(blind.id, before.doc._creationTime, indexedFieldsWire(info, before.doc));
+    } catch {
+      affected = [...this.subscriptions.keys()];  // as in recordBlind
+    }
+    for (const id of affected) this.subscriptions.get(id)?.();
+    state.touched(blind.id, before.doc);
+    state.docs.set(blind.id, { table: blind.table, doc: null, version: before.version });
     return this.changeBatch(state);
   }
 
@@ -913,6 +931,7 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     const state = this.mutation;
     state.fresh = false;
     state.blind = {
+      kind: "patch",
       id,
       table: made.table,
       returns: made.returns,
@@ -952,6 +971,37 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   }
 
   async delete(id: string): Promise<void> {
+    const state = this.mutation;
+    if (state.fresh && !state.careful && this.keepBlindDelete(id)) return;
+    return this.deleteReadingFirst(id);
+  }
+
+  /** Keeps a delete that is the mutation's first operation unsent (store_blind_delete; see BlindPatch). */
+  private keepBlindDelete(id: string): boolean {
+    if (typeof id !== "string") return false;
+    let made: { table: string; statement: Statement } | null;
+    try {
+      made = this.store.coreStore().blindDelete(id);
+    } catch {
+      return false;  // the ordinary delete reports what is wrong
+    }
+    if (made === null) return false;
+    const state = this.mutation;
+    state.fresh = false;
+    state.blind = {
+      kind: "delete",
+      id,
+      table: made.table,
+      returns: "old",
+      statement: made.statement,
+      set: {},
+      unset: [],
+      apply: () => this.deleteReadingFirst(id),
+    };
+    return true;
+  }
+
+  private async deleteReadingFirst(id: string): Promise<void> {
     const current = await this.existing("delete", id);
     this.mutation.writes.remove(id, current.version, current.doc!._creationTime, this.oldKeysWire(current));
     this.mutation.touched(id, current.doc);
