@@ -464,12 +464,18 @@ class GlobalStore<S extends GenericSchema> {
           state = new MutationState(() => core.begin());
           const value = await fn(new Reader<S>(this, state) as unknown as DatabaseReader<S>);
           if (!active) return;
+          // A commit logged after this run read but before its read set is registered matched
+          // nothing (the index did not hold these reads yet): checked as a mutation would be,
+          // and such a run is delivered and then run again. (Synchronous: nothing can be
+          // logged between the check and the registration.)
+          const stale = state.writes.validate() !== null;
           state.writes.registerSubscription(id);
           const fingerprint = fingerprintOf(value);
           if (fingerprint !== last) {
             last = fingerprint;
             onUpdate(value);
           }
+          if (stale) run();
         } catch (error) {
           if (active) onError?.(error);
         } finally {
