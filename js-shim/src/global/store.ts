@@ -130,7 +130,7 @@ interface ReadDoc {
  * happens in the mutation it commits as one statement (`statement`, which needs no read
  * first); if anything else does, `apply` first makes it an ordinary one (read, then write).
  */
-interface BlindPatch {
+interface BlindWrite {
   kind: "patch" | "delete";
   id: string;
   table: string;
@@ -149,14 +149,13 @@ class MutationState {
   readonly order: string[] = [];
   /** No operation has started yet (a patch or delete may then stay blind). */
   fresh = true;
-  blind: BlindPatch | undefined;
+  blind: BlindWrite | undefined;
   private applying: Promise<void> | undefined;
-  /** This run saw its blind patch fail to apply: the mutation runs again, reading first. */
+  /** This run saw its blind write fail to apply: the mutation runs again, reading first. */
   rerunReadingFirst = false;
-
-  /** `careful`: this run reads before every patch (a re-run after a blind patch wrote nothing). */
   private begun: CoreWriteSet | undefined;
 
+  /** `careful`: this run reads before every write (a re-run after a blind write wrote nothing). */
   constructor(private readonly begin: () => CoreWriteSet, readonly careful = false) {}
 
   /** The core's write set, begun at the first operation that needs it (a blind patch never does). */
@@ -618,11 +617,11 @@ class GlobalStore<S extends GenericSchema> {
   }
 
   /**
-   * Commits a mutation whose one operation was a patch kept blind: its one statement, which
-   * returns the document's old row. While another commit is in flight the patch is made an
-   * ordinary one (read first) and joins the queue instead: the log entry a blind patch appends
-   * after its statement must not land behind another commit's pending one, which a failed
-   * commit retracts together with everything after it.
+   * Commits a mutation whose one operation was a patch or delete kept blind: its one
+   * statement, which returns the document's row. While another commit is in flight the write
+   * is made an ordinary one (read first) and joins the queue instead: the log entry a blind
+   * write appends after its statement must not land behind another commit's pending one,
+   * which a failed commit retracts together with everything after it.
    */
   private async commitBlind(state: MutationState): Promise<ChangeBatch | null | typeof READ_FIRST> {
     // (An onChange listener added since the patch needs `before`, which a "new" row lacks.)
@@ -648,7 +647,7 @@ class GlobalStore<S extends GenericSchema> {
    * for the commit log (other mutations' read sets) and the subscriptions, in one crossing
    * (store_log_patch), and, when it is the old row, `before` and `after` for onChange.
    */
-  private recordBlind(state: MutationState, blind: BlindPatch, row: Record<string, unknown>): ChangeBatch | null {
+  private recordBlind(state: MutationState, blind: BlindWrite, row: Record<string, unknown>): ChangeBatch | null {
     const info = this.tables.get(blind.table)!;
     if (blind.kind === "delete") return this.recordBlindDelete(state, blind, info, row);
     // "new": the row after the patch, with only the system columns and the indexed fields
@@ -665,14 +664,7 @@ class GlobalStore<S extends GenericSchema> {
       const moves = info.indexes.some((index) => index.fields.some((field) => field in blind.set || blind.unset.includes(field)));
       if (moves) newKeys = indexedFieldsWire(info, after);
     }
-    let affected: number[];
-    try {
-      affected = this.core!.logPatch(blind.id, returned._creationTime, oldKeys, newKeys);
-    } catch {
-      // The write has landed; whatever the log could not take, every subscription re-runs.
-      affected = [...this.subscriptions.keys()];
-    }
-    for (const id of affected) this.subscriptions.get(id)?.();
+    this.logLanded(() => this.core!.logPatch(blind.id, returned._creationTime, oldKeys, newKeys));
     if (after === undefined) {
       this.commitTs += 1;  // no listener to tell (needsOldRows() was false when it was sent)
       return null;
@@ -682,16 +674,24 @@ class GlobalStore<S extends GenericSchema> {
     return this.changeBatch(state);
   }
 
-  /** A blind delete landed: its returned row is the document as it was. */
-  private recordBlindDelete(state: MutationState, blind: BlindPatch, info: TableInfo, row: Record<string, unknown>): ChangeBatch | null {
-    const before = decodeRow(info, row);
+  /**
+   * Logs a blind write that has landed (`log` answers the subscriptions it affects) and re-runs
+   * those; if the log cannot take it, every subscription re-runs.
+   */
+  private logLanded(log: () => number[]): void {
     let affected: number[];
     try {
-      affected = this.core!.logDelete(blind.id, before.doc._creationTime, indexedFieldsWire(info, before.doc));
+      affected = log();
     } catch {
-      affected = [...this.subscriptions.keys()];  // as in recordBlind
+      affected = [...this.subscriptions.keys()];
     }
     for (const id of affected) this.subscriptions.get(id)?.();
+  }
+
+  /** A blind delete landed: its returned row is the document as it was. */
+  private recordBlindDelete(state: MutationState, blind: BlindWrite, info: TableInfo, row: Record<string, unknown>): ChangeBatch | null {
+    const before = decodeRow(info, row);
+    this.logLanded(() => this.core!.logDelete(blind.id, before.doc._creationTime, indexedFieldsWire(info, before.doc)));
     state.touched(blind.id, before.doc);
     state.docs.set(blind.id, { table: blind.table, doc: null, version: before.version });
     return this.changeBatch(state);
@@ -915,7 +915,7 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   /**
    * Keeps a patch that is the mutation's first operation unsent, when the core can make it one
    * statement that needs no read (store_blind_patch checks each named field against the
-   * schema; the statement bounds the merged document's size). See BlindPatch.
+   * schema; the statement bounds the merged document's size). See BlindWrite.
    */
   private keepBlind(id: string, partial: Record<string, unknown>): boolean {
     if (typeof id !== "string" || partial === null || typeof partial !== "object" || Array.isArray(partial)) return false;
@@ -927,29 +927,36 @@ class Writer<S extends GenericSchema> extends Reader<S> {
       if (value === undefined) unset.push(key);
       else set[key] = value;
     }
-    let made: BlindPatchStatement | null;
+    return this.keepUnsent(
+      () => this.store.coreStore().blindPatch(id, encodeValueText(set), unset, this.store.needsOldRows()),
+      (made: BlindPatchStatement) => ({
+        kind: "patch",
+        id,
+        table: made.table,
+        returns: made.returns,
+        statement: made.statement,
+        set,
+        unset,
+        // The patch as given, from the copies above (the caller may reuse its object).
+        apply: () => this.patchReadingFirst(id, Object.assign(Object.fromEntries(unset.map((key) => [key, undefined])), set)),
+      }),
+    );
+  }
+
+  /** Keeps `blind(make())` as the mutation's blind write; false when the core cannot make one. */
+  private keepUnsent<M>(make: () => M | null, blind: (made: M) => BlindWrite): boolean {
+    let made: M | null;
     try {
-      made = this.store.coreStore().blindPatch(id, encodeValueText(set), unset, this.store.needsOldRows());
+      made = make();
     } catch {
-      return false;  // the ordinary patch reports what is wrong
+      return false;  // the ordinary write reports what is wrong
     }
     if (made === null) return false;
     const state = this.mutation;
     state.fresh = false;
-    state.blind = {
-      kind: "patch",
-      id,
-      table: made.table,
-      returns: made.returns,
-      statement: made.statement,
-      set,
-      unset,
-      // The patch as given, from the copies above (the caller may reuse its object).
-      apply: () => this.patchReadingFirst(id, Object.assign(Object.fromEntries(unset.map((key) => [key, undefined])), set)),
-    };
+    state.blind = blind(made);
     return true;
   }
-
 
   private async patchReadingFirst(id: string, partial: Record<string, unknown>): Promise<void> {
     const current = await this.existing("patch", id);
@@ -982,29 +989,13 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     return this.deleteReadingFirst(id);
   }
 
-  /** Keeps a delete that is the mutation's first operation unsent (store_blind_delete; see BlindPatch). */
+  /** Keeps a delete that is the mutation's first operation unsent (store_blind_delete; see BlindWrite). */
   private keepBlindDelete(id: string): boolean {
     if (typeof id !== "string") return false;
-    let made: { table: string; statement: Statement } | null;
-    try {
-      made = this.store.coreStore().blindDelete(id);
-    } catch {
-      return false;  // the ordinary delete reports what is wrong
-    }
-    if (made === null) return false;
-    const state = this.mutation;
-    state.fresh = false;
-    state.blind = {
-      kind: "delete",
-      id,
-      table: made.table,
-      returns: "old",
-      statement: made.statement,
-      set: {},
-      unset: [],
-      apply: () => this.deleteReadingFirst(id),
-    };
-    return true;
+    return this.keepUnsent(
+      () => this.store.coreStore().blindDelete(id),
+      (made) => ({ kind: "delete", id, table: made.table, returns: "old", statement: made.statement, set: {}, unset: [], apply: () => this.deleteReadingFirst(id) }),
+    );
   }
 
   private async deleteReadingFirst(id: string): Promise<void> {
