@@ -84,6 +84,26 @@ EMSCRIPTEN_KEEPALIVE int lunora_store_normalize_id(int store, int table, int id)
   auto t = a.next(table);
   return reply(lunora::api::store_normalize_id(store, t, a.next(id)));
 }
+EMSCRIPTEN_KEEPALIVE int lunora_store_blind_patch(int store, int id, int set_wire, int unset_json, int need_old_row) {
+  Args a;
+  auto i = a.next(id);
+  auto s = a.next(set_wire);
+  return reply(lunora::api::store_blind_patch(store, i, s, a.next(unset_json), need_old_row != 0));
+}
+EMSCRIPTEN_KEEPALIVE int lunora_store_log_patch(int store, int id, double creation_time, int old_indexed, int new_indexed) {
+  Args a;
+  auto i = a.next(id);
+  auto o = a.next(old_indexed);
+  return reply(lunora::api::store_log_patch(store, i, creation_time, o, a.next(new_indexed)));
+}
+EMSCRIPTEN_KEEPALIVE int lunora_store_blind_delete(int store, int id) {
+  return reply(lunora::api::store_blind_delete(store, Args().next(id)));
+}
+EMSCRIPTEN_KEEPALIVE int lunora_store_log_delete(int store, int id, double creation_time, int old_indexed) {
+  Args a;
+  auto i = a.next(id);
+  return reply(lunora::api::store_log_delete(store, i, creation_time, a.next(old_indexed)));
+}
 EMSCRIPTEN_KEEPALIVE int lunora_tx_begin(int store) { return reply(lunora::api::tx_begin(store)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_begin_handle(int store) { return lunora::api::tx_begin_handle(store); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_insert(int tx, int table, int document, double now_ms) {

@@ -132,6 +132,26 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       open(text(table, id));
       return m._lunora_tx_get_text(tx, put(table), put(id));
     },
+    storeBlindPatch(store, id, setWire, unsetJson, needOldRow) {
+      open(text(id, setWire, unsetJson));
+      m._lunora_store_blind_patch(store, put(id), put(setWire), put(unsetJson), needOldRow ? 1 : 0);
+      return answer();
+    },
+    storeLogPatch(store, id, creationTime, oldIndexedWire, newIndexedWire) {
+      open(text(id, oldIndexedWire, newIndexedWire));
+      m._lunora_store_log_patch(store, put(id), creationTime, put(oldIndexedWire), put(newIndexedWire));
+      return answer();
+    },
+    storeBlindDelete(store, id) {
+      open(text(id));
+      m._lunora_store_blind_delete(store, put(id));
+      return answer();
+    },
+    storeLogDelete(store, id, creationTime, oldIndexedWire) {
+      open(text(id, oldIndexedWire));
+      m._lunora_store_log_delete(store, put(id), creationTime, put(oldIndexedWire));
+      return answer();
+    },
     storeNormalizeId(store, table, id) {
       open(text(table, id));
       m._lunora_store_normalize_id(store, put(table), put(id));

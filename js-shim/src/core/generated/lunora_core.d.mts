@@ -76,6 +76,10 @@ export interface LunoraCoreExports {
   _lunora_store_get_text(store: number, table: number, id: number): number;
   _lunora_tx_get_text(tx: number, table: number, id: number): number;
   _lunora_store_normalize_id(store: number, table: number, id: number): number;
+  _lunora_store_blind_patch(store: number, id: number, setWire: number, unsetJson: number, needOldRow: number): number;
+  _lunora_store_log_patch(store: number, id: number, creationTime: number, oldIndexedWire: number, newIndexedWire: number): number;
+  _lunora_store_blind_delete(store: number, id: number): number;
+  _lunora_store_log_delete(store: number, id: number, creationTime: number, oldIndexedWire: number): number;
   _lunora_tx_begin(store: number): number;
   _lunora_tx_begin_handle(store: number): number;
   _lunora_tx_insert(tx: number, table: number, documentWire: number, nowMs: number): number;
