@@ -37,6 +37,7 @@ const mapRow = (r) => ({
 const median = (xs) => { const s = Float64Array.from(xs).sort(); return s[Math.floor(s.length / 2)]; };
 const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
 const WRITE_LATER = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
+const ROW_COUNTS = Symbol.for("@lunora/hyperdrive.reportsRowCounts");
 
 for (const engine of engines) {
   let raw, q, close, execA, execB;
@@ -56,6 +57,7 @@ for (const engine of engines) {
     async query(text, params) { recorded?.push({ text, params }); return exec.query(text, params); },
     ...(exec[CELLS] ? { async [CELLS](text, params) { recorded?.push({ text, params }); return exec[CELLS](text, params); } } : {}),
     [WRITE_LATER]: exec[WRITE_LATER],
+    [ROW_COUNTS]: exec[ROW_COUNTS],
     transaction: (fn) => exec.transaction(fn),
   });
   const dbA = A.G.createHyperdriveGlobalCtxDb({ engine, exec: spy(execA), schema: schemaOf(A.S), autoMigrate: false });

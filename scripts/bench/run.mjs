@@ -56,6 +56,8 @@ const TABLE = args.includes("--table") ? args[args.indexOf("--table") + 1] : "be
 const log = (...a) => console.error("[bench]", ...a);
 const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
 const WRITE_LATER = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
+// Set on the package's Postgres execs: their affectedRows is the server's count (global/exec.ts).
+const ROW_COUNTS = Symbol.for("@lunora/hyperdrive.reportsRowCounts");
 
 // ---- schema and data --------------------------------------------------------------------
 
@@ -156,6 +158,7 @@ async function openEngine(engine, { pool = false } = {}) {
       return cells;
     },
     [WRITE_LATER]: exec[WRITE_LATER],
+    [ROW_COUNTS]: exec[ROW_COUNTS],
     async query(text, params) {
       spy.count++;
       const result = await exec.query(text, params);
@@ -398,11 +401,13 @@ function cannedStore(engine, canned) {
       // A patch sent without a read returns the document's row (Postgres `RETURNING "_id"` /
       // `"o"."_id"`, MariaDB `INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING`).
       if (/RETURNING "(o"\.")?_id"|ON DUPLICATE KEY UPDATE/.test(text)) return canned.get;
-      // A lone guarded Postgres write returns one row (RETURNING 1) when its guard held.
+      // A lone guarded Postgres write: its guard held (one row written, as the package's own
+      // execs report it; RETURNING 1 only over a \`{ query }\` wrapper).
       return { rows: /RETURNING/i.test(text) ? [{ "?column?": 1 }] : [], affectedRows: 1 };
     },
     // The page path over the driver's cells, as the package's own adapters offer it.
     ...(canned.takeCells ? { [CELLS]: async () => canned.takeCells } : {}),
+    [ROW_COUNTS]: true,
     transaction: (fn) => fn(exec),
   };
   return G.createHyperdriveGlobalCtxDb({ engine, exec, schema, autoMigrate: false });

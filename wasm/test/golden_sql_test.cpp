@@ -319,6 +319,18 @@ TEST_CASE("a commit of one write is that statement alone on Postgres") {
   CHECK(plan.steps[0].write == 0);
   CHECK_FALSE(plan.needs_transaction);
 
+  // Over a driver that reports affected rows (postgres.js, pg) the count is the guard.
+  auto counted = build_commit(std::vector<RowWrite>{remove}, postgres_dialect_with_row_counts());
+  REQUIRE(counted.steps.size() == 1);
+  CHECK(counted.steps[0].statement.text == "DELETE FROM \"orders\" WHERE \"_id\" = $1 AND \"_version\" = $2::text::int8");
+  CHECK(counted.steps[0].expect_rows == 1);
+  // A commit of several writes keeps its CTEs, whose guard SELECT counts RETURNING rows.
+  RowWrite other = remove;
+  other.id = "doc4";
+  auto pair = build_commit(std::vector<RowWrite>{remove, other}, postgres_dialect_with_row_counts());
+  REQUIRE(pair.steps.size() == 1);
+  CHECK(pair.steps[0].statement.text.find("RETURNING 1") != std::string::npos);
+
   RowWrite insert;
   insert.op = WriteOp::insert;
   insert.layout = &layout;

@@ -88,7 +88,7 @@ export class CoreStore {
   // Point-read text number -> its table.
   private readonly pointReadTables: string[] = [];
 
-  constructor(schemaJson: string, dialect: string, options: { textCollation?: string; mariadbReturning?: boolean }) {
+  constructor(schemaJson: string, dialect: string, options: { textCollation?: string; mariadbReturning?: boolean; rowCounts?: boolean }) {
     const seed = new Uint8Array(32);
     crypto.getRandomValues(seed);
     const seedHex = Array.from(seed, (b) => b.toString(16).padStart(2, "0")).join("");

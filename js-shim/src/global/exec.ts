@@ -35,6 +35,15 @@ export interface SqlExec {
   batch?(statements: readonly SqlStatement[]): Promise<SqlExecResult[]>;
 }
 
+/**
+ * Set (true) on an exec whose `affectedRows` is the count the server reported for every
+ * statement (this package's postgres.js and pg execs). The store then checks a lone guarded
+ * Postgres write by that count rather than by a returned row (one `RETURNING 1` less for the
+ * server to run and the driver to parse). A `{ query }` wrapper may hand back rows alone, so
+ * it keeps the returned row. A registered symbol, so that a wrapper can forward it.
+ */
+export const reportsRowCounts: unique symbol = Symbol.for("@lunora/hyperdrive.reportsRowCounts");
+
 /** The reference page's wrapper: `{ query: (text, params) => sql.unsafe(text, params) }`. */
 export interface QueryWrapper {
   query(text: string, params: readonly unknown[]): Promise<unknown>;
@@ -44,13 +53,15 @@ const FOUND_ROWS = 2;
 
 const execResult = ({ rows, rowsAffected }: RowsAndCount) => ({ rows, affectedRows: rowsAffected });
 
-function execFromRunner(client: StatementRunner): SqlExec {
-  const exec: SqlExec = {
+/** `rowCounts`: the runner's driver reports every statement's affected-row count. */
+function execFromRunner(client: StatementRunner, rowCounts: boolean): SqlExec {
+  const exec: SqlExec & { [reportsRowCounts]?: boolean } = {
     query: (text, params) => client[runStatement](text, params).then(execResult),
     transaction<R>(fn: (exec: SqlExec) => Promise<R>): Promise<R> {
-      return client.transaction((tx) => fn(execFromRunner(tx as StatementRunner)));
+      return client.transaction((tx) => fn(execFromRunner(tx as StatementRunner, rowCounts)));
     },
   };
+  if (rowCounts) exec[reportsRowCounts] = true;
   // The store's page reads take the driver's cells directly (adapters/cells.ts).
   if (hasCells(client)) {
     (exec as SqlExec & CellsSource)[queryCells] = (text, params) => client[queryCells](text, params);
@@ -68,12 +79,12 @@ export function buildPgExec(client: PostgresJsLike | NodePgLike | QueryWrapper):
   if (typeof candidate.unsafe === "function" && typeof candidate.typed === "function") {
     // The store's texts come back (point reads, pages and commits per shape): prepared from
     // their second run, one round trip each (adapters/repeated-texts.ts).
-    return execFromRunner(postgresJsClient(client as PostgresJsLike, { prepareRepeated: true }));
+    return execFromRunner(postgresJsClient(client as PostgresJsLike, { prepareRepeated: true }), true);
   }
   const looksLikePg =
     typeof (client as { connect?: unknown }).connect === "function" &&
     ("totalCount" in (client as object) || "connectionParameters" in (client as object));
-  if (looksLikePg) return execFromRunner(nodePgClient(client as NodePgLike));
+  if (looksLikePg) return execFromRunner(nodePgClient(client as NodePgLike), true);
   if (typeof (client as QueryWrapper).query !== "function") {
     throw new DriverMismatchError("buildPgExec() expects a postgres.js sql, a pg Client or Pool, or { query(text, params) }");
   }

@@ -26,7 +26,7 @@ import {
   type MigrationReport,
   type Statement,
 } from "./core-store.js";
-import type { SqlExec } from "./exec.js";
+import { reportsRowCounts, type SqlExec } from "./exec.js";
 import { cellsWriteLater, hasCells, queryCells } from "../adapters/cells.js";
 import { decodeRow, type DecodedRow, type Document, type TableInfo } from "./rows.js";
 import { cellsDocument, planCells, planFits, type CellsPlan } from "./cells-decode.js";
@@ -221,6 +221,8 @@ class GlobalStore<S extends GenericSchema> {
   private readonly subscriptions = new Map<number, () => void>();
   private readonly pointReads: PointReads;
   private readonly pointReadPlans = new Map<string, CellsPlan>(); // point-read text -> how its cells decode
+  /** Postgres: a lone guarded write is checked by the affected-row count (exec.ts reportsRowCounts). */
+  private readonly rowCounts: boolean;
   // Whether patches may go blind here (Postgres; MariaDB >= 10.5 unless statement-based binlog).
   private blindPatching = false;
 
@@ -233,6 +235,7 @@ class GlobalStore<S extends GenericSchema> {
       throw new StoreConfigurationError("exec must be a SqlExec ({ query(text, params) }); see buildPgExec / buildMysqlExec");
     }
     this.engine = engine;
+    this.rowCounts = engine === "postgres" && (options.exec as { [reportsRowCounts]?: boolean })[reportsRowCounts] === true;
     this.pointReads = new PointReads(
       (table, statement) => this.readDocuments(table, statement),
       (table, ids) => this.core!.getMany(table, ids),
@@ -275,6 +278,7 @@ class GlobalStore<S extends GenericSchema> {
       this.core = new CoreStore(this.schemaJson, this.engine, {
         ...(textCollation ? { textCollation } : {}),
         ...(mariadbReturning ? { mariadbReturning } : {}),
+        ...(this.rowCounts ? { rowCounts: true } : {}),
       });
       for (const table of this.core.layout()) this.tables.set(table.table, table);
     })().catch((error) => {
@@ -726,8 +730,8 @@ class GlobalStore<S extends GenericSchema> {
       try {
         if (this.engine === "postgres") {
           const step = plan.steps[0]!;
-          const { rows } = await this.exec.query(step.text, step.params);
-          if (step.expectRows >= 0 && rows.length !== step.expectRows) lone = conflictAt(step.tx, step.write);
+          const { rows, affectedRows } = await this.exec.query(step.text, step.params);
+          if (step.expectRows >= 0 && (this.rowCounts ? affectedRows : rows.length) !== step.expectRows) lone = conflictAt(step.tx, step.write);
         } else {
           await runAtomically(this.exec, plan.steps);
         }

@@ -413,9 +413,14 @@ std::string store_open(const std::string& schema_json, const std::string& dialec
     return fail(Status(ErrorCode::invalid_argument, "unsupported text collation"));
   }
   if (auto r = options.find("mariadbReturning"); r != options.end() && r->is_boolean()) engine.mariadb_returning = r->get<bool>();
+  const Dialect* chosen = *dialect;
+  if (auto r = options.find("rowCounts"); r != options.end() && r->is_boolean() && r->get<bool>() &&
+                                          chosen->engine() == Engine::postgres) {
+    chosen = &postgres_dialect_with_row_counts();
+  }
   std::string seed;
   if (auto s = options.find("seed"); s != options.end() && s->is_string()) seed = s->get<std::string>();
-  auto store = Store::open(std::move(schema).value(), **dialect, engine, seed);
+  auto store = Store::open(std::move(schema).value(), *chosen, engine, seed);
   if (!store) return fail(store.status());
   const int handle = registry().next++;
   registry().stores.emplace(handle, std::move(store).value());

@@ -56,6 +56,11 @@ const Dialect& postgres_dialect() noexcept {
   return instance;
 }
 
+const Dialect& postgres_dialect_with_row_counts() noexcept {
+  static const detail::PostgresDialect instance(/*row_counts=*/true);
+  return instance;
+}
+
 const Dialect& mysql_dialect() noexcept {
   static const detail::MysqlDialect instance;
   return instance;

@@ -7,6 +7,7 @@ const DialectCapabilities& MysqlDialect::capabilities() const noexcept {
       // MariaDB has INSERT ... RETURNING but MySQL 8 does not; the store targets both.
       /*returning=*/false,
       /*update_returns_old_row=*/false,
+      /*row_count_guard=*/true,
       /*data_modifying_ctes=*/false,
       /*transactional_ddl=*/false,
       /*native_boolean=*/false,

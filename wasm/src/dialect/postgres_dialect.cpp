@@ -2,10 +2,13 @@
 
 namespace lunora::detail {
 
-const DialectCapabilities& PostgresDialect::capabilities() const noexcept {
-  static constexpr DialectCapabilities kCapabilities{
+namespace {
+
+constexpr DialectCapabilities capabilities_of(bool row_counts) {
+  return DialectCapabilities{
       /*returning=*/true,
       /*update_returns_old_row=*/true,
+      /*row_count_guard=*/row_counts,
       /*data_modifying_ctes=*/true,
       /*transactional_ddl=*/true,
       /*native_boolean=*/true,
@@ -18,7 +21,14 @@ const DialectCapabilities& PostgresDialect::capabilities() const noexcept {
       /*max_params_per_statement=*/65535,
       /*max_columns_per_table=*/1600,
   };
-  return kCapabilities;
+}
+
+}  // namespace
+
+const DialectCapabilities& PostgresDialect::capabilities() const noexcept {
+  static constexpr DialectCapabilities kWithRows = capabilities_of(false);
+  static constexpr DialectCapabilities kWithRowCounts = capabilities_of(true);
+  return row_counts_ ? kWithRowCounts : kWithRows;
 }
 
 }  // namespace lunora::detail

@@ -6,6 +6,7 @@ const DialectCapabilities& SqliteDialect::capabilities() const noexcept {
   static constexpr DialectCapabilities kCapabilities{
       /*returning=*/true,
       /*update_returns_old_row=*/false,
+      /*row_count_guard=*/false,
       /*data_modifying_ctes=*/false,
       /*transactional_ddl=*/true,
       /*native_boolean=*/false,

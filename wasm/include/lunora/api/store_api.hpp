@@ -12,7 +12,9 @@
 namespace lunora::api {
 
 // options: {"seed": "<hex, from the host's CSPRNG>", "textCollation": "utf8mb4_nopad_bin",
-// "mariadbReturning": true (MySQL family: the server is MariaDB >= 10.5; see store_blind_patch)}
+// "mariadbReturning": true (MySQL family: the server is MariaDB >= 10.5; see store_blind_patch),
+// "rowCounts": true (Postgres: the driver reports every statement's affected-row count, so a
+// lone guarded write returns nothing; DialectCapabilities::row_count_guard)}
 std::string store_open(const std::string& schema_json, const std::string& dialect, const std::string& options_json);
 std::string store_close(int store);
 

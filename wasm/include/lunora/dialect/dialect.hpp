@@ -29,6 +29,11 @@ struct DialectCapabilities {
   // UPDATE ... FROM (a locked read of the row) ... RETURNING the values before the update, in
   // one statement (Postgres). SQLite's RETURNING sees only the new row; MySQL has none.
   bool update_returns_old_row;
+  // A lone guarded UPDATE/DELETE is checked by the affected-row count the driver reports, so
+  // it returns nothing (MySQL always; Postgres over postgres.js or pg, which report the count
+  // of every statement: postgres_dialect_with_row_counts). Otherwise it returns `1` per row
+  // written, for a `{ query }` wrapper that hands back rows alone.
+  bool row_count_guard;
   bool data_modifying_ctes;       // WITH w AS (UPDATE ... RETURNING ...) SELECT ...
   bool transactional_ddl;         // CREATE TABLE can be rolled back
   bool native_boolean;            // a real boolean type (else TINYINT(1))
@@ -68,6 +73,8 @@ class Dialect {
 
 // The built-in dialects; they live for the whole program.
 const Dialect& postgres_dialect() noexcept;
+// Postgres over a driver that reports every statement's affected-row count (postgres.js, pg).
+const Dialect& postgres_dialect_with_row_counts() noexcept;
 const Dialect& mysql_dialect() noexcept;
 const Dialect& sqlite_dialect() noexcept;
 

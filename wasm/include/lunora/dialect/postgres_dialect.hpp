@@ -7,6 +7,7 @@ namespace lunora::detail {
 
 class PostgresDialect final : public Dialect {
  public:
+  explicit PostgresDialect(bool row_counts = false) noexcept : row_counts_(row_counts) {}
   std::string_view name() const noexcept override { return "postgres"; }
   Engine engine() const noexcept override { return Engine::postgres; }
   PlaceholderStyle placeholder_style() const noexcept override {
@@ -15,6 +16,9 @@ class PostgresDialect final : public Dialect {
   char identifier_quote() const noexcept override { return '"'; }
   const DialectCapabilities& capabilities() const noexcept override;
   std::string_view fresh_read_condition() const noexcept override { return "NOW() IS NOT NULL"; }
+
+ private:
+  bool row_counts_;
 };
 
 }  // namespace lunora::detail
