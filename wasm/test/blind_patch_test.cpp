@@ -247,6 +247,11 @@ TEST_CASE("blind patch: malformed input is refused with invalid_argument") {
   CHECK(refused("{}", "nope") == names);
   CHECK(refused("{}", "[1]") == names);
   CHECK(refused(R"({"body":"x"})", R"(["tag",null])") == names);
+  // Lists the direct reader leaves to nlohmann: the same refusals.
+  for (const char* unset : {R"(["tag",])", R"(["tag""data"])", R"(["tag)", R"([,"tag"])", R"(["tag"]])", "[", "]"}) {
+    INFO(unset);
+    CHECK(refused(R"({"body":"x"})", unset) == names);
+  }
   api::store_close(o.store);
   CHECK(failure(api::store_blind_patch(o.store, o.note, "{}", "[]"))["message"] == "the store was closed");
 }
@@ -599,6 +604,21 @@ TEST_CASE("store_log_patch: logs an update that committed as the mutation path l
     CHECK(value_of(api::tx_validate(later)).is_null());
     for (const Twin* t : {&logged, &mutated}) api::store_close(t->store);
   }
+}
+
+TEST_CASE("blind patch: the removed fields read directly or by nlohmann make the same statement") {
+  const Opened o = open_store("postgres");
+  const auto statement = [&](const char* unset) {
+    return value_of(api::store_blind_patch(o.store, o.note, R"({"body":"x"})", unset, true))["statement"]["params"];
+  };
+  CHECK(statement(R"(["tag"])") == statement(R"([ "tag" ])"));
+  CHECK(statement(R"(["tag","data"])") == statement(R"(["t\u0061g", "data"])"));
+  CHECK(statement("[]") == statement("[ ]"));
+  // A name the schema does not have, or named twice: no blind patch either way.
+  CHECK(value_of(api::store_blind_patch(o.store, o.note, R"({"body":"x"})", R"([""])")).is_null());
+  CHECK(value_of(api::store_blind_patch(o.store, o.note, R"({"body":"x"})", R"(["tag","tag"])")).is_null());
+  CHECK(value_of(api::store_blind_patch(o.store, o.note, R"({"body":"x"})", R"(["t\u0061g","tag"])")).is_null());
+  api::store_close(o.store);
 }
 
 TEST_CASE("store_log_patch: errors are envelopes") {

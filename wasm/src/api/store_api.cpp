@@ -606,6 +606,34 @@ std::pair<std::string&, std::string&> shape_scratch() {
   return {params, shape};
 }
 
+// A JSON array of strings into `out` (false: not one). The usual `[]` and lists of plain
+// names are read directly; anything else (spaces, escapes) by nlohmann.
+bool field_names(const std::string& json, std::vector<std::string>& out) {
+  out.clear();
+  const std::size_t size = json.size();
+  if (size >= 2 && json[0] == '[' && json[size - 1] == ']') {
+    std::size_t at = 1;
+    bool plain = true;
+    while (plain && at + 1 < size) {
+      // `"name"` followed by `,` (or the closing `]`), the name plain printable ASCII.
+      const std::size_t end = json[at] == '"' ? plain_json_run(json.data(), at + 1, size) : at;
+      plain = end > at && end < size && json[end] == '"' && (json[end + 1] == ',' ? end + 2 < size - 1 : end + 2 == size);
+      if (plain) out.emplace_back(json, at + 1, end - at - 1);
+      at = end + 2;
+    }
+    if (plain) return true;
+    out.clear();
+  }
+  auto list = nlohmann::json::parse(json, nullptr, false);
+  if (!list.is_array()) return false;
+  out.reserve(list.size());
+  for (auto& field : list) {
+    if (!field.is_string()) return false;
+    out.push_back(std::move(field.get_ref<std::string&>()));
+  }
+  return true;
+}
+
 // The indexed fields of `wire` (a Lunora JSON object) for logging a write of `id`.
 Result<Value> indexed_fields_object(Store& store, const std::string& id, const std::string& wire) {
   auto document = parse_wire_fields(wire, store.indexed_fields(id));
@@ -639,14 +667,9 @@ std::string store_blind_patch(int handle, const std::string& id, const std::stri
   auto set = parse_wire(set_wire);
   if (!set) return fail(Status(ErrorCode::invalid_argument, "malformed patch fields: " + set.status().message()));
   if (!set->is_object()) return fail(Status(ErrorCode::invalid_argument, "the patch's fields must be an object"));
-  auto unset_list = nlohmann::json::parse(unset_json, nullptr, false);
-  const Status bad_unset(ErrorCode::invalid_argument, "the patch's removed fields must be a JSON array of field names");
-  if (!unset_list.is_array()) return fail(bad_unset);
-  std::vector<std::string> unset;
-  unset.reserve(unset_list.size());
-  for (auto& field : unset_list) {
-    if (!field.is_string()) return fail(bad_unset);
-    unset.push_back(std::move(field.get_ref<std::string&>()));
+  thread_local std::vector<std::string> unset;  // scratch, kept between calls
+  if (!field_names(unset_json, unset)) {
+    return fail(Status(ErrorCode::invalid_argument, "the patch's removed fields must be a JSON array of field names"));
   }
   auto plan = plan_blind_patch(*store, id, *set, unset, need_old_row);
   if (!plan) return ok_null();

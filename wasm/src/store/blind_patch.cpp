@@ -33,13 +33,16 @@ bool is_named(const TableLayout& layout, const BlindPatch& patch, std::string_vi
 // The new key prefix of each index whose fields the patch names (BlindPatch::key_prefixes).
 // False when it names only some of an index's fields (the key needs the others), or a key
 // would be longer than the careful path allows.
+// key_prefixes stays empty when no key changes (BlindPatch allows it: no allocation).
 bool plan_index_keys(const TableLayout& layout, BlindPatch& patch) {
-  patch.key_prefixes.assign(layout.indexes.size(), std::string());
   // The key of no fields: exactly the suffix of every key of this document (the encodings of
-  // _creationTime, of fixed size, and of _id).
-  auto suffix = document_index_key({}, 0.0, patch.id);
-  if (!suffix) return false;
-  patch.key_suffix = suffix->size();
+  // _creationTime, of fixed size, and of _id), as document_index_key({}, 0.0, id) writes it.
+  thread_local std::string suffix;  // scratch, kept between calls
+  suffix.clear();
+  append_index_key_float64(suffix, 0.0);
+  append_index_key_string(suffix, patch.id);
+  if (suffix.size() > limits::kMaxIndexKeyBytes) return false;
+  patch.key_suffix = suffix.size();
   std::vector<const Value*> values;
   for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
     const IndexLayout& index = layout.indexes[i];
@@ -47,6 +50,7 @@ bool plan_index_keys(const TableLayout& layout, BlindPatch& patch) {
     for (const auto& field : index.fields) named += is_named(layout, patch, field) ? 1 : 0;
     if (named == 0) continue;
     if (named != index.fields.size()) return false;
+    if (patch.key_prefixes.empty()) patch.key_prefixes.assign(layout.indexes.size(), std::string());
     values.clear();
     for (const auto& field : index.fields) {
       auto it = patch.set->find(field);
@@ -71,8 +75,9 @@ std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_v
   if (!(store.dialect().capabilities().update_returns_old_row || (mariadb && !need_old_row)) || !set.is_object()) {
     return std::nullopt;
   }
+  // (table_of_id answers the table whose hash the id carries: is_id_of_table holds.)
   const TableSchema* table = store.table_of_id(id);
-  if (table == nullptr || !is_id_of_table(id, table->name)) return std::nullopt;
+  if (table == nullptr) return std::nullopt;
   const TableLayout& layout = store.layout_of(*table);
   if (layout.columns.size() > kMaxBlindPatchFields || (set.empty() && unset.empty())) return std::nullopt;
 
