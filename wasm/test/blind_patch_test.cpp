@@ -621,6 +621,35 @@ TEST_CASE("blind patch: the removed fields read directly or by nlohmann make the
   api::store_close(o.store);
 }
 
+TEST_CASE("store_log_patch: the indexed fields read directly or by the full parser log the same keys") {
+  // Spellings of {"owner":"b","done":false} (a key move) that the direct reader takes or leaves
+  // to parse_wire_fields; the other members are only checked.
+  for (const char* moved : {R"({"owner":"b","done":false})", R"( { "done" : false , "owner" : "b" } )",
+                            R"({"\u006fwner":"b","done":false})", R"({"owner":"b","done":false,"meta":{"a":[1]}})",
+                            R"({"owner":"b","done":false,"n":{"$integer":"AQAAAAAAAAA="}})",
+                            R"({"owner":"b","done":false,"body":"\u00e9"})", R"({"owner":"b","done":false,"score":1e2})"}) {
+    INFO(moved);
+    const Twin t = open_twin();
+    const std::vector<int> readers = watch(t);
+    CHECK(api::store_log_patch(t.store, t.note, t.creation_time, R"({"owner":"a","done":true})", moved) == "[1,2,4]");
+    api::store_close(t.store);
+  }
+  const Twin t = open_twin();
+  const std::vector<int> readers = watch(t);
+  const auto refused = error_envelope;
+  // As before: a duplicate name (nlohmann keeps the last: no key moves); refused: a tag,
+  // malformed values.
+  CHECK(api::store_log_patch(t.store, t.note, t.creation_time, R"({"owner":"a","done":true})",
+                             R"({"owner":"b","owner":"a","done":true})") == "[1,2]");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, R"({"$integer":"AQAAAAAAAAA="})", ""))["message"] ==
+        "the indexed fields must be a Lunora JSON object");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, R"({"owner":tru})", ""))["code"] == "INVALID_VALUE");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, R"({"owner":1e400})", ""))["code"] == "INVALID_VALUE");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, R"({"owner":"a",})", ""))["code"] == "INVALID_VALUE");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, R"({"owner":"a"} x)", ""))["code"] == "INVALID_VALUE");
+  api::store_close(t.store);
+}
+
 TEST_CASE("store_log_patch: errors are envelopes") {
   const Twin t = open_twin();
   const auto refused = error_envelope;

@@ -19,6 +19,7 @@
 #include "lunora/store/blind_patch.hpp"
 #include "lunora/store/migration.hpp"
 #include "lunora/store/store.hpp"
+#include "lunora/value/simple_json.hpp"
 #include "lunora/value/wire.hpp"
 
 namespace lunora::api {
@@ -634,19 +635,127 @@ bool field_names(const std::string& json, std::vector<std::string>& out) {
   return true;
 }
 
-// The indexed fields of `wire` (a Lunora JSON object) for logging a write of `id`.
-Result<Value> indexed_fields_object(Store& store, const std::string& id, const std::string& wire) {
-  auto document = parse_wire_fields(wire, store.indexed_fields(id));
-  if (!document) return document.status();
-  if (!document->is_object()) return Status(ErrorCode::invalid_argument, "the indexed fields must be a Lunora JSON object");
-  return document;
+// The values of a document's indexed fields read from a Lunora JSON object of which only
+// those are read, for Store::log_committed_write: `values` is parallel to the fields (nullptr:
+// missing) and points into `members` or `document`.
+struct IndexedValues {
+  std::vector<std::string_view> names;  // the members read directly, and their values
+  std::vector<Value> members;
+  Value document;  // or the object parse_wire_fields made
+  std::vector<const Value*> values;
+};
+
+bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// The usual indexed fields (a flat object of scalars: `{"age":0}`, no escapes, ASCII) read
+// without building an object: each member's value token by parse_simple_wire. False for
+// anything else (nested values, escapes, a `$` name: a tag, duplicate names, malformed text),
+// which parse_wire_fields then reads or refuses.
+bool read_flat_members(std::string_view wire, IndexedValues& out) {
+  out.names.clear();
+  out.members.clear();
+  const std::size_t size = wire.size();
+  std::size_t at = 0;
+  const auto space = [&] {
+    while (at < size && is_json_space(wire[at])) ++at;
+  };
+  // The end of the plain string opening at `at` (its closing quote), or `size`.
+  const auto plain_string_end = [&] {
+    const std::size_t end = plain_json_run(wire.data(), at + 1, size);
+    return end < size && wire[end] == '"' ? end : size;
+  };
+  space();
+  if (at == size || wire[at] != '{') return false;
+  ++at;
+  space();
+  if (at < size && wire[at] == '}') {
+    ++at;
+  } else {
+    for (;;) {
+      if (at == size || wire[at] != '"') return false;
+      std::size_t end = plain_string_end();
+      if (end == size) return false;
+      const std::string_view name = wire.substr(at + 1, end - at - 1);
+      if (!name.empty() && name[0] == '$') return false;
+      for (const auto& seen : out.names) {
+        if (seen == name) return false;
+      }
+      at = end + 1;
+      space();
+      if (at == size || wire[at] != ':') return false;
+      ++at;
+      space();
+      const std::size_t start = at;
+      if (at < size && wire[at] == '"') {
+        end = plain_string_end();
+        if (end == size) return false;
+        at = end + 1;
+      } else {
+        while (at < size && wire[at] != ',' && wire[at] != '}' && !is_json_space(wire[at])) {
+          if (wire[at] == '{' || wire[at] == '[' || wire[at] == '"') return false;
+          ++at;
+        }
+      }
+      auto value = parse_simple_wire(wire.substr(start, at - start), kMaxWireNesting);
+      if (!value) return false;
+      out.names.push_back(name);
+      out.members.push_back(std::move(*value));
+      space();
+      if (at == size) return false;
+      if (wire[at] == '}') {
+        ++at;
+        break;
+      }
+      if (wire[at] != ',') return false;
+      ++at;
+      space();
+    }
+  }
+  space();
+  return at == size;
 }
 
-// A write logged after it committed (Store::log_committed_write; new_document nullptr: a
-// delete): the affected subscriptions as a bare JSON array, or the error envelope.
+// The indexed fields `fields` of `wire` (a Lunora JSON object) into `out`.
+Status indexed_values(const std::vector<std::string_view>& fields, const std::string& wire, IndexedValues& out) {
+  out.values.clear();
+  if (read_flat_members(wire, out)) {
+    for (const auto& field : fields) {
+      const Value* found = nullptr;
+      for (std::size_t i = 0; i < out.names.size() && found == nullptr; ++i) {
+        if (out.names[i] == field) found = &out.members[i];
+      }
+      out.values.push_back(found);
+    }
+    return Status::Ok();
+  }
+  auto document = parse_wire_fields(wire, fields);
+  if (!document) return document.status();
+  if (!document->is_object()) return Status(ErrorCode::invalid_argument, "the indexed fields must be a Lunora JSON object");
+  out.document = std::move(document).value();
+  for (const auto& field : fields) {
+    auto it = out.document.find(field);
+    out.values.push_back(it == out.document.end() ? nullptr : &*it);
+  }
+  return Status::Ok();
+}
+
+// A write of document `id` logged after it committed (Store::log_committed_write), its indexed
+// fields before and after read from Lunora JSON (`new_wire` nullptr: a delete; "": the same as
+// before): the affected subscriptions as a bare JSON array, or the error envelope.
 std::string log_committed(int handle, Store& store, const std::string& id, double creation_time,
-                          const Value& old_document, const Value* new_document) {
-  auto affected = store.log_committed_write(id, creation_time, old_document, new_document);
+                          const std::string& old_wire, const std::string* new_wire) {
+  thread_local IndexedValues before;  // scratch, kept between calls
+  thread_local IndexedValues after;
+  const std::vector<std::string_view>& fields = store.indexed_fields(id);
+  if (auto status = indexed_values(fields, old_wire, before); !status.ok()) return fail(status);
+  const std::vector<const Value*>* new_fields = nullptr;
+  if (new_wire != nullptr && new_wire->empty()) {
+    new_fields = &before.values;
+  } else if (new_wire != nullptr) {
+    if (auto status = indexed_values(fields, *new_wire, after); !status.ok()) return fail(status);
+    new_fields = &after.values;
+  }
+  auto affected = store.log_committed_write(id, creation_time, before.values, new_fields);
   if (!affected) return fail(affected.status());
   trim_log(handle);
   std::string out = "[";
@@ -690,12 +799,7 @@ std::string store_log_patch(int handle, const std::string& id, double creation_t
                             const std::string& new_indexed_wire) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
-  auto old_document = indexed_fields_object(*store, id, old_indexed_wire);
-  if (!old_document) return fail(old_document.status());
-  if (new_indexed_wire.empty()) return log_committed(handle, *store, id, creation_time, *old_document, &*old_document);
-  auto new_document = indexed_fields_object(*store, id, new_indexed_wire);
-  if (!new_document) return fail(new_document.status());
-  return log_committed(handle, *store, id, creation_time, *old_document, &*new_document);
+  return log_committed(handle, *store, id, creation_time, old_indexed_wire, &new_indexed_wire);
 }
 
 std::string store_blind_delete(int handle, const std::string& id) {
@@ -720,9 +824,7 @@ std::string store_blind_delete(int handle, const std::string& id) {
 std::string store_log_delete(int handle, const std::string& id, double creation_time, const std::string& old_indexed_wire) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
-  auto old_document = indexed_fields_object(*store, id, old_indexed_wire);
-  if (!old_document) return fail(old_document.status());
-  return log_committed(handle, *store, id, creation_time, *old_document, nullptr);
+  return log_committed(handle, *store, id, creation_time, old_indexed_wire, nullptr);
 }
 
 std::string store_normalize_id(int handle, const std::string& table, const std::string& id) {
