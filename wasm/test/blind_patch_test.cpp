@@ -621,6 +621,39 @@ TEST_CASE("blind patch: the removed fields read directly or by nlohmann make the
   api::store_close(o.store);
 }
 
+TEST_CASE("store_blind_patch_compact: the envelope's answer as positional arrays") {
+  const Opened o = open_store("postgres");
+  const Opened c = open_store("postgres");  // the same seed: the same ids and texts
+  REQUIRE(o.note == c.note);
+  struct Call {
+    std::string set;
+    std::string unset;
+    bool need_old_row;
+  };
+  const std::vector<Call> calls = {{R"({"body":"x"})", "[]", true},       {R"({"body":"y"})", "[]", true},
+                                   {R"({"body":"x"})", "[]", false},      {R"({"tag":"t"})", R"(["data"])", false},
+                                   {R"({"done":false,"owner":"x"})", "[]", false}, {R"({"done":true,"owner":"y"})", "[]", false}};
+  for (const auto& call : calls) {
+    INFO(call.set);
+    const json envelope = value_of(api::store_blind_patch(o.store, o.note, call.set, call.unset, call.need_old_row));
+    const json compact = json::parse(api::store_blind_patch_compact(c.store, c.note, call.set, call.unset, call.need_old_row));
+    REQUIRE(compact.is_array());
+    REQUIRE(compact.size() == 4);
+    json text = compact[0].is_number() ? json{{"textId", compact[0]}} : compact[0];
+    json statement = envelope["statement"];
+    statement.erase("params");
+    CHECK(text == statement);
+    CHECK(compact[1] == envelope["statement"]["params"]);
+    CHECK(compact[2] == envelope["returns"]);
+    CHECK(compact[3] == envelope["table"]);
+  }
+  CHECK(api::store_blind_patch_compact(c.store, c.note, R"({"nope":1})", "[]") == "null");
+  CHECK(api::store_blind_patch_compact(c.store, c.note, "[]", "[]") == api::store_blind_patch(o.store, o.note, "[]", "[]"));
+  api::store_close(o.store);
+  api::store_close(c.store);
+  CHECK(failure(api::store_blind_patch_compact(c.store, c.note, "{}", "[]"))["message"] == "the store was closed");
+}
+
 TEST_CASE("store_log_patch: the indexed fields read directly or by the full parser log the same keys") {
   // Spellings of {"owner":"b","done":false} (a key move) that the direct reader takes or leaves
   // to parse_wire_fields; the other members are only checked.

@@ -581,19 +581,30 @@ namespace {
 // A statement kept by shape (StatementTexts::shaped_text) into `out`: a shape seen before as
 // the number of its text and `params` (written by a params-only builder), else the statement
 // `build()` makes, its text numbered and kept under the shape. `shaped` false: the params could
-// not be written that way (always the full statement).
+// not be written that way (always the full statement). Objects: {"textId", "params"} (or the
+// statement with its text); arrays: `n,[params]` (or `{"text"...},[params]`, as a compact plan's
+// step, left for the caller to close).
 template <class Build>
 void append_shaped_statement(std::string& out, StatementTexts& texts, bool shaped, const std::string& shape,
-                             const std::string& params, Build&& build) {
+                             const std::string& params, Build&& build, PlanForm form = PlanForm::objects) {
+  const bool arrays = form == PlanForm::arrays;
   if (const int known = shaped ? texts.shaped_text(shape) : -1; known >= 0) {
-    out += "{\"textId\":";
+    if (!arrays) out += "{\"textId\":";
     append_int(out, known);
-    out += ",\"params\":[";
+    out += arrays ? ",[" : ",\"params\":[";
     out += params;
-    out += "]}";
+    out += arrays ? "]" : "]}";
     return;
   }
-  const int text_id = append_statement(out, build(), &texts);
+  int text_id = -1;
+  if (arrays) {
+    const Statement s = build();
+    text_id = append_step_text(out, s.text, texts, PlanForm::objects);
+    out += "},";
+    append_json(out, s.params);
+  } else {
+    text_id = append_statement(out, build(), &texts);
+  }
   if (shaped && text_id >= 0) texts.remember_shaped_text(shape, text_id);
 }
 
@@ -769,8 +780,11 @@ std::string log_committed(int handle, Store& store, const std::string& id, doubl
 
 }  // namespace
 
-std::string store_blind_patch(int handle, const std::string& id, const std::string& set_wire,
-                              const std::string& unset_json, bool need_old_row) {
+namespace {
+
+// store_blind_patch (objects: its envelope) and store_blind_patch_compact (arrays).
+std::string blind_patch(int handle, const std::string& id, const std::string& set_wire, const std::string& unset_json,
+                        bool need_old_row, PlanForm form) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
   auto set = parse_wire(set_wire);
@@ -781,18 +795,41 @@ std::string store_blind_patch(int handle, const std::string& id, const std::stri
     return fail(Status(ErrorCode::invalid_argument, "the patch's removed fields must be a JSON array of field names"));
   }
   auto plan = plan_blind_patch(*store, id, *set, unset, need_old_row);
-  if (!plan) return ok_null();
-  std::string out = ok_open(128);
+  const bool arrays = form == PlanForm::arrays;
+  if (!plan) return arrays ? std::string("null") : ok_null();
+  auto [params, shape] = shape_scratch();
+  const bool shaped = blind_patch_params(plan->patch, store->dialect(), params, shape);
+  const auto build = [&] { return blind_patch_statement(plan->patch, store->dialect()); };
+  std::string out;
+  if (arrays) {
+    out.reserve(64 + params.size() + plan->table->name.size());
+    out.push_back('[');
+    append_shaped_statement(out, registry().texts[handle], shaped, shape, params, build, form);
+    out += plan->patch.returns_new ? ",\"new\"," : ",\"old\",";
+    append_json_string(out, plan->table->name);
+    out.push_back(']');
+    return out;
+  }
+  out = ok_open(128);
   out += "{\"table\":";
   append_json_string(out, plan->table->name);
   out += plan->patch.returns_new ? ",\"returns\":\"new\",\"statement\":" : ",\"returns\":\"old\",\"statement\":";
-  auto [params, shape] = shape_scratch();
-  const bool shaped = blind_patch_params(plan->patch, store->dialect(), params, shape);
-  append_shaped_statement(out, registry().texts[handle], shaped, shape, params,
-                          [&] { return blind_patch_statement(plan->patch, store->dialect()); });
+  append_shaped_statement(out, registry().texts[handle], shaped, shape, params, build);
   out.push_back('}');
   ok_close(out);
   return out;
+}
+
+}  // namespace
+
+std::string store_blind_patch(int handle, const std::string& id, const std::string& set_wire,
+                              const std::string& unset_json, bool need_old_row) {
+  return blind_patch(handle, id, set_wire, unset_json, need_old_row, PlanForm::objects);
+}
+
+std::string store_blind_patch_compact(int handle, const std::string& id, const std::string& set_wire,
+                                      const std::string& unset_json, bool need_old_row) {
+  return blind_patch(handle, id, set_wire, unset_json, need_old_row, PlanForm::arrays);
 }
 
 std::string store_log_patch(int handle, const std::string& id, double creation_time, const std::string& old_indexed_wire,
