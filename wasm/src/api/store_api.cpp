@@ -757,7 +757,13 @@ std::string log_committed(int handle, Store& store, const std::string& id, doubl
                           const std::string& old_wire, const std::string* new_wire) {
   thread_local IndexedValues before;  // scratch, kept between calls
   thread_local IndexedValues after;
-  const std::vector<std::string_view>& fields = store.indexed_fields(id);
+  // Store::indexed_fields(id), from the table looked up once for both.
+  const TableSchema* table = store.table_of_id(id);
+  thread_local std::vector<std::string_view> fields;
+  fields.clear();
+  if (table != nullptr) {
+    for (const auto& index : store.layout_of(*table).indexes) fields.insert(fields.end(), index.fields.begin(), index.fields.end());
+  }
   if (auto status = indexed_values(fields, old_wire, before); !status.ok()) return fail(status);
   const std::vector<const Value*>* new_fields = nullptr;
   if (new_wire != nullptr && new_wire->empty()) {
@@ -766,7 +772,7 @@ std::string log_committed(int handle, Store& store, const std::string& id, doubl
     if (auto status = indexed_values(fields, *new_wire, after); !status.ok()) return fail(status);
     new_fields = &after.values;
   }
-  auto affected = store.log_committed_write(id, creation_time, before.values, new_fields);
+  auto affected = store.log_committed_write(table, id, creation_time, before.values, new_fields);
   if (!affected) return fail(affected.status());
   trim_log(handle);
   std::string out = "[";

@@ -363,10 +363,9 @@ Result<std::vector<int>> WriteSet::record_commit() {
   return affected;
 }
 
-Result<std::vector<int>> Store::log_committed_write(std::string_view id, double creation_time,
+Result<std::vector<int>> Store::log_committed_write(const TableSchema* table, std::string_view id, double creation_time,
                                                     const std::vector<const Value*>& old_fields,
                                                     const std::vector<const Value*>* new_fields) {
-  const TableSchema* table = table_of_id(id);
   if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
   const TableLayout& layout = layout_of(*table);
   // The record write_record makes, its keys written here directly: a key is its fields'

@@ -61,8 +61,9 @@ class Store {
   // before it must have been confirmed or retracted (the shim commits one at a time). The
   // fields: the values of the document's indexed fields before and after, parallel to
   // indexed_fields(id) (nullptr: missing); `new_fields` may be `&old_fields` (keys unchanged).
-  // Returns the subscriptions it affects. Nothing is validated.
-  Result<std::vector<int>> log_committed_write(std::string_view id, double creation_time,
+  // `table`: table_of_id(id), which the caller looked up (nullptr: refused, not an id of the
+  // store). Returns the subscriptions it affects. Nothing is validated.
+  Result<std::vector<int>> log_committed_write(const TableSchema* table, std::string_view id, double creation_time,
                                                const std::vector<const Value*>& old_fields,
                                                const std::vector<const Value*>* new_fields);
 
