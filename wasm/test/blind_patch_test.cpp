@@ -621,6 +621,33 @@ TEST_CASE("blind patch: the removed fields read directly or by nlohmann make the
   api::store_close(o.store);
 }
 
+TEST_CASE("blind patch: the fields set read directly or parsed whole make the same statement") {
+  const Opened o = open_store("postgres");
+  const auto answer = [&](const char* set) { return api::store_blind_patch(o.store, o.note, set, "[]", true); };
+  // The text's number (the text itself crosses once) and the params.
+  const auto statement = [&](const char* set) {
+    const json s = value_of(answer(set))["statement"];
+    return json::array({s["textId"], s["params"]});
+  };
+  // Read member by member: plain names and scalars. Parsed whole: spaces are fine either way;
+  // escapes, nested values and tags, and a name given twice (the last one counts) go there.
+  CHECK(statement(R"({"body":"x","score":2.5})") == statement(R"( { "score" : 2.5 , "body" : "x" } )"));
+  CHECK(statement(R"({"body":"x"})") == statement(R"({"b\u006fdy":"x"})"));
+  CHECK(statement(R"({"body":"y"})") == statement(R"({"body":"x","body":"y"})"));
+  CHECK_FALSE(value_of(answer(R"({"meta":{"a":[1]},"n":{"$integer":"AgAAAAAAAAA="}})")).is_null());
+  CHECK(value_of(answer(R"({"body":"\u00e9"})"))["statement"]["params"][0] == "\u00e9");
+  // Refused alike: a bad value, a tag as the whole set, trailing text.
+  CHECK(failure(answer(R"({"score":1e400})"))["code"] == "INVALID_ARGUMENT");
+  CHECK(failure(answer(R"({"$integer":"AgAAAAAAAAA="})"))["message"] == "the patch's fields must be an object");
+  CHECK(failure(answer(R"({"body":"x"} x)"))["code"] == "INVALID_ARGUMENT");
+  // The core's list form: a name listed twice is no blind patch.
+  const auto store = postgres_store();
+  const Value x = "x";
+  CHECK(plan_blind_patch(*store, kNoteId, std::vector<PatchField>{{"body", &x}}, {}).has_value());
+  CHECK_FALSE(plan_blind_patch(*store, kNoteId, std::vector<PatchField>{{"body", &x}, {"body", &x}}, {}).has_value());
+  api::store_close(o.store);
+}
+
 TEST_CASE("store_blind_patch_compact: the envelope's answer as positional arrays") {
   const Opened o = open_store("postgres");
   const Opened c = open_store("postgres");  // the same seed: the same ids and texts

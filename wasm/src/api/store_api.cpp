@@ -646,9 +646,9 @@ bool field_names(const std::string& json, std::vector<std::string>& out) {
   return true;
 }
 
-// The values of a document's indexed fields read from a Lunora JSON object of which only
-// those are read, for Store::log_committed_write: `values` is parallel to the fields (nullptr:
-// missing) and points into `members` or `document`.
+// The members of a Lunora JSON object read directly (read_flat_members), or the object parsed
+// whole; for Store::log_committed_write, `values` holds those of a document's indexed fields,
+// parallel to the fields (nullptr: missing), pointing into `members` or `document`.
 struct IndexedValues {
   std::vector<std::string_view> names;  // the members read directly, and their values
   std::vector<Value> members;
@@ -793,16 +793,28 @@ std::string blind_patch(int handle, const std::string& id, const std::string& se
                         bool need_old_row, PlanForm form) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
-  auto set = parse_wire(set_wire);
-  if (!set) return fail(Status(ErrorCode::invalid_argument, "malformed patch fields: " + set.status().message()));
-  if (!set->is_object()) return fail(Status(ErrorCode::invalid_argument, "the patch's fields must be an object"));
+  // The fields set: the usual flat object of scalars read member by member (no object built),
+  // anything else parsed whole, with the same errors.
+  thread_local IndexedValues members;  // scratch, kept between calls
+  thread_local std::vector<PatchField> fields;
+  fields.clear();
+  Result<Value> set = Value();
+  if (read_flat_members(set_wire, members)) {
+    for (std::size_t i = 0; i < members.names.size(); ++i) fields.push_back(PatchField{members.names[i], &members.members[i]});
+  } else {
+    set = parse_wire(set_wire);
+    if (!set) return fail(Status(ErrorCode::invalid_argument, "malformed patch fields: " + set.status().message()));
+    if (!set->is_object()) return fail(Status(ErrorCode::invalid_argument, "the patch's fields must be an object"));
+    for (const auto& [field, value] : set->get_ref<const Value::object_t&>()) fields.push_back(PatchField{field, &value});
+  }
   thread_local std::vector<std::string> unset;  // scratch, kept between calls
   if (!field_names(unset_json, unset)) {
     return fail(Status(ErrorCode::invalid_argument, "the patch's removed fields must be a JSON array of field names"));
   }
-  auto plan = plan_blind_patch(*store, id, *set, unset, need_old_row);
+  thread_local BlindPatchPlan planned;  // scratch, kept between calls
+  const BlindPatchPlan* plan = plan_blind_patch(*store, id, fields, unset, need_old_row, planned) ? &planned : nullptr;
   const bool arrays = form == PlanForm::arrays;
-  if (!plan) return arrays ? std::string("null") : ok_null();
+  if (plan == nullptr) return arrays ? std::string("null") : ok_null();
   auto [params, shape] = shape_scratch();
   const bool shaped = blind_patch_params(plan->patch, store->dialect(), params, shape);
   const auto build = [&] { return blind_patch_statement(plan->patch, store->dialect()); };

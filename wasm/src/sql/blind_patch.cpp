@@ -56,9 +56,9 @@ void append_set_list(StatementBuilder& b, const BlindPatch& patch, std::string_v
     if (!patch.named[i]) continue;
     const FieldColumn& c = layout.columns[i];
     b.identifier(c.field).sql(" = ");
-    auto it = patch.set->find(c.field);
-    if (it == patch.set->end()) b.sql("NULL");  // removed: missing
-    else bind_column_value(b, c, &*it);          // as the careful path's UPDATE binds it
+    const Value* value = patch.values[i];
+    if (value == nullptr) b.sql("NULL");      // removed: missing
+    else bind_column_value(b, c, value);      // as the careful path's UPDATE binds it
     b.sql(", ");
   }
   for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
@@ -203,7 +203,7 @@ bool blind_patch_params(const BlindPatch& patch, const Dialect& dialect, std::st
   shape += patch.layout->sql_table;
   shape.push_back('\0');
   for (std::size_t i = 0; i < patch.layout->columns.size(); ++i) {
-    shape.push_back(!patch.named[i] ? '.' : patch.set->contains(patch.layout->columns[i].field) ? 's' : 'u');
+    shape.push_back(!patch.named[i] ? '.' : patch.values[i] != nullptr ? 's' : 'u');
   }
   for (std::size_t i = 0; i < patch.layout->indexes.size(); ++i) {
     shape.push_back(patch.key_prefixes.empty() || patch.key_prefixes[i].empty() ? '.' : 'k');

@@ -99,8 +99,8 @@ inline std::size_t member_wire_overhead(std::string_view name) noexcept { return
 struct BlindPatch {
   const TableLayout* layout = nullptr;
   std::string_view id;
-  const Value* set = nullptr;  // an object: the fields the patch sets (validated)
-  std::vector<bool> named;     // per layout column: set or removed (SQL NULL) by the patch
+  std::vector<bool> named;           // per layout column: set or removed (SQL NULL) by the patch
+  std::vector<const Value*> values;  // per layout column: the value it sets (validated), or nullptr
   // Per layout index: empty when the patch leaves its key alone, else the encoding of the
   // index's new field values (a patch that names any of an index's fields names all of them).
   // A key is the plain concatenation (value/index_key.hpp) of its fields' encodings and
