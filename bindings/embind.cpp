@@ -88,7 +88,7 @@ EMSCRIPTEN_KEEPALIVE int lunora_store_blind_patch(int store, int id, int set_wir
   Args a;
   auto i = a.next(id);
   auto s = a.next(set_wire);
-  return reply(lunora::api::store_blind_patch(store, i, s, a.next(unset_json), need_old_row != 0));
+  return reply(lunora::api::store_blind_patch_compact(store, i, s, a.next(unset_json), need_old_row != 0));
 }
 EMSCRIPTEN_KEEPALIVE int lunora_store_log_patch(int store, int id, double creation_time, int old_indexed, int new_indexed) {
   Args a;
@@ -180,7 +180,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeGet", &store_get);
   function("storeGetText", &store_get_text);
   function("storeGetMany", &store_get_many);
-  function("storeBlindPatch", &store_blind_patch);
+  function("storeBlindPatch", &store_blind_patch_compact);  // the byte boundary's answer
   function("storeLogPatch", &store_log_patch);
   function("storeBlindDelete", &store_blind_delete);
   function("storeLogDelete", &store_log_delete);

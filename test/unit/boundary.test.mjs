@@ -70,33 +70,37 @@ describe("the byte boundary", () => {
     fast.txEnd(tx);
   });
 
-  test("storeBlindPatch: one statement for a patch, null when it cannot be, errors as envelopes", () => {
+  test("storeBlindPatch: one statement for a patch as positional arrays, null when it cannot be, errors as envelopes", () => {
     const tx = unwrap(fast.txBegin(store));
     const { _id: id } = unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "t", body: "b" }), 1));
     fast.txEnd(tx);
-    const patch = unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", true));
-    assert.equal(patch.table, "notes");
-    assert.equal(patch.returns, "old");
-    assert.match(patch.statement.text, /^UPDATE "notes" AS "n" SET "body" = \$1, "_version" = "n"\."_version" \+ 1 FROM \(SELECT /);
-    assert.equal(typeof patch.statement.textId, "number");
-    assert.deepEqual(patch.statement.params.slice(0, 2), ["new", id]);
+    // [text, params, returns, table]: the text inline with its number the first time.
+    const [first, params, returns, table] = JSON.parse(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", true));
+    assert.equal(table, "notes");
+    assert.equal(returns, "old");
+    assert.match(first.text, /^UPDATE "notes" AS "n" SET "body" = \$1, "_version" = "n"\."_version" \+ 1 FROM \(SELECT /);
+    assert.equal(typeof first.textId, "number");
+    assert.deepEqual(params.slice(0, 2), ["new", id]);
     // The same shape again (either way in): only the text's number and the params.
-    const again = unwrap(embind.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", true));
-    assert.deepEqual(again.statement, { textId: patch.statement.textId, params: patch.statement.params });
+    const again = JSON.parse(embind.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", true));
+    assert.deepEqual(again, [first.textId, params, "old", "notes"]);
     assert.equal(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", true), embind.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", true));
     // Without the old row: the UPDATE alone, returning the new row's keys.
-    const fresh = unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", false));
-    assert.equal(fresh.returns, "new");
-    assert.match(fresh.statement.text, /^UPDATE "notes" SET "body" = \$1, "_version" = "_version" \+ 1 WHERE "_id" = \$2 AND .* RETURNING "_id", "_creationTime", "_version", "title"$/);
-    assert.deepEqual(fresh.statement.params, patch.statement.params);
+    const fresh = JSON.parse(fast.storeBlindPatch(store, id, JSON.stringify({ body: "new" }), "[]", false));
+    assert.equal(fresh[2], "new");
+    assert.match(fresh[0].text, /^UPDATE "notes" SET "body" = \$1, "_version" = "_version" \+ 1 WHERE "_id" = \$2 AND .* RETURNING "_id", "_creationTime", "_version", "title"$/);
+    assert.deepEqual(fresh[1], params);
     // An index whose fields it all names gets its new key (the old key's _creationTime and _id part kept).
-    const keyed = unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ title: "indexed" }), "[]", false));
-    assert.equal(keyed.returns, "old");
-    assert.match(keyed.statement.text, /"_k_by_title" = decode\(\$2::text, 'hex'\) \|\| substring\(/);
-    assert.equal(unwrap(fast.storeBlindPatch(store, id, JSON.stringify({ nope: 1 }), "[]", true)), null);
-    assert.equal(unwrap(fast.storeBlindPatch(store, "nope", JSON.stringify({ body: "new" }), "[]", true)), null);
+    const keyed = JSON.parse(fast.storeBlindPatch(store, id, JSON.stringify({ title: "indexed" }), "[]", false));
+    assert.equal(keyed[2], "old");
+    assert.match(keyed[0].text, /"_k_by_title" = decode\(\$2::text, 'hex'\) \|\| substring\(/);
+    // Null: a required field removed, an unknown field, an unknown id.
+    assert.equal(fast.storeBlindPatch(store, id, "{}", '["body"]', true), "null");
+    assert.equal(fast.storeBlindPatch(store, id, JSON.stringify({ nope: 1 }), "[]", true), "null");
+    assert.equal(embind.storeBlindPatch(store, "nope", JSON.stringify({ body: "new" }), "[]", true), "null");
     const refused = JSON.parse(fast.storeBlindPatch(store, id, "[]", "[]", true));
     assert.deepEqual(refused, { ok: false, code: "INVALID_ARGUMENT", message: "the patch's fields must be an object" });
+    assert.equal(fast.storeBlindPatch(store, id, "{}", "[1]", true), embind.storeBlindPatch(store, id, "{}", "[1]", true));
   });
 
   test("storeLogPatch: the affected subscriptions as a bare array, errors as envelopes", () => {

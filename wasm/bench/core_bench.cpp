@@ -52,7 +52,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   auto n = [&](std::size_t i) { return arg_int(a.at(i)); };
   auto d = [&](std::size_t i) { return a.at(i).get<double>(); };
   if (fn == "storeGet") return store_get(n(0), s(1), s(2));
-  if (fn == "storeBlindPatch") return store_blind_patch(n(0), s(1), s(2), s(3), a.size() < 5 || a.at(4).get<bool>());
+  if (fn == "storeBlindPatch") return store_blind_patch_compact(n(0), s(1), s(2), s(3), a.size() < 5 || a.at(4).get<bool>());
   if (fn == "storeLogPatch") return store_log_patch(n(0), s(1), d(2), s(3), s(4));
   if (fn == "storeBlindDelete") return store_blind_delete(n(0), s(1));
   if (fn == "storeLogDelete") return store_log_delete(n(0), s(1), d(2), s(3));

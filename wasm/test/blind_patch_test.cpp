@@ -247,6 +247,11 @@ TEST_CASE("blind patch: malformed input is refused with invalid_argument") {
   CHECK(refused("{}", "nope") == names);
   CHECK(refused("{}", "[1]") == names);
   CHECK(refused(R"({"body":"x"})", R"(["tag",null])") == names);
+  // Lists the direct reader leaves to nlohmann: the same refusals.
+  for (const char* unset : {R"(["tag",])", R"(["tag""data"])", R"(["tag)", R"([,"tag"])", R"(["tag"]])", "[", "]"}) {
+    INFO(unset);
+    CHECK(refused(R"({"body":"x"})", unset) == names);
+  }
   api::store_close(o.store);
   CHECK(failure(api::store_blind_patch(o.store, o.note, "{}", "[]"))["message"] == "the store was closed");
 }
@@ -599,6 +604,110 @@ TEST_CASE("store_log_patch: logs an update that committed as the mutation path l
     CHECK(value_of(api::tx_validate(later)).is_null());
     for (const Twin* t : {&logged, &mutated}) api::store_close(t->store);
   }
+}
+
+TEST_CASE("blind patch: the removed fields read directly or by nlohmann make the same statement") {
+  const Opened o = open_store("postgres");
+  const auto statement = [&](const char* unset) {
+    return value_of(api::store_blind_patch(o.store, o.note, R"({"body":"x"})", unset, true))["statement"]["params"];
+  };
+  CHECK(statement(R"(["tag"])") == statement(R"([ "tag" ])"));
+  CHECK(statement(R"(["tag","data"])") == statement(R"(["t\u0061g", "data"])"));
+  CHECK(statement("[]") == statement("[ ]"));
+  // A name the schema does not have, or named twice: no blind patch either way.
+  CHECK(value_of(api::store_blind_patch(o.store, o.note, R"({"body":"x"})", R"([""])")).is_null());
+  CHECK(value_of(api::store_blind_patch(o.store, o.note, R"({"body":"x"})", R"(["tag","tag"])")).is_null());
+  CHECK(value_of(api::store_blind_patch(o.store, o.note, R"({"body":"x"})", R"(["t\u0061g","tag"])")).is_null());
+  api::store_close(o.store);
+}
+
+TEST_CASE("blind patch: the fields set read directly or parsed whole make the same statement") {
+  const Opened o = open_store("postgres");
+  const auto answer = [&](const char* set) { return api::store_blind_patch(o.store, o.note, set, "[]", true); };
+  // The text's number (the text itself crosses once) and the params.
+  const auto statement = [&](const char* set) {
+    const json s = value_of(answer(set))["statement"];
+    return json::array({s["textId"], s["params"]});
+  };
+  // Read member by member: plain names and scalars. Parsed whole: spaces are fine either way;
+  // escapes, nested values and tags, and a name given twice (the last one counts) go there.
+  CHECK(statement(R"({"body":"x","score":2.5})") == statement(R"( { "score" : 2.5 , "body" : "x" } )"));
+  CHECK(statement(R"({"body":"x"})") == statement(R"({"b\u006fdy":"x"})"));
+  CHECK(statement(R"({"body":"y"})") == statement(R"({"body":"x","body":"y"})"));
+  CHECK_FALSE(value_of(answer(R"({"meta":{"a":[1]},"n":{"$integer":"AgAAAAAAAAA="}})")).is_null());
+  CHECK(value_of(answer(R"({"body":"\u00e9"})"))["statement"]["params"][0] == "\u00e9");
+  // Refused alike: a bad value, a tag as the whole set, trailing text.
+  CHECK(failure(answer(R"({"score":1e400})"))["code"] == "INVALID_ARGUMENT");
+  CHECK(failure(answer(R"({"$integer":"AgAAAAAAAAA="})"))["message"] == "the patch's fields must be an object");
+  CHECK(failure(answer(R"({"body":"x"} x)"))["code"] == "INVALID_ARGUMENT");
+  // The core's list form: a name listed twice is no blind patch.
+  const auto store = postgres_store();
+  const Value x = "x";
+  CHECK(plan_blind_patch(*store, kNoteId, std::vector<PatchField>{{"body", &x}}, {}).has_value());
+  CHECK_FALSE(plan_blind_patch(*store, kNoteId, std::vector<PatchField>{{"body", &x}, {"body", &x}}, {}).has_value());
+  api::store_close(o.store);
+}
+
+TEST_CASE("store_blind_patch_compact: the envelope's answer as positional arrays") {
+  const Opened o = open_store("postgres");
+  const Opened c = open_store("postgres");  // the same seed: the same ids and texts
+  REQUIRE(o.note == c.note);
+  struct Call {
+    std::string set;
+    std::string unset;
+    bool need_old_row;
+  };
+  const std::vector<Call> calls = {{R"({"body":"x"})", "[]", true},       {R"({"body":"y"})", "[]", true},
+                                   {R"({"body":"x"})", "[]", false},      {R"({"tag":"t"})", R"(["data"])", false},
+                                   {R"({"done":false,"owner":"x"})", "[]", false}, {R"({"done":true,"owner":"y"})", "[]", false}};
+  for (const auto& call : calls) {
+    INFO(call.set);
+    const json envelope = value_of(api::store_blind_patch(o.store, o.note, call.set, call.unset, call.need_old_row));
+    const json compact = json::parse(api::store_blind_patch_compact(c.store, c.note, call.set, call.unset, call.need_old_row));
+    REQUIRE(compact.is_array());
+    REQUIRE(compact.size() == 4);
+    json text = compact[0].is_number() ? json{{"textId", compact[0]}} : compact[0];
+    json statement = envelope["statement"];
+    statement.erase("params");
+    CHECK(text == statement);
+    CHECK(compact[1] == envelope["statement"]["params"]);
+    CHECK(compact[2] == envelope["returns"]);
+    CHECK(compact[3] == envelope["table"]);
+  }
+  CHECK(api::store_blind_patch_compact(c.store, c.note, R"({"nope":1})", "[]") == "null");
+  CHECK(api::store_blind_patch_compact(c.store, c.note, "[]", "[]") == api::store_blind_patch(o.store, o.note, "[]", "[]"));
+  api::store_close(o.store);
+  api::store_close(c.store);
+  CHECK(failure(api::store_blind_patch_compact(c.store, c.note, "{}", "[]"))["message"] == "the store was closed");
+}
+
+TEST_CASE("store_log_patch: the indexed fields read directly or by the full parser log the same keys") {
+  // Spellings of {"owner":"b","done":false} (a key move) that the direct reader takes or leaves
+  // to parse_wire_fields; the other members are only checked.
+  for (const char* moved : {R"({"owner":"b","done":false})", R"( { "done" : false , "owner" : "b" } )",
+                            R"({"\u006fwner":"b","done":false})", R"({"owner":"b","done":false,"meta":{"a":[1]}})",
+                            R"({"owner":"b","done":false,"n":{"$integer":"AQAAAAAAAAA="}})",
+                            R"({"owner":"b","done":false,"body":"\u00e9"})", R"({"owner":"b","done":false,"score":1e2})"}) {
+    INFO(moved);
+    const Twin t = open_twin();
+    const std::vector<int> readers = watch(t);
+    CHECK(api::store_log_patch(t.store, t.note, t.creation_time, R"({"owner":"a","done":true})", moved) == "[1,2,4]");
+    api::store_close(t.store);
+  }
+  const Twin t = open_twin();
+  const std::vector<int> readers = watch(t);
+  const auto refused = error_envelope;
+  // As before: a duplicate name (nlohmann keeps the last: no key moves); refused: a tag,
+  // malformed values.
+  CHECK(api::store_log_patch(t.store, t.note, t.creation_time, R"({"owner":"a","done":true})",
+                             R"({"owner":"b","owner":"a","done":true})") == "[1,2]");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, R"({"$integer":"AQAAAAAAAAA="})", ""))["message"] ==
+        "the indexed fields must be a Lunora JSON object");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, R"({"owner":tru})", ""))["code"] == "INVALID_VALUE");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, R"({"owner":1e400})", ""))["code"] == "INVALID_VALUE");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, R"({"owner":"a",})", ""))["code"] == "INVALID_VALUE");
+  CHECK(refused(api::store_log_patch(t.store, t.note, 1.0, R"({"owner":"a"} x)", ""))["code"] == "INVALID_VALUE");
+  api::store_close(t.store);
 }
 
 TEST_CASE("store_log_patch: errors are envelopes") {

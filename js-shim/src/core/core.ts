@@ -134,8 +134,8 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
     },
     storeBlindPatch(store, id, setWire, unsetJson, needOldRow) {
       open(text(id, setWire, unsetJson));
-      m._lunora_store_blind_patch(store, put(id), put(setWire), put(unsetJson), needOldRow ? 1 : 0);
-      return answer();
+      // "null" (no blind patch) needs no decoding: every other answer is longer.
+      return m._lunora_store_blind_patch(store, put(id), put(setWire), put(unsetJson), needOldRow ? 1 : 0) === 4 ? "null" : answer();
     },
     storeLogPatch(store, id, creationTime, oldIndexedWire, newIndexedWire) {
       open(text(id, oldIndexedWire, newIndexedWire));

@@ -136,11 +136,17 @@ export class CoreStore {
    * row when it wrote nothing.
    */
   blindPatch(id: string, setWire: string, unset: readonly string[], needOldRow: boolean): BlindPatchStatement | null {
-    const made = unwrap<(Omit<BlindPatchStatement, "statement"> & { statement: WireStatement }) | null>(
-      this.core.storeBlindPatch(this.handle, id, setWire, JSON.stringify(unset), needOldRow),
-    );
-    if (made !== null) this.statement(made.statement);
-    return made as BlindPatchStatement | null;
+    // "null", an error envelope ("{"), or [text, params, returns, table] (store_blind_patch_compact).
+    const answer = this.core.storeBlindPatch(this.handle, id, setWire, unset.length === 0 ? "[]" : JSON.stringify(unset), needOldRow);
+    if (answer === "null") return null;
+    if (answer.charCodeAt(0) === 123) return unwrap(answer);
+    const made = JSON.parse(answer) as [number | Omit<WireStatement, "params">, unknown[], "old" | "new", string];
+    const text = made[0];
+    return {
+      table: made[3],
+      returns: made[2],
+      statement: { text: typeof text === "number" ? this.texts[text]! : this.statement(text as WireStatement).text, params: made[1] },
+    };
   }
 
   /**

@@ -19,6 +19,7 @@
 #include "lunora/store/blind_patch.hpp"
 #include "lunora/store/migration.hpp"
 #include "lunora/store/store.hpp"
+#include "lunora/value/simple_json.hpp"
 #include "lunora/value/wire.hpp"
 
 namespace lunora::api {
@@ -585,19 +586,30 @@ namespace {
 // A statement kept by shape (StatementTexts::shaped_text) into `out`: a shape seen before as
 // the number of its text and `params` (written by a params-only builder), else the statement
 // `build()` makes, its text numbered and kept under the shape. `shaped` false: the params could
-// not be written that way (always the full statement).
+// not be written that way (always the full statement). Objects: {"textId", "params"} (or the
+// statement with its text); arrays: `n,[params]` (or `{"text"...},[params]`, as a compact plan's
+// step, left for the caller to close).
 template <class Build>
 void append_shaped_statement(std::string& out, StatementTexts& texts, bool shaped, const std::string& shape,
-                             const std::string& params, Build&& build) {
+                             const std::string& params, Build&& build, PlanForm form = PlanForm::objects) {
+  const bool arrays = form == PlanForm::arrays;
   if (const int known = shaped ? texts.shaped_text(shape) : -1; known >= 0) {
-    out += "{\"textId\":";
+    if (!arrays) out += "{\"textId\":";
     append_int(out, known);
-    out += ",\"params\":[";
+    out += arrays ? ",[" : ",\"params\":[";
     out += params;
-    out += "]}";
+    out += arrays ? "]" : "]}";
     return;
   }
-  const int text_id = append_statement(out, build(), &texts);
+  int text_id = -1;
+  if (arrays) {
+    const Statement s = build();
+    text_id = append_step_text(out, s.text, texts, PlanForm::objects);
+    out += "},";
+    append_json(out, s.params);
+  } else {
+    text_id = append_statement(out, build(), &texts);
+  }
   if (shaped && text_id >= 0) texts.remember_shaped_text(shape, text_id);
 }
 
@@ -611,19 +623,161 @@ std::pair<std::string&, std::string&> shape_scratch() {
   return {params, shape};
 }
 
-// The indexed fields of `wire` (a Lunora JSON object) for logging a write of `id`.
-Result<Value> indexed_fields_object(Store& store, const std::string& id, const std::string& wire) {
-  auto document = parse_wire_fields(wire, store.indexed_fields(id));
-  if (!document) return document.status();
-  if (!document->is_object()) return Status(ErrorCode::invalid_argument, "the indexed fields must be a Lunora JSON object");
-  return document;
+// A JSON array of strings into `out` (false: not one). The usual `[]` and lists of plain
+// names are read directly; anything else (spaces, escapes) by nlohmann.
+bool field_names(const std::string& json, std::vector<std::string>& out) {
+  out.clear();
+  const std::size_t size = json.size();
+  if (size >= 2 && json[0] == '[' && json[size - 1] == ']') {
+    std::size_t at = 1;
+    bool plain = true;
+    while (plain && at + 1 < size) {
+      // `"name"` followed by `,` (or the closing `]`), the name plain printable ASCII.
+      const std::size_t end = json[at] == '"' ? plain_json_run(json.data(), at + 1, size) : at;
+      plain = end > at && end < size && json[end] == '"' && (json[end + 1] == ',' ? end + 2 < size - 1 : end + 2 == size);
+      if (plain) out.emplace_back(json, at + 1, end - at - 1);
+      at = end + 2;
+    }
+    if (plain) return true;
+    out.clear();
+  }
+  auto list = nlohmann::json::parse(json, nullptr, false);
+  if (!list.is_array()) return false;
+  out.reserve(list.size());
+  for (auto& field : list) {
+    if (!field.is_string()) return false;
+    out.push_back(std::move(field.get_ref<std::string&>()));
+  }
+  return true;
 }
 
-// A write logged after it committed (Store::log_committed_write; new_document nullptr: a
-// delete): the affected subscriptions as a bare JSON array, or the error envelope.
+// The members of a Lunora JSON object read directly (read_flat_members), or the object parsed
+// whole; for Store::log_committed_write, `values` holds those of a document's indexed fields,
+// parallel to the fields (nullptr: missing), pointing into `members` or `document`.
+struct IndexedValues {
+  std::vector<std::string_view> names;  // the members read directly, and their values
+  std::vector<Value> members;
+  Value document;  // or the object parse_wire_fields made
+  std::vector<const Value*> values;
+};
+
+bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// The usual indexed fields (a flat object of scalars: `{"age":0}`, no escapes, ASCII) read
+// without building an object: each member's value token by parse_simple_wire. False for
+// anything else (nested values, escapes, a `$` name: a tag, duplicate names, malformed text),
+// which parse_wire_fields then reads or refuses.
+bool read_flat_members(std::string_view wire, IndexedValues& out) {
+  out.names.clear();
+  out.members.clear();
+  const std::size_t size = wire.size();
+  std::size_t at = 0;
+  const auto space = [&] {
+    while (at < size && is_json_space(wire[at])) ++at;
+  };
+  // The end of the plain string opening at `at` (its closing quote), or `size`.
+  const auto plain_string_end = [&] {
+    const std::size_t end = plain_json_run(wire.data(), at + 1, size);
+    return end < size && wire[end] == '"' ? end : size;
+  };
+  space();
+  if (at == size || wire[at] != '{') return false;
+  ++at;
+  space();
+  if (at < size && wire[at] == '}') {
+    ++at;
+  } else {
+    for (;;) {
+      if (at == size || wire[at] != '"') return false;
+      std::size_t end = plain_string_end();
+      if (end == size) return false;
+      const std::string_view name = wire.substr(at + 1, end - at - 1);
+      if (!name.empty() && name[0] == '$') return false;
+      for (const auto& seen : out.names) {
+        if (seen == name) return false;
+      }
+      at = end + 1;
+      space();
+      if (at == size || wire[at] != ':') return false;
+      ++at;
+      space();
+      const std::size_t start = at;
+      if (at < size && wire[at] == '"') {
+        end = plain_string_end();
+        if (end == size) return false;
+        at = end + 1;
+      } else {
+        while (at < size && wire[at] != ',' && wire[at] != '}' && !is_json_space(wire[at])) {
+          if (wire[at] == '{' || wire[at] == '[' || wire[at] == '"') return false;
+          ++at;
+        }
+      }
+      auto value = parse_simple_wire(wire.substr(start, at - start), kMaxWireNesting);
+      if (!value) return false;
+      out.names.push_back(name);
+      out.members.push_back(std::move(*value));
+      space();
+      if (at == size) return false;
+      if (wire[at] == '}') {
+        ++at;
+        break;
+      }
+      if (wire[at] != ',') return false;
+      ++at;
+      space();
+    }
+  }
+  space();
+  return at == size;
+}
+
+// The indexed fields `fields` of `wire` (a Lunora JSON object) into `out`.
+Status indexed_values(const std::vector<std::string_view>& fields, const std::string& wire, IndexedValues& out) {
+  out.values.clear();
+  if (read_flat_members(wire, out)) {
+    for (const auto& field : fields) {
+      const Value* found = nullptr;
+      for (std::size_t i = 0; i < out.names.size() && found == nullptr; ++i) {
+        if (out.names[i] == field) found = &out.members[i];
+      }
+      out.values.push_back(found);
+    }
+    return Status::Ok();
+  }
+  auto document = parse_wire_fields(wire, fields);
+  if (!document) return document.status();
+  if (!document->is_object()) return Status(ErrorCode::invalid_argument, "the indexed fields must be a Lunora JSON object");
+  out.document = std::move(document).value();
+  for (const auto& field : fields) {
+    auto it = out.document.find(field);
+    out.values.push_back(it == out.document.end() ? nullptr : &*it);
+  }
+  return Status::Ok();
+}
+
+// A write of document `id` logged after it committed (Store::log_committed_write), its indexed
+// fields before and after read from Lunora JSON (`new_wire` nullptr: a delete; "": the same as
+// before): the affected subscriptions as a bare JSON array, or the error envelope.
 std::string log_committed(int handle, Store& store, const std::string& id, double creation_time,
-                          const Value& old_document, const Value* new_document) {
-  auto affected = store.log_committed_write(id, creation_time, old_document, new_document);
+                          const std::string& old_wire, const std::string* new_wire) {
+  thread_local IndexedValues before;  // scratch, kept between calls
+  thread_local IndexedValues after;
+  // Store::indexed_fields(id), from the table looked up once for both.
+  const TableSchema* table = store.table_of_id(id);
+  thread_local std::vector<std::string_view> fields;
+  fields.clear();
+  if (table != nullptr) {
+    for (const auto& index : store.layout_of(*table).indexes) fields.insert(fields.end(), index.fields.begin(), index.fields.end());
+  }
+  if (auto status = indexed_values(fields, old_wire, before); !status.ok()) return fail(status);
+  const std::vector<const Value*>* new_fields = nullptr;
+  if (new_wire != nullptr && new_wire->empty()) {
+    new_fields = &before.values;
+  } else if (new_wire != nullptr) {
+    if (auto status = indexed_values(fields, *new_wire, after); !status.ok()) return fail(status);
+    new_fields = &after.values;
+  }
+  auto affected = store.log_committed_write(table, id, creation_time, before.values, new_fields);
   if (!affected) return fail(affected.status());
   trim_log(handle);
   std::string out = "[";
@@ -637,47 +791,75 @@ std::string log_committed(int handle, Store& store, const std::string& id, doubl
 
 }  // namespace
 
-std::string store_blind_patch(int handle, const std::string& id, const std::string& set_wire,
-                              const std::string& unset_json, bool need_old_row) {
+namespace {
+
+// store_blind_patch (objects: its envelope) and store_blind_patch_compact (arrays).
+std::string blind_patch(int handle, const std::string& id, const std::string& set_wire, const std::string& unset_json,
+                        bool need_old_row, PlanForm form) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
-  auto set = parse_wire(set_wire);
-  if (!set) return fail(Status(ErrorCode::invalid_argument, "malformed patch fields: " + set.status().message()));
-  if (!set->is_object()) return fail(Status(ErrorCode::invalid_argument, "the patch's fields must be an object"));
-  auto unset_list = nlohmann::json::parse(unset_json, nullptr, false);
-  const Status bad_unset(ErrorCode::invalid_argument, "the patch's removed fields must be a JSON array of field names");
-  if (!unset_list.is_array()) return fail(bad_unset);
-  std::vector<std::string> unset;
-  unset.reserve(unset_list.size());
-  for (auto& field : unset_list) {
-    if (!field.is_string()) return fail(bad_unset);
-    unset.push_back(std::move(field.get_ref<std::string&>()));
+  // The fields set: the usual flat object of scalars read member by member (no object built),
+  // anything else parsed whole, with the same errors.
+  thread_local IndexedValues members;  // scratch, kept between calls
+  thread_local std::vector<PatchField> fields;
+  fields.clear();
+  Result<Value> set = Value();
+  if (read_flat_members(set_wire, members)) {
+    for (std::size_t i = 0; i < members.names.size(); ++i) fields.push_back(PatchField{members.names[i], &members.members[i]});
+  } else {
+    set = parse_wire(set_wire);
+    if (!set) return fail(Status(ErrorCode::invalid_argument, "malformed patch fields: " + set.status().message()));
+    if (!set->is_object()) return fail(Status(ErrorCode::invalid_argument, "the patch's fields must be an object"));
+    for (const auto& [field, value] : set->get_ref<const Value::object_t&>()) fields.push_back(PatchField{field, &value});
   }
-  auto plan = plan_blind_patch(*store, id, *set, unset, need_old_row);
-  if (!plan) return ok_null();
-  std::string out = ok_open(128);
+  thread_local std::vector<std::string> unset;  // scratch, kept between calls
+  if (!field_names(unset_json, unset)) {
+    return fail(Status(ErrorCode::invalid_argument, "the patch's removed fields must be a JSON array of field names"));
+  }
+  thread_local BlindPatchPlan planned;  // scratch, kept between calls
+  const BlindPatchPlan* plan = plan_blind_patch(*store, id, fields, unset, need_old_row, planned) ? &planned : nullptr;
+  const bool arrays = form == PlanForm::arrays;
+  if (plan == nullptr) return arrays ? std::string("null") : ok_null();
+  auto [params, shape] = shape_scratch();
+  const bool shaped = blind_patch_params(plan->patch, store->dialect(), params, shape);
+  const auto build = [&] { return blind_patch_statement(plan->patch, store->dialect()); };
+  std::string out;
+  if (arrays) {
+    out.reserve(64 + params.size() + plan->table->name.size());
+    out.push_back('[');
+    append_shaped_statement(out, registry().texts[handle], shaped, shape, params, build, form);
+    out += plan->patch.returns_new ? ",\"new\"," : ",\"old\",";
+    append_json_string(out, plan->table->name);
+    out.push_back(']');
+    return out;
+  }
+  out = ok_open(128);
   out += "{\"table\":";
   append_json_string(out, plan->table->name);
   out += plan->patch.returns_new ? ",\"returns\":\"new\",\"statement\":" : ",\"returns\":\"old\",\"statement\":";
-  auto [params, shape] = shape_scratch();
-  const bool shaped = blind_patch_params(plan->patch, store->dialect(), params, shape);
-  append_shaped_statement(out, registry().texts[handle], shaped, shape, params,
-                          [&] { return blind_patch_statement(plan->patch, store->dialect()); });
+  append_shaped_statement(out, registry().texts[handle], shaped, shape, params, build);
   out.push_back('}');
   ok_close(out);
   return out;
+}
+
+}  // namespace
+
+std::string store_blind_patch(int handle, const std::string& id, const std::string& set_wire,
+                              const std::string& unset_json, bool need_old_row) {
+  return blind_patch(handle, id, set_wire, unset_json, need_old_row, PlanForm::objects);
+}
+
+std::string store_blind_patch_compact(int handle, const std::string& id, const std::string& set_wire,
+                                      const std::string& unset_json, bool need_old_row) {
+  return blind_patch(handle, id, set_wire, unset_json, need_old_row, PlanForm::arrays);
 }
 
 std::string store_log_patch(int handle, const std::string& id, double creation_time, const std::string& old_indexed_wire,
                             const std::string& new_indexed_wire) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
-  auto old_document = indexed_fields_object(*store, id, old_indexed_wire);
-  if (!old_document) return fail(old_document.status());
-  if (new_indexed_wire.empty()) return log_committed(handle, *store, id, creation_time, *old_document, &*old_document);
-  auto new_document = indexed_fields_object(*store, id, new_indexed_wire);
-  if (!new_document) return fail(new_document.status());
-  return log_committed(handle, *store, id, creation_time, *old_document, &*new_document);
+  return log_committed(handle, *store, id, creation_time, old_indexed_wire, &new_indexed_wire);
 }
 
 std::string store_blind_delete(int handle, const std::string& id) {
@@ -702,9 +884,7 @@ std::string store_blind_delete(int handle, const std::string& id) {
 std::string store_log_delete(int handle, const std::string& id, double creation_time, const std::string& old_indexed_wire) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
-  auto old_document = indexed_fields_object(*store, id, old_indexed_wire);
-  if (!old_document) return fail(old_document.status());
-  return log_committed(handle, *store, id, creation_time, *old_document, nullptr);
+  return log_committed(handle, *store, id, creation_time, old_indexed_wire, nullptr);
 }
 
 std::string store_normalize_id(int handle, const std::string& table, const std::string& id) {

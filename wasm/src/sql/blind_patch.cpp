@@ -9,27 +9,6 @@ namespace {
 constexpr std::string_view kNew = "n";  // the row written
 constexpr std::string_view kOld = "o";  // the locked read of it
 
-// A field, or a member, of a document's Lunora JSON, by column kind (value/wire.cpp's
-// to_wire; wire_size_bound gives the same constants):
-//   text: a JSON string, each byte at most a 6-byte escape, and its quotes: 6 L + 2.
-//   float64: at most 24 characters, or {"$float":"<12>"} (25); int64 {"$integer":"<12>"} (27).
-//   boolean: `false` (5). bytes: {"$bytes":"<base64>"}, 13 + 4 ceil(L / 3) <= 4 L / 3 + 17.
-//   json: the point read selects jsonb as its text t, which Postgres writes token by token
-//     from what the store wrote (to_wire, parsed): strings and keys with the same escapes as
-//     to_wire, true/false/null alike, structure with extra spaces (`, ` and `: `, tags
-//     included). Only numbers differ: jsonb writes numeric as a plain decimal D of at least
-//     one character, to_wire the double's shortest form. D parses to that double, so the
-//     shortest form has no more significant digits than D: in fixed notation it is at most
-//     one character longer (a carry: 99999999999999999 -> 100000000000000000) and only at
-//     16+ digits; in exponent notation (below 1e-7 or from 1e21) D has at least 9 characters
-//     and the form at most its digits plus 6. Every token is at most twice its text: 2 L.
-//   SQL NULL: `null` (4) or nothing: every constant is at least 5.
-constexpr ColumnWireBound kText{6, 1, 5};
-constexpr ColumnWireBound kNumber{0, 1, 27};
-constexpr ColumnWireBound kBoolean{0, 1, 5};
-constexpr ColumnWireBound kBytes{4, 3, 17};
-constexpr ColumnWireBound kJson{2, 1, 5};
-
 void qualified(StatementBuilder& b, std::string_view table, std::string_view column) {
   if (!table.empty()) b.identifier(table).sql(".");
   b.identifier(column);
@@ -77,9 +56,9 @@ void append_set_list(StatementBuilder& b, const BlindPatch& patch, std::string_v
     if (!patch.named[i]) continue;
     const FieldColumn& c = layout.columns[i];
     b.identifier(c.field).sql(" = ");
-    auto it = patch.set->find(c.field);
-    if (it == patch.set->end()) b.sql("NULL");  // removed: missing
-    else bind_column_value(b, c, &*it);          // as the careful path's UPDATE binds it
+    const Value* value = patch.values[i];
+    if (value == nullptr) b.sql("NULL");      // removed: missing
+    else bind_column_value(b, c, value);      // as the careful path's UPDATE binds it
     b.sql(", ");
   }
   for (std::size_t i = 0; i < layout.indexes.size(); ++i) {
@@ -205,24 +184,10 @@ void write_blind_patch(StatementBuilder& b, const BlindPatch& patch, bool sized)
 
 }  // namespace
 
-ColumnWireBound column_wire_bound(ColumnKind kind) noexcept {
-  switch (kind) {
-    case ColumnKind::text: return kText;
-    case ColumnKind::float64:
-    case ColumnKind::int64: return kNumber;
-    case ColumnKind::boolean: return kBoolean;
-    case ColumnKind::bytes: return kBytes;
-    case ColumnKind::json: return kJson;
-  }
-  return kJson;
-}
-
 std::size_t column_wire_bound(ColumnKind kind, std::size_t octets) noexcept {
   const ColumnWireBound bound = column_wire_bound(kind);
   return bound.per_octet * octets / bound.divisor + bound.constant;
 }
-
-std::size_t member_wire_overhead(std::string_view name) noexcept { return 6 * name.size() + 2 + 2; }
 
 Statement blind_patch_statement(const BlindPatch& patch, const Dialect& dialect) {
   StatementBuilder b(dialect);
@@ -238,7 +203,7 @@ bool blind_patch_params(const BlindPatch& patch, const Dialect& dialect, std::st
   shape += patch.layout->sql_table;
   shape.push_back('\0');
   for (std::size_t i = 0; i < patch.layout->columns.size(); ++i) {
-    shape.push_back(!patch.named[i] ? '.' : patch.set->contains(patch.layout->columns[i].field) ? 's' : 'u');
+    shape.push_back(!patch.named[i] ? '.' : patch.values[i] != nullptr ? 's' : 'u');
   }
   for (std::size_t i = 0; i < patch.layout->indexes.size(); ++i) {
     shape.push_back(patch.key_prefixes.empty() || patch.key_prefixes[i].empty() ? '.' : 'k');

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lunora/schema/limits.hpp"
 #include "lunora/validation/validate.hpp"
 #include "lunora/value/compare.hpp"
 #include "lunora/value/index_key.hpp"
@@ -362,17 +363,66 @@ Result<std::vector<int>> WriteSet::record_commit() {
   return affected;
 }
 
-Result<std::vector<int>> Store::log_committed_write(std::string_view id, double creation_time,
-                                                    const Value& old_document, const Value* new_document) {
-  const TableSchema* table = table_of_id(id);
+Result<std::vector<int>> Store::log_committed_write(const TableSchema* table, std::string_view id, double creation_time,
+                                                    const std::vector<const Value*>& old_fields,
+                                                    const std::vector<const Value*>* new_fields) {
   if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
   const TableLayout& layout = layout_of(*table);
-  Result<std::vector<std::string>> new_keys = std::vector<std::string>();
-  if (new_document != nullptr) new_keys = index_keys(layout, *new_document, creation_time, id);
-  if (!new_keys) return new_keys.status();
+  // The record write_record makes, its keys written here directly: a key is its fields'
+  // encodings followed by those of _creationTime and _id (value/index_key.hpp), i.e. by the
+  // key of (_creationTime, _id), whose tail is the key of _id.
+  std::string creation;
+  creation.reserve(16 + id.size());
+  append_index_key_float64(creation, creation_time);
+  const std::size_t time_size = creation.size();
+  append_index_key_string(creation, id);
+  const auto key_of = [&](const std::vector<const Value*>& fields, std::size_t first, std::size_t count) {
+    std::string key;
+    key.reserve(16 + creation.size());
+    for (std::size_t j = first; j < first + count; ++j) append_index_key(key, fields[j]);
+    key += creation;
+    return key;
+  };
+  WriteRecord record{layout.table, std::string(id), {}};
+  record.keys.reserve(layout.indexes.size() + 2);
+  bool before_fits = true;  // as index_keys: an old key over the limit drops every old key
+  std::size_t first = 0;    // the index's first field in the lists (Store::indexed_fields order)
+  for (const auto& index : layout.indexes) {
+    const std::size_t count = index.fields.size();
+    IndexKeys& keys = record.keys.emplace_back();
+    keys.index = index.name;
+    if (new_fields != nullptr) {
+      keys.after = key_of(*new_fields, first, count);
+      if (keys.after->size() > limits::kMaxIndexKeyBytes) {
+        // index_keys' refusal, word for word.
+        std::vector<const Value*> values(new_fields->begin() + first, new_fields->begin() + first + count);
+        auto refused = document_index_key(values, creation_time, id);
+        return Status(refused.status().code(), "index \"" + index.name + "\" of table \"" + layout.table +
+                                                   "\": " + refused.status().message());
+      }
+    }
+    keys.before = new_fields == &old_fields ? *keys.after : key_of(old_fields, first, count);
+    before_fits = before_fits && keys.before->size() <= limits::kMaxIndexKeyBytes;
+    first += count;
+  }
+  if (!before_fits) {
+    for (auto& keys : record.keys) keys.before.reset();  // such a document cannot be in a range read
+  }
+  // The implicit indexes: (_creationTime, _id) and _id.
+  IndexKeys& by_creation = record.keys.emplace_back();
+  by_creation.index = kByCreationTime;
+  IndexKeys& by_id = record.keys.emplace_back();  // (reserved: by_creation stays valid)
+  by_id.index = kById;
+  by_id.before.emplace(creation, time_size);
+  if (new_fields != nullptr) {
+    by_id.after = by_id.before;
+    by_creation.before = creation;
+    by_creation.after = std::move(creation);
+  } else {
+    by_creation.before = std::move(creation);
+  }
   std::vector<WriteRecord> records;
-  records.push_back(write_record(*this, layout, std::string(id), creation_time, &old_document,
-                                 new_document != nullptr ? &*new_keys : nullptr));
+  records.push_back(std::move(record));
   std::vector<int> affected = subscriptions_.affected(records);
   commits_.confirm(commits_.append(std::move(records)));
   return affected;

@@ -15,7 +15,7 @@ export interface LunoraCoreModule {
   /** The point-read text's number; -1: no such document; -2: ask storeGet. */
   storeGetText(store: number, table: string, id: string): number;
   storeGetMany(store: number, table: string, idsJson: string): string;
-  /** A patch as one statement needing no prior read, or null (store_api.hpp store_blind_patch). */
+  /** A patch as one statement needing no prior read, or null (store_api.hpp store_blind_patch_compact). */
   storeBlindPatch(store: number, id: string, setWire: string, unsetJson: string, needOldRow: boolean): string;
   /** Logs an update that already committed, confirmed: the affected subscription ids as "[1,5]", or an error envelope (store_api.hpp store_log_patch). */
   storeLogPatch(store: number, id: string, creationTime: number, oldIndexedWire: string, newIndexedWire: string): string;

@@ -44,6 +44,12 @@ std::string store_get_many(int store, const std::string& table, const std::strin
 // _version and the indexed fields (as a point read selects them; unchanged by the patch).
 std::string store_blind_patch(int store, const std::string& id, const std::string& set_wire,
                               const std::string& unset_json, bool need_old_row = true);
+// store_blind_patch answered without an envelope, as the shim takes it: `null` (no blind
+// patch), its error envelope (which starts with '{'), or [text, [params], "old" | "new",
+// "<table>"], text the number of a text the shim holds or, the first time, {"text", "textId"}
+// or {"text"} (as a step of tx_accept_plan_compact).
+std::string store_blind_patch_compact(int store, const std::string& id, const std::string& set_wire,
+                                      const std::string& unset_json, bool need_old_row = true);
 // Records in the store's commit log an update of document `id` (its table from the id) whose SQL
 // already committed, as tx_begin / tx_update / tx_accept / tx_finish would record it, confirmed
 // at once. old_indexed_wire / new_indexed_wire: Lunora JSON objects of which only the indexed

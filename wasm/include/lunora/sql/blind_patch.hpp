@@ -56,17 +56,51 @@ struct ColumnWireBound {
   std::size_t divisor;
   std::size_t constant;
 };
-ColumnWireBound column_wire_bound(ColumnKind kind) noexcept;
+namespace detail {
+// A field, or a member, of a document's Lunora JSON, by column kind (value/wire.cpp's
+// to_wire; wire_size_bound gives the same constants):
+//   text: a JSON string, each byte at most a 6-byte escape, and its quotes: 6 L + 2.
+//   float64: at most 24 characters, or {"$float":"<12>"} (25); int64 {"$integer":"<12>"} (27).
+//   boolean: `false` (5). bytes: {"$bytes":"<base64>"}, 13 + 4 ceil(L / 3) <= 4 L / 3 + 17.
+//   json: the point read selects jsonb as its text t, which Postgres writes token by token
+//     from what the store wrote (to_wire, parsed): strings and keys with the same escapes as
+//     to_wire, true/false/null alike, structure with extra spaces (`, ` and `: `, tags
+//     included). Only numbers differ: jsonb writes numeric as a plain decimal D of at least
+//     one character, to_wire the double's shortest form. D parses to that double, so the
+//     shortest form has no more significant digits than D: in fixed notation it is at most
+//     one character longer (a carry: 99999999999999999 -> 100000000000000000) and only at
+//     16+ digits; in exponent notation (below 1e-7 or from 1e21) D has at least 9 characters
+//     and the form at most its digits plus 6. Every token is at most twice its text: 2 L.
+//   SQL NULL: `null` (4) or nothing: every constant is at least 5.
+inline constexpr ColumnWireBound kTextWireBound{6, 1, 5};
+inline constexpr ColumnWireBound kNumberWireBound{0, 1, 27};
+inline constexpr ColumnWireBound kBooleanWireBound{0, 1, 5};
+inline constexpr ColumnWireBound kBytesWireBound{4, 3, 17};
+inline constexpr ColumnWireBound kJsonWireBound{2, 1, 5};
+}  // namespace detail
+
+// (Inline: the planner sums them over every column of the table on each blind patch.)
+inline ColumnWireBound column_wire_bound(ColumnKind kind) noexcept {
+  switch (kind) {
+    case ColumnKind::text: return detail::kTextWireBound;
+    case ColumnKind::float64:
+    case ColumnKind::int64: return detail::kNumberWireBound;
+    case ColumnKind::boolean: return detail::kBooleanWireBound;
+    case ColumnKind::bytes: return detail::kBytesWireBound;
+    case ColumnKind::json: return detail::kJsonWireBound;
+  }
+  return detail::kJsonWireBound;
+}
 // The bound for a value of `octets` (the C++ mirror of the SQL term, for tests and callers).
 std::size_t column_wire_bound(ColumnKind kind, std::size_t octets) noexcept;
 // At most the bytes around a member's value in a document's Lunora JSON: `"name":` and a comma.
-std::size_t member_wire_overhead(std::string_view name) noexcept;
+inline std::size_t member_wire_overhead(std::string_view name) noexcept { return 6 * name.size() + 2 + 2; }
 
 struct BlindPatch {
   const TableLayout* layout = nullptr;
   std::string_view id;
-  const Value* set = nullptr;  // an object: the fields the patch sets (validated)
-  std::vector<bool> named;     // per layout column: set or removed (SQL NULL) by the patch
+  std::vector<bool> named;           // per layout column: set or removed (SQL NULL) by the patch
+  std::vector<const Value*> values;  // per layout column: the value it sets (validated), or nullptr
   // Per layout index: empty when the patch leaves its key alone, else the encoding of the
   // index's new field values (a patch that names any of an index's fields names all of them).
   // A key is the plain concatenation (value/index_key.hpp) of its fields' encodings and

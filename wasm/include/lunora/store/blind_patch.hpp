@@ -31,10 +31,16 @@ namespace lunora {
 // A table may have more fields than this and still be patched, but not blindly.
 inline constexpr std::size_t kMaxBlindPatchFields = 1024;
 
-// The patch planned (it views `id` and `set`): sql/blind_patch.hpp writes its statement.
+// The patch planned (it views `id` and the values set): sql/blind_patch.hpp writes its statement.
 struct BlindPatchPlan {
   const TableSchema* table = nullptr;
   BlindPatch patch;
+};
+
+// A field a patch sets, and its value.
+struct PatchField {
+  std::string_view name;
+  const Value* value = nullptr;
 };
 
 // `set`: the fields the patch sets (an object of Lunora values); `unset`: the fields it
@@ -44,5 +50,12 @@ struct BlindPatchPlan {
 // opened with mariadb_returning).
 std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
                                                const std::vector<std::string>& unset, bool need_old_row = true);
+// The same with the fields set as a list (the api reads them from the wire without building an
+// object); a name listed twice: nullopt.
+std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const std::vector<PatchField>& set,
+                                               const std::vector<std::string>& unset, bool need_old_row = true);
+// The same into `plan` (false: none), which may be a previous call's: its vectors are reused.
+bool plan_blind_patch(const Store& store, std::string_view id, const std::vector<PatchField>& set,
+                      const std::vector<std::string>& unset, bool need_old_row, BlindPatchPlan& plan);
 
 }  // namespace lunora

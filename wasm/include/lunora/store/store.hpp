@@ -55,14 +55,17 @@ class Store {
   // The top-level fields that the indexes of the table of document `id` read (none for an id
   // of no table). The list is valid until the next call.
   const std::vector<std::string_view>& indexed_fields(std::string_view id) const;
-  // Appends to the commit log an update (or, `new_document` nullptr, a delete) of document `id`
-  // whose SQL already committed (a blind patch or delete), with its keys before
-  // (`old_document`) and after (`new_document`; only their indexed fields are read) exactly as
-  // WriteSet::record_commit records that write, and confirms it at once: the entries before it
-  // must have been confirmed or retracted (the shim commits one at a time). Returns the
-  // subscriptions it affects. Nothing is validated.
-  Result<std::vector<int>> log_committed_write(std::string_view id, double creation_time, const Value& old_document,
-                                               const Value* new_document);
+  // Appends to the commit log an update (or, `new_fields` nullptr, a delete) of document `id`
+  // whose SQL already committed (a blind patch or delete), with its keys before and after
+  // exactly as WriteSet::record_commit records that write, and confirms it at once: the entries
+  // before it must have been confirmed or retracted (the shim commits one at a time). The
+  // fields: the values of the document's indexed fields before and after, parallel to
+  // indexed_fields(id) (nullptr: missing); `new_fields` may be `&old_fields` (keys unchanged).
+  // `table`: table_of_id(id), which the caller looked up (nullptr: refused, not an id of the
+  // store). Returns the subscriptions it affects. Nothing is validated.
+  Result<std::vector<int>> log_committed_write(const TableSchema* table, std::string_view id, double creation_time,
+                                               const std::vector<const Value*>& old_fields,
+                                               const std::vector<const Value*>* new_fields);
 
   IdGenerator& ids() noexcept { return ids_; }
   CreationClock& clock() noexcept { return clock_; }
