@@ -487,7 +487,7 @@ async function cpuSuite(engine, canned) {
     const s = stats(t);
     replayed[name] = { median_us: r2(s.median), p99_us: r2(s.p99), core_calls: calls.length };
   }
-  return { shim: out, wasmCoreOnly: replayed, fixture: { schema: JSON.stringify(schema.toJSON()), options: JSON.stringify({ seed: "00".repeat(32), ...(engine === "mysql" ? { textCollation: "utf8mb4_nopad_bin" } : {}) }), store: storeHandle, ops: fixtureOps } };
+  return { shim: out, wasmCoreOnly: replayed, fixture: { schema: JSON.stringify(schema.toJSON()), options: JSON.stringify({ seed: "00".repeat(32), ...(engine === "mysql" ? { textCollation: "utf8mb4_nopad_bin", mariadbReturning: true } : { rowCounts: true }) }), store: storeHandle, ops: fixtureOps } };
 }
 
 // ---- native core (C++) ----------------------------------------------------------------------
