@@ -189,3 +189,18 @@ TEST_CASE("parse_wire_fields answers parse_wire's value, filtered, and its error
     check_fields(text, fields);
   }
 }
+
+TEST_CASE("simple string arrays read as nlohmann reads them, or not at all") {
+  std::vector<std::string> names{"stale"};
+  for (const char* text : {"[]", " [ ] ", "[\"count\"]", "[\"a\", \"b\" ,\"a\"]", "\n[\"é€😀\",\"\"]\t"}) {
+    INFO(text);
+    REQUIRE(lunora::parse_simple_string_array(text, names));
+    CHECK(Value(names) == Value::parse(text));
+  }
+  // Escapes, invalid UTF-8, non-strings and malformed text: the full path's job.
+  for (const char* text : {"", "[", "[\"a\"", "[\"a\",]", "[,\"a\"]", "[\"a\"] x", "[\"a\\n\"]", "[\"\xff\"]",
+                           "[\"a\x01\"]", "[1]", "[null]", "[[\"a\"]]", "{\"a\":\"b\"}", "\"a\""}) {
+    INFO(text);
+    CHECK_FALSE(lunora::parse_simple_string_array(text, names));
+  }
+}

@@ -19,6 +19,7 @@
 #include "lunora/store/blind_patch.hpp"
 #include "lunora/store/migration.hpp"
 #include "lunora/store/store.hpp"
+#include "lunora/value/simple_json.hpp"
 #include "lunora/value/wire.hpp"
 
 namespace lunora::api {
@@ -789,8 +790,12 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
                       const std::string& set_fields_json) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
-  std::vector<std::string> set_fields;
-  if (!set_fields_json.empty()) {
+  // The names a patch sets: usually plain (read without a JSON tree, into scratch kept
+  // between calls); anything else takes nlohmann's path, which answers as before.
+  thread_local std::vector<std::string> set_fields;
+  set_fields.clear();
+  if (!set_fields_json.empty() && !parse_simple_string_array(set_fields_json, set_fields)) {
+    set_fields.clear();
     auto names = nlohmann::json::parse(set_fields_json, nullptr, false);
     if (!names.is_array()) return fail(Status(ErrorCode::invalid_argument, "the fields a patch sets must be a JSON array of names"));
     set_fields.reserve(names.size());

@@ -20,6 +20,23 @@ class Reader {
   Reader(std::string_view json, std::size_t max_depth, bool tags)
       : p_(json.data()), end_(json.data() + json.size()), max_depth_(max_depth), tags_(tags) {}
 
+  // `[` strings `]`, the whole text (see parse_simple_string_array).
+  bool string_array(std::vector<std::string>& out) {
+    out.clear();
+    skip_space();
+    if (p_ == end_ || *p_ != '[') return false;
+    ++p_;
+    const bool read = items(']', [&] {
+      std::string_view text;
+      if (p_ == end_ || *p_ != '"' || !string_view_of(text)) return false;
+      out.emplace_back(text);
+      return true;
+    });
+    if (!read) return false;
+    skip_space();
+    return p_ == end_;
+  }
+
   std::optional<Value> document() {
     Value out;
     skip_space();
@@ -355,6 +372,10 @@ class Reader {
 };
 
 }  // namespace
+
+bool parse_simple_string_array(std::string_view json, std::vector<std::string>& out) {
+  return Reader(json, 1, false).string_array(out);
+}
 
 std::optional<Value> parse_simple_json(std::string_view json, std::size_t max_depth) {
   return Reader(json, max_depth, false).document();

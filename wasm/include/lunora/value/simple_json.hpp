@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,5 +31,10 @@ std::optional<Value> parse_simple_wire(std::string_view json, std::size_t max_de
 // also for anything but an object.
 std::optional<Value> parse_simple_wire_fields(std::string_view json, std::size_t max_depth,
                                               const std::vector<std::string_view>& fields);
+
+// A JSON array of strings (`["a", "b"]`, whitespace allowed) into `out` (cleared first, its
+// capacity kept), read exactly as nlohmann reads it. False for anything else, including
+// escapes and invalid UTF-8 (the caller then takes the full path, which says why).
+bool parse_simple_string_array(std::string_view json, std::vector<std::string>& out);
 
 }  // namespace lunora
