@@ -102,11 +102,28 @@ void CommitLog::confirm(std::uint64_t sequence) noexcept {
 }
 
 void CommitLog::retract(std::uint64_t sequence) {
-  while (!entries_.empty() && entries_.back().first >= sequence) entries_.pop_back();
+  while (!entries_.empty() && entries_.back().first >= sequence) {
+    recycle(std::move(entries_.back().second));
+    entries_.pop_back();
+  }
 }
 
 void CommitLog::trim(std::uint64_t keep_after) {
-  while (!entries_.empty() && entries_.front().first <= keep_after) entries_.pop_front();
+  while (!entries_.empty() && entries_.front().first <= keep_after) {
+    recycle(std::move(entries_.front().second));
+    entries_.pop_front();
+  }
+}
+
+void CommitLog::recycle(std::vector<WriteRecord>&& writes) {
+  if (recycled_.size() < kRecycledEntries && writes.size() <= kRecycledRecords) recycled_.push_back(std::move(writes));
+}
+
+std::vector<WriteRecord> CommitLog::recycled() {
+  if (recycled_.empty()) return {};
+  std::vector<WriteRecord> writes = std::move(recycled_.back());
+  recycled_.pop_back();
+  return writes;
 }
 
 }  // namespace lunora

@@ -69,17 +69,26 @@ ValidationOptions Store::validation_options() const {
   return options;
 }
 
+namespace {
+
+// The values of the fields of `index` in `document` (nullptr: missing), over `values`.
+void index_field_values(const IndexLayout& index, const Value& document, std::vector<const Value*>& values) {
+  values.clear();
+  for (const auto& field : index.fields) {
+    auto it = document.find(field);
+    values.push_back(it == document.end() ? nullptr : &*it);
+  }
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> Store::index_keys(const TableLayout& layout, const Value& document,
                                                    double creation_time, std::string_view id) const {
   std::vector<std::string> keys;
   keys.reserve(layout.indexes.size());
   thread_local std::vector<const Value*> values;  // scratch, kept between calls
   for (const auto& index : layout.indexes) {
-    values.clear();
-    for (const auto& field : index.fields) {
-      auto it = document.find(field);
-      values.push_back(it == document.end() ? nullptr : &*it);
-    }
+    index_field_values(index, document, values);
     auto key = document_index_key(values, creation_time, id);
     if (!key) {
       return Status(key.status().code(), "index \"" + index.name + "\" of table \"" + layout.table +
@@ -304,59 +313,83 @@ Value WriteSet::first_conflict() const {
 
 namespace {
 
-// The commit log's record of a write of document `id`: its keys in every index of `layout`
-// before (`old_document`, its indexed fields; nullptr: an insert) and after (`new_keys`, in
-// layout order; nullptr: a delete), then in the implicit indexes.
-WriteRecord write_record(const Store& store, const TableLayout& layout, const std::string& id, double creation_time,
-                         const Value* old_document, const std::vector<std::string>* new_keys) {
+// The commit log's record of a write of document `id`, written over `record` (a fresh one or
+// a recycled one, CommitLog::recycled: its strings' capacity is reused): its keys in every
+// index of `layout` before (`old_document`, its indexed fields; nullptr: an insert) and after
+// (`new_keys`, in layout order; nullptr: a delete), then in the implicit indexes.
+void fill_write_record(WriteRecord& record, const TableLayout& layout, std::string_view id, double creation_time,
+                       const Value* old_document, const std::vector<std::string>* new_keys) {
   const bool before = old_document != nullptr;
   const bool after = new_keys != nullptr;
-  WriteRecord record{layout.table, id, {}};
-  record.keys.reserve(layout.indexes.size() + 2);
-  std::vector<std::string> before_keys;
-  if (before) {
-    auto keys = store.index_keys(layout, *old_document, creation_time, id);
-    if (keys) before_keys = std::move(keys).value();  // an old document over a key limit cannot be in a range read
-  }
-  for (std::size_t k = 0; k < layout.indexes.size(); ++k) {
-    IndexKeys& keys = record.keys.emplace_back(IndexKeys{layout.indexes[k].name, std::nullopt, std::nullopt});
-    if (k < before_keys.size()) keys.before = std::move(before_keys[k]);
-    if (after) keys.after = (*new_keys)[k];
-  }
-  // The implicit indexes: (_creationTime, _id) and _id, encoded directly.
-  std::string creation;
-  creation.reserve(16 + id.size());
-  append_index_key_float64(creation, creation_time);
-  append_index_key_string(creation, id);
-  std::string id_key;
-  append_index_key_string(id_key, id);
-  // `key` into the sides this write has (moved into the last).
-  const auto add_implicit = [&](std::string_view index, std::string& key) {
-    IndexKeys& keys = record.keys.emplace_back(IndexKeys{std::string(index), std::nullopt, std::nullopt});
-    if (before && after) {
-      keys.before = key;
-    } else if (before) {
-      keys.before = std::move(key);
-    }
-    if (after) keys.after = std::move(key);
+  // `side` holding a copy of `key`, or nothing.
+  const auto set = [](std::optional<std::string>& side, bool present, std::string_view key) {
+    if (!present) side.reset();
+    else if (side) side->assign(key);
+    else side.emplace(key);
   };
-  add_implicit(kByCreationTime, creation);
-  add_implicit(kById, id_key);
+  const auto slot = [](std::optional<std::string>& side) -> std::string& { return side ? *side : side.emplace(); };
+  record.table.assign(layout.table);
+  record.id.assign(id);
+  const std::size_t indexes = layout.indexes.size();
+  record.keys.resize(indexes + 2);
+  thread_local std::vector<const Value*> values;  // scratch, kept between calls
+  bool befores = before;
+  for (std::size_t k = 0; k < indexes; ++k) {
+    IndexKeys& keys = record.keys[k];
+    keys.index.assign(layout.indexes[k].name);
+    if (befores) {
+      index_field_values(layout.indexes[k], *old_document, values);
+      befores = document_index_key_into(slot(keys.before), values, creation_time, id);
+    }
+    set(keys.after, after, after ? std::string_view((*new_keys)[k]) : std::string_view());
+  }
+  // An old document over a key limit cannot be in a range read: no keys before.
+  if (!befores) {
+    for (std::size_t k = 0; k < indexes; ++k) record.keys[k].before.reset();
+  }
+  // The implicit indexes: (_creationTime, _id) and _id, encoded directly into one side and
+  // copied to the other.
+  IndexKeys& creation = record.keys[indexes];
+  creation.index.assign(kByCreationTime);
+  std::string& creation_key = slot(after ? creation.after : creation.before);
+  creation_key.clear();
+  append_index_key_float64(creation_key, creation_time);
+  append_index_key_string(creation_key, id);
+  IndexKeys& by_id = record.keys[indexes + 1];
+  by_id.index.assign(kById);
+  std::string& id_key = slot(after ? by_id.after : by_id.before);
+  id_key.clear();
+  append_index_key_string(id_key, id);
+  if (after) {
+    set(creation.before, before, creation_key);
+    set(by_id.before, before, id_key);
+  } else {
+    creation.after.reset();
+    by_id.after.reset();
+  }
+}
+
+WriteRecord write_record(const Store&, const TableLayout& layout, const std::string& id, double creation_time,
+                         const Value* old_document, const std::vector<std::string>* new_keys) {
+  WriteRecord record;
+  fill_write_record(record, layout, id, creation_time, old_document, new_keys);
   return record;
 }
 
 }  // namespace
 
 Result<std::vector<int>> WriteSet::record_commit() {
-  std::vector<WriteRecord> records;
-  records.reserve(writes_.size());
+  std::vector<WriteRecord> records = store_.commits().recycled();
+  std::size_t count = 0;
   for (std::size_t i = 0; i < writes_.size(); ++i) {
     if (states_[i].dropped) continue;
     const RowWrite& w = writes_[i];
-    records.push_back(write_record(store_, *w.layout, w.id, w.creation_time,
-                                   w.op != WriteOp::insert ? &states_[i].old_document : nullptr,
-                                   w.op != WriteOp::remove ? &w.keys : nullptr));
+    if (count == records.size()) records.emplace_back();
+    fill_write_record(records[count++], *w.layout, w.id, w.creation_time,
+                      w.op != WriteOp::insert ? &states_[i].old_document : nullptr,
+                      w.op != WriteOp::remove ? &w.keys : nullptr);
   }
+  records.erase(records.begin() + static_cast<std::ptrdiff_t>(count), records.end());
   std::vector<int> affected = store_.subscriptions().affected(records);
   sequence_ = store_.commits().append(std::move(records));
   return affected;

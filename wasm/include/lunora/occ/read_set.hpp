@@ -112,9 +112,20 @@ class CommitLog {
   const WriteRecord* first_conflict(const ReadSet& reads, std::uint64_t since) const;
   // Forgets commits no open reader can still need.
   void trim(std::uint64_t keep_after);
+  // The records of a forgotten entry (trim, retract) with their strings' capacity, to be
+  // overwritten by the next append (WriteSet::record_commit); empty when there is none. Their
+  // contents are stale.
+  std::vector<WriteRecord> recycled();
 
  private:
+  // Keeps a forgotten entry's records for recycled(): a point write's commit then allocates
+  // nothing, and none of its strings is freed. Only small entries are kept.
+  void recycle(std::vector<WriteRecord>&& writes);
+  static constexpr std::size_t kRecycledEntries = 2;
+  static constexpr std::size_t kRecycledRecords = 16;
+
   std::deque<std::pair<std::uint64_t, std::vector<WriteRecord>>> entries_;
+  std::vector<std::vector<WriteRecord>> recycled_;
   std::uint64_t next_ = 1;
   std::uint64_t durable_ = 0;
 };
