@@ -157,7 +157,7 @@ void WriteSet::restart() {
   writes_.clear();
   states_.clear();
   by_id_.clear();
-  reads_ = ReadSet();
+  reads_.clear();
   sequence_ = 0;
   begin_sequence_ = store_.commits().durable_sequence();
 }

@@ -93,7 +93,8 @@ class WriteSet {
   WriteSet& operator=(const WriteSet&) = delete;
   ~WriteSet();
   // Empties the write set into a fresh one of the same store (as constructed now), keeping
-  // its vectors' capacity: the api recycles a finished mutation's write set.
+  // its vectors' capacity and its read set's entries (ReadSet::clear): the api recycles a
+  // finished mutation's write set.
   void restart();
 
   // What an insert assigned; `id` views the write set's copy (valid until its next write).
