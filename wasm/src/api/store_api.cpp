@@ -739,7 +739,7 @@ template <typename Answer>
 std::string insert(int tx, const std::string& table, const std::string& document_wire, double now_ms, Answer answer) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
-  auto document = parse_wire(document_wire);
+  auto document = parse_wire_over(document_wire, writes->spare_document());
   if (!document) return fail(document.status());
   auto result = writes->insert(table, std::move(document).value(), now_ms);
   if (!result) return fail(result.status());
@@ -809,7 +809,7 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
   // Only the old document's indexed fields are used (for the index keys it leaves).
   auto old_document = parse_wire_fields(old_document_wire, writes->indexed_fields(id));
   if (!old_document) return fail(old_document.status());
-  auto document = parse_wire(document_wire);
+  auto document = parse_wire_over(document_wire, writes->spare_document());
   if (!document) return fail(document.status());
   Status status = writes->update(id, *version, creation_time, std::move(old_document).value(), std::move(document).value(),
                                  set_fields_json.empty() ? nullptr : &set_fields);

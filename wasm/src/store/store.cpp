@@ -149,10 +149,14 @@ WriteSet::~WriteSet() {
   // The documents' trees are freed bottom-up (value.hpp, release).
   for (auto& w : writes_) release(w.document);
   for (auto& state : states_) release(state.old_document);
+  for (auto& document : spare_documents_) release(document);
 }
 
 void WriteSet::restart() {
-  for (auto& w : writes_) release(w.document);
+  for (auto& w : writes_) {
+    if (spare_documents_.size() < kSpareDocuments && w.document.is_object()) spare_documents_.push_back(std::move(w.document));
+    else release(w.document);
+  }
   for (auto& state : states_) release(state.old_document);
   writes_.clear();
   states_.clear();
@@ -160,6 +164,13 @@ void WriteSet::restart() {
   reads_.clear();
   sequence_ = 0;
   begin_sequence_ = store_.commits().durable_sequence();
+}
+
+Value WriteSet::spare_document() {
+  if (spare_documents_.empty()) return nullptr;
+  Value document = std::move(spare_documents_.back());
+  spare_documents_.pop_back();
+  return document;
 }
 
 const std::vector<std::string_view>& WriteSet::indexed_fields(std::string_view id) const {

@@ -289,10 +289,10 @@ bool is_valid_utf8(std::string_view text) noexcept {
   return true;
 }
 
-Result<Value> parse_wire(std::string_view json) {
-  // The usual document from the shim reads in one pass, tags included; anything else takes
-  // the full path.
-  if (auto simple = parse_simple_wire(json, kMaxWireNesting)) return std::move(*simple);
+namespace {
+
+// parse_wire's full path: nlohmann's parser, then the tags converted.
+Result<Value> parse_wire_full(std::string_view json) {
   const Scan scanned = scan(json);
   if (scanned.too_deep) return too_deep();
   Value parsed;
@@ -314,6 +314,20 @@ Result<Value> parse_wire(std::string_view json) {
   // nlohmann has already refused invalid UTF-8 in strings and keys.
   if (auto failure = convert_in_place(parsed, false)) return invalid(*failure);
   return parsed;
+}
+
+}  // namespace
+
+Result<Value> parse_wire(std::string_view json) {
+  // The usual document from the shim reads in one pass, tags included; anything else takes
+  // the full path.
+  if (auto simple = parse_simple_wire(json, kMaxWireNesting)) return std::move(*simple);
+  return parse_wire_full(json);
+}
+
+Result<Value> parse_wire_over(std::string_view json, Value spare) {
+  if (parse_simple_wire_over(json, kMaxWireNesting, spare)) return spare;
+  return parse_wire_full(json);
 }
 
 Result<Value> parse_wire_fields(std::string_view json, const std::vector<std::string_view>& fields) {

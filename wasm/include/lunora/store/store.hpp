@@ -93,9 +93,13 @@ class WriteSet {
   WriteSet& operator=(const WriteSet&) = delete;
   ~WriteSet();
   // Empties the write set into a fresh one of the same store (as constructed now), keeping
-  // its vectors' capacity and its read set's entries (ReadSet::clear): the api recycles a
-  // finished mutation's write set.
+  // its vectors' capacity, its read set's entries (ReadSet::clear) and a few of its
+  // documents (spare_document): the api recycles a finished mutation's write set.
   void restart();
+  // A document of a finished write (null if none), for the api to parse the next one over
+  // (parse_wire_over): the same table's documents share their shape, so their nodes and
+  // strings are reused instead of freed and allocated again.
+  Value spare_document();
 
   // What an insert assigned; `id` views the write set's copy (valid until its next write).
   struct Inserted {
@@ -166,6 +170,8 @@ class WriteSet {
   };
   std::vector<WriteState> states_;  // parallel to writes_
   std::map<std::string, std::size_t, std::less<>> by_id_;  // past kScannedWrites writes
+  static constexpr std::size_t kSpareDocuments = 2;
+  std::vector<Value> spare_documents_;
 };
 
 }  // namespace lunora

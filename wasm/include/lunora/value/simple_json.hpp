@@ -26,6 +26,13 @@ std::optional<Value> parse_simple_json(std::string_view json, std::size_t max_de
 // other `$` key or a malformed tag: parse_wire's full path then says why.
 std::optional<Value> parse_simple_wire(std::string_view json, std::size_t max_depth);
 
+// parse_simple_wire into `out`, a value of an earlier document (any type): where the text
+// has its shape (an object's members in key order, an array's items, strings), its tree's
+// nodes and strings' buffers are reused instead of freed and allocated again. True: `out`
+// equals what parse_simple_wire answers; false where it answers nullopt (`out` is then some
+// valid value).
+bool parse_simple_wire_over(std::string_view json, std::size_t max_depth, Value& out);
+
 // parse_simple_wire of an object, keeping only its members named in `fields` (the others are
 // read and checked, not built). nullopt whenever parse_simple_wire would answer nullopt, and
 // also for anything but an object.
