@@ -516,7 +516,8 @@ constexpr int kAskEnvelope = -2;
 
 // The table of a point read of `id`, or nullptr when `id` is not a document of it.
 const TableSchema* point_read_table(const Store& store, const std::string& table_name, const std::string& id) {
-  const TableSchema* table = table_name.empty() ? store.table_of_id(id) : store.table(table_name);
+  if (table_name.empty()) return store.table_of_id(id);  // an id of the table it answers, or nullptr
+  const TableSchema* table = store.table(table_name);
   return table != nullptr && is_id_of_table(id, table->name) ? table : nullptr;
 }
 

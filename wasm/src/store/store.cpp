@@ -1,6 +1,7 @@
 #include "lunora/store/store.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "lunora/validation/validate.hpp"
 #include "lunora/value/compare.hpp"
@@ -10,7 +11,10 @@ namespace lunora {
 
 Store::Store(Schema schema, const Dialect& dialect, EngineOptions options)
     : schema_(std::move(schema)), dialect_(&dialect), options_(std::move(options)) {
-  for (const auto& table : schema_.tables) layouts_.push_back(layout_table(table, dialect));
+  for (const auto& table : schema_.tables) {
+    layouts_.push_back(layout_table(table, dialect));
+    table_hashes_.push_back(table_hash(table.name));
+  }
 }
 
 Result<std::unique_ptr<Store>> Store::open(Schema schema, const Dialect& dialect, EngineOptions options,
@@ -48,12 +52,22 @@ const TableLayout* Store::layout(std::string_view name) const noexcept {
 }
 
 const TableSchema* Store::table_of_id(std::string_view id) const noexcept {
-  auto hash = id_table_hash(id);
-  if (!hash) return nullptr;
-  for (const auto& t : schema_.tables) {
-    if (table_hash(t.name) == *hash) return &t;
+  if (last_id_size_ != 0 && id == std::string_view(last_id_, last_id_size_)) return last_id_table_;
+  const TableSchema* table = nullptr;
+  if (auto hash = id_table_hash(id)) {
+    for (std::size_t i = 0; i < table_hashes_.size(); ++i) {
+      if (table_hashes_[i] == *hash) {
+        table = &schema_.tables[i];
+        break;
+      }
+    }
   }
-  return nullptr;
+  if (!id.empty() && id.size() <= sizeof last_id_) {
+    std::memcpy(last_id_, id.data(), id.size());
+    last_id_size_ = id.size();
+    last_id_table_ = table;
+  }
+  return table;
 }
 
 Status Store::validate(const TableSchema& table, const Value& document) const {

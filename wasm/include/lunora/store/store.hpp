@@ -42,6 +42,8 @@ class Store {
     return layouts_[static_cast<std::size_t>(&table - schema_.tables.data())];
   }
   // The table an id belongs to; nullptr if `id` is not an id of any table of the store.
+  // The last answer is kept: a mutation asks about one id several times (its read, its write,
+  // the write's indexed fields), and each asking decodes the id.
   const TableSchema* table_of_id(std::string_view id) const noexcept;
 
   // Validates a document of `table` (user fields only) for this engine.
@@ -77,6 +79,11 @@ class Store {
   const Dialect* dialect_;
   EngineOptions options_;
   std::vector<TableLayout> layouts_;  // parallel to schema_.tables
+  std::vector<std::uint32_t> table_hashes_;  // parallel to schema_.tables: table_hash(name)
+  // table_of_id's last answer: the id (an id is 32 characters; a longer one is not kept).
+  mutable char last_id_[32];
+  mutable std::size_t last_id_size_ = 0;  // 0: none
+  mutable const TableSchema* last_id_table_ = nullptr;
   IdGenerator ids_;
   CreationClock clock_;
   CommitLog commits_;

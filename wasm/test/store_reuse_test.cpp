@@ -1,5 +1,5 @@
-// The commit log reuses a trimmed entry's records (CommitLog::recycled): a write set's
-// records written over stale ones must equal records written fresh.
+// What the store keeps from one mutation to the next answers as if it were made fresh: the
+// commit log's recycled records (CommitLog::recycled), table_of_id's last answer.
 #include <catch2/catch.hpp>
 
 #include "lunora/dialect/dialect.hpp"
@@ -104,4 +104,30 @@ TEST_CASE("commit log records written over recycled ones equal fresh ones", "[oc
   }
   // And an insert again over the delete's record.
   both([&](WriteSet& w) { REQUIRE(w.insert("t", Value{{"a", "v"}}, 12).ok()); });
+}
+
+TEST_CASE("table_of_id answers the same with its last answer kept", "[store]") {
+  auto store = open_store();
+  auto other = open_store();  // asked each id once, after another id
+  WriteSet writes(*store);
+  auto t = writes.insert("t", Value{{"a", "x"}}, 1);
+  REQUIRE(t.ok());
+  const std::string t_id(t->id);
+  auto u = writes.insert("u", Value{{"c", "x"}}, 2);
+  REQUIRE(u.ok());
+  const std::string u_id(u->id);
+  const std::string not_an_id = "not an id";
+  const std::string too_long(40, 'a');
+  for (const std::string* id : {&t_id, &t_id, &u_id, &not_an_id, &not_an_id, &t_id, &too_long, &u_id, &u_id}) {
+    INFO(*id);
+    const TableSchema* table = store->table_of_id(*id);
+    other->table_of_id(*id == t_id ? u_id : t_id);
+    const TableSchema* fresh = other->table_of_id(*id);
+    CHECK((table == nullptr) == (fresh == nullptr));
+    if (table != nullptr && fresh != nullptr) CHECK(table->name == fresh->name);
+  }
+  CHECK(store->table_of_id(t_id)->name == "t");
+  CHECK(store->table_of_id(u_id)->name == "u");
+  CHECK(store->table_of_id(not_an_id) == nullptr);
+  CHECK(store->table_of_id("") == nullptr);
 }
