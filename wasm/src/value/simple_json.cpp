@@ -287,8 +287,14 @@ class Reader {
         overflow = true;
         return false;
       }
-      // Documents usually come in key order: then the member is the one after the last.
-      auto it = next != object.end() && std::string_view(next->first) == key ? next : object.find(key);
+      // Documents usually come in key order: then the member is the one after the last. Else
+      // a scan of the (few) members, which compares sizes first, costs less than find()'s
+      // string comparisons.
+      auto it = next;
+      if (it == object.end() || std::string_view(it->first) != key) {
+        for (it = object.begin(); it != object.end() && std::string_view(it->first) != key; ++it) {
+        }
+      }
       if (it != object.end()) {
         if (is_written(it->second)) return false;  // a duplicate key, refused as value() refuses it
         next = std::next(it);
