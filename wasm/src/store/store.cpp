@@ -96,6 +96,21 @@ void index_field_values(const IndexLayout& index, const Value& document, std::ve
 
 }  // namespace
 
+Status Store::index_keys_into(const TableLayout& layout, const Value& document, double creation_time,
+                              std::string_view id, std::vector<std::string>& keys) const {
+  keys.resize(layout.indexes.size());
+  thread_local std::vector<const Value*> values;  // scratch, kept between calls
+  for (std::size_t k = 0; k < layout.indexes.size(); ++k) {
+    index_field_values(layout.indexes[k], document, values);
+    if (!document_index_key_into(keys[k], values, creation_time, id)) {
+      // Over the limit: index_keys says why.
+      auto refused = index_keys(layout, document, creation_time, id);
+      return refused ? Status(ErrorCode::internal, "index key over the limit") : refused.status();
+    }
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<std::string>> Store::index_keys(const TableLayout& layout, const Value& document,
                                                    double creation_time, std::string_view id) const {
   std::vector<std::string> keys;
@@ -117,11 +132,12 @@ namespace {
 
 // The columns an update sets (RowWrite::sets): the named fields, and each index whose fields
 // differ from the version read (its key column). Empty: all.
-std::vector<bool> columns_set(const TableLayout& layout, const std::vector<std::string>* set_fields,
-                              const Value& old_document, const Value& document) {
-  if (set_fields == nullptr) return {};
+void columns_set(const TableLayout& layout, const std::vector<std::string>* set_fields, const Value& old_document,
+                 const Value& document, std::vector<bool>& sets) {
+  sets.clear();
+  if (set_fields == nullptr) return;
   const std::size_t columns = layout.columns.size();
-  std::vector<bool> sets(columns + layout.indexes.size(), false);
+  sets.assign(columns + layout.indexes.size(), false);
   for (const auto& field : *set_fields) {
     for (std::size_t i = 0; i < columns; ++i) {
       if (layout.columns[i].field == field) {
@@ -144,7 +160,6 @@ std::vector<bool> columns_set(const TableLayout& layout, const std::vector<std::
       }
     }
   }
-  return sets;
 }
 
 // `into` |= `more`, where an empty mask means every column.
@@ -170,6 +185,7 @@ void WriteSet::restart() {
   for (auto& w : writes_) {
     if (spare_documents_.size() < kSpareDocuments && w.document.is_object()) spare_documents_.push_back(std::move(w.document));
     else release(w.document);
+    if (spare_writes_.size() < kSpareWrites) spare_writes_.push_back(std::move(w));
   }
   for (auto& state : states_) release(state.old_document);
   writes_.clear();
@@ -178,6 +194,13 @@ void WriteSet::restart() {
   reads_.clear();
   sequence_ = 0;
   begin_sequence_ = store_.commits().durable_sequence();
+}
+
+RowWrite WriteSet::spare_write() {
+  if (spare_writes_.empty()) return RowWrite();
+  RowWrite w = std::move(spare_writes_.back());
+  spare_writes_.pop_back();
+  return w;
 }
 
 Value WriteSet::spare_document() {
@@ -234,15 +257,15 @@ Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value d
   if (auto status = store_.validate(*table, document); !status.ok()) {
     return status;
   }
-  RowWrite w;
+  RowWrite w = spare_write();
   w.op = WriteOp::insert;
   w.layout = &store_.layout_of(*table);
   w.id = store_.ids().next(table->name);
   w.creation_time = store_.clock().next(now_ms);
-  auto keys = store_.index_keys(*w.layout, document, w.creation_time, w.id);
-  if (!keys) return keys.status();
+  w.expected_version = 0;
+  w.sets.clear();
+  if (auto status = store_.index_keys_into(*w.layout, document, w.creation_time, w.id, w.keys); !status.ok()) return status;
   w.document = std::move(document);
-  w.keys = std::move(keys).value();
   add_write(std::move(w), Value());
   const RowWrite& stored = writes_.back();
   return Inserted{stored.id, stored.creation_time};
@@ -256,8 +279,9 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
     return status;
   }
   const TableLayout* layout = &store_.layout_of(*table);
-  auto keys = store_.index_keys(*layout, document, creation_time, id);
-  if (!keys) return keys.status();
+  // Into scratch, swapped into the write: the strings swapped out are reused next time.
+  thread_local std::vector<std::string> keys;
+  if (auto status = store_.index_keys_into(*layout, document, creation_time, id, keys); !status.ok()) return status;
   auto slot = existing_slot(id);
   if (slot) {
     RowWrite& w = writes_[*slot];
@@ -266,20 +290,24 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
     }
     // Stays an insert, or an update guarded by the first version read, which the columns it
     // sets are compared against.
-    if (w.op == WriteOp::update) add_columns(w.sets, columns_set(*layout, set_fields, states_[*slot].old_document, document));
+    if (w.op == WriteOp::update) {
+      std::vector<bool> more;
+      columns_set(*layout, set_fields, states_[*slot].old_document, document, more);
+      add_columns(w.sets, more);
+    }
     w.document = std::move(document);
-    w.keys = std::move(keys).value();
+    w.keys.swap(keys);
     return Status::Ok();
   }
-  RowWrite w;
+  RowWrite w = spare_write();
   w.op = WriteOp::update;
   w.layout = layout;
-  w.id = std::string(id);
+  w.id.assign(id);
   w.creation_time = creation_time;
   w.expected_version = expected_version;
-  w.sets = columns_set(*layout, set_fields, old_document, document);
+  columns_set(*layout, set_fields, old_document, document, w.sets);
   w.document = std::move(document);
-  w.keys = std::move(keys).value();
+  w.keys.swap(keys);
   add_write(std::move(w), std::move(old_document));
   return Status::Ok();
 }
@@ -301,12 +329,15 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
     }
     return Status::Ok();
   }
-  RowWrite w;
+  RowWrite w = spare_write();
   w.op = WriteOp::remove;
   w.layout = &store_.layout_of(*table);
-  w.id = std::string(id);
+  w.id.assign(id);
   w.creation_time = creation_time;
   w.expected_version = expected_version;
+  w.document = nullptr;
+  w.keys.clear();
+  w.sets.clear();
   add_write(std::move(w), std::move(old_document));
   return Status::Ok();
 }

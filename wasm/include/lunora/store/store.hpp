@@ -53,6 +53,9 @@ class Store {
   // The encoded keys of every index of `layout`, in layout order.
   Result<std::vector<std::string>> index_keys(const TableLayout& layout, const Value& document, double creation_time,
                                               std::string_view id) const;
+  // The same keys written over `keys` (its strings' capacity reused); the same errors.
+  Status index_keys_into(const TableLayout& layout, const Value& document, double creation_time, std::string_view id,
+                         std::vector<std::string>& keys) const;
 
   // The top-level fields that the indexes of the table of document `id` read (none for an id
   // of no table). The list is valid until the next call.
@@ -161,6 +164,9 @@ class WriteSet {
   Result<std::size_t> existing_slot(std::string_view id) const;
   // Appends a write (its old document: null for an insert) and indexes it by id.
   void add_write(RowWrite w, Value old_document);
+  // A finished write kept by restart (or a fresh one), whose id, keys and sets the next write
+  // writes over: a point write then allocates none of them. Its other members are stale.
+  RowWrite spare_write();
 
   // A mutation writes a few documents: up to this many are found by a scan, and by_id_ (built
   // once there are more) saves a node per write in the common case.
@@ -179,6 +185,8 @@ class WriteSet {
   std::map<std::string, std::size_t, std::less<>> by_id_;  // past kScannedWrites writes
   static constexpr std::size_t kSpareDocuments = 2;
   std::vector<Value> spare_documents_;
+  static constexpr std::size_t kSpareWrites = 4;
+  std::vector<RowWrite> spare_writes_;
 };
 
 }  // namespace lunora
