@@ -25,6 +25,8 @@
 namespace lunora::api {
 namespace {
 
+using namespace std::string_view_literals;
+
 using detail::append_int;
 using detail::append_json;
 using detail::append_json_number;
@@ -110,39 +112,39 @@ enum class PlanForm { objects, arrays };
 // The start of a step and its text: by number (`{"textId":n` / `[n`), or inline (`{"text":"..."`
 // / `[{"text":"..."}`: in the array form a text that is not a number is an object).
 void append_step_text_id(std::string& out, int text_id, PlanForm form) {
-  out += form == PlanForm::arrays ? "[" : "{\"textId\":";
+  out += form == PlanForm::arrays ? "["sv : "{\"textId\":"sv;
   append_int(out, text_id);
 }
 void append_step_text_inline(std::string& out, const std::string& text, PlanForm form) {
-  out += form == PlanForm::arrays ? "[{\"text\":" : "{\"text\":";
+  out += form == PlanForm::arrays ? "[{\"text\":"sv : "{\"text\":"sv;
   append_json_string(out, text);
   if (form == PlanForm::arrays) out.push_back('}');
 }
 // A step's text as `texts` sends it (statement_texts.hpp), in an object of its own in the
 // array form. Returns the text's number (-1: inline).
 int append_step_text(std::string& out, const std::string& text, StatementTexts& texts, PlanForm form) {
-  out += form == PlanForm::arrays ? "[{" : "{";
+  out += form == PlanForm::arrays ? "[{"sv : "{"sv;
   const int text_id = texts.append(out, text);
   if (form == PlanForm::arrays) out.push_back('}');
   return text_id;
 }
 // `,"params":[` / `,[`: the step's params follow, then its tail.
-void append_params_open(std::string& out, PlanForm form) { out += form == PlanForm::arrays ? ",[" : ",\"params\":["; }
+void append_params_open(std::string& out, PlanForm form) { out += form == PlanForm::arrays ? ",["sv : ",\"params\":["sv; }
 
 // `],"expectRows":n,"tx":t,"write":w}` (`],n,t,w]`): the end of a step whose params were just
 // written.
 void append_step_tail(std::string& out, int expect_rows, int write, const std::vector<std::pair<int, int>>& origin,
                       PlanAnswer answer, PlanForm form) {
   const bool arrays = form == PlanForm::arrays;
-  out += arrays ? "]," : "],\"expectRows\":";
+  out += arrays ? "],"sv : "],\"expectRows\":"sv;
   append_int(out, expect_rows);
   const std::pair<int, int>* from = write >= 0 ? &origin[static_cast<std::size_t>(write)] : nullptr;
   if (answer == PlanAnswer::batch) {
-    out += arrays ? "," : ",\"tx\":";
+    out += arrays ? ","sv : ",\"tx\":"sv;
     if (from != nullptr) append_int(out, from->first);
     else out += "null";
   }
-  out += arrays ? "," : ",\"write\":";
+  out += arrays ? ","sv : ",\"write\":"sv;
   append_int(out, from != nullptr ? from->second : write);
   out.push_back(arrays ? ']' : '}');
 }
@@ -160,7 +162,10 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
     // The store then commits the group's members one by one.
     return answer == PlanAnswer::batch && params > kMaxStatementParams;
   };
-  const Status refused(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters");
+  // (built only when refusing: a Status holds its message in a string)
+  const auto refused = [] {
+    return Status(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters");
+  };
   // A lone commit's params are built into scratch kept between calls (no allocation once warm).
   thread_local CommitParams scratch;
   CommitParams group_params;
@@ -171,10 +176,10 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
   if (known != nullptr && known->steps.size() != params.params.size()) known = nullptr;  // never, by the key
   bool needs_transaction = false;
   std::size_t steps = 0;
-  out += form == PlanForm::arrays ? "[[" : "{\"steps\":[";
+  out += form == PlanForm::arrays ? "[["sv : "{\"steps\":["sv;
   if (known != nullptr) {
     for (std::size_t count : params.counts) {
-      if (too_many(count)) return refused;
+      if (too_many(count)) return refused();
     }
     for (std::size_t i = 0; i < known->steps.size(); ++i) {
       const auto& step = known->steps[i];
@@ -190,7 +195,7 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
   } else {
     CommitPlan plan = group ? build_group_commit(writes, dialect) : build_commit(writes, dialect);
     for (const auto& step : plan.steps) {
-      if (too_many(step.statement.params.size())) return refused;
+      if (too_many(step.statement.params.size())) return refused();
     }
     const bool params_written = params.complete && params.params.size() == plan.steps.size();
     StatementTexts::Shape shape;
@@ -203,7 +208,7 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
         append_params_open(out, form);
         out += params.params[i];  // the same JSON (commit_shape_test), already written
       } else {
-        out += form == PlanForm::arrays ? "," : ",\"params\":";
+        out += form == PlanForm::arrays ? ","sv : ",\"params\":"sv;
         append_json(out, step.statement.params);
         out.pop_back();  // the array continues in the tail
       }
@@ -214,8 +219,8 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
     steps = plan.steps.size();
     if (params.complete) texts.remember_commit_shape(std::move(params.shape), std::move(shape));
   }
-  out += form == PlanForm::arrays ? "]," : "],\"needsTransaction\":";
-  out += needs_transaction || (answer == PlanAnswer::batch && steps > 1) ? "true" : "false";
+  out += form == PlanForm::arrays ? "],"sv : "],\"needsTransaction\":"sv;
+  out += needs_transaction || (answer == PlanAnswer::batch && steps > 1) ? "true"sv : "false"sv;
   return Status::Ok();
 }
 
@@ -376,7 +381,7 @@ Status append_batch_plan(std::string& out, const std::vector<const RowWrite*>& w
                          StatementTexts& texts, PlanForm form = PlanForm::objects) {
   Status status = append_commit_plan(out, writes, origin, group, dialect, texts, PlanAnswer::batch, form);
   if (!status.ok()) return status;
-  out += form == PlanForm::arrays ? ",[" : ",\"origins\":[";
+  out += form == PlanForm::arrays ? ",["sv : ",\"origins\":["sv;
   for (std::size_t i = 0; i < origin.size(); ++i) {
     if (i > 0) out.push_back(',');
     out.push_back('[');
@@ -385,7 +390,7 @@ Status append_batch_plan(std::string& out, const std::vector<const RowWrite*>& w
     append_int(out, origin[i].second);
     out.push_back(']');
   }
-  out += form == PlanForm::arrays ? "]]" : "]}";
+  out += form == PlanForm::arrays ? "]]"sv : "]}"sv;
   return Status::Ok();
 }
 
