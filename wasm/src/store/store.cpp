@@ -260,7 +260,7 @@ Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value d
   RowWrite w = spare_write();
   w.op = WriteOp::insert;
   w.layout = &store_.layout_of(*table);
-  w.id = store_.ids().next(table->name);
+  store_.ids().next_into(table->name, w.id);
   w.creation_time = store_.clock().next(now_ms);
   w.expected_version = 0;
   w.sets.clear();
