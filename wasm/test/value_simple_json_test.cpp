@@ -263,3 +263,35 @@ TEST_CASE("simple wire parsed over an earlier value answers as parsed fresh") {
   CHECK_FALSE(lunora::parse_simple_wire_over("[[[[1]]]]", 3, deep));
   CHECK(lunora::parse_simple_wire_over("[[[2]]]", 3, deep));
 }
+
+TEST_CASE("simple wire fields parsed over an earlier value answer as parsed fresh") {
+  const std::vector<std::string> texts = {
+      R"({"active":true,"age":7,"city":"Lisbon","count":{"$integer":"BwAAAAAAAAA="},"name":"user 7","tags":["a","b","0"]})",
+      R"({"age":{"$float":"AAAAAAAA+H8="},"city":["x",{"y":1}]})",
+      R"({"tags":["a"],"age":1,"city":"c","age":2})",
+      R"({"city":"c","city":"d","age":1})",
+      R"({"name":"n","name":"m"})",
+      R"({"age":1,"$integer":"BwAAAAAAAAA="})",
+      R"({"$integer":"BwAAAAAAAAA="})",
+      R"({"age":[1,2,3],"b":{"c":{"d":{}}}})",
+      R"({})",
+      R"([1])",
+      R"("text")",
+      R"({"age":"\n"})",
+      R"({"age":1,})",
+  };
+  const std::vector<std::vector<std::string_view>> wanted_sets = {{}, {"age"}, {"age", "city", "zz"}, {"b", "tags"}};
+  for (const auto& wanted : wanted_sets) {
+    for (const auto& earlier : texts) {
+      for (const auto& text : texts) {
+        INFO(earlier << " then " << text);
+        Value slot = Value::parse(earlier, nullptr, false);
+        if (slot.is_discarded()) slot = nullptr;
+        const auto fresh = lunora::parse_simple_wire_fields(text, lunora::kMaxWireNesting, wanted);
+        const bool over = lunora::parse_simple_wire_fields_over(text, lunora::kMaxWireNesting, wanted, slot);
+        REQUIRE(over == fresh.has_value());
+        if (over) CHECK(lunora::test::identical(slot, *fresh));
+      }
+    }
+  }
+}

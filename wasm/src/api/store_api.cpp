@@ -813,7 +813,7 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
   // Only the old document's indexed fields are used (for the index keys it leaves).
-  auto old_document = parse_wire_fields(old_document_wire, writes->indexed_fields(id));
+  auto old_document = parse_wire_fields_over(old_document_wire, writes->indexed_fields(id), writes->spare_old_document());
   if (!old_document) return fail(old_document.status());
   auto document = parse_wire_over(document_wire, writes->spare_document());
   if (!document) return fail(document.status());
@@ -828,7 +828,7 @@ std::string tx_remove(int tx, const std::string& id, const std::string& expected
   if (writes == nullptr) return no_tx();
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
-  auto old_document = parse_wire_fields(old_document_wire, writes->indexed_fields(id));
+  auto old_document = parse_wire_fields_over(old_document_wire, writes->indexed_fields(id), writes->spare_old_document());
   if (!old_document) return fail(old_document.status());
   Status status = writes->remove(id, *version, creation_time, std::move(old_document).value());
   return status.ok() ? ok_null() : fail(status);

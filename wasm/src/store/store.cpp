@@ -179,6 +179,7 @@ WriteSet::~WriteSet() {
   for (auto& w : writes_) release(w.document);
   for (auto& state : states_) release(state.old_document);
   for (auto& document : spare_documents_) release(document);
+  for (auto& document : spare_old_documents_) release(document);
 }
 
 void WriteSet::restart() {
@@ -187,7 +188,13 @@ void WriteSet::restart() {
     else release(w.document);
     if (spare_writes_.size() < kSpareWrites) spare_writes_.push_back(std::move(w));
   }
-  for (auto& state : states_) release(state.old_document);
+  for (auto& state : states_) {
+    if (spare_old_documents_.size() < kSpareDocuments && state.old_document.is_object()) {
+      spare_old_documents_.push_back(std::move(state.old_document));
+    } else {
+      release(state.old_document);
+    }
+  }
   writes_.clear();
   states_.clear();
   by_id_.clear();
@@ -203,12 +210,21 @@ RowWrite WriteSet::spare_write() {
   return w;
 }
 
-Value WriteSet::spare_document() {
-  if (spare_documents_.empty()) return nullptr;
-  Value document = std::move(spare_documents_.back());
-  spare_documents_.pop_back();
+namespace {
+
+// The last of `spares`, taken out (null if none).
+Value take_spare(std::vector<Value>& spares) {
+  if (spares.empty()) return nullptr;
+  Value document = std::move(spares.back());
+  spares.pop_back();
   return document;
 }
+
+}  // namespace
+
+Value WriteSet::spare_document() { return take_spare(spare_documents_); }
+
+Value WriteSet::spare_old_document() { return take_spare(spare_old_documents_); }
 
 const std::vector<std::string_view>& WriteSet::indexed_fields(std::string_view id) const {
   return store_.indexed_fields(id);

@@ -261,7 +261,9 @@ class Reader {
   // Each member the text names is written over the earlier member of that key, in place (no
   // node is relinked, whatever the text's key order); new keys are inserted as value()
   // inserts them; the earlier members the text does not name are dropped at the end.
-  bool object_over(Value& slot, std::size_t depth) {
+  // `wanted` (document_fields_over): only those members are written, the others checked
+  // and skipped as document_fields does; it names at most kReusedMembers.
+  bool object_over(Value& slot, std::size_t depth, const std::vector<std::string_view>* wanted = nullptr) {
     auto& object = slot.get_ref<Value::object_t&>();
     const char* start = p_;
     const std::size_t outer_depth = depth;
@@ -283,6 +285,10 @@ class Reader {
       std::string_view key;
       if (!member_name(key)) return false;
       if (!key.empty() && key[0] == '$') tagged = true;
+      if (wanted != nullptr) {
+        if (tagged) return false;  // a tag, or refused: the full path
+        if (std::find(wanted->begin(), wanted->end(), key) == wanted->end()) return skip(depth);
+      }
       if (count == kReusedMembers) {
         overflow = true;
         return false;
@@ -402,6 +408,22 @@ class Reader {
  public:
   // A document object keeping only its members named in `wanted`; the others are checked as
   // value() would check them, without being built.
+  // document_fields, written over `out` (object_over).
+  bool document_fields_over(const std::vector<std::string_view>& wanted, Value& out) {
+    skip_space();
+    if (!out.is_object() || out.size() > kReusedMembers || wanted.size() > kReusedMembers) {
+      auto fresh = document_fields(wanted);
+      if (!fresh) return false;
+      reset(out);
+      out = std::move(*fresh);
+      return true;
+    }
+    if (p_ == end_ || *p_ != '{') return false;
+    if (!object_over(out, 0, &wanted)) return false;
+    skip_space();
+    return p_ == end_;
+  }
+
   std::optional<Value> document_fields(const std::vector<std::string_view>& wanted) {
     skip_space();
     if (p_ == end_ || *p_ != '{' || max_depth_ < 1) return std::nullopt;
@@ -523,6 +545,11 @@ bool parse_simple_wire_over(std::string_view json, std::size_t max_depth, Value&
 std::optional<Value> parse_simple_wire_fields(std::string_view json, std::size_t max_depth,
                                               const std::vector<std::string_view>& fields) {
   return Reader(json, max_depth, true).document_fields(fields);
+}
+
+bool parse_simple_wire_fields_over(std::string_view json, std::size_t max_depth,
+                                   const std::vector<std::string_view>& fields, Value& out) {
+  return Reader(json, max_depth, true).document_fields_over(fields, out);
 }
 
 }  // namespace lunora

@@ -341,6 +341,11 @@ Result<Value> parse_wire_fields(std::string_view json, const std::vector<std::st
   return kept;
 }
 
+Result<Value> parse_wire_fields_over(std::string_view json, const std::vector<std::string_view>& fields, Value spare) {
+  if (parse_simple_wire_fields_over(json, kMaxWireNesting, fields, spare)) return spare;
+  return parse_wire_fields(json, fields);
+}
+
 Result<Value> from_wire_json(const Value& json) {
   if (!within_nesting(json, 0)) return too_deep();
   Value copy = json;

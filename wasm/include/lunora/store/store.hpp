@@ -110,6 +110,8 @@ class WriteSet {
   // (parse_wire_over): the same table's documents share their shape, so their nodes and
   // strings are reused instead of freed and allocated again.
   Value spare_document();
+  // The same for the old documents of updates and deletes (their indexed fields).
+  Value spare_old_document();
 
   // What an insert assigned; `id` views the write set's copy (valid until its next write).
   struct Inserted {
@@ -185,6 +187,7 @@ class WriteSet {
   std::map<std::string, std::size_t, std::less<>> by_id_;  // past kScannedWrites writes
   static constexpr std::size_t kSpareDocuments = 2;
   std::vector<Value> spare_documents_;
+  std::vector<Value> spare_old_documents_;
   static constexpr std::size_t kSpareWrites = 4;
   std::vector<RowWrite> spare_writes_;
 };

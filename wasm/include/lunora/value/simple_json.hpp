@@ -44,4 +44,10 @@ std::optional<Value> parse_simple_wire_fields(std::string_view json, std::size_t
 // escapes and invalid UTF-8 (the caller then takes the full path, which says why).
 bool parse_simple_string_array(std::string_view json, std::vector<std::string>& out);
 
+// parse_simple_wire_fields into `out`, as parse_simple_wire_over writes a document over an
+// earlier value. True: `out` equals what parse_simple_wire_fields answers; false where it
+// answers nullopt (`out` is then some valid value).
+bool parse_simple_wire_fields_over(std::string_view json, std::size_t max_depth,
+                                   const std::vector<std::string_view>& fields, Value& out);
+
 }  // namespace lunora

@@ -33,6 +33,8 @@ Result<Value> parse_wire_over(std::string_view json, Value spare);
 // parse_wire, then only the members named in `fields` kept if the value is an object: the same
 // errors, but the other members of the usual document are only checked, not built.
 Result<Value> parse_wire_fields(std::string_view json, const std::vector<std::string_view>& fields);
+// The same, written over `spare` (as parse_wire_over).
+Result<Value> parse_wire_fields_over(std::string_view json, const std::vector<std::string_view>& fields, Value spare);
 // The same for a tree that is already JSON (numbers of any nlohmann type become float64;
 // binary is kept as bytes). Also checks that strings and keys are valid UTF-8.
 Result<Value> from_wire_json(const Value& json);
