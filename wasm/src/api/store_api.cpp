@@ -46,6 +46,9 @@ struct Registry {
   // The last finished mutation's write set (and its store), emptied: the next mutation of that
   // store starts from it (tx_begin) instead of allocating one.
   std::pair<int, std::unique_ptr<WriteSet>> spare;
+  // The last finished mutation's node of `transactions`, taken out by tx_end: tx_begin puts it
+  // back under the new handle (no node allocated and freed per mutation).
+  decltype(transactions)::node_type spare_node;
   int next = 1;
 };
 
@@ -733,7 +736,14 @@ int tx_begin_handle(int handle) {
   } else {
     writes = std::make_unique<WriteSet>(*store);
   }
-  r.transactions.emplace(tx, std::make_pair(handle, std::move(writes)));
+  if (!r.spare_node.empty()) {
+    auto node = std::move(r.spare_node);
+    node.key() = tx;
+    node.mapped() = std::make_pair(handle, std::move(writes));
+    r.transactions.insert(std::move(node));
+  } else {
+    r.transactions.emplace(tx, std::make_pair(handle, std::move(writes)));
+  }
   return tx;
 }
 
@@ -1050,7 +1060,7 @@ std::string tx_end(int tx) {
   if (it == r.transactions.end()) return ok_null();
   const int store_handle = it->second.first;
   std::unique_ptr<WriteSet> finished = std::move(it->second.second);
-  r.transactions.erase(it);
+  r.spare_node = r.transactions.extract(it);
   finished->restart();  // its documents freed now; kept for the store's next mutation
   r.spare = {store_handle, std::move(finished)};
   for (auto run = r.runs.begin(); run != r.runs.end();) run = run->second.first == tx ? r.runs.erase(run) : std::next(run);
