@@ -105,3 +105,27 @@ TEST_CASE("pending commit log entries are checked, confirmed or retracted", "[oc
   log.confirm(next);
   CHECK(log.durable_sequence() == next);
 }
+
+TEST_CASE("a cleared read set covers nothing, and reads again as a fresh one", "[occ]") {
+  for (int reads_before : {1, 100}) {  // few: kept for reuse; many: dropped
+    ReadSet reads;
+    for (int i = 0; i < reads_before; ++i) reads.add_point("t", "doc" + std::to_string(i));
+    reads.add_range("t", "by_x", KeyRange{"b", "d"});
+    reads.clear();
+    CHECK(reads.empty());
+    CHECK(reads.size() == 0);
+    CHECK(reads.first_conflict({write("t", "by_x", std::nullopt, "c")}) == nullptr);
+    int visited = 0;
+    reads.for_each([&](const std::string&, const std::string&, const KeyRange&) { ++visited; });
+    CHECK(visited == 0);
+    reads.add_point("t", "abcd");
+    reads.add_range("t", "by_x", KeyRange{"x", "y"});
+    CHECK(reads.size() == 2);
+    Value id(std::string("abcd"));
+    Value other(std::string("abc"));
+    CHECK(reads.first_conflict({write("t", std::string(kById), std::nullopt, index_key(&id))}) != nullptr);
+    CHECK(reads.first_conflict({write("t", std::string(kById), std::nullopt, index_key(&other))}) == nullptr);
+    CHECK(reads.first_conflict({write("t", "by_x", std::nullopt, "c")}) == nullptr);  // the old range is gone
+    CHECK(reads.first_conflict({write("t", "by_x", std::nullopt, "xa")}) != nullptr);
+  }
+}

@@ -189,3 +189,109 @@ TEST_CASE("parse_wire_fields answers parse_wire's value, filtered, and its error
     check_fields(text, fields);
   }
 }
+
+TEST_CASE("simple string arrays read as nlohmann reads them, or not at all") {
+  std::vector<std::string> names{"stale"};
+  for (const char* text : {"[]", " [ ] ", "[\"count\"]", "[\"a\", \"b\" ,\"a\"]", "\n[\"é€😀\",\"\"]\t"}) {
+    INFO(text);
+    REQUIRE(lunora::parse_simple_string_array(text, names));
+    CHECK(Value(names) == Value::parse(text));
+  }
+  // Escapes, invalid UTF-8, non-strings and malformed text: the full path's job.
+  for (const char* text : {"", "[", "[\"a\"", "[\"a\",]", "[,\"a\"]", "[\"a\"] x", "[\"a\\n\"]", "[\"\xff\"]",
+                           "[\"a\x01\"]", "[1]", "[null]", "[[\"a\"]]", "{\"a\":\"b\"}", "\"a\""}) {
+    INFO(text);
+    CHECK_FALSE(lunora::parse_simple_string_array(text, names));
+  }
+}
+
+TEST_CASE("simple wire parsed over an earlier value answers as parsed fresh") {
+  lunora::test::RandomValues random(11);
+  // A document of the usual shape, and variations of it: other values, members missing or
+  // added, other types, tags.
+  const std::vector<std::string> texts = {
+      R"({"active":true,"age":7,"city":"Lisbon","count":{"$integer":"BwAAAAAAAAA="},"name":"user 7","tags":["a","b","0"]})",
+      R"({"active":false,"age":8.5,"city":"Porto and a longer name","count":{"$integer":"CAAAAAAAAAA="},"name":"u","tags":["c"]})",
+      R"({"age":9,"city":"Faro","tags":["a","b","c","d","e"]})",
+      R"({"active":true,"age":{"$float":"AAAAAAAA+H8="},"b2":[1,[2,{"x":"y"}]],"city":null,"name":{"n":"o"},"tags":"t","zz":{}})",
+      R"({"tags":["a"],"age":1,"city":"c"})",
+      R"({"age":1,"age":2})",
+      R"({"age":1,"$integer":"BwAAAAAAAAA="})",
+      R"({"$bytes":"AAE="})",
+      R"({"city":"Lisbon","active":true})",
+      R"([1,"two",{"three":3},[4]])",
+      R"({"a":{"b":{"c":{"d":[1,2,{"e":"f"}]}}}})",
+      R"({"a":{"b":{"c":{"d":[1,2,{"e":"f","g":"h"}]}}}})",
+      R"("text")",
+      R"(12.5)",
+      R"({})",
+      R"([])",
+      R"({"a":"\n"})",
+      R"({"a":1,})",
+  };
+  std::vector<std::string> all = texts;
+  // Objects past the members tracked when written over, in and out of key order.
+  for (int members : {31, 32, 33, 40}) {
+    std::string ordered = "{", reversed = "{";
+    for (int i = 0; i < members; ++i) {
+      ordered += (i > 0 ? ",\"k" : "\"k") + std::to_string(100 + i) + "\":" + std::to_string(i);
+      reversed += (i > 0 ? ",\"k" : "\"k") + std::to_string(100 + members - i) + "\":\"v\"";
+    }
+    all.push_back(ordered + "}");
+    all.push_back(reversed + "}");
+    all.push_back(reversed + ",\"k101\":1}");  // a duplicate key late
+  }
+  for (int i = 0; i < 300; ++i) all.push_back(lunora::to_wire(random.any(4)));
+  for (const auto& earlier : all) {
+    auto slot_value = lunora::parse_simple_wire(earlier, lunora::kMaxWireNesting);
+    if (!slot_value) continue;
+    for (std::size_t j = 0; j < all.size(); j += (&earlier - all.data()) < 30 ? 1 : 37) {
+      const std::string& text = all[j];
+      INFO(earlier << " then " << text);
+      Value slot = *slot_value;
+      const auto fresh = lunora::parse_simple_wire(text, lunora::kMaxWireNesting);
+      const bool over = lunora::parse_simple_wire_over(text, lunora::kMaxWireNesting, slot);
+      REQUIRE(over == fresh.has_value());
+      if (over) CHECK(lunora::test::identical(slot, *fresh));
+      // The slot stays a valid value either way: another text parses over it.
+      REQUIRE(lunora::parse_simple_wire_over(texts[0], lunora::kMaxWireNesting, slot));
+      CHECK(lunora::test::identical(slot, *lunora::parse_simple_wire(texts[0], lunora::kMaxWireNesting)));
+    }
+  }
+  // The depth limit holds over an earlier value as it does fresh.
+  Value deep = *lunora::parse_simple_wire("[[[1]]]", 8);
+  CHECK_FALSE(lunora::parse_simple_wire_over("[[[[1]]]]", 3, deep));
+  CHECK(lunora::parse_simple_wire_over("[[[2]]]", 3, deep));
+}
+
+TEST_CASE("simple wire fields parsed over an earlier value answer as parsed fresh") {
+  const std::vector<std::string> texts = {
+      R"({"active":true,"age":7,"city":"Lisbon","count":{"$integer":"BwAAAAAAAAA="},"name":"user 7","tags":["a","b","0"]})",
+      R"({"age":{"$float":"AAAAAAAA+H8="},"city":["x",{"y":1}]})",
+      R"({"tags":["a"],"age":1,"city":"c","age":2})",
+      R"({"city":"c","city":"d","age":1})",
+      R"({"name":"n","name":"m"})",
+      R"({"age":1,"$integer":"BwAAAAAAAAA="})",
+      R"({"$integer":"BwAAAAAAAAA="})",
+      R"({"age":[1,2,3],"b":{"c":{"d":{}}}})",
+      R"({})",
+      R"([1])",
+      R"("text")",
+      R"({"age":"\n"})",
+      R"({"age":1,})",
+  };
+  const std::vector<std::vector<std::string_view>> wanted_sets = {{}, {"age"}, {"age", "city", "zz"}, {"b", "tags"}};
+  for (const auto& wanted : wanted_sets) {
+    for (const auto& earlier : texts) {
+      for (const auto& text : texts) {
+        INFO(earlier << " then " << text);
+        Value slot = Value::parse(earlier, nullptr, false);
+        if (slot.is_discarded()) slot = nullptr;
+        const auto fresh = lunora::parse_simple_wire_fields(text, lunora::kMaxWireNesting, wanted);
+        const bool over = lunora::parse_simple_wire_fields_over(text, lunora::kMaxWireNesting, wanted, slot);
+        REQUIRE(over == fresh.has_value());
+        if (over) CHECK(lunora::test::identical(slot, *fresh));
+      }
+    }
+  }
+}

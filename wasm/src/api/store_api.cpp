@@ -25,6 +25,8 @@
 namespace lunora::api {
 namespace {
 
+using namespace std::string_view_literals;
+
 using detail::append_int;
 using detail::append_json;
 using detail::append_json_number;
@@ -44,6 +46,9 @@ struct Registry {
   // The last finished mutation's write set (and its store), emptied: the next mutation of that
   // store starts from it (tx_begin) instead of allocating one.
   std::pair<int, std::unique_ptr<WriteSet>> spare;
+  // The last finished mutation's node of `transactions`, taken out by tx_end: tx_begin puts it
+  // back under the new handle (no node allocated and freed per mutation).
+  decltype(transactions)::node_type spare_node;
   int next = 1;
 };
 
@@ -110,39 +115,39 @@ enum class PlanForm { objects, arrays };
 // The start of a step and its text: by number (`{"textId":n` / `[n`), or inline (`{"text":"..."`
 // / `[{"text":"..."}`: in the array form a text that is not a number is an object).
 void append_step_text_id(std::string& out, int text_id, PlanForm form) {
-  out += form == PlanForm::arrays ? "[" : "{\"textId\":";
+  out += form == PlanForm::arrays ? "["sv : "{\"textId\":"sv;
   append_int(out, text_id);
 }
 void append_step_text_inline(std::string& out, const std::string& text, PlanForm form) {
-  out += form == PlanForm::arrays ? "[{\"text\":" : "{\"text\":";
+  out += form == PlanForm::arrays ? "[{\"text\":"sv : "{\"text\":"sv;
   append_json_string(out, text);
   if (form == PlanForm::arrays) out.push_back('}');
 }
 // A step's text as `texts` sends it (statement_texts.hpp), in an object of its own in the
 // array form. Returns the text's number (-1: inline).
 int append_step_text(std::string& out, const std::string& text, StatementTexts& texts, PlanForm form) {
-  out += form == PlanForm::arrays ? "[{" : "{";
+  out += form == PlanForm::arrays ? "[{"sv : "{"sv;
   const int text_id = texts.append(out, text);
   if (form == PlanForm::arrays) out.push_back('}');
   return text_id;
 }
 // `,"params":[` / `,[`: the step's params follow, then its tail.
-void append_params_open(std::string& out, PlanForm form) { out += form == PlanForm::arrays ? ",[" : ",\"params\":["; }
+void append_params_open(std::string& out, PlanForm form) { out += form == PlanForm::arrays ? ",["sv : ",\"params\":["sv; }
 
 // `],"expectRows":n,"tx":t,"write":w}` (`],n,t,w]`): the end of a step whose params were just
 // written.
 void append_step_tail(std::string& out, int expect_rows, int write, const std::vector<std::pair<int, int>>& origin,
                       PlanAnswer answer, PlanForm form) {
   const bool arrays = form == PlanForm::arrays;
-  out += arrays ? "]," : "],\"expectRows\":";
+  out += arrays ? "],"sv : "],\"expectRows\":"sv;
   append_int(out, expect_rows);
   const std::pair<int, int>* from = write >= 0 ? &origin[static_cast<std::size_t>(write)] : nullptr;
   if (answer == PlanAnswer::batch) {
-    out += arrays ? "," : ",\"tx\":";
+    out += arrays ? ","sv : ",\"tx\":"sv;
     if (from != nullptr) append_int(out, from->first);
     else out += "null";
   }
-  out += arrays ? "," : ",\"write\":";
+  out += arrays ? ","sv : ",\"write\":"sv;
   append_int(out, from != nullptr ? from->second : write);
   out.push_back(arrays ? ']' : '}');
 }
@@ -160,7 +165,10 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
     // The store then commits the group's members one by one.
     return answer == PlanAnswer::batch && params > kMaxStatementParams;
   };
-  const Status refused(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters");
+  // (built only when refusing: a Status holds its message in a string)
+  const auto refused = [] {
+    return Status(ErrorCode::invalid_argument, "the group's commit statement would bind too many parameters");
+  };
   // A lone commit's params are built into scratch kept between calls (no allocation once warm).
   thread_local CommitParams scratch;
   CommitParams group_params;
@@ -171,10 +179,10 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
   if (known != nullptr && known->steps.size() != params.params.size()) known = nullptr;  // never, by the key
   bool needs_transaction = false;
   std::size_t steps = 0;
-  out += form == PlanForm::arrays ? "[[" : "{\"steps\":[";
+  out += form == PlanForm::arrays ? "[["sv : "{\"steps\":["sv;
   if (known != nullptr) {
     for (std::size_t count : params.counts) {
-      if (too_many(count)) return refused;
+      if (too_many(count)) return refused();
     }
     for (std::size_t i = 0; i < known->steps.size(); ++i) {
       const auto& step = known->steps[i];
@@ -190,7 +198,7 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
   } else {
     CommitPlan plan = group ? build_group_commit(writes, dialect) : build_commit(writes, dialect);
     for (const auto& step : plan.steps) {
-      if (too_many(step.statement.params.size())) return refused;
+      if (too_many(step.statement.params.size())) return refused();
     }
     const bool params_written = params.complete && params.params.size() == plan.steps.size();
     StatementTexts::Shape shape;
@@ -203,7 +211,7 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
         append_params_open(out, form);
         out += params.params[i];  // the same JSON (commit_shape_test), already written
       } else {
-        out += form == PlanForm::arrays ? "," : ",\"params\":";
+        out += form == PlanForm::arrays ? ","sv : ",\"params\":"sv;
         append_json(out, step.statement.params);
         out.pop_back();  // the array continues in the tail
       }
@@ -214,8 +222,8 @@ Status append_commit_plan(std::string& out, const std::vector<const RowWrite*>& 
     steps = plan.steps.size();
     if (params.complete) texts.remember_commit_shape(std::move(params.shape), std::move(shape));
   }
-  out += form == PlanForm::arrays ? "]," : "],\"needsTransaction\":";
-  out += needs_transaction || (answer == PlanAnswer::batch && steps > 1) ? "true" : "false";
+  out += form == PlanForm::arrays ? "],"sv : "],\"needsTransaction\":"sv;
+  out += needs_transaction || (answer == PlanAnswer::batch && steps > 1) ? "true"sv : "false"sv;
   return Status::Ok();
 }
 
@@ -376,7 +384,7 @@ Status append_batch_plan(std::string& out, const std::vector<const RowWrite*>& w
                          StatementTexts& texts, PlanForm form = PlanForm::objects) {
   Status status = append_commit_plan(out, writes, origin, group, dialect, texts, PlanAnswer::batch, form);
   if (!status.ok()) return status;
-  out += form == PlanForm::arrays ? ",[" : ",\"origins\":[";
+  out += form == PlanForm::arrays ? ",["sv : ",\"origins\":["sv;
   for (std::size_t i = 0; i < origin.size(); ++i) {
     if (i > 0) out.push_back(',');
     out.push_back('[');
@@ -385,7 +393,7 @@ Status append_batch_plan(std::string& out, const std::vector<const RowWrite*>& w
     append_int(out, origin[i].second);
     out.push_back(']');
   }
-  out += form == PlanForm::arrays ? "]]" : "]}";
+  out += form == PlanForm::arrays ? "]]"sv : "]}"sv;
   return Status::Ok();
 }
 
@@ -521,7 +529,8 @@ constexpr int kAskEnvelope = -2;
 
 // The table of a point read of `id`, or nullptr when `id` is not a document of it.
 const TableSchema* point_read_table(const Store& store, const std::string& table_name, const std::string& id) {
-  const TableSchema* table = table_name.empty() ? store.table_of_id(id) : store.table(table_name);
+  if (table_name.empty()) return store.table_of_id(id);  // an id of the table it answers, or nullptr
+  const TableSchema* table = store.table(table_name);
   return table != nullptr && is_id_of_table(id, table->name) ? table : nullptr;
 }
 
@@ -911,7 +920,14 @@ int tx_begin_handle(int handle) {
   } else {
     writes = std::make_unique<WriteSet>(*store);
   }
-  r.transactions.emplace(tx, std::make_pair(handle, std::move(writes)));
+  if (!r.spare_node.empty()) {
+    auto node = std::move(r.spare_node);
+    node.key() = tx;
+    node.mapped() = std::make_pair(handle, std::move(writes));
+    r.transactions.insert(std::move(node));
+  } else {
+    r.transactions.emplace(tx, std::make_pair(handle, std::move(writes)));
+  }
   return tx;
 }
 
@@ -923,7 +939,7 @@ template <typename Answer>
 std::string insert(int tx, const std::string& table, const std::string& document_wire, double now_ms, Answer answer) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
-  auto document = parse_wire(document_wire);
+  auto document = parse_wire_over(document_wire, writes->spare_document());
   if (!document) return fail(document.status());
   auto result = writes->insert(table, std::move(document).value(), now_ms);
   if (!result) return fail(result.status());
@@ -974,8 +990,12 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
                       const std::string& set_fields_json) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
-  std::vector<std::string> set_fields;
-  if (!set_fields_json.empty()) {
+  // The names a patch sets: usually plain (read without a JSON tree, into scratch kept
+  // between calls); anything else takes nlohmann's path, which answers as before.
+  thread_local std::vector<std::string> set_fields;
+  set_fields.clear();
+  if (!set_fields_json.empty() && !parse_simple_string_array(set_fields_json, set_fields)) {
+    set_fields.clear();
     auto names = nlohmann::json::parse(set_fields_json, nullptr, false);
     if (!names.is_array()) return fail(Status(ErrorCode::invalid_argument, "the fields a patch sets must be a JSON array of names"));
     set_fields.reserve(names.size());
@@ -987,9 +1007,9 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
   // Only the old document's indexed fields are used (for the index keys it leaves).
-  auto old_document = parse_wire_fields(old_document_wire, writes->indexed_fields(id));
+  auto old_document = parse_wire_fields_over(old_document_wire, writes->indexed_fields(id), writes->spare_old_document());
   if (!old_document) return fail(old_document.status());
-  auto document = parse_wire(document_wire);
+  auto document = parse_wire_over(document_wire, writes->spare_document());
   if (!document) return fail(document.status());
   Status status = writes->update(id, *version, creation_time, std::move(old_document).value(), std::move(document).value(),
                                  set_fields_json.empty() ? nullptr : &set_fields);
@@ -1002,7 +1022,7 @@ std::string tx_remove(int tx, const std::string& id, const std::string& expected
   if (writes == nullptr) return no_tx();
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
-  auto old_document = parse_wire_fields(old_document_wire, writes->indexed_fields(id));
+  auto old_document = parse_wire_fields_over(old_document_wire, writes->indexed_fields(id), writes->spare_old_document());
   if (!old_document) return fail(old_document.status());
   Status status = writes->remove(id, *version, creation_time, std::move(old_document).value());
   return status.ok() ? ok_null() : fail(status);
@@ -1224,7 +1244,7 @@ std::string tx_end(int tx) {
   if (it == r.transactions.end()) return ok_null();
   const int store_handle = it->second.first;
   std::unique_ptr<WriteSet> finished = std::move(it->second.second);
-  r.transactions.erase(it);
+  r.spare_node = r.transactions.extract(it);
   finished->restart();  // its documents freed now; kept for the store's next mutation
   r.spare = {store_handle, std::move(finished)};
   for (auto run = r.runs.begin(); run != r.runs.end();) run = run->second.first == tx ? r.runs.erase(run) : std::next(run);

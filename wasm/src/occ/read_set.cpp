@@ -6,26 +6,42 @@
 
 namespace lunora {
 
-void ReadSet::add_range(std::string_view table, std::string_view index, KeyRange range) {
+KeyRange& ReadSet::next_range(std::string_view table, std::string_view index) {
   auto it = ranges_.find(TableIndexRef(table, index));
   if (it == ranges_.end()) it = ranges_.try_emplace(std::make_pair(std::string(table), std::string(index))).first;
-  it->second.push_back(std::move(range));
+  Ranges& ranges = it->second;
+  if (ranges.used == ranges.items.size()) ranges.items.emplace_back();
+  return ranges.items[ranges.used++];
+}
+
+void ReadSet::add_range(std::string_view table, std::string_view index, KeyRange range) {
+  next_range(table, index) = std::move(range);
 }
 
 void ReadSet::add_point(std::string_view table, std::string_view id) {
-  std::string key;
-  append_index_key_string(key, id);  // index_key of the id as a string value
-  std::string hi;
-  hi.reserve(key.size() + 1);
-  hi = key;
-  hi.push_back('\0');  // the immediate successor: [key, key + "\0") holds exactly key
-  add_range(table, kById, KeyRange{std::move(key), std::move(hi)});
+  // Written over the kept range's strings: [key, key + "\0") holds exactly key, the index_key
+  // of the id as a string value.
+  KeyRange& range = next_range(table, kById);
+  range.lo.clear();
+  append_index_key_string(range.lo, id);
+  range.hi.assign(range.lo);
+  range.hi.push_back('\0');
 }
 
 std::size_t ReadSet::size() const noexcept {
   std::size_t n = 0;
-  for (const auto& [_, ranges] : ranges_) n += ranges.size();
+  for (const auto& [_, ranges] : ranges_) n += ranges.used;
   return n;
+}
+
+void ReadSet::clear() noexcept {
+  std::size_t kept = 0;
+  for (const auto& [_, ranges] : ranges_) kept += ranges.items.size();
+  if (kept > kKeptRanges) {
+    ranges_.clear();
+    return;
+  }
+  for (auto& [_, ranges] : ranges_) ranges.used = 0;
 }
 
 const WriteRecord* ReadSet::first_conflict(const std::vector<WriteRecord>& writes) const {
@@ -33,7 +49,8 @@ const WriteRecord* ReadSet::first_conflict(const std::vector<WriteRecord>& write
     for (const auto& keys : write.keys) {
       auto it = ranges_.find(TableIndexRef(write.table, keys.index));
       if (it == ranges_.end()) continue;
-      for (const auto& range : it->second) {
+      for (std::size_t i = 0; i < it->second.used; ++i) {
+        const KeyRange& range = it->second.items[i];
         if ((keys.before && range.contains(*keys.before)) || (keys.after && range.contains(*keys.after))) {
           return &write;
         }
@@ -102,11 +119,28 @@ void CommitLog::confirm(std::uint64_t sequence) noexcept {
 }
 
 void CommitLog::retract(std::uint64_t sequence) {
-  while (!entries_.empty() && entries_.back().first >= sequence) entries_.pop_back();
+  while (!entries_.empty() && entries_.back().first >= sequence) {
+    recycle(std::move(entries_.back().second));
+    entries_.pop_back();
+  }
 }
 
 void CommitLog::trim(std::uint64_t keep_after) {
-  while (!entries_.empty() && entries_.front().first <= keep_after) entries_.pop_front();
+  while (!entries_.empty() && entries_.front().first <= keep_after) {
+    recycle(std::move(entries_.front().second));
+    entries_.pop_front();
+  }
+}
+
+void CommitLog::recycle(std::vector<WriteRecord>&& writes) {
+  if (recycled_.size() < kRecycledEntries && writes.size() <= kRecycledRecords) recycled_.push_back(std::move(writes));
+}
+
+std::vector<WriteRecord> CommitLog::recycled() {
+  if (recycled_.empty()) return {};
+  std::vector<WriteRecord> writes = std::move(recycled_.back());
+  recycled_.pop_back();
+  return writes;
 }
 
 }  // namespace lunora

@@ -15,7 +15,8 @@ constexpr std::array<std::int8_t, 256> make_digit_values() {
 
 constexpr std::array<std::int8_t, 256> kDigitValues = make_digit_values();
 
-std::string encode(const std::array<std::uint8_t, 20>& bytes) {
+// Written over `id` (its buffer reused).
+void encode_into(const std::array<std::uint8_t, 20>& bytes, std::string& id) {
   char out[kIdLength];
   // 160 bits = 32 groups of 5 bits, most significant first: each 5 bytes are 8 groups.
   std::size_t at = 0;
@@ -24,7 +25,7 @@ std::string encode(const std::array<std::uint8_t, 20>& bytes) {
     for (std::size_t i = 0; i < 5; ++i) bits = (bits << 8) | bytes[chunk + i];
     for (int shift = 35; shift >= 0; shift -= 5) out[at++] = kAlphabet[(bits >> shift) & 31u];
   }
-  return std::string(out, kIdLength);
+  id.assign(out, kIdLength);
 }
 
 std::optional<std::array<std::uint8_t, 20>> decode(std::string_view id) noexcept {
@@ -87,6 +88,12 @@ std::uint64_t IdGenerator::next_u64() noexcept {
 }
 
 std::string IdGenerator::next(std::string_view table) {
+  std::string id;
+  next_into(table, id);
+  return id;
+}
+
+void IdGenerator::next_into(std::string_view table, std::string& id) {
   std::array<std::uint8_t, 20> bytes{};
   const std::uint64_t a = next_u64();
   const std::uint64_t b = next_u64();
@@ -96,7 +103,7 @@ std::string IdGenerator::next(std::string_view table) {
   }
   const std::uint32_t hash = table_hash(table);
   for (int i = 0; i < 4; ++i) bytes[16 + i] = static_cast<std::uint8_t>(hash >> (24 - 8 * i));
-  return encode(bytes);
+  encode_into(bytes, id);
 }
 
 }  // namespace lunora

@@ -1,6 +1,7 @@
 #include "lunora/store/store.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "lunora/schema/limits.hpp"
 #include "lunora/validation/validate.hpp"
@@ -11,7 +12,10 @@ namespace lunora {
 
 Store::Store(Schema schema, const Dialect& dialect, EngineOptions options)
     : schema_(std::move(schema)), dialect_(&dialect), options_(std::move(options)) {
-  for (const auto& table : schema_.tables) layouts_.push_back(layout_table(table, dialect));
+  for (const auto& table : schema_.tables) {
+    layouts_.push_back(layout_table(table, dialect));
+    table_hashes_.push_back(table_hash(table.name));
+  }
 }
 
 Result<std::unique_ptr<Store>> Store::open(Schema schema, const Dialect& dialect, EngineOptions options,
@@ -49,12 +53,22 @@ const TableLayout* Store::layout(std::string_view name) const noexcept {
 }
 
 const TableSchema* Store::table_of_id(std::string_view id) const noexcept {
-  auto hash = id_table_hash(id);
-  if (!hash) return nullptr;
-  for (const auto& t : schema_.tables) {
-    if (table_hash(t.name) == *hash) return &t;
+  if (last_id_size_ != 0 && id == std::string_view(last_id_, last_id_size_)) return last_id_table_;
+  const TableSchema* table = nullptr;
+  if (auto hash = id_table_hash(id)) {
+    for (std::size_t i = 0; i < table_hashes_.size(); ++i) {
+      if (table_hashes_[i] == *hash) {
+        table = &schema_.tables[i];
+        break;
+      }
+    }
   }
-  return nullptr;
+  if (!id.empty() && id.size() <= sizeof last_id_) {
+    std::memcpy(last_id_, id.data(), id.size());
+    last_id_size_ = id.size();
+    last_id_table_ = table;
+  }
+  return table;
 }
 
 Status Store::validate(const TableSchema& table, const Value& document) const {
@@ -70,17 +84,41 @@ ValidationOptions Store::validation_options() const {
   return options;
 }
 
+namespace {
+
+// The values of the fields of `index` in `document` (nullptr: missing), over `values`.
+void index_field_values(const IndexLayout& index, const Value& document, std::vector<const Value*>& values) {
+  values.clear();
+  for (const auto& field : index.fields) {
+    auto it = document.find(field);
+    values.push_back(it == document.end() ? nullptr : &*it);
+  }
+}
+
+}  // namespace
+
+Status Store::index_keys_into(const TableLayout& layout, const Value& document, double creation_time,
+                              std::string_view id, std::vector<std::string>& keys) const {
+  keys.resize(layout.indexes.size());
+  thread_local std::vector<const Value*> values;  // scratch, kept between calls
+  for (std::size_t k = 0; k < layout.indexes.size(); ++k) {
+    index_field_values(layout.indexes[k], document, values);
+    if (!document_index_key_into(keys[k], values, creation_time, id)) {
+      // Over the limit: index_keys says why.
+      auto refused = index_keys(layout, document, creation_time, id);
+      return refused ? Status(ErrorCode::internal, "index key over the limit") : refused.status();
+    }
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<std::string>> Store::index_keys(const TableLayout& layout, const Value& document,
                                                    double creation_time, std::string_view id) const {
   std::vector<std::string> keys;
   keys.reserve(layout.indexes.size());
   thread_local std::vector<const Value*> values;  // scratch, kept between calls
   for (const auto& index : layout.indexes) {
-    values.clear();
-    for (const auto& field : index.fields) {
-      auto it = document.find(field);
-      values.push_back(it == document.end() ? nullptr : &*it);
-    }
+    index_field_values(index, document, values);
     auto key = document_index_key(values, creation_time, id);
     if (!key) {
       return Status(key.status().code(), "index \"" + index.name + "\" of table \"" + layout.table +
@@ -95,11 +133,12 @@ namespace {
 
 // The columns an update sets (RowWrite::sets): the named fields, and each index whose fields
 // differ from the version read (its key column). Empty: all.
-std::vector<bool> columns_set(const TableLayout& layout, const std::vector<std::string>* set_fields,
-                              const Value& old_document, const Value& document) {
-  if (set_fields == nullptr) return {};
+void columns_set(const TableLayout& layout, const std::vector<std::string>* set_fields, const Value& old_document,
+                 const Value& document, std::vector<bool>& sets) {
+  sets.clear();
+  if (set_fields == nullptr) return;
   const std::size_t columns = layout.columns.size();
-  std::vector<bool> sets(columns + layout.indexes.size(), false);
+  sets.assign(columns + layout.indexes.size(), false);
   for (const auto& field : *set_fields) {
     for (std::size_t i = 0; i < columns; ++i) {
       if (layout.columns[i].field == field) {
@@ -122,7 +161,6 @@ std::vector<bool> columns_set(const TableLayout& layout, const std::vector<std::
       }
     }
   }
-  return sets;
 }
 
 // `into` |= `more`, where an empty mask means every column.
@@ -141,18 +179,53 @@ WriteSet::~WriteSet() {
   // The documents' trees are freed bottom-up (value.hpp, release).
   for (auto& w : writes_) release(w.document);
   for (auto& state : states_) release(state.old_document);
+  for (auto& document : spare_documents_) release(document);
+  for (auto& document : spare_old_documents_) release(document);
 }
 
 void WriteSet::restart() {
-  for (auto& w : writes_) release(w.document);
-  for (auto& state : states_) release(state.old_document);
+  for (auto& w : writes_) {
+    if (spare_documents_.size() < kSpareDocuments && w.document.is_object()) spare_documents_.push_back(std::move(w.document));
+    else release(w.document);
+    if (spare_writes_.size() < kSpareWrites) spare_writes_.push_back(std::move(w));
+  }
+  for (auto& state : states_) {
+    if (spare_old_documents_.size() < kSpareDocuments && state.old_document.is_object()) {
+      spare_old_documents_.push_back(std::move(state.old_document));
+    } else {
+      release(state.old_document);
+    }
+  }
   writes_.clear();
   states_.clear();
   by_id_.clear();
-  reads_ = ReadSet();
+  reads_.clear();
   sequence_ = 0;
   begin_sequence_ = store_.commits().durable_sequence();
 }
+
+RowWrite WriteSet::spare_write() {
+  if (spare_writes_.empty()) return RowWrite();
+  RowWrite w = std::move(spare_writes_.back());
+  spare_writes_.pop_back();
+  return w;
+}
+
+namespace {
+
+// The last of `spares`, taken out (null if none).
+Value take_spare(std::vector<Value>& spares) {
+  if (spares.empty()) return nullptr;
+  Value document = std::move(spares.back());
+  spares.pop_back();
+  return document;
+}
+
+}  // namespace
+
+Value WriteSet::spare_document() { return take_spare(spare_documents_); }
+
+Value WriteSet::spare_old_document() { return take_spare(spare_old_documents_); }
 
 const std::vector<std::string_view>& WriteSet::indexed_fields(std::string_view id) const {
   return store_.indexed_fields(id);
@@ -201,15 +274,15 @@ Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value d
   if (auto status = store_.validate(*table, document); !status.ok()) {
     return status;
   }
-  RowWrite w;
+  RowWrite w = spare_write();
   w.op = WriteOp::insert;
   w.layout = &store_.layout_of(*table);
-  w.id = store_.ids().next(table->name);
+  store_.ids().next_into(table->name, w.id);
   w.creation_time = store_.clock().next(now_ms);
-  auto keys = store_.index_keys(*w.layout, document, w.creation_time, w.id);
-  if (!keys) return keys.status();
+  w.expected_version = 0;
+  w.sets.clear();
+  if (auto status = store_.index_keys_into(*w.layout, document, w.creation_time, w.id, w.keys); !status.ok()) return status;
   w.document = std::move(document);
-  w.keys = std::move(keys).value();
   add_write(std::move(w), Value());
   const RowWrite& stored = writes_.back();
   return Inserted{stored.id, stored.creation_time};
@@ -223,8 +296,9 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
     return status;
   }
   const TableLayout* layout = &store_.layout_of(*table);
-  auto keys = store_.index_keys(*layout, document, creation_time, id);
-  if (!keys) return keys.status();
+  // Into scratch, swapped into the write: the strings swapped out are reused next time.
+  thread_local std::vector<std::string> keys;
+  if (auto status = store_.index_keys_into(*layout, document, creation_time, id, keys); !status.ok()) return status;
   auto slot = existing_slot(id);
   if (slot) {
     RowWrite& w = writes_[*slot];
@@ -233,20 +307,24 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
     }
     // Stays an insert, or an update guarded by the first version read, which the columns it
     // sets are compared against.
-    if (w.op == WriteOp::update) add_columns(w.sets, columns_set(*layout, set_fields, states_[*slot].old_document, document));
+    if (w.op == WriteOp::update) {
+      std::vector<bool> more;
+      columns_set(*layout, set_fields, states_[*slot].old_document, document, more);
+      add_columns(w.sets, more);
+    }
     w.document = std::move(document);
-    w.keys = std::move(keys).value();
+    w.keys.swap(keys);
     return Status::Ok();
   }
-  RowWrite w;
+  RowWrite w = spare_write();
   w.op = WriteOp::update;
   w.layout = layout;
-  w.id = std::string(id);
+  w.id.assign(id);
   w.creation_time = creation_time;
   w.expected_version = expected_version;
-  w.sets = columns_set(*layout, set_fields, old_document, document);
+  columns_set(*layout, set_fields, old_document, document, w.sets);
   w.document = std::move(document);
-  w.keys = std::move(keys).value();
+  w.keys.swap(keys);
   add_write(std::move(w), std::move(old_document));
   return Status::Ok();
 }
@@ -268,12 +346,15 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
     }
     return Status::Ok();
   }
-  RowWrite w;
+  RowWrite w = spare_write();
   w.op = WriteOp::remove;
   w.layout = &store_.layout_of(*table);
-  w.id = std::string(id);
+  w.id.assign(id);
   w.creation_time = creation_time;
   w.expected_version = expected_version;
+  w.document = nullptr;
+  w.keys.clear();
+  w.sets.clear();
   add_write(std::move(w), std::move(old_document));
   return Status::Ok();
 }
@@ -305,59 +386,83 @@ Value WriteSet::first_conflict() const {
 
 namespace {
 
-// The commit log's record of a write of document `id`: its keys in every index of `layout`
-// before (`old_document`, its indexed fields; nullptr: an insert) and after (`new_keys`, in
-// layout order; nullptr: a delete), then in the implicit indexes.
-WriteRecord write_record(const Store& store, const TableLayout& layout, const std::string& id, double creation_time,
-                         const Value* old_document, const std::vector<std::string>* new_keys) {
+// The commit log's record of a write of document `id`, written over `record` (a fresh one or
+// a recycled one, CommitLog::recycled: its strings' capacity is reused): its keys in every
+// index of `layout` before (`old_document`, its indexed fields; nullptr: an insert) and after
+// (`new_keys`, in layout order; nullptr: a delete), then in the implicit indexes.
+void fill_write_record(WriteRecord& record, const TableLayout& layout, std::string_view id, double creation_time,
+                       const Value* old_document, const std::vector<std::string>* new_keys) {
   const bool before = old_document != nullptr;
   const bool after = new_keys != nullptr;
-  WriteRecord record{layout.table, id, {}};
-  record.keys.reserve(layout.indexes.size() + 2);
-  std::vector<std::string> before_keys;
-  if (before) {
-    auto keys = store.index_keys(layout, *old_document, creation_time, id);
-    if (keys) before_keys = std::move(keys).value();  // an old document over a key limit cannot be in a range read
-  }
-  for (std::size_t k = 0; k < layout.indexes.size(); ++k) {
-    IndexKeys& keys = record.keys.emplace_back(IndexKeys{layout.indexes[k].name, std::nullopt, std::nullopt});
-    if (k < before_keys.size()) keys.before = std::move(before_keys[k]);
-    if (after) keys.after = (*new_keys)[k];
-  }
-  // The implicit indexes: (_creationTime, _id) and _id, encoded directly.
-  std::string creation;
-  creation.reserve(16 + id.size());
-  append_index_key_float64(creation, creation_time);
-  append_index_key_string(creation, id);
-  std::string id_key;
-  append_index_key_string(id_key, id);
-  // `key` into the sides this write has (moved into the last).
-  const auto add_implicit = [&](std::string_view index, std::string& key) {
-    IndexKeys& keys = record.keys.emplace_back(IndexKeys{std::string(index), std::nullopt, std::nullopt});
-    if (before && after) {
-      keys.before = key;
-    } else if (before) {
-      keys.before = std::move(key);
-    }
-    if (after) keys.after = std::move(key);
+  // `side` holding a copy of `key`, or nothing.
+  const auto set = [](std::optional<std::string>& side, bool present, std::string_view key) {
+    if (!present) side.reset();
+    else if (side) side->assign(key);
+    else side.emplace(key);
   };
-  add_implicit(kByCreationTime, creation);
-  add_implicit(kById, id_key);
+  const auto slot = [](std::optional<std::string>& side) -> std::string& { return side ? *side : side.emplace(); };
+  record.table.assign(layout.table);
+  record.id.assign(id);
+  const std::size_t indexes = layout.indexes.size();
+  record.keys.resize(indexes + 2);
+  thread_local std::vector<const Value*> values;  // scratch, kept between calls
+  bool befores = before;
+  for (std::size_t k = 0; k < indexes; ++k) {
+    IndexKeys& keys = record.keys[k];
+    keys.index.assign(layout.indexes[k].name);
+    if (befores) {
+      index_field_values(layout.indexes[k], *old_document, values);
+      befores = document_index_key_into(slot(keys.before), values, creation_time, id);
+    }
+    set(keys.after, after, after ? std::string_view((*new_keys)[k]) : std::string_view());
+  }
+  // An old document over a key limit cannot be in a range read: no keys before.
+  if (!befores) {
+    for (std::size_t k = 0; k < indexes; ++k) record.keys[k].before.reset();
+  }
+  // The implicit indexes: (_creationTime, _id) and _id, encoded directly into one side and
+  // copied to the other.
+  IndexKeys& creation = record.keys[indexes];
+  creation.index.assign(kByCreationTime);
+  std::string& creation_key = slot(after ? creation.after : creation.before);
+  creation_key.clear();
+  append_index_key_float64(creation_key, creation_time);
+  append_index_key_string(creation_key, id);
+  IndexKeys& by_id = record.keys[indexes + 1];
+  by_id.index.assign(kById);
+  std::string& id_key = slot(after ? by_id.after : by_id.before);
+  id_key.clear();
+  append_index_key_string(id_key, id);
+  if (after) {
+    set(creation.before, before, creation_key);
+    set(by_id.before, before, id_key);
+  } else {
+    creation.after.reset();
+    by_id.after.reset();
+  }
+}
+
+WriteRecord write_record(const Store&, const TableLayout& layout, const std::string& id, double creation_time,
+                         const Value* old_document, const std::vector<std::string>* new_keys) {
+  WriteRecord record;
+  fill_write_record(record, layout, id, creation_time, old_document, new_keys);
   return record;
 }
 
 }  // namespace
 
 Result<std::vector<int>> WriteSet::record_commit() {
-  std::vector<WriteRecord> records;
-  records.reserve(writes_.size());
+  std::vector<WriteRecord> records = store_.commits().recycled();
+  std::size_t count = 0;
   for (std::size_t i = 0; i < writes_.size(); ++i) {
     if (states_[i].dropped) continue;
     const RowWrite& w = writes_[i];
-    records.push_back(write_record(store_, *w.layout, w.id, w.creation_time,
-                                   w.op != WriteOp::insert ? &states_[i].old_document : nullptr,
-                                   w.op != WriteOp::remove ? &w.keys : nullptr));
+    if (count == records.size()) records.emplace_back();
+    fill_write_record(records[count++], *w.layout, w.id, w.creation_time,
+                      w.op != WriteOp::insert ? &states_[i].old_document : nullptr,
+                      w.op != WriteOp::remove ? &w.keys : nullptr);
   }
+  records.erase(records.begin() + static_cast<std::ptrdiff_t>(count), records.end());
   std::vector<int> affected = store_.subscriptions().affected(records);
   sequence_ = store_.commits().append(std::move(records));
   return affected;

@@ -114,14 +114,20 @@ std::string prefix_successor(std::string_view prefix) {
   return out;
 }
 
+bool document_index_key_into(std::string& out, const std::vector<const Value*>& field_values, double creation_time,
+                             std::string_view id) {
+  out.clear();
+  for (const Value* value : field_values) append_index_key(out, value);
+  append_float64(out, creation_time);
+  append_string(out, id);
+  return out.size() <= limits::kMaxIndexKeyBytes;
+}
+
 Result<std::string> document_index_key(const std::vector<const Value*>& field_values,
                                        double creation_time, std::string_view id) {
   std::string key;
   key.reserve(64);
-  for (const Value* value : field_values) append_index_key(key, value);
-  append_float64(key, creation_time);
-  append_string(key, id);
-  if (key.size() > limits::kMaxIndexKeyBytes) {
+  if (!document_index_key_into(key, field_values, creation_time, id)) {
     return Status(ErrorCode::unsupported_value,
                   "index key is " + std::to_string(key.size()) + " bytes; the limit is " +
                       std::to_string(limits::kMaxIndexKeyBytes) +

@@ -20,6 +20,31 @@ class Reader {
   Reader(std::string_view json, std::size_t max_depth, bool tags)
       : p_(json.data()), end_(json.data() + json.size()), max_depth_(max_depth), tags_(tags) {}
 
+  // `[` strings `]`, the whole text (see parse_simple_string_array).
+  bool string_array(std::vector<std::string>& out) {
+    out.clear();
+    skip_space();
+    if (p_ == end_ || *p_ != '[') return false;
+    ++p_;
+    const bool read = items(']', [&] {
+      std::string_view text;
+      if (p_ == end_ || *p_ != '"' || !string_view_of(text)) return false;
+      out.emplace_back(text);
+      return true;
+    });
+    if (!read) return false;
+    skip_space();
+    return p_ == end_;
+  }
+
+  // document(), written over `out` (value_over).
+  bool document_over(Value& out) {
+    skip_space();
+    if (!value_over(out, 0)) return false;
+    skip_space();
+    return p_ == end_;
+  }
+
   std::optional<Value> document() {
     Value out;
     skip_space();
@@ -194,6 +219,135 @@ class Reader {
     return true;
   }
 
+  // `slot` (any value) made a null, its tree freed bottom-up.
+  static void reset(Value& slot) {
+    if (slot.is_null()) return;
+    release(slot);
+    slot = nullptr;
+  }
+
+  // value() into `slot`, a value of an earlier document (any type, never referred to
+  // elsewhere): where the text has the slot's shape (an object's members in key order, an
+  // array's items, a string) its nodes and strings' buffers are reused, the rest built as
+  // value() builds it. Accepting, it leaves `slot` equal to what value() would make of the
+  // text; refusing, some valid value.
+  bool value_over(Value& slot, std::size_t depth) {
+    if (p_ == end_) return false;
+    if (*p_ == '"' && slot.is_string()) {
+      std::string_view text;
+      if (!string_view_of(text)) return false;
+      slot.get_ref<std::string&>().assign(text);
+      return true;
+    }
+    if (*p_ == '[' && slot.is_array()) return array_over(slot.get_ref<Value::array_t&>(), depth);
+    if (*p_ == '{' && slot.is_object() && !tag_ahead()) return object_over(slot, depth);
+    reset(slot);
+    return value(slot, depth);
+  }
+
+  // After `{`: the text is a wire tag (its first member name begins with `$`), which value()
+  // decodes into a value that is not an object.
+  bool tag_ahead() const {
+    if (!tags_) return false;
+    const char* q = p_ + 1;
+    while (q != end_ && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t')) ++q;
+    return end_ - q >= 2 && q[0] == '"' && q[1] == '$';
+  }
+
+  // An earlier object of at most this many members is written over; a larger one is built
+  // again (the members written are tracked in a fixed array).
+  static constexpr std::size_t kReusedMembers = 32;
+
+  // Each member the text names is written over the earlier member of that key, in place (no
+  // node is relinked, whatever the text's key order); new keys are inserted as value()
+  // inserts them; the earlier members the text does not name are dropped at the end.
+  // `wanted` (document_fields_over): only those members are written, the others checked
+  // and skipped as document_fields does; it names at most kReusedMembers.
+  bool object_over(Value& slot, std::size_t depth, const std::vector<std::string_view>* wanted = nullptr) {
+    auto& object = slot.get_ref<Value::object_t&>();
+    const char* start = p_;
+    const std::size_t outer_depth = depth;
+    if (object.size() > kReusedMembers) {
+      reset(slot);
+      return value(slot, outer_depth);
+    }
+    if (++depth > max_depth_) return false;
+    ++p_;
+    const Value* written[kReusedMembers];  // the members written so far: a key met again is a duplicate
+    std::size_t count = 0;
+    std::size_t reused = 0;
+    const std::size_t earlier = object.size();
+    auto next = object.begin();  // the member after the last one written
+    bool tagged = false;
+    bool overflow = false;
+    const auto is_written = [&](const Value& member) { return std::find(written, written + count, &member) != written + count; };
+    const bool read = items('}', [&] {
+      std::string_view key;
+      if (!member_name(key)) return false;
+      if (!key.empty() && key[0] == '$') tagged = true;
+      if (wanted != nullptr) {
+        if (tagged) return false;  // a tag, or refused: the full path
+        if (std::find(wanted->begin(), wanted->end(), key) == wanted->end()) return skip(depth);
+      }
+      if (count == kReusedMembers) {
+        overflow = true;
+        return false;
+      }
+      // Documents usually come in key order: then the member is the one after the last. Else
+      // a scan of the (few) members, which compares sizes first, costs less than find()'s
+      // string comparisons.
+      auto it = next;
+      if (it == object.end() || std::string_view(it->first) != key) {
+        for (it = object.begin(); it != object.end() && std::string_view(it->first) != key; ++it) {
+        }
+      }
+      if (it != object.end()) {
+        if (is_written(it->second)) return false;  // a duplicate key, refused as value() refuses it
+        next = std::next(it);
+        written[count++] = &it->second;
+        ++reused;
+        return value_over(it->second, depth);
+      }
+      auto member = object.emplace_hint(next, key, nullptr);
+      next = std::next(member);
+      written[count++] = &member->second;
+      return value(member->second, depth);
+    });
+    if (overflow) {  // more members than can be tracked: built again from the start
+      p_ = start;
+      reset(slot);
+      return value(slot, outer_depth);
+    }
+    if (!read) return false;
+    if (reused != earlier) {
+      for (auto it = object.begin(); it != object.end();) {
+        if (is_written(it->second)) {
+          ++it;
+          continue;
+        }
+        release(it->second);
+        it = object.erase(it);
+      }
+    }
+    return !tagged || !tags_ || decode_tag(slot);
+  }
+
+  bool array_over(Value::array_t& array, std::size_t depth) {
+    if (++depth > max_depth_) return false;
+    ++p_;
+    std::size_t count = 0;
+    const bool read = items(']', [&] {
+      if (count < array.size()) return value_over(array[count++], depth);
+      array.emplace_back();
+      ++count;
+      return value(array.back(), depth);
+    });
+    if (!read) return false;
+    for (std::size_t i = count; i < array.size(); ++i) release(array[i]);
+    array.erase(array.begin() + static_cast<std::ptrdiff_t>(count), array.end());
+    return true;
+  }
+
   bool value(Value& out, std::size_t depth) {
     if (p_ == end_) return false;
     switch (*p_) {
@@ -254,6 +408,22 @@ class Reader {
  public:
   // A document object keeping only its members named in `wanted`; the others are checked as
   // value() would check them, without being built.
+  // document_fields, written over `out` (object_over).
+  bool document_fields_over(const std::vector<std::string_view>& wanted, Value& out) {
+    skip_space();
+    if (!out.is_object() || out.size() > kReusedMembers || wanted.size() > kReusedMembers) {
+      auto fresh = document_fields(wanted);
+      if (!fresh) return false;
+      reset(out);
+      out = std::move(*fresh);
+      return true;
+    }
+    if (p_ == end_ || *p_ != '{') return false;
+    if (!object_over(out, 0, &wanted)) return false;
+    skip_space();
+    return p_ == end_;
+  }
+
   std::optional<Value> document_fields(const std::vector<std::string_view>& wanted) {
     skip_space();
     if (p_ == end_ || *p_ != '{' || max_depth_ < 1) return std::nullopt;
@@ -356,6 +526,10 @@ class Reader {
 
 }  // namespace
 
+bool parse_simple_string_array(std::string_view json, std::vector<std::string>& out) {
+  return Reader(json, 1, false).string_array(out);
+}
+
 std::optional<Value> parse_simple_json(std::string_view json, std::size_t max_depth) {
   return Reader(json, max_depth, false).document();
 }
@@ -364,9 +538,18 @@ std::optional<Value> parse_simple_wire(std::string_view json, std::size_t max_de
   return Reader(json, max_depth, true).document();
 }
 
+bool parse_simple_wire_over(std::string_view json, std::size_t max_depth, Value& out) {
+  return Reader(json, max_depth, true).document_over(out);
+}
+
 std::optional<Value> parse_simple_wire_fields(std::string_view json, std::size_t max_depth,
                                               const std::vector<std::string_view>& fields) {
   return Reader(json, max_depth, true).document_fields(fields);
+}
+
+bool parse_simple_wire_fields_over(std::string_view json, std::size_t max_depth,
+                                   const std::vector<std::string_view>& fields, Value& out) {
+  return Reader(json, max_depth, true).document_fields_over(fields, out);
 }
 
 }  // namespace lunora

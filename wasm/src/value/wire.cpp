@@ -289,10 +289,10 @@ bool is_valid_utf8(std::string_view text) noexcept {
   return true;
 }
 
-Result<Value> parse_wire(std::string_view json) {
-  // The usual document from the shim reads in one pass, tags included; anything else takes
-  // the full path.
-  if (auto simple = parse_simple_wire(json, kMaxWireNesting)) return std::move(*simple);
+namespace {
+
+// parse_wire's full path: nlohmann's parser, then the tags converted.
+Result<Value> parse_wire_full(std::string_view json) {
   const Scan scanned = scan(json);
   if (scanned.too_deep) return too_deep();
   Value parsed;
@@ -316,6 +316,20 @@ Result<Value> parse_wire(std::string_view json) {
   return parsed;
 }
 
+}  // namespace
+
+Result<Value> parse_wire(std::string_view json) {
+  // The usual document from the shim reads in one pass, tags included; anything else takes
+  // the full path.
+  if (auto simple = parse_simple_wire(json, kMaxWireNesting)) return std::move(*simple);
+  return parse_wire_full(json);
+}
+
+Result<Value> parse_wire_over(std::string_view json, Value spare) {
+  if (parse_simple_wire_over(json, kMaxWireNesting, spare)) return spare;
+  return parse_wire_full(json);
+}
+
 Result<Value> parse_wire_fields(std::string_view json, const std::vector<std::string_view>& fields) {
   if (auto simple = parse_simple_wire_fields(json, kMaxWireNesting, fields)) return std::move(*simple);
   auto full = parse_wire(json);
@@ -325,6 +339,11 @@ Result<Value> parse_wire_fields(std::string_view json, const std::vector<std::st
     if (std::find(fields.begin(), fields.end(), std::string_view(key)) != fields.end()) kept[key] = std::move(member);
   }
   return kept;
+}
+
+Result<Value> parse_wire_fields_over(std::string_view json, const std::vector<std::string_view>& fields, Value spare) {
+  if (parse_simple_wire_fields_over(json, kMaxWireNesting, fields, spare)) return spare;
+  return parse_wire_fields(json, fields);
 }
 
 Result<Value> from_wire_json(const Value& json) {

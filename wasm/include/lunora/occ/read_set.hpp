@@ -60,20 +60,34 @@ class ReadSet {
 
   // The first write of `writes` that touches something this read set covers.
   const WriteRecord* first_conflict(const std::vector<WriteRecord>& writes) const;
-  bool empty() const noexcept { return ranges_.empty(); }
+  bool empty() const noexcept { return size() == 0; }
   std::size_t size() const noexcept;
+  // Forgets every range read. The (table, index) entries and the ranges' strings are kept
+  // for the next reads (a restarted write set reads much as the last one did), unless there
+  // were many.
+  void clear() noexcept;
 
   // fn(table, index, range) for every range read.
   template <typename Fn>
   void for_each(Fn&& fn) const {
     for (const auto& [key, ranges] : ranges_) {
-      for (const auto& range : ranges) fn(key.first, key.second, range);
+      for (std::size_t i = 0; i < ranges.used; ++i) fn(key.first, key.second, ranges.items[i]);
     }
   }
 
  private:
+  // The ranges read in one (table, index): items[0, used); the items past them are kept
+  // (cleared ones) for their strings' capacity.
+  struct Ranges {
+    std::vector<KeyRange> items;
+    std::size_t used = 0;
+  };
+  // The next unused range of (table, index), to be written over.
+  KeyRange& next_range(std::string_view table, std::string_view index);
+  static constexpr std::size_t kKeptRanges = 64;
+
   // (table, index) -> ranges read
-  std::map<std::pair<std::string, std::string>, std::vector<KeyRange>, TableIndexLess> ranges_;
+  std::map<std::pair<std::string, std::string>, Ranges, TableIndexLess> ranges_;
 };
 
 // The read sets of live subscriptions, indexed by (table, index), so that a commit finds the
@@ -112,9 +126,20 @@ class CommitLog {
   const WriteRecord* first_conflict(const ReadSet& reads, std::uint64_t since) const;
   // Forgets commits no open reader can still need.
   void trim(std::uint64_t keep_after);
+  // The records of a forgotten entry (trim, retract) with their strings' capacity, to be
+  // overwritten by the next append (WriteSet::record_commit); empty when there is none. Their
+  // contents are stale.
+  std::vector<WriteRecord> recycled();
 
  private:
+  // Keeps a forgotten entry's records for recycled(): a point write's commit then allocates
+  // nothing, and none of its strings is freed. Only small entries are kept.
+  void recycle(std::vector<WriteRecord>&& writes);
+  static constexpr std::size_t kRecycledEntries = 2;
+  static constexpr std::size_t kRecycledRecords = 16;
+
   std::deque<std::pair<std::uint64_t, std::vector<WriteRecord>>> entries_;
+  std::vector<std::vector<WriteRecord>> recycled_;
   std::uint64_t next_ = 1;
   std::uint64_t durable_ = 0;
 };

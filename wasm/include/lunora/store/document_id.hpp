@@ -30,6 +30,8 @@ class IdGenerator {
  public:
   void seed(std::string_view seed_bytes) noexcept;
   std::string next(std::string_view table);
+  // The same, written over `id` (its buffer reused).
+  void next_into(std::string_view table, std::string& id);
 
  private:
   std::uint64_t next_u64() noexcept;

@@ -42,6 +42,8 @@ class Store {
     return layouts_[static_cast<std::size_t>(&table - schema_.tables.data())];
   }
   // The table an id belongs to; nullptr if `id` is not an id of any table of the store.
+  // The last answer is kept: a mutation asks about one id several times (its read, its write,
+  // the write's indexed fields), and each asking decodes the id.
   const TableSchema* table_of_id(std::string_view id) const noexcept;
 
   // Validates a document of `table` (user fields only) for this engine.
@@ -51,6 +53,9 @@ class Store {
   // The encoded keys of every index of `layout`, in layout order.
   Result<std::vector<std::string>> index_keys(const TableLayout& layout, const Value& document, double creation_time,
                                               std::string_view id) const;
+  // The same keys written over `keys` (its strings' capacity reused); the same errors.
+  Status index_keys_into(const TableLayout& layout, const Value& document, double creation_time, std::string_view id,
+                         std::vector<std::string>& keys) const;
 
   // The top-level fields that the indexes of the table of document `id` read (none for an id
   // of no table). The list is valid until the next call.
@@ -80,6 +85,11 @@ class Store {
   const Dialect* dialect_;
   EngineOptions options_;
   std::vector<TableLayout> layouts_;  // parallel to schema_.tables
+  std::vector<std::uint32_t> table_hashes_;  // parallel to schema_.tables: table_hash(name)
+  // table_of_id's last answer: the id (an id is 32 characters; a longer one is not kept).
+  mutable char last_id_[32];
+  mutable std::size_t last_id_size_ = 0;  // 0: none
+  mutable const TableSchema* last_id_table_ = nullptr;
   IdGenerator ids_;
   CreationClock clock_;
   CommitLog commits_;
@@ -96,8 +106,15 @@ class WriteSet {
   WriteSet& operator=(const WriteSet&) = delete;
   ~WriteSet();
   // Empties the write set into a fresh one of the same store (as constructed now), keeping
-  // its vectors' capacity: the api recycles a finished mutation's write set.
+  // its vectors' capacity, its read set's entries (ReadSet::clear) and a few of its
+  // documents (spare_document): the api recycles a finished mutation's write set.
   void restart();
+  // A document of a finished write (null if none), for the api to parse the next one over
+  // (parse_wire_over): the same table's documents share their shape, so their nodes and
+  // strings are reused instead of freed and allocated again.
+  Value spare_document();
+  // The same for the old documents of updates and deletes (their indexed fields).
+  Value spare_old_document();
 
   // What an insert assigned; `id` views the write set's copy (valid until its next write).
   struct Inserted {
@@ -152,6 +169,9 @@ class WriteSet {
   Result<std::size_t> existing_slot(std::string_view id) const;
   // Appends a write (its old document: null for an insert) and indexes it by id.
   void add_write(RowWrite w, Value old_document);
+  // A finished write kept by restart (or a fresh one), whose id, keys and sets the next write
+  // writes over: a point write then allocates none of them. Its other members are stale.
+  RowWrite spare_write();
 
   // A mutation writes a few documents: up to this many are found by a scan, and by_id_ (built
   // once there are more) saves a node per write in the common case.
@@ -168,6 +188,11 @@ class WriteSet {
   };
   std::vector<WriteState> states_;  // parallel to writes_
   std::map<std::string, std::size_t, std::less<>> by_id_;  // past kScannedWrites writes
+  static constexpr std::size_t kSpareDocuments = 2;
+  std::vector<Value> spare_documents_;
+  std::vector<Value> spare_old_documents_;
+  static constexpr std::size_t kSpareWrites = 4;
+  std::vector<RowWrite> spare_writes_;
 };
 
 }  // namespace lunora

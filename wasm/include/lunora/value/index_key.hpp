@@ -62,5 +62,8 @@ std::string prefix_successor(std::string_view prefix);
 // longer than limits::kMaxIndexKeyBytes.
 Result<std::string> document_index_key(const std::vector<const Value*>& field_values,
                                        double creation_time, std::string_view id);
+// The same key written over `out` (its capacity reused); false when over the limit.
+bool document_index_key_into(std::string& out, const std::vector<const Value*>& field_values, double creation_time,
+                             std::string_view id);
 
 }  // namespace lunora

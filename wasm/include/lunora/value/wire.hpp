@@ -27,9 +27,14 @@ inline constexpr std::size_t kMaxWireNesting = 64;
 // included), nesting deeper than kMaxWireNesting, numbers that overflow a float64 (1e400),
 // unknown `$` keys and malformed tags.
 Result<Value> parse_wire(std::string_view json);
+// The same, written over `spare`, an earlier value no longer needed (any type): its nodes and
+// strings are reused where the text has its shape (parse_simple_wire_over).
+Result<Value> parse_wire_over(std::string_view json, Value spare);
 // parse_wire, then only the members named in `fields` kept if the value is an object: the same
 // errors, but the other members of the usual document are only checked, not built.
 Result<Value> parse_wire_fields(std::string_view json, const std::vector<std::string_view>& fields);
+// The same, written over `spare` (as parse_wire_over).
+Result<Value> parse_wire_fields_over(std::string_view json, const std::vector<std::string_view>& fields, Value spare);
 // The same for a tree that is already JSON (numbers of any nlohmann type become float64;
 // binary is kept as bytes). Also checks that strings and keys are valid UTF-8.
 Result<Value> from_wire_json(const Value& json);
