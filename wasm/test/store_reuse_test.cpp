@@ -1,5 +1,5 @@
 // What the store keeps from one mutation to the next answers as if it were made fresh: the
-// commit log's recycled records (CommitLog::recycled), table_of_id's last answer.
+// commit log's recycled records (CommitLog::recycled), table_of_id's last answer, the spares.
 #include <catch2/catch.hpp>
 
 #include "lunora/dialect/dialect.hpp"
@@ -130,4 +130,27 @@ TEST_CASE("table_of_id answers the same with its last answer kept", "[store]") {
   CHECK(store->table_of_id(u_id)->name == "u");
   CHECK(store->table_of_id(not_an_id) == nullptr);
   CHECK(store->table_of_id("") == nullptr);
+}
+
+TEST_CASE("a restarted write set keeps spares, none after a large document", "[store]") {
+  auto store = open_store();
+  WriteSet writes(*store);
+  REQUIRE(writes.insert("t", Value{{"a", "small"}}, 1).ok());
+  writes.restart();
+  CHECK(writes.spare_document(20) == Value{{"a", "small"}});
+  CHECK(writes.spare_document(20).is_null());  // one write, one spare
+
+  REQUIRE(writes.insert("u", Value{{"c", "x"}}, 2).ok());
+  writes.restart();
+  // A large document is parsed fresh, and its mutation leaves no spares behind.
+  CHECK(writes.spare_document(WriteSet::kSpareDocumentBytes + 1).is_null());
+  const std::string large(WriteSet::kSpareDocumentBytes, 'x');
+  REQUIRE(writes.insert("u", Value{{"c", large}}, 3).ok());  // "u" has no index to bound "c"
+  writes.restart();
+  CHECK(writes.spare_document(20) == Value{{"c", "x"}});  // the earlier spare, not the large one
+  CHECK(writes.spare_document(20).is_null());
+  // The next mutation keeps them again.
+  REQUIRE(writes.insert("t", Value{{"a", "small"}}, 4).ok());
+  writes.restart();
+  CHECK(writes.spare_document(20) == Value{{"a", "small"}});
 }

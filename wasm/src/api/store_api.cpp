@@ -939,7 +939,7 @@ template <typename Answer>
 std::string insert(int tx, const std::string& table, const std::string& document_wire, double now_ms, Answer answer) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
-  auto document = parse_wire_over(document_wire, writes->spare_document());
+  auto document = parse_wire_over(document_wire, writes->spare_document(document_wire.size()));
   if (!document) return fail(document.status());
   auto result = writes->insert(table, std::move(document).value(), now_ms);
   if (!result) return fail(result.status());
@@ -1007,9 +1007,9 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
   // Only the old document's indexed fields are used (for the index keys it leaves).
-  auto old_document = parse_wire_fields_over(old_document_wire, writes->indexed_fields(id), writes->spare_old_document());
+  auto old_document = parse_wire_fields_over(old_document_wire, writes->indexed_fields(id), writes->spare_old_document(old_document_wire.size()));
   if (!old_document) return fail(old_document.status());
-  auto document = parse_wire_over(document_wire, writes->spare_document());
+  auto document = parse_wire_over(document_wire, writes->spare_document(document_wire.size()));
   if (!document) return fail(document.status());
   Status status = writes->update(id, *version, creation_time, std::move(old_document).value(), std::move(document).value(),
                                  set_fields_json.empty() ? nullptr : &set_fields);
@@ -1022,7 +1022,7 @@ std::string tx_remove(int tx, const std::string& id, const std::string& expected
   if (writes == nullptr) return no_tx();
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
-  auto old_document = parse_wire_fields_over(old_document_wire, writes->indexed_fields(id), writes->spare_old_document());
+  auto old_document = parse_wire_fields_over(old_document_wire, writes->indexed_fields(id), writes->spare_old_document(old_document_wire.size()));
   if (!old_document) return fail(old_document.status());
   Status status = writes->remove(id, *version, creation_time, std::move(old_document).value());
   return status.ok() ? ok_null() : fail(status);

@@ -184,13 +184,16 @@ WriteSet::~WriteSet() {
 }
 
 void WriteSet::restart() {
+  // After a large document, nothing is kept: a spare's strings keep their buffers' capacity.
+  const bool keep = keep_spares_;
+  keep_spares_ = true;
   for (auto& w : writes_) {
-    if (spare_documents_.size() < kSpareDocuments && w.document.is_object()) spare_documents_.push_back(std::move(w.document));
+    if (keep && spare_documents_.size() < kSpareDocuments && w.document.is_object()) spare_documents_.push_back(std::move(w.document));
     else release(w.document);
     if (spare_writes_.size() < kSpareWrites) spare_writes_.push_back(std::move(w));
   }
   for (auto& state : states_) {
-    if (spare_old_documents_.size() < kSpareDocuments && state.old_document.is_object()) {
+    if (keep && spare_old_documents_.size() < kSpareDocuments && state.old_document.is_object()) {
       spare_old_documents_.push_back(std::move(state.old_document));
     } else {
       release(state.old_document);
@@ -223,9 +226,21 @@ Value take_spare(std::vector<Value>& spares) {
 
 }  // namespace
 
-Value WriteSet::spare_document() { return take_spare(spare_documents_); }
+Value WriteSet::spare_document(std::size_t wire_bytes) {
+  if (wire_bytes > kSpareDocumentBytes) {
+    keep_spares_ = false;
+    return nullptr;
+  }
+  return take_spare(spare_documents_);
+}
 
-Value WriteSet::spare_old_document() { return take_spare(spare_old_documents_); }
+Value WriteSet::spare_old_document(std::size_t wire_bytes) {
+  if (wire_bytes > kSpareDocumentBytes) {
+    keep_spares_ = false;
+    return nullptr;
+  }
+  return take_spare(spare_old_documents_);
+}
 
 const std::vector<std::string_view>& WriteSet::indexed_fields(std::string_view id) const {
   return store_.indexed_fields(id);

@@ -109,12 +109,15 @@ class WriteSet {
   // its vectors' capacity, its read set's entries (ReadSet::clear) and a few of its
   // documents (spare_document): the api recycles a finished mutation's write set.
   void restart();
-  // A document of a finished write (null if none), for the api to parse the next one over
-  // (parse_wire_over): the same table's documents share their shape, so their nodes and
-  // strings are reused instead of freed and allocated again.
-  Value spare_document();
+  // A document of a finished write (null if none), for the api to parse the next one, of
+  // `wire_bytes`, over (parse_wire_over): the same table's documents share their shape, so
+  // their nodes and strings are reused instead of freed and allocated again. A document of
+  // more than kSpareDocumentBytes gets none, and the next restart() keeps no spares: a kept
+  // string keeps its buffer, and a Worker's memory is small.
+  Value spare_document(std::size_t wire_bytes);
   // The same for the old documents of updates and deletes (their indexed fields).
-  Value spare_old_document();
+  Value spare_old_document(std::size_t wire_bytes);
+  static constexpr std::size_t kSpareDocumentBytes = 16 * 1024;
 
   // What an insert assigned; `id` views the write set's copy (valid until its next write).
   struct Inserted {
@@ -189,6 +192,7 @@ class WriteSet {
   std::vector<WriteState> states_;  // parallel to writes_
   std::map<std::string, std::size_t, std::less<>> by_id_;  // past kScannedWrites writes
   static constexpr std::size_t kSpareDocuments = 2;
+  bool keep_spares_ = true;  // false once this mutation parsed a large document
   std::vector<Value> spare_documents_;
   std::vector<Value> spare_old_documents_;
   static constexpr std::size_t kSpareWrites = 4;
