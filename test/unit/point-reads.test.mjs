@@ -4,15 +4,14 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { PointReads } from "../../js-shim/dist/global/point-reads.js";
 
-// A driver that answers when told to, recording each statement ("one:<id>" or "many:<ids>");
-// it answers documents with their versions, as the store's decoding does.
+// A driver that answers when told to, recording each statement ("one:<id>" or "many:<ids>").
 function fakeDriver() {
   const sent = [];
   const pending = [];
-  const run = (table, statement) =>
+  const run = (statement) =>
     new Promise((resolve) => {
       sent.push(statement.text);
-      pending.push(() => resolve(statement.params.map((id) => ({ doc: { _id: id, n: id.length }, version: "1" }))));
+      pending.push(() => resolve({ rows: statement.params.map((id) => ({ _id: id, n: id.length })) }));
     });
   const statementFor = (table, ids) => ({ text: `many:${table}:${ids.join(",")}`, params: ids });
   const one = (id) => ({ text: `one:${id}`, params: [id] });
@@ -39,7 +38,7 @@ describe("PointReads", () => {
     assert.deepEqual(d.sent, ["one:a", "many:t:b,c,d", "one:x"]);
     d.answerAll();
     const rows = await Promise.all(got);
-    assert.deepEqual(rows.map((row) => row.doc._id), ["a", "b", "c", "d", "x"], "each read gets its own row");
+    assert.deepEqual(rows.map((row) => row._id), ["a", "b", "c", "d", "x"], "each read gets its own row");
   });
 
   test("the next turn's first read goes at once again", async () => {
@@ -61,7 +60,7 @@ describe("PointReads", () => {
     await turn();
     assert.deepEqual(d.sent, ["one:a", "many:t:b,c"]);
     d.answerAll();
-    assert.deepEqual((await Promise.all(got)).map((row) => row.doc._id), ["a", "b", "c"]);
+    assert.deepEqual((await Promise.all(got)).map((row) => row._id), ["a", "b", "c"]);
   });
 
   test("maxInFlight Infinity: every read alone, at once", () => {

@@ -34,8 +34,6 @@ export interface CellsPlan {
   versionAt: number;
   keyAt: number;
   fields: FieldPlan[];
-  /** The result's column types the plan was made for. */
-  types: readonly number[];
 }
 
 /** The plan for these cells, or null when the result lacks a column the table needs. */
@@ -69,16 +67,7 @@ export function planCells(table: TableInfo, cells: SqlCells): CellsPlan | null {
     versionAt,
     keyAt,
     fields,
-    types: cells.columns.map((c) => c.type),
   };
-}
-
-/** Whether `plan`, made for an earlier result of the same statement, reads these cells. */
-export function planFits(plan: CellsPlan, cells: SqlCells): boolean {
-  const columns = cells.columns;
-  if (columns.length !== plan.types.length) return false;
-  for (let i = 0; i < columns.length; i++) if (columns[i]!.type !== plan.types[i]) return false;
-  return true;
 }
 
 /** The document of row `r` (decodeRow's result, without the intermediate row object). */

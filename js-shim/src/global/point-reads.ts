@@ -11,9 +11,8 @@
 // queued here, so OCC is unchanged. `maxInFlight: Infinity` turns batching off: every read
 // goes alone, at once.
 import type { Statement } from "./core-store.js";
-import type { DecodedRow } from "./rows.js";
 
-type Row = DecodedRow;
+type Row = Record<string, unknown>;
 
 interface QueuedRead {
   id: string;
@@ -31,20 +30,19 @@ export class PointReads {
   private readonly queued = new Map<string, QueuedRead[]>(); // table -> reads, in arrival order
 
   constructor(
-    /** Runs a point read of `table`, answering its rows as documents. */
-    private readonly run: (table: string, statement: Statement) => Promise<Row[]>,
+    private readonly run: (statement: Statement) => Promise<{ rows: Row[] }>,
     private readonly statementFor: (table: string, ids: readonly string[]) => Statement,
     private readonly maxInFlight: number,
   ) {}
 
-  /** Document `id` of `table` and its version (undefined: none); `statement` reads it alone. */
+  /** The row of document `id` of `table` (undefined: none); `statement` reads it alone. */
   read(table: string, id: string, statement: Statement): Promise<Row | undefined> {
     // The first read of a turn goes at once; those that follow it in the same turn gather.
     if (this.maxInFlight === Infinity || (!this.gathering && this.inFlight < this.maxInFlight)) {
       if (this.maxInFlight !== Infinity) this.gather();
       this.inFlight += 1;
-      return this.run(table, statement).then(
-        (rows) => {
+      return this.run(statement).then(
+        ({ rows }) => {
           this.settled();
           return rows[0];
         },
@@ -100,7 +98,7 @@ export class PointReads {
     try {
       if (batch.length === 1) {
         const only = batch[0]!;
-        only.resolve(await this.track(this.run(table, only.statement).then((rows) => rows[0])));
+        only.resolve(await this.track(this.run(only.statement).then(({ rows }) => rows[0])));
         return;
       }
       const ids = [...new Set(batch.map((read) => read.id))];
@@ -111,9 +109,9 @@ export class PointReads {
         for (const read of batch) read.reject(error);
         return;
       }
-      const rows = await this.track(this.run(table, statement));
+      const { rows } = await this.track(this.run(statement));
       const byId = new Map<string, Row>();
-      for (const row of rows) byId.set(row.doc._id, row);
+      for (const row of rows) byId.set(String(row._id), row);
       for (const read of batch) read.resolve(byId.get(read.id));
     } catch (error) {
       for (const read of batch) read.reject(error);

@@ -28,8 +28,7 @@ import {
 } from "./core-store.js";
 import { reportsRowCounts, type SqlExec } from "./exec.js";
 import { cellsWriteLater, hasCells, queryCells } from "../adapters/cells.js";
-import { decodeRow, type DecodedRow, type Document, type TableInfo } from "./rows.js";
-import { cellsDocument, planCells, planFits, type CellsPlan } from "./cells-decode.js";
+import { decodeRow, type Document, type TableInfo } from "./rows.js";
 import { checkSqliteColumnKinds, migrateSqliteAtomically } from "./sqlite-migrate.js";
 import { QueryBuilder, type CellsRunner } from "./query.js";
 import { PointReads } from "./point-reads.js";
@@ -220,7 +219,6 @@ class GlobalStore<S extends GenericSchema> {
   private subscriptionIds = 0;
   private readonly subscriptions = new Map<number, () => void>();
   private readonly pointReads: PointReads;
-  private readonly pointReadPlans = new Map<string, CellsPlan>(); // point-read text -> how its cells decode
   /** Postgres: a lone guarded write is checked by the affected-row count (exec.ts reportsRowCounts). */
   private readonly rowCounts: boolean;
   // Whether patches may go blind here (Postgres; MariaDB >= 10.5 unless statement-based binlog).
@@ -237,7 +235,7 @@ class GlobalStore<S extends GenericSchema> {
     this.engine = engine;
     this.rowCounts = engine === "postgres" && (options.exec as { [reportsRowCounts]?: boolean })[reportsRowCounts] === true;
     this.pointReads = new PointReads(
-      (table, statement) => this.readDocuments(table, statement),
+      (statement) => this.run(statement),
       (table, ids) => this.core!.getMany(table, ids),
       Math.max(1, options.maxPointReadsInFlight ?? DEFAULT_POINT_READS_IN_FLIGHT),
     );
@@ -796,35 +794,9 @@ class GlobalStore<S extends GenericSchema> {
     return this.exec.query(statement.text, statement.params);
   }
 
-  /** One document and its version, batched with other point reads under load (point-reads.ts). */
-  readDocument(table: string, id: string, statement: Statement): Promise<DecodedRow | undefined> {
+  /** The row of one document, batched with other point reads under load (point-reads.ts). */
+  readRow(table: string, id: string, statement: Statement): Promise<Record<string, unknown> | undefined> {
     return this.pointReads.read(table, id, statement);
-  }
-
-  /**
-   * The documents a point read of `table` returns. Over this package's adapters, straight from
-   * the driver's cells (as pages, cells-decode.ts): one conversion per cell instead of the
-   * adapter's row object and then decodeRow's. A statement's result columns are the same every
-   * time, so its plan is kept, and checked against each result's column types.
-   */
-  private async readDocuments(table: string, statement: Statement): Promise<DecodedRow[]> {
-    const info = this.tables.get(table)!;
-    const exec = this.exec;
-    if (hasCells(exec)) {
-      const cells = await exec[queryCells](statement.text, statement.params);
-      let plan = this.pointReadPlans.get(statement.text);
-      if (plan === undefined || !planFits(plan, cells)) {
-        plan = planCells(info, cells) ?? undefined;
-        if (plan !== undefined) this.pointReadPlans.set(statement.text, plan);
-      }
-      if (plan !== undefined) {
-        const found = plan;
-        return cells.rows.map((row) => ({ doc: cellsDocument(found, row), version: found.version(row[found.versionAt]) as string }));
-      }
-      throw new TypeError(`a point read of table "${table}" came back without a column of its layout`);
-    }
-    const { rows } = await this.run(statement);
-    return rows.map((row) => decodeRow(info, row));
   }
 
   /** Page reads straight from the driver's cells, when the exec is one of this package's adapters. */
@@ -887,8 +859,9 @@ class Reader<S extends GenericSchema> {
     if (own) return table === "" || own.table === table ? own : null;
     const found = this.state ? this.state.writes.get(table, id) : this.store.coreStore().get(table, id);
     if (found.table === null || !found.statement) return null;
-    const row = await this.store.readDocument(found.table, id, found.statement);
-    const read: ReadDoc = row ? { table: found.table, doc: row.doc, version: row.version } : { table: found.table, doc: null, version: "0" };
+    const info = this.store.tableInfo(found.table)!;
+    const row = await this.store.readRow(found.table, id, found.statement);
+    const read: ReadDoc = row ? { table: found.table, ...decodeRow(info, row) } : { table: found.table, doc: null, version: "0" };
     if (this.state && row) this.state.docs.set(id, read);
     return read.doc ? read : null;
   }
