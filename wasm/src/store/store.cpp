@@ -457,13 +457,6 @@ void fill_write_record(WriteRecord& record, const TableLayout& layout, std::stri
   }
 }
 
-WriteRecord write_record(const Store&, const TableLayout& layout, const std::string& id, double creation_time,
-                         const Value* old_document, const std::vector<std::string>* new_keys) {
-  WriteRecord record;
-  fill_write_record(record, layout, id, creation_time, old_document, new_keys);
-  return record;
-}
-
 }  // namespace
 
 Result<std::vector<int>> WriteSet::record_commit() {
@@ -488,7 +481,7 @@ Result<std::vector<int>> Store::log_committed_write(const TableSchema* table, st
                                                     const std::vector<const Value*>* new_fields) {
   if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
   const TableLayout& layout = layout_of(*table);
-  // The record write_record makes, its keys written here directly: a key is its fields'
+  // The record fill_write_record makes, its keys written here directly: a key is its fields'
   // encodings followed by those of _creationTime and _id (value/index_key.hpp), i.e. by the
   // key of (_creationTime, _id), whose tail is the key of _id.
   std::string creation;
