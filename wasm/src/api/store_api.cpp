@@ -632,24 +632,11 @@ std::pair<std::string&, std::string&> shape_scratch() {
   return {params, shape};
 }
 
-// A JSON array of strings into `out` (false: not one). The usual `[]` and lists of plain
-// names are read directly; anything else (spaces, escapes) by nlohmann.
+// A JSON array of strings into `out` (false: not one): usually plain names, read without a
+// JSON tree (parse_simple_string_array); anything else (escapes, invalid UTF-8) by nlohmann.
 bool field_names(const std::string& json, std::vector<std::string>& out) {
+  if (parse_simple_string_array(json, out)) return true;
   out.clear();
-  const std::size_t size = json.size();
-  if (size >= 2 && json[0] == '[' && json[size - 1] == ']') {
-    std::size_t at = 1;
-    bool plain = true;
-    while (plain && at + 1 < size) {
-      // `"name"` followed by `,` (or the closing `]`), the name plain printable ASCII.
-      const std::size_t end = json[at] == '"' ? plain_json_run(json.data(), at + 1, size) : at;
-      plain = end > at && end < size && json[end] == '"' && (json[end + 1] == ',' ? end + 2 < size - 1 : end + 2 == size);
-      if (plain) out.emplace_back(json, at + 1, end - at - 1);
-      at = end + 2;
-    }
-    if (plain) return true;
-    out.clear();
-  }
   auto list = nlohmann::json::parse(json, nullptr, false);
   if (!list.is_array()) return false;
   out.reserve(list.size());
@@ -990,19 +977,11 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
                       const std::string& set_fields_json) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
-  // The names a patch sets: usually plain (read without a JSON tree, into scratch kept
-  // between calls); anything else takes nlohmann's path, which answers as before.
+  // The names a patch sets (scratch kept between calls).
   thread_local std::vector<std::string> set_fields;
   set_fields.clear();
-  if (!set_fields_json.empty() && !parse_simple_string_array(set_fields_json, set_fields)) {
-    set_fields.clear();
-    auto names = nlohmann::json::parse(set_fields_json, nullptr, false);
-    if (!names.is_array()) return fail(Status(ErrorCode::invalid_argument, "the fields a patch sets must be a JSON array of names"));
-    set_fields.reserve(names.size());
-    for (auto& name : names) {
-      if (!name.is_string()) return fail(Status(ErrorCode::invalid_argument, "the fields a patch sets must be a JSON array of names"));
-      set_fields.push_back(std::move(name.get_ref<std::string&>()));
-    }
+  if (!set_fields_json.empty() && !field_names(set_fields_json, set_fields)) {
+    return fail(Status(ErrorCode::invalid_argument, "the fields a patch sets must be a JSON array of names"));
   }
   auto version = parse_version(expected_version);
   if (!version) return fail(version.status());
