@@ -97,6 +97,21 @@ for (const driver of DRIVERS) {
       assert.equal(r.runs, 2, "with retries the mutation re-runs once");
       assert.equal(r.finalB, 2);
     });
+
+    test("a read-modify-write: errors thrown by the patch call, later operations, conflicts", async () => {
+      const r = await run(driver, "readModifyWrite");
+      const validation = (e) => e?.code === "VALIDATION_FAILED" && e.isValidation && /Path: \.n Value: "x" Validator: v\.float64\(\)/.test(e.message);
+      assert.deepEqual(r.caughtAtPatch, { handled: "handled", where: ["patch threw VALIDATION_FAILED"], runs: 1 });
+      assert.equal(r.uncaught?.code, "VALIDATION_FAILED", JSON.stringify(r.uncaught));
+      assert.match(r.uncaught.message, /Path: \.name Value: 5 Validator: v\.string\(\)/);
+      assert.ok(validation(r.thenNext.error), JSON.stringify(r.thenNext));
+      assert.deepEqual(r.thenNext.where, ["patch threw VALIDATION_FAILED"], "the patch call throws, not the operation after it");
+      assert.ok(validation(r.throwsAfterRefused), JSON.stringify(r.throwsAfterRefused));
+      assert.equal(r.throwsAfterValid?.message, "the function's own error");
+      assert.deepEqual(r.seen, [2, [2]], "a get and a query after the patch see it");
+      assert.equal(r.conflictRuns, 2, "the mutation whose guard failed re-ran once");
+      assert.deepEqual(r.final, [112, 1104], "every write landed, none of the refused ones");
+    });
   });
 }
 

@@ -281,6 +281,98 @@ export const storeScenarios: Record<string, (d: Opened, table: string) => Promis
     return { failed, names: rows.map((r: any) => [r.name, r.n]).sort(), runs, finalB: finalB.n, b, table: t };
   },
 
+  // A read-modify-write: a refused patch throws from the patch call (caught there or not,
+  // followed by other operations or not), later operations see the patch, and a _version
+  // guard that fails because another writer changed the document re-runs the mutation.
+  async readModifyWrite(d, t) {
+    const schema = defineSchema({ [t]: defineTable({ name: v.string(), n: v.number() }).index("by_name", ["name"]).global() });
+    const db = d.open(schema);
+    const [a, b] = await db.mutation(async (w: any) => [await w.insert(t, { name: "a", n: 1 }), await w.insert(t, { name: "b", n: 1 })]);
+    // A refused last patch throws from the patch call, where the code may catch it.
+    let where: string[] = [];
+    let runs = 0;
+    const handled = await db.mutation(async (w: any) => {
+      runs += 1;
+      where = [];
+      await w.get(a);
+      try {
+        await w.patch(a, { n: "x" });
+        where.push("patched");
+      } catch (e: any) {
+        where.push(`patch threw ${e.code}`);
+        return "handled";
+      }
+      return "not thrown";
+    });
+    const caughtAtPatch = { handled, where, runs };
+    const uncaught = await caught(() => db.mutation(async (w: any) => w.get(a).then((doc: any) => w.patch(a, { n: doc.n, name: 5 }))));
+    // A refused patch followed by another operation: the patch call throws it, not the next one.
+    where = [];
+    const next = await caught(() =>
+      db.mutation(async (w: any) => {
+        where = [];
+        await w.get(a);
+        try {
+          await w.patch(a, { n: "x" });
+        } catch (e: any) {
+          where.push(`patch threw ${e.code}`);
+          throw e;
+        }
+        where.push("patched");
+        await w.get(b);
+        where.push("got b");
+      }),
+    );
+    const thenNext = { error: next, where };
+    // The function throws after its last patch: the patch's error if the core refuses it, else its own.
+    const throwsAfterRefused = await caught(() =>
+      db.mutation(async (w: any) => {
+        await w.get(a);
+        await w.patch(a, { n: "x" });
+        throw new Error("the function's own error");
+      }),
+    );
+    const throwsAfterValid = await caught(() =>
+      db.mutation(async (w: any) => {
+        await w.get(a);
+        await w.patch(a, { n: 99 });
+        throw new Error("the function's own error");
+      }),
+    );
+    // A patch followed by other operations: each sees it, and every write lands.
+    const seen = await db.mutation(async (w: any) => {
+      const docA = await w.get(a);
+      await w.patch(a, { n: docA.n + 1 });
+      const again = await w.get(a);
+      const byName = await w.query(t).withIndex("by_name", (q: any) => q.eq("name", "a")).collect();
+      const docB = await w.get(b);
+      await w.patch(b, { n: docB.n + again.n });
+      await w.replace(a, { name: "a", n: again.n + 10 });
+      return [again.n, byName.map((x: any) => x.n)];
+    });
+    // Two patches not awaited one after the other: both reach the core.
+    await db.mutation(async (w: any) => {
+      const [docA, docB] = await Promise.all([w.get(a), w.get(b)]);
+      await Promise.all([w.patch(a, { n: docA.n + 100 }), w.patch(b, { n: docB.n + 100 })]);
+    });
+    // Another writer changes the document between the read and the commit: the _version guard
+    // fails, and the mutation re-runs and reads the other writer's value.
+    let conflictRuns = 0;
+    await db.mutation(async (w: any) => {
+      conflictRuns += 1;
+      const doc = await w.get(b);
+      if (conflictRuns === 1) {
+        await d.raw(
+          `update ${q(d.engine, t)} set ${q(d.engine, "n")} = ${q(d.engine, "n")} + 1000, ${q(d.engine, "_version")} = ${q(d.engine, "_version")} + 1 where ${q(d.engine, "_id")} = ${d.engine === "postgres" ? "$1" : "?"}`,
+          [b],
+        );
+      }
+      await w.patch(b, { n: doc.n + 1 });
+    });
+    const final = await db.query(async (r: any) => [(await r.get(a)).n, (await r.get(b)).n]);
+    return { caughtAtPatch, uncaught, thenNext, throwsAfterRefused, throwsAfterValid, seen, conflictRuns, final };
+  },
+
   async migrations(d, t) {
     const v1 = defineSchema({ [t]: defineTable({ name: v.string(), n: v.number() }).global() });
     const db1 = d.open(v1);
