@@ -159,19 +159,29 @@ function cellDecoderFor(oid: number): CellDecoder {
   return (cell) => decode(cellText(cell));
 }
 
+/** How the rows of one column list decode: each column's name and its cell decoder. */
+export interface RowDecoder {
+  readonly names: readonly string[];
+  readonly decoders: readonly CellDecoder[];
+}
+
+export function rowDecoder(columns: readonly PgColumn[]): RowDecoder {
+  return { names: columns.map((column) => column.name), decoders: columns.map((column) => cellDecoderFor(column.oid)) };
+}
+
 /** Turns rows of raw column texts (or their UTF-8 bytes) into row objects. */
-export function decodeRows(columns: readonly PgColumn[], rows: readonly (readonly RawCell[])[]): Record<string, unknown>[] {
-  const decoders = columns.map((column) => cellDecoderFor(column.oid));
+export function decodeRows(columns: readonly PgColumn[] | RowDecoder, rows: readonly (readonly RawCell[])[]): Record<string, unknown>[] {
+  const { names, decoders } = "decoders" in columns ? columns : rowDecoder(columns);
   const out = new Array<Record<string, unknown>>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const raw = rows[r]!;
     const row: Record<string, unknown> = {};
-    for (let c = 0; c < columns.length; c++) {
+    for (let c = 0; c < names.length; c++) {
       const cell = raw[c];
       // defineProperty-free assignment is safe: names come from the server, and a column
       // named "__proto__" must become an own property, not the prototype.
       const value = cell === null || cell === undefined ? null : decoders[c]!(cell);
-      const name = columns[c]!.name;
+      const name = names[c]!;
       if (name === "__proto__") {
         Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
       } else {

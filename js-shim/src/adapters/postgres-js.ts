@@ -5,7 +5,7 @@ import { registerSecret } from "../secrets.js";
 import { runStatement, type RowsAndCount, type StatementRunner, type SqlClient } from "../sql-client.js";
 import { toSqlError } from "./driver-errors.js";
 import { encodePgParams } from "./pg-params.js";
-import { decodeRows, type PgColumn, type RawCell } from "./pg-values.js";
+import { decodeRows, rowDecoder, type PgColumn, type RawCell, type RowDecoder } from "./pg-values.js";
 import { cellsWriteLater, queryCells, type SqlCells } from "./cells.js";
 import { RepeatedTexts } from "./repeated-texts.js";
 
@@ -46,9 +46,19 @@ export function postgresJsClient(sql: PostgresJsLike, { prepareRepeated = false 
   return new PostgresJsClient(sql, false, prepareRepeated ? new RepeatedTexts() : undefined);
 }
 
+// postgres.js hands every result of a prepared statement the same column list (the one its
+// RowDescription described), so the decoder built for a list is kept with it: a repeated
+// point read does not build fourteen decoders each time.
+const decoderOfColumns = new WeakMap<object, RowDecoder>();
+
 function rowsAndCount(result: RawResult): RowsAndCount {
-  const columns: PgColumn[] = (result.columns ?? []).map((c) => ({ name: c.name, oid: c.type }));
-  return { rows: decodeRows(columns, result), rowsAffected: result.count ?? result.length };
+  const columns = result.columns;
+  let decoder = columns === undefined ? undefined : decoderOfColumns.get(columns);
+  if (decoder === undefined) {
+    decoder = rowDecoder((columns ?? []).map((c): PgColumn => ({ name: c.name, oid: c.type })));
+    if (columns !== undefined) decoderOfColumns.set(columns, decoder);
+  }
+  return { rows: decodeRows(decoder, result), rowsAffected: result.count ?? result.length };
 }
 
 class PostgresJsClient implements StatementRunner {
