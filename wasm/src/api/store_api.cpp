@@ -836,7 +836,9 @@ std::string blind_patch(int handle, const std::string& id, const std::string& se
     return fail(Status(ErrorCode::invalid_argument, "the patch's removed fields must be a JSON array of field names"));
   }
   thread_local BlindPatchPlan planned;  // scratch, kept between calls
-  const TableSchema* table = need_old_row ? nullptr : store->table_of_id(id);  // (plan_blind_patch's own look-up, cached)
+  // (The table: plan_blind_patch's own look-up, cached. Without row counts the bare form is out.)
+  const bool bare = !need_old_row && store->dialect().capabilities().row_count_guard;
+  const TableSchema* table = bare ? store->table_of_id(id) : nullptr;
   const bool log_by_id = table != nullptr && only_read_by_id(handle, *store, table->name);
   const BlindPatchPlan* plan =
       plan_blind_patch(*store, id, fields, unset, need_old_row, log_by_id, planned) ? &planned : nullptr;
