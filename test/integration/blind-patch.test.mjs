@@ -21,7 +21,12 @@ for (const driver of ["postgres-js", "pg-pool", "query-wrapper", "mysql2-pool"])
       const r = await worker.get(`/blind-patch/${driver}?table=${uniqueTable("blind")}`);
 
       assert.equal(r.lone.statements, 1, `a lone patch is one statement: ${r.lone.statements}`);
-      assert.equal(r.lone.writes, postgres ? 1 : 0, "an UPDATE on Postgres, an INSERT ... ON DUPLICATE KEY UPDATE on MariaDB");
+      // Nothing reads the table then: the bare UPDATE where the driver reports row counts, else
+      // the UPDATE returning the keys (the MariaDB one, an INSERT ... ON DUPLICATE KEY UPDATE,
+      // only while something reads the table over an index).
+      assert.equal(r.lone.writes, 1, "an UPDATE");
+      const rowCounts = driver !== "query-wrapper";
+      assert.deepEqual(r.byId, { bare: rowCounts, seen: [1, 1.5] }, "a live query by id sees a patch logged by id");
       assert.equal(r.lone.indexedStatements, postgres ? 1 : 2, "a patch naming all of an index's fields sets its key in the same statement (Postgres)");
       assert.deepEqual(r.lone.doc, { name: "a", n: "1", score: 2.5, note: "patched", tags: ["x", "y"] });
       assert.equal(r.lone.versionStep, 1, "the patch bumps _version by one");
@@ -31,6 +36,7 @@ for (const driver of ["postgres-js", "pg-pool", "query-wrapper", "mysql2-pool"])
       assert.deepEqual(r.lone.subscription, [1, 2.5], "the subscription on the document re-ran once with the patched value");
 
       assert.deepEqual(r.keysOnly.seen, [[5.5], [6.5]], "a live query over an index range holding the patched document re-ran");
+      assert.equal(r.keysOnly.bare, false, "the keyed form while a live query reads the table over an index");
       assert.deepEqual(r.unsetAndIndexed, { note: "missing", hasNote: false, byName: [true] });
 
       for (const [mode, o] of [["no listener", r.quiet], ["an onChange listener", r.listening]]) {
@@ -38,6 +44,11 @@ for (const driver of ["postgres-js", "pg-pool", "query-wrapper", "mysql2-pool"])
         assert.equal(o.missing?.code, "NOT_FOUND", say("missing document", o.missing));
         assert.match(o.missing.message, /patch: document "[^"]+" does not exist/);
         assert.deepEqual(o.fallback, { result: "NOT_FOUND", fallbacks: 1, rowsAdded: 1, runsAtMost: true }, say("fallback", o.fallback));
+        // Without a listener the missing document's and the too-large patch's first statement is
+        // the bare UPDATE, which affected no row: then they read first, as above and below.
+        const bareNow = rowCounts && mode === "no listener";
+        assert.equal(o.missingBare, bareNow, say("the bare UPDATE of a missing document", o.missingBare));
+        assert.equal(o.bigGrowBare, bareNow, say("the bare UPDATE of a patch past 1 MiB", o.bigGrowBare));
 
         assert.deepEqual(o.readsOwnPatch, [7, 7, "20"], say("get, query and a later patch in the same mutation see the patch", o.readsOwnPatch));
         assert.deepEqual(o.afterOwn, [7, "20"]);

@@ -124,6 +124,26 @@ describe("the byte boundary", () => {
     assert.equal(JSON.parse(fast.storeLogPatch(store, id, creationTime, "[1]", "")).code, "INVALID_ARGUMENT");
   });
 
+  test("storeLogPatchById: an update logged by its id alone, errors as envelopes", () => {
+    const tx = unwrap(fast.txBegin(store));
+    const { _id: id } = unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "t", body: "b" }), 1));
+    const accepted = unwrap(fast.txAccept(tx));
+    unwrap(fast.txFinish(tx, accepted.sequence));
+    const watch = unwrap(fast.txBegin(store));
+    unwrap(fast.txGet(watch, "", id));
+    unwrap(fast.subSet(watch, 43));
+    fast.txEnd(watch);
+    assert.equal(fast.storeLogPatchById(store, id), "[43]");
+    assert.equal(embind.storeLogPatchById(store, id), "[43]");
+    unwrap(fast.subRemove(store, 43));
+    assert.equal(fast.storeLogPatchById(store, id), "[]");
+    assert.deepEqual(JSON.parse(fast.storeLogPatchById(store, "nope")), {
+      ok: false,
+      code: "NOT_FOUND",
+      message: '"nope" is not a document id of this store',
+    });
+  });
+
   test("storeBlindDelete / storeLogDelete: one statement returning the row, the delete logged in one call", () => {
     const tx = unwrap(fast.txBegin(store));
     const { _id: id, _creationTime: creationTime } = unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "d", body: "b" }), 1));

@@ -142,6 +142,11 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       m._lunora_store_log_patch(store, put(id), creationTime, put(oldIndexedWire), put(newIndexedWire));
       return answer();
     },
+    storeLogPatchById(store, id) {
+      open(text(id));
+      m._lunora_store_log_patch_by_id(store, put(id));
+      return answer();
+    },
     storeBlindDelete(store, id) {
       open(text(id));
       m._lunora_store_blind_delete(store, put(id));

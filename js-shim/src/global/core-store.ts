@@ -9,9 +9,16 @@ export interface Statement {
 
 export interface BlindPatchStatement {
   table: string;
-  returns: "old" | "new";
+  returns: BlindPatchReturns;
   statement: Statement;
 }
+
+/**
+ * What a blind patch's statement returns: the row before it, the row after it (system and
+ * indexed columns only), or nothing ("none": it wrote when it affected one row, and is logged
+ * by id, logPatchById).
+ */
+export type BlindPatchReturns = "old" | "new" | "none";
 
 export interface CommitStep extends Statement {
   expectRows: number;
@@ -133,14 +140,15 @@ export class CoreStore {
    * made so (store_blind_patch). The statement returns the document's row as it was before
    * the patch ("old": a point read's columns) or, when `needOldRow` is false and no index key
    * moves, the row after it with only the system columns and the indexed fields ("new"); no
-   * row when it wrote nothing.
+   * row when it wrote nothing. "none" (as "new", when nothing reads the table off by_id and the
+   * exec reports row counts): a bare UPDATE, which wrote when it affected one row.
    */
   blindPatch(id: string, setWire: string, unset: readonly string[], needOldRow: boolean): BlindPatchStatement | null {
     // "null", an error envelope ("{"), or [text, params, returns, table] (store_blind_patch_compact).
     const answer = this.core.storeBlindPatch(this.handle, id, setWire, unset.length === 0 ? "[]" : JSON.stringify(unset), needOldRow);
     if (answer === "null") return null;
     if (answer.charCodeAt(0) === 123) return unwrap(answer);
-    const made = JSON.parse(answer) as [number | Omit<WireStatement, "params">, unknown[], "old" | "new", string];
+    const made = JSON.parse(answer) as [number | Omit<WireStatement, "params">, unknown[], BlindPatchReturns, string];
     const text = made[0];
     return {
       table: made[3],
@@ -170,6 +178,14 @@ export class CoreStore {
    */
   logPatch(id: string, creationTime: number, oldIndexedWire: string, newIndexedWire: string): number[] {
     return compactIds(this.core.storeLogPatch(this.handle, id, creationTime, oldIndexedWire, newIndexedWire));
+  }
+
+  /**
+   * Logs by its id alone an update of `id` that moved no index key and already committed (a
+   * blind patch that returned nothing); returns the subscriptions it affects.
+   */
+  logPatchById(id: string): number[] {
+    return compactIds(this.core.storeLogPatchById(this.handle, id));
   }
 
   /** Fills in (or keeps) the text of a statement the core sent with a text number. */

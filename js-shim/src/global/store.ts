@@ -21,6 +21,7 @@ import {
   CoreStore,
   type AcceptedPlan,
   type BatchPlan,
+  type BlindPatchReturns,
   type BlindPatchStatement,
   type CoreWriteSet,
   type MigrationReport,
@@ -134,8 +135,8 @@ interface BlindWrite {
   kind: "patch" | "delete";
   id: string;
   table: string;
-  /** What the statement returns: the row before the patch, or after it (system and indexed columns only). */
-  returns: "old" | "new";
+  /** What the statement returns (core-store.ts BlindPatchReturns). */
+  returns: BlindPatchReturns;
   statement: Statement;
   set: Record<string, unknown>;
   unset: string[];
@@ -628,8 +629,8 @@ class GlobalStore<S extends GenericSchema> {
    * which a failed commit retracts together with everything after it.
    */
   private async commitBlind(state: MutationState): Promise<ChangeBatch | null | typeof READ_FIRST> {
-    // (An onChange listener added since the patch needs `before`, which a "new" row lacks.)
-    if (this.draining || this.waiting.length > 0 || (state.blind!.returns === "new" && this.listeners.size > 0)) {
+    // (An onChange listener added since the patch needs `before`, which only an "old" row has.)
+    if (this.draining || this.waiting.length > 0 || (state.blind!.returns !== "old" && this.listeners.size > 0)) {
       await state.settle();
       return this.commit(state);
     }
@@ -637,8 +638,10 @@ class GlobalStore<S extends GenericSchema> {
     state.blind = undefined;
     this.draining = true;
     try {
-      const { rows } = await this.exec.query(blind.statement.text, blind.statement.params);
-      if (rows.length !== 1) return READ_FIRST;  // no such document, or it might grow past 1 MiB
+      const { rows, affectedRows } = await this.exec.query(blind.statement.text, blind.statement.params);
+      // No such document, or it might grow past 1 MiB.
+      if ((blind.returns === "none" ? affectedRows : rows.length) !== 1) return READ_FIRST;
+      if (blind.returns === "none") return this.recordBlindById(blind);
       return this.recordBlind(state, blind, rows[0]!);
     } finally {
       this.draining = false;
@@ -676,6 +679,16 @@ class GlobalStore<S extends GenericSchema> {
     state.touched(blind.id, returned);
     state.docs.set(blind.id, { table: blind.table, doc: after, version: String(row._version) });
     return this.changeBatch(state);
+  }
+
+  /**
+   * A blind patch that returned nothing landed: it moved no index key, so it is logged by its
+   * id alone (core-store.ts logPatchById); no listener wants it (as a "new" row's).
+   */
+  private recordBlindById(blind: BlindWrite): null {
+    this.logLanded(() => this.core!.logPatchById(blind.id));
+    this.commitTs += 1;
+    return null;
   }
 
   /**

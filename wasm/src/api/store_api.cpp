@@ -751,6 +751,17 @@ Status indexed_values(const std::vector<std::string_view>& fields, const std::st
   return Status::Ok();
 }
 
+// Subscription ids as a bare JSON array `[1,5]` (the answer of a write logged after it committed).
+std::string affected_ids(const std::vector<int>& affected) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < affected.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_int(out, affected[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
 // A write of document `id` logged after it committed (Store::log_committed_write), its indexed
 // fields before and after read from Lunora JSON (`new_wire` nullptr: a delete; "": the same as
 // before): the affected subscriptions as a bare JSON array, or the error envelope.
@@ -776,18 +787,30 @@ std::string log_committed(int handle, Store& store, const std::string& id, doubl
   auto affected = store.log_committed_write(table, id, creation_time, before.values, new_fields);
   if (!affected) return fail(affected.status());
   trim_log(handle);
-  std::string out = "[";
-  for (std::size_t i = 0; i < affected->size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_int(out, (*affected)[i]);
-  }
-  out.push_back(']');
-  return out;
+  return affected_ids(*affected);
 }
 
 }  // namespace
 
 namespace {
+
+// Whether a patch of `table` logged by its id alone (WriteRecord::by_id_only) would re-run or
+// fail no one that its keys would spare: no live subscription of the store, and no open
+// mutation or query run (every write set of the store), has read a range of it off by_id.
+// Only a matter of cost: that matching is conservative either way.
+bool only_read_by_id(int handle, const Store& store, std::string_view table) {
+  if (store.subscriptions().reads_off_id(table)) return false;
+  for (const auto& [_, entry] : registry().transactions) {
+    if (entry.first == handle && entry.second->reads().reads_off_id(table)) return false;
+  }
+  return true;
+}
+
+// What a blind patch's statement returns, as a JSON string: the old row, the new row's keys,
+// or nothing (the affected-row count says whether it wrote; store_log_patch_by_id logs it).
+std::string_view returned_row(const BlindPatch& patch) {
+  return patch.returns_nothing ? "\"none\"" : patch.returns_new ? "\"new\"" : "\"old\"";
+}
 
 // store_blind_patch (objects: its envelope) and store_blind_patch_compact (arrays).
 std::string blind_patch(int handle, const std::string& id, const std::string& set_wire, const std::string& unset_json,
@@ -813,7 +836,12 @@ std::string blind_patch(int handle, const std::string& id, const std::string& se
     return fail(Status(ErrorCode::invalid_argument, "the patch's removed fields must be a JSON array of field names"));
   }
   thread_local BlindPatchPlan planned;  // scratch, kept between calls
-  const BlindPatchPlan* plan = plan_blind_patch(*store, id, fields, unset, need_old_row, planned) ? &planned : nullptr;
+  // (The table: plan_blind_patch's own look-up, cached. Without row counts the bare form is out.)
+  const bool bare = !need_old_row && store->dialect().capabilities().row_count_guard;
+  const TableSchema* table = bare ? store->table_of_id(id) : nullptr;
+  const bool log_by_id = table != nullptr && only_read_by_id(handle, *store, table->name);
+  const BlindPatchPlan* plan =
+      plan_blind_patch(*store, id, fields, unset, need_old_row, log_by_id, planned) ? &planned : nullptr;
   const bool arrays = form == PlanForm::arrays;
   if (plan == nullptr) return arrays ? std::string("null") : ok_null();
   auto [params, shape] = shape_scratch();
@@ -824,7 +852,9 @@ std::string blind_patch(int handle, const std::string& id, const std::string& se
     out.reserve(64 + params.size() + plan->table->name.size());
     out.push_back('[');
     append_shaped_statement(out, registry().texts[handle], shaped, shape, params, build, form);
-    out += plan->patch.returns_new ? ",\"new\"," : ",\"old\",";
+    out.push_back(',');
+    out += returned_row(plan->patch);
+    out.push_back(',');
     append_json_string(out, plan->table->name);
     out.push_back(']');
     return out;
@@ -832,7 +862,9 @@ std::string blind_patch(int handle, const std::string& id, const std::string& se
   out = ok_open(128);
   out += "{\"table\":";
   append_json_string(out, plan->table->name);
-  out += plan->patch.returns_new ? ",\"returns\":\"new\",\"statement\":" : ",\"returns\":\"old\",\"statement\":";
+  out += ",\"returns\":";
+  out += returned_row(plan->patch);
+  out += ",\"statement\":";
   append_shaped_statement(out, registry().texts[handle], shaped, shape, params, build);
   out.push_back('}');
   ok_close(out);
@@ -856,6 +888,15 @@ std::string store_log_patch(int handle, const std::string& id, double creation_t
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
   return log_committed(handle, *store, id, creation_time, old_indexed_wire, &new_indexed_wire);
+}
+
+std::string store_log_patch_by_id(int handle, const std::string& id) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  auto affected = store->log_committed_by_id(store->table_of_id(id), id);
+  if (!affected) return fail(affected.status());
+  trim_log(handle);
+  return affected_ids(*affected);
 }
 
 std::string store_blind_delete(int handle, const std::string& id) {

@@ -111,4 +111,12 @@ void RangeBucket::collect(std::string_view key, std::vector<int>& out) const {
   }
 }
 
+void RangeBucket::collect_all(std::vector<int>& out) const {
+  for (const Block& block : blocks_) {
+    for (const Entry& e : block.entries) {
+      if (!e.range.empty()) out.push_back(e.subscription);
+    }
+  }
+}
+
 }  // namespace lunora

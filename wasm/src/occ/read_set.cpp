@@ -5,6 +5,19 @@
 #include "lunora/value/index_key.hpp"
 
 namespace lunora {
+namespace {
+
+// fn(value) for each entry of `map` (keyed by (table, index)) of `table` on an index other than
+// by_id, until fn answers true: whether it did.
+template <typename Map, typename Fn>
+bool any_off_id(const Map& map, std::string_view table, Fn&& fn) {
+  for (auto it = map.lower_bound(TableIndexRef(table, std::string_view())); it != map.end() && it->first.first == table; ++it) {
+    if (it->first.second != kById && fn(it->second)) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 KeyRange& ReadSet::next_range(std::string_view table, std::string_view index) {
   auto it = ranges_.find(TableIndexRef(table, index));
@@ -44,8 +57,18 @@ void ReadSet::clear() noexcept {
   for (auto& [_, ranges] : ranges_) ranges.used = 0;
 }
 
+bool ReadSet::reads_off_id(std::string_view table) const {
+  return any_off_id(ranges_, table, [](const Ranges& ranges) {
+    for (std::size_t i = 0; i < ranges.used; ++i) {
+      if (!ranges.items[i].empty()) return true;
+    }
+    return false;
+  });
+}
+
 const WriteRecord* ReadSet::first_conflict(const std::vector<WriteRecord>& writes) const {
   for (const auto& write : writes) {
+    if (write.by_id_only && reads_off_id(write.table)) return &write;
     for (const auto& keys : write.keys) {
       auto it = ranges_.find(TableIndexRef(write.table, keys.index));
       if (it == ranges_.end()) continue;
@@ -85,9 +108,21 @@ void SubscriptionIndex::remove(int subscription) {
   by_subscription_.erase(it);
 }
 
+bool SubscriptionIndex::reads_off_id(std::string_view table) const {
+  // Buckets are erased when emptied: any bucket of the table off by_id holds a range.
+  return any_off_id(buckets_, table, [](const RangeBucket&) { return true; });
+}
+
 std::vector<int> SubscriptionIndex::affected(const std::vector<WriteRecord>& writes) const {
   std::vector<int> out;
   for (const auto& write : writes) {
+    if (write.by_id_only) {
+      // Its keys off by_id are unknown: every range there may hold the document.
+      any_off_id(buckets_, write.table, [&](const RangeBucket& bucket) {
+        bucket.collect_all(out);
+        return false;
+      });
+    }
     for (const auto& keys : write.keys) {
       auto bucket = buckets_.find(TableIndexRef(write.table, keys.index));
       if (bucket == buckets_.end()) continue;

@@ -143,18 +143,18 @@ void write_mariadb_blind_patch(StatementBuilder& b, const BlindPatch& patch, boo
 // The statement into `b` (either mode of StatementBuilder).
 void write_blind_patch(StatementBuilder& b, const BlindPatch& patch, bool sized) {
   const TableLayout& layout = *patch.layout;
-  if (!b.is_postgres()) {
-    write_mariadb_blind_patch(b, patch, sized);
-    return;
-  }
-  if (patch.returns_new) {
-    // UPDATE t SET ..., _version = _version + 1 WHERE _id = $id [AND bound] RETURNING <keys>
+  if (patch.returns_nothing || (patch.returns_new && b.is_postgres())) {
+    // UPDATE t SET ..., _version = _version + 1 WHERE _id = $id [AND bound] [RETURNING <keys>]
     b.sql("UPDATE ").identifier(layout.sql_table).sql(" SET ");
     append_set_list(b, patch, "");
     b.identifier(kVersionColumn).sql(" = ").identifier(kVersionColumn).sql(" + 1 WHERE ").identifier(kIdColumn).sql(" = ");
     b.text_param(patch.id);
     append_size_condition(b, patch, "", sized);
-    if (!b.params_only()) append_returning_keys(b, layout);
+    if (!patch.returns_nothing && !b.params_only()) append_returning_keys(b, layout);
+    return;
+  }
+  if (!b.is_postgres()) {
+    write_mariadb_blind_patch(b, patch, sized);
     return;
   }
   b.sql("UPDATE ").identifier(layout.sql_table).sql(" AS ").identifier(kNew).sql(" SET ");
@@ -199,7 +199,7 @@ bool blind_patch_params(const BlindPatch& patch, const Dialect& dialect, std::st
   const bool sized = has_size_condition(patch);
   // The text's structure: the form, the table, each column named (set or removed), each key
   // set and its suffix length, the size condition; then each param's wrap.
-  shape.push_back(patch.returns_new ? 'N' : 'O');
+  shape.push_back(patch.returns_nothing ? '-' : patch.returns_new ? 'N' : 'O');
   shape += patch.layout->sql_table;
   shape.push_back('\0');
   for (std::size_t i = 0; i < patch.layout->columns.size(); ++i) {

@@ -74,16 +74,16 @@ bool plan_index_keys(const TableLayout& layout, BlindPatch& patch) {
 }  // namespace
 
 std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
-                                               const std::vector<std::string>& unset, bool need_old_row) {
+                                               const std::vector<std::string>& unset, bool need_old_row, bool log_by_id) {
   if (!set.is_object()) return std::nullopt;
   std::vector<PatchField> fields;
   fields.reserve(set.size());
   for (const auto& [field, value] : set.get_ref<const Value::object_t&>()) fields.push_back(PatchField{field, &value});
-  return plan_blind_patch(store, id, fields, unset, need_old_row);
+  return plan_blind_patch(store, id, fields, unset, need_old_row, log_by_id);
 }
 
 bool plan_blind_patch(const Store& store, std::string_view id, const std::vector<PatchField>& set,
-                      const std::vector<std::string>& unset, bool need_old_row, BlindPatchPlan& plan) {
+                      const std::vector<std::string>& unset, bool need_old_row, bool log_by_id, BlindPatchPlan& plan) {
   // Postgres; MariaDB only for the form returning the new row (sql/blind_patch.hpp).
   const bool mariadb = store.dialect().engine() == Engine::mysql && store.engine_options().mariadb_returning;
   if (!(store.dialect().capabilities().update_returns_old_row || (mariadb && !need_old_row))) return false;
@@ -128,14 +128,16 @@ bool plan_blind_patch(const Store& store, std::string_view id, const std::vector
   for (const auto& prefix : patch.key_prefixes) keys_change = keys_change || !prefix.empty();
   if (mariadb && keys_change) return false;
   patch.returns_new = !need_old_row && !keys_change;
+  // Nothing returned: success is read from the affected-row count, which the execs must report.
+  patch.returns_nothing = patch.returns_new && log_by_id && store.dialect().capabilities().row_count_guard;
   plan.table = table;
   return true;
 }
 
 std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const std::vector<PatchField>& set,
-                                               const std::vector<std::string>& unset, bool need_old_row) {
+                                               const std::vector<std::string>& unset, bool need_old_row, bool log_by_id) {
   BlindPatchPlan plan;
-  if (!plan_blind_patch(store, id, set, unset, need_old_row, plan)) return std::nullopt;
+  if (!plan_blind_patch(store, id, set, unset, need_old_row, log_by_id, plan)) return std::nullopt;
   return plan;
 }
 

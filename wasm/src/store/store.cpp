@@ -401,6 +401,11 @@ Value WriteSet::first_conflict() const {
 
 namespace {
 
+// The refusal of a write logged under an id of no table of the store.
+Status not_an_id(std::string_view id) {
+  return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
+}
+
 // The commit log's record of a write of document `id`, written over `record` (a fresh one or
 // a recycled one, CommitLog::recycled: its strings' capacity is reused): its keys in every
 // index of `layout` before (`old_document`, its indexed fields; nullptr: an insert) and after
@@ -418,6 +423,7 @@ void fill_write_record(WriteRecord& record, const TableLayout& layout, std::stri
   const auto slot = [](std::optional<std::string>& side) -> std::string& { return side ? *side : side.emplace(); };
   record.table.assign(layout.table);
   record.id.assign(id);
+  record.by_id_only = false;
   const std::size_t indexes = layout.indexes.size();
   record.keys.resize(indexes + 2);
   thread_local std::vector<const Value*> values;  // scratch, kept between calls
@@ -479,7 +485,7 @@ Result<std::vector<int>> WriteSet::record_commit() {
 Result<std::vector<int>> Store::log_committed_write(const TableSchema* table, std::string_view id, double creation_time,
                                                     const std::vector<const Value*>& old_fields,
                                                     const std::vector<const Value*>* new_fields) {
-  if (table == nullptr) return Status(ErrorCode::not_found, "\"" + std::string(id.substr(0, 64)) + "\" is not a document id of this store");
+  if (table == nullptr) return not_an_id(id);
   const TableLayout& layout = layout_of(*table);
   // The record fill_write_record makes, its keys written here directly: a key is its fields'
   // encodings followed by those of _creationTime and _id (value/index_key.hpp), i.e. by the
@@ -536,6 +542,28 @@ Result<std::vector<int>> Store::log_committed_write(const TableSchema* table, st
   }
   std::vector<WriteRecord> records;
   records.push_back(std::move(record));
+  std::vector<int> affected = subscriptions_.affected(records);
+  commits_.confirm(commits_.append(std::move(records)));
+  return affected;
+}
+
+Result<std::vector<int>> Store::log_committed_by_id(const TableSchema* table, std::string_view id) {
+  if (table == nullptr) return not_an_id(id);
+  // Written over a recycled record's strings when there is one (a patch then allocates nothing).
+  std::vector<WriteRecord> records = commits_.recycled();
+  records.resize(1);
+  WriteRecord& record = records.front();
+  record.table.assign(layout_of(*table).table);
+  record.id.assign(id);
+  record.by_id_only = true;
+  record.keys.resize(1);
+  IndexKeys& by_id = record.keys.front();
+  by_id.index.assign(kById);
+  std::string& key = by_id.before ? *by_id.before : by_id.before.emplace();
+  key.clear();
+  append_index_key_string(key, id);
+  if (by_id.after) by_id.after->assign(key);
+  else by_id.after.emplace(key);
   std::vector<int> affected = subscriptions_.affected(records);
   commits_.confirm(commits_.append(std::move(records)));
   return affected;

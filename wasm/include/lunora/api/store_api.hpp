@@ -32,21 +32,24 @@ std::string store_get(int store, const std::string& table, const std::string& id
 // statement. It records nothing: a mutation's reads are recorded by tx_get.
 std::string store_get_many(int store, const std::string& table, const std::string& ids_json);
 // A patch of `id` as ONE statement that needs no prior read (Postgres; MariaDB with
-// "mariadbReturning", only the "new" form), or null when it cannot be done that way
+// "mariadbReturning", only the "new" and "none" forms), or null when it cannot be done that way
 // (store/blind_patch.hpp says when). set_wire: a Lunora JSON object of the
 // fields the patch sets (as tx_update's document_wire); unset_json: a JSON array of the field
-// names it removes. -> null, or {"table": "<schema table name>", "returns": "old" | "new",
+// names it removes. -> null, or {"table": "<schema table name>", "returns": "old" | "new" | "none",
 // "statement": {"text", "textId", "params"} | {"textId", "params"}} (the text by number once the
 // shim holds it, statement_texts.hpp). The statement returns one row, or none: the document is
 // missing or may be too large once patched (then patch it reading first, which reports either).
 // "old": the document as it was (the columns and names of a point read). "new" (only when
 // need_old_row is false and the patch changes no index key): _id, _creationTime, the new
 // _version and the indexed fields (as a point read selects them; unchanged by the patch).
+// "none" (as "new", and when no subscription nor open write set of the store read the table
+// off by_id, and the execs report row counts): no row; it wrote when it affected one row, and
+// is then logged by store_log_patch_by_id.
 std::string store_blind_patch(int store, const std::string& id, const std::string& set_wire,
                               const std::string& unset_json, bool need_old_row = true);
 // store_blind_patch answered without an envelope, as the shim takes it: `null` (no blind
-// patch), its error envelope (which starts with '{'), or [text, [params], "old" | "new",
-// "<table>"], text the number of a text the shim holds or, the first time, {"text", "textId"}
+// patch), its error envelope (which starts with '{'), or [text, [params], "old" | "new" |
+// "none", "<table>"], text the number of a text the shim holds or, the first time, {"text", "textId"}
 // or {"text"} (as a step of tx_accept_plan_compact).
 std::string store_blind_patch_compact(int store, const std::string& id, const std::string& set_wire,
                                       const std::string& unset_json, bool need_old_row = true);
@@ -58,6 +61,10 @@ std::string store_blind_patch_compact(int store, const std::string& id, const st
 // envelope (which starts with '{').
 std::string store_log_patch(int store, const std::string& id, double creation_time, const std::string& old_indexed_wire,
                             const std::string& new_indexed_wire);
+// store_log_patch of an update that moved no index key, logged by the id alone
+// (WriteRecord::by_id_only): what a blind patch answered with "none" logs once its statement
+// affected one row. -> the affected subscription ids as a bare JSON array, or an error envelope.
+std::string store_log_patch_by_id(int store, const std::string& id);
 // A delete of `id` as ONE statement that needs no prior read (Postgres; MariaDB with
 // "mariadbReturning"), or null when it cannot be done that way (another engine, or `id` is not
 // a document id of the store; store/blind_delete.hpp). -> null, or {"table": "<schema table

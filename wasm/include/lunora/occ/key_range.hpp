@@ -14,6 +14,8 @@ struct KeyRange {
   bool contains(std::string_view key) const noexcept {
     return key >= lo && (hi.empty() || key < std::string_view(hi));
   }
+  // Contains no key (a read that could match nothing).
+  bool empty() const noexcept { return !hi.empty() && std::string_view(hi) <= std::string_view(lo); }
   bool operator==(const KeyRange&) const = default;
 };
 

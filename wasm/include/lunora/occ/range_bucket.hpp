@@ -27,6 +27,9 @@ class RangeBucket {
   bool remove(const KeyRange& range, int subscription);
   // Appends every subscription with a range containing `key` (once per containing range).
   void collect(std::string_view key, std::vector<int>& out) const;
+  // Appends every subscription with a range here (once per range): a write whose key is not
+  // known touches them all.
+  void collect_all(std::vector<int>& out) const;
 
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }

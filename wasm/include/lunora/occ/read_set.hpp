@@ -51,6 +51,11 @@ struct WriteRecord {
   std::string table;
   std::string id;
   std::vector<IndexKeys> keys;
+  // `keys` holds only the by_id key: the write (a blind patch naming no indexed field) moved no
+  // other key of the document, but its keys there are not known. It then touches, in every
+  // other index of its table (by_creation_time included), any range read: matching stays
+  // conservative.
+  bool by_id_only = false;
 };
 
 class ReadSet {
@@ -60,6 +65,9 @@ class ReadSet {
 
   // The first write of `writes` that touches something this read set covers.
   const WriteRecord* first_conflict(const std::vector<WriteRecord>& writes) const;
+  // Whether a non-empty range of `table` was read on an index other than by_id (what a write
+  // logged by id alone, WriteRecord::by_id_only, touches whatever its keys).
+  bool reads_off_id(std::string_view table) const;
   bool empty() const noexcept { return size() == 0; }
   std::size_t size() const noexcept;
   // Forgets every range read. The (table, index) entries and the ranges' strings are kept
@@ -99,6 +107,9 @@ class SubscriptionIndex {
   void remove(int subscription);
   // Subscriptions whose reads any of `writes` touched, ascending, without duplicates.
   std::vector<int> affected(const std::vector<WriteRecord>& writes) const;
+  // Whether a subscription holds a range of `table` on an index other than by_id (a write
+  // logged by id alone would re-run every such subscription).
+  bool reads_off_id(std::string_view table) const;
   std::size_t size() const noexcept { return by_subscription_.size(); }
 
  private:

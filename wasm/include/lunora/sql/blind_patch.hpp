@@ -30,6 +30,16 @@
 //
 // No row when the document is missing (nothing selected) or the bound refused.
 //
+// When moreover the write may be logged by its id alone (WriteRecord::by_id_only: no reader of
+// the table off by_id, store_api's check) and the execs report affected-row counts (Dialect
+// capability row_count_guard), the bare form on both engines (BlindPatch::returns_nothing):
+//
+//   UPDATE t SET <named fields>, _version = _version + 1
+//   WHERE _id = $id [AND <size bound of t's other columns> <= $budget]
+//
+// Success: one row affected (_version always changes, so MySQL's changed rows are its matched
+// rows); none: as no row returned above.
+//
 // The size bound: the store refuses a document whose Lunora JSON exceeds
 // limits::kMaxDocumentBytes, and this statement must never write one. The columns the patch
 // does not name are bounded in SQL from their octet length (column_wire_bound); the rest
@@ -113,6 +123,8 @@ struct BlindPatch {
   std::size_t budget = 0;
   // The form returning the new row's keys (no index key may change), not the old row.
   bool returns_new = false;
+  // The bare UPDATE returning nothing, logged by id (only with returns_new).
+  bool returns_nothing = false;
 };
 
 // Whether an unnamed column of `kind` needs a term in the SQL size bound.

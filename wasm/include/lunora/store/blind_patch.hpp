@@ -47,15 +47,20 @@ struct PatchField {
 // removes. nullopt when the patch cannot be one statement. need_old_row false: the caller
 // needs only the row's index keys and new _version, so a patch changing no index key gets the
 // form returning the new row (BlindPatch::returns_new), the only one on MariaDB (a MySQL store
-// opened with mariadb_returning).
+// opened with mariadb_returning). log_by_id: the caller may log the write by its id alone
+// (nothing reads the table off by_id, store_api's check); with row counts (Dialect capability
+// row_count_guard), such a patch gets the bare UPDATE returning nothing
+// (BlindPatch::returns_nothing).
 std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
-                                               const std::vector<std::string>& unset, bool need_old_row = true);
+                                               const std::vector<std::string>& unset, bool need_old_row = true,
+                                               bool log_by_id = false);
 // The same with the fields set as a list (the api reads them from the wire without building an
 // object); a name listed twice: nullopt.
 std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const std::vector<PatchField>& set,
-                                               const std::vector<std::string>& unset, bool need_old_row = true);
+                                               const std::vector<std::string>& unset, bool need_old_row = true,
+                                               bool log_by_id = false);
 // The same into `plan` (false: none), which may be a previous call's: its vectors are reused.
 bool plan_blind_patch(const Store& store, std::string_view id, const std::vector<PatchField>& set,
-                      const std::vector<std::string>& unset, bool need_old_row, BlindPatchPlan& plan);
+                      const std::vector<std::string>& unset, bool need_old_row, bool log_by_id, BlindPatchPlan& plan);
 
 }  // namespace lunora

@@ -71,12 +71,16 @@ class Store {
   Result<std::vector<int>> log_committed_write(const TableSchema* table, std::string_view id, double creation_time,
                                                const std::vector<const Value*>& old_fields,
                                                const std::vector<const Value*>* new_fields);
+  // log_committed_write of an update that moved no index key, logged by its id alone
+  // (WriteRecord::by_id_only: the key-less blind patch, whose statement returned no row).
+  Result<std::vector<int>> log_committed_by_id(const TableSchema* table, std::string_view id);
 
   IdGenerator& ids() noexcept { return ids_; }
   CreationClock& clock() noexcept { return clock_; }
   CommitLog& commits() noexcept { return commits_; }
   const CommitLog& commits() const noexcept { return commits_; }
   SubscriptionIndex& subscriptions() noexcept { return subscriptions_; }
+  const SubscriptionIndex& subscriptions() const noexcept { return subscriptions_; }
 
  private:
   Store(Schema schema, const Dialect& dialect, EngineOptions options);
