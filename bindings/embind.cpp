@@ -96,8 +96,11 @@ EMSCRIPTEN_KEEPALIVE int lunora_store_log_patch(int store, int id, double creati
   auto o = a.next(old_indexed);
   return reply(lunora::api::store_log_patch(store, i, creation_time, o, a.next(new_indexed)));
 }
-EMSCRIPTEN_KEEPALIVE int lunora_store_log_patch_by_id(int store, int id) {
-  return reply(lunora::api::store_log_patch_by_id(store, Args().next(id)));
+EMSCRIPTEN_KEEPALIVE int lunora_store_log_patch_pending(int store, int id) {
+  return reply(lunora::api::store_log_patch_pending(store, Args().next(id)));
+}
+EMSCRIPTEN_KEEPALIVE int lunora_store_settle_pending(int store, double sequence, int landed) {
+  return reply(lunora::api::store_settle_pending(store, sequence, landed != 0));
 }
 EMSCRIPTEN_KEEPALIVE int lunora_store_blind_delete(int store, int id) {
   return reply(lunora::api::store_blind_delete(store, Args().next(id)));
@@ -185,7 +188,8 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("storeGetMany", &store_get_many);
   function("storeBlindPatch", &store_blind_patch_compact);  // the byte boundary's answer
   function("storeLogPatch", &store_log_patch);
-  function("storeLogPatchById", &store_log_patch_by_id);
+  function("storeLogPatchPending", &store_log_patch_pending);
+  function("storeSettlePending", &store_settle_pending);
   function("storeBlindDelete", &store_blind_delete);
   function("storeLogDelete", &store_log_delete);
   function("storeNormalizeId", &store_normalize_id);

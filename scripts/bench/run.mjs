@@ -455,7 +455,7 @@ async function cpuSuite(engine, canned) {
       // (Only these answers are read: the compact ones, txInsertCompact / txAcceptPlanCompact, are no envelopes.)
       const returns = c.fn === "txBegin" ? JSON.parse(c.out).value : c.fn === "txBeginHandle" ? c.out : c.fn === "queryBegin" ? JSON.parse(c.out).value.run : null;
       // txBatchPlan's handles are inside its JSON argument: the replayers map them there.
-      const handleArgs = { storeGet: [0], storeBlindPatch: [0], storeLogPatch: [0], storeLogPatchById: [0], storeBlindDelete: [0], storeLogDelete: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [], txBatchPlanCompact: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
+      const handleArgs = { storeGet: [0], storeBlindPatch: [0], storeLogPatch: [0], storeLogPatchPending: [0], storeSettlePending: [0], storeBlindDelete: [0], storeLogDelete: [0], storeGetText: [0], txBegin: [0], queryBegin: [0, 1], queryFeed: [0], queryFeedCount: [0], queryEnd: [0], storeConfirm: [0], storeRetract: [0], txBatchPlan: [], txBatchPlanCompact: [] }[c.fn] ?? (c.fn.startsWith("tx") || c.fn === "subSet" ? [0] : []);
       return { fn: c.fn, args: c.args, handleArgs, returns };
     });
     fixtureOps[name] = calls;

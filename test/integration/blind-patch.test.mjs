@@ -27,6 +27,16 @@ for (const driver of ["postgres-js", "pg-pool", "query-wrapper", "mysql2-pool"])
       assert.equal(r.lone.writes, 1, "an UPDATE");
       const rowCounts = driver !== "query-wrapper";
       assert.deepEqual(r.byId, { bare: rowCounts, seen: [1, 1.5] }, "a live query by id sees a patch logged by id");
+      // (Without row counts there is no bare UPDATE to fail: that patch lands.)
+      assert.deepEqual(r.pendingById, {
+        missing: "NOT_FOUND",
+        missingBare: rowCounts,
+        alongsideRuns: 1,
+        failed: rowCounts,
+        failedBare: rowCounts,
+        afterFailure: rowCounts ? 2 : 3,
+        seen: rowCounts ? [1, 2, 4] : [1, 2, 3, 4],
+      }, "a bare patch that writes nothing or fails disturbs no live query and no queued mutation");
       assert.equal(r.lone.indexedStatements, postgres ? 1 : 2, "a patch naming all of an index's fields sets its key in the same statement (Postgres)");
       assert.deepEqual(r.lone.doc, { name: "a", n: "1", score: 2.5, note: "patched", tags: ["x", "y"] });
       assert.equal(r.lone.versionStep, 1, "the patch bumps _version by one");

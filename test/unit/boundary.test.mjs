@@ -124,7 +124,7 @@ describe("the byte boundary", () => {
     assert.equal(JSON.parse(fast.storeLogPatch(store, id, creationTime, "[1]", "")).code, "INVALID_ARGUMENT");
   });
 
-  test("storeLogPatchById: an update logged by its id alone, errors as envelopes", () => {
+  test("storeLogPatchPending / storeSettlePending: an update logged by its id alone, pending, then settled", () => {
     const tx = unwrap(fast.txBegin(store));
     const { _id: id } = unwrap(fast.txInsert(tx, "notes", JSON.stringify({ title: "t", body: "b" }), 1));
     const accepted = unwrap(fast.txAccept(tx));
@@ -133,11 +133,27 @@ describe("the byte boundary", () => {
     unwrap(fast.txGet(watch, "", id));
     unwrap(fast.subSet(watch, 43));
     fast.txEnd(watch);
-    assert.equal(fast.storeLogPatchById(store, id), "[43]");
-    assert.equal(embind.storeLogPatchById(store, id), "[43]");
+    const [affected, sequence] = JSON.parse(fast.storeLogPatchPending(store, id));
+    assert.deepEqual(affected, [43]);
+    assert.ok(sequence > accepted.sequence);
+    // Pending: only it may be settled, once.
+    assert.deepEqual(JSON.parse(fast.storeSettlePending(store, accepted.sequence, true)), {
+      ok: false,
+      code: "INVALID_ARGUMENT",
+      message: `commit ${accepted.sequence} is not the store's one pending commit`,
+    });
+    assert.equal(fast.storeSettlePending(store, sequence, false), '{"ok":true,"value":null}');
+    assert.equal(fast.storeSettlePending(store, sequence, false), embind.storeSettlePending(store, sequence, false));
+    const [again, next] = JSON.parse(embind.storeLogPatchPending(store, id));
+    assert.deepEqual(again, [43]);
+    assert.equal(next, sequence + 1);
+    assert.equal(embind.storeSettlePending(store, next, true), '{"ok":true,"value":null}');
+    assert.equal(JSON.parse(fast.storeSettlePending(store, 0.5, true)).message, "malformed sequence");
     unwrap(fast.subRemove(store, 43));
-    assert.equal(fast.storeLogPatchById(store, id), "[]");
-    assert.deepEqual(JSON.parse(fast.storeLogPatchById(store, "nope")), {
+    const [none, last] = JSON.parse(fast.storeLogPatchPending(store, id));
+    assert.deepEqual(none, []);
+    assert.equal(fast.storeSettlePending(store, last, true), '{"ok":true,"value":null}');
+    assert.deepEqual(JSON.parse(fast.storeLogPatchPending(store, "nope")), {
       ok: false,
       code: "NOT_FOUND",
       message: '"nope" is not a document id of this store',

@@ -57,12 +57,23 @@ const until = async (done: () => boolean) => {
 export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, table: string): Promise<unknown> {
   const { exec, engine, close } = await openExec(driver, env);
   const texts: string[] = [];
-  // (It forwards the exec's row-count mark, a registered symbol: exec.ts reportsRowCounts.)
+  // (It forwards the exec's row-count mark and its mark of a driver writing a statement out on
+  // a later turn, registered symbols: exec.ts reportsRowCounts, adapters/cells.ts.)
   const rowCounts = Symbol.for("@lunora/hyperdrive.reportsRowCounts");
+  const writesLater = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
+  // Set: the next bare UPDATE is sent naming a column that does not exist, so that the server
+  // refuses it and the driver rejects, nothing written.
+  let failBare = false;
   const counting: SqlExec = {
-    query: (text, params) => (texts.push(text), exec.query(text, params)),
+    query: (text, params) => {
+      texts.push(text);
+      if (!failBare || !bare([text])) return exec.query(text, params);
+      failBare = false;
+      return exec.query(`${text} AND lunora_no_such_column = 1`, params);
+    },
     transaction: exec.transaction?.bind(exec),
     ...(rowCounts in exec ? { [rowCounts]: (exec as never)[rowCounts] } : {}),
+    ...(writesLater in exec ? { [writesLater]: (exec as never)[writesLater] } : {}),
   };
   const statementsOf = async (run: () => Promise<unknown>) => {
     const from = texts.length;
@@ -109,6 +120,42 @@ export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, tab
     await until(() => seenById.length >= 2);
     stopById();
     out.byId = { bare: bare(byId), seen: seenById };
+    // The bare UPDATE's log entry is pending while it is in flight. Of a missing document it
+    // writes nothing: the entry is retracted and the patch runs again reading first, while a
+    // live query by id of another document and a mutation queued behind it go on undisturbed.
+    // A driver error retracts it too, and surfaces.
+    const watched = await db.mutation((w: any) => w.insert(table, { name: "watched", n: 7n, score: 1 }));
+    const seenWatched: unknown[] = [];
+    const stopWatched = db.subscribe((r: any) => r.get(watched), (doc: any) => seenWatched.push(doc?.score));
+    await until(() => seenWatched.length >= 1);
+    let alongsideRuns = 0;
+    const fromMissing = texts.length;
+    const [missingPatch] = await Promise.all([
+      errorOf(() => db.mutation((w: any) => w.patch(gone, { score: 9 }))),
+      db.mutation(async (w: any) => {
+        alongsideRuns += 1;
+        await w.patch(watched, { score: 2 });
+      }),
+    ]);
+    await until(() => seenWatched.includes(2));
+    const missingBare = texts.slice(fromMissing).some((t) => bare([t]));
+    failBare = true;
+    const failed = await errorOf(() => db.mutation((w: any) => w.patch(watched, { score: 3 })));
+    const failedBare = !failBare;
+    failBare = false;
+    const afterFailure = await db.query((r: any) => r.get(watched));
+    await db.mutation((w: any) => w.patch(watched, { score: 4 }));
+    await until(() => seenWatched.includes(4));
+    stopWatched();
+    out.pendingById = {
+      missing: missingPatch?.code,
+      missingBare,
+      alongsideRuns,
+      failed: /lunora_no_such_column/.test(failed?.message ?? ""),
+      failedBare,
+      afterFailure: afterFailure?.score,
+      seen: seenWatched,
+    };
     // Subscriptions and no onChange listener: the patch returns only the row's keys ("new"
     // form), and a live query over an index range holding the document still re-runs.
     const seenRange: unknown[] = [];

@@ -54,7 +54,8 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "storeGet") return store_get(n(0), s(1), s(2));
   if (fn == "storeBlindPatch") return store_blind_patch_compact(n(0), s(1), s(2), s(3), a.size() < 5 || a.at(4).get<bool>());
   if (fn == "storeLogPatch") return store_log_patch(n(0), s(1), d(2), s(3), s(4));
-  if (fn == "storeLogPatchById") return store_log_patch_by_id(n(0), s(1));
+  if (fn == "storeLogPatchPending") return store_log_patch_pending(n(0), s(1));
+  if (fn == "storeSettlePending") return store_settle_pending(n(0), d(1), a.at(2).get<bool>());
   if (fn == "storeBlindDelete") return store_blind_delete(n(0), s(1));
   if (fn == "storeLogDelete") return store_log_delete(n(0), s(1), d(2), s(3));
   if (fn == "storeGetText") return std::to_string(store_get_text(n(0), s(1), s(2)));

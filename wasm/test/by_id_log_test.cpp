@@ -1,9 +1,11 @@
 // A blind patch that moves no index key, logged by its id alone (WriteRecord::by_id_only): the
-// conservative matching of read sets and subscriptions, store_log_patch_by_id, when the bare
+// conservative matching of read sets and subscriptions, store_log_patch_pending (appended pending
+// while the statement is in flight) and store_settle_pending, when the bare
 // UPDATE returning nothing is chosen, and its golden text on Postgres and MariaDB side by side.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <map>
 #include <random>
 
@@ -24,7 +26,7 @@ std::string id_key(const std::string& id) {
   return key;
 }
 
-// What Store::log_committed_by_id records for document `id` of `table`.
+// What Store::log_pending_by_id records for document `id` of `table`.
 WriteRecord by_id_write(const std::string& table, const std::string& id) {
   const std::string key = id_key(id);
   return WriteRecord{table, id, {IndexKeys{std::string(kById), key, key}}, true};
@@ -154,19 +156,29 @@ TEST_CASE("by id: the subscription index finds exactly the subscriptions a brute
   }
 }
 
-TEST_CASE("store_log_patch_by_id: hits the note's point reads and every reader of notes off by_id") {
+TEST_CASE("store_log_patch_pending: pending while in flight, hits the note's point reads and every reader of notes off by_id") {
   const Twin t = open_twin();
   // 1: the note by id, 2: by_owner "a", 3: the user by id, 4: by_owner "b" (which keys would spare).
   const std::vector<int> readers = watch(t);
-  CHECK(api::store_log_patch_by_id(t.store, t.note) == "[1,2,4]");
+  const json logged = json::parse(api::store_log_patch_pending(t.store, t.note));
+  CHECK(logged[0] == json::array({1, 2, 4}));
+  const double sequence = logged[1].get<double>();
   const json note_conflict = {{"table", "notes"}, {"id", t.note}};
   CHECK(conflicts(readers) == json::array({note_conflict, note_conflict, nullptr, note_conflict}));
-  // Confirmed at once: a mutation beginning now reads after it.
+  // Pending: a mutation beginning now may read the note before the statement lands, so it is
+  // checked against the entry too, which trimming (tx_end) keeps.
+  const int during = value_of(api::tx_begin(t.store)).get<int>();
+  value_of(api::tx_get(during, "", t.note));
+  for (int tx : readers) api::tx_end(tx);
+  CHECK(value_of(api::tx_validate(during)) == note_conflict);
+  // Confirmed: a mutation beginning now reads after it; one that began before still conflicts.
+  CHECK(api::store_settle_pending(t.store, sequence, true) == R"({"ok":true,"value":null})");
   const int later = value_of(api::tx_begin(t.store)).get<int>();
   value_of(api::tx_get(later, "", t.note));
   CHECK(value_of(api::tx_validate(later)).is_null());
+  CHECK(value_of(api::tx_validate(during)) == note_conflict);
   api::tx_end(later);
-  for (int tx : readers) api::tx_end(tx);
+  api::tx_end(during);
   // Its record, recycled for a later commit once trimmed, logs that commit's keys alone: a
   // reader of by_owner "b" does not conflict with an update of the note staying at "a".
   const int reader = value_of(api::tx_begin(t.store)).get<int>();
@@ -175,19 +187,58 @@ TEST_CASE("store_log_patch_by_id: hits the note's point reads and every reader o
   value_of(api::tx_update(tx, t.note, "2", t.creation_time, R"({"owner":"a","done":true})",
                           R"({"owner":"a","body":"y","score":1,"n":{"$integer":"AQAAAAAAAAA="},"done":true})", R"(["body"])"));
   const json accepted = value_of(api::tx_accept(tx));
+  CHECK(accepted["sequence"].get<double>() > sequence);
   value_of(api::tx_finish(tx, accepted["sequence"].get<double>()));
   CHECK(value_of(api::tx_validate(reader)).is_null());
   api::store_close(t.store);
 }
 
-TEST_CASE("store_log_patch_by_id: errors are envelopes") {
+TEST_CASE("store_settle_pending: a retracted entry is seen by no one, and its sequence is not reused") {
   const Twin t = open_twin();
-  const json unknown = error_envelope(api::store_log_patch_by_id(t.store, "nope"));
+  const std::vector<int> readers = watch(t);
+  const double sequence = json::parse(api::store_log_patch_pending(t.store, t.note))[1].get<double>();
+  CHECK(api::store_settle_pending(t.store, sequence, false) == R"({"ok":true,"value":null})");
+  CHECK(conflicts(readers) == json::array({nullptr, nullptr, nullptr, nullptr}));
+  for (int tx : readers) api::tx_end(tx);
+  // Nothing was confirmed: the next entry, pending again, is seen by a mutation of before it.
+  const int before = value_of(api::tx_begin(t.store)).get<int>();
+  value_of(api::tx_get(before, "", t.note));
+  const double next = json::parse(api::store_log_patch_pending(t.store, t.note))[1].get<double>();
+  CHECK(next > sequence);
+  CHECK(value_of(api::tx_validate(before)) == json({{"table", "notes"}, {"id", t.note}}));
+  CHECK(api::store_settle_pending(t.store, next, true) == R"({"ok":true,"value":null})");
+  api::tx_end(before);
+  api::store_close(t.store);
+}
+
+TEST_CASE("store_log_patch_pending / store_settle_pending: errors are envelopes") {
+  const Twin t = open_twin();
+  const json unknown = error_envelope(api::store_log_patch_pending(t.store, "nope"));
   CHECK(unknown["code"] == "NOT_FOUND");
   CHECK(unknown["message"] == "\"nope\" is not a document id of this store");
-  CHECK(api::store_log_patch_by_id(t.store, t.note) == "[]");  // no subscriptions
+  const json logged = json::parse(api::store_log_patch_pending(t.store, t.note));
+  CHECK(logged == json::array({json::array(), 2}));  // no subscriptions; the twin's commit was 1
+  const double sequence = logged[1].get<double>();
+  for (double bad : {-1.0, 2.5, std::nan(""), 1e300}) {
+    const json refused = failure(api::store_settle_pending(t.store, bad, true));
+    CHECK(refused["code"] == "INVALID_ARGUMENT");
+    CHECK(refused["message"] == "malformed sequence");
+  }
+  // Confirmed already (the twin's insert), never appended, or not the only one pending.
+  CHECK(failure(api::store_settle_pending(t.store, 1, true))["message"] == "commit 1 is not the store's one pending commit");
+  CHECK(failure(api::store_settle_pending(t.store, 99, false))["message"] == "commit 99 is not the store's one pending commit");
+  const int tx = value_of(api::tx_begin(t.store)).get<int>();
+  value_of(api::tx_insert(tx, "users", R"({"name":"v"})", 2.0));
+  const double other = value_of(api::tx_accept(tx))["sequence"].get<double>();  // pending after it
+  CHECK(failure(api::store_settle_pending(t.store, sequence, false))["message"] == "commit 2 is not the store's one pending commit");
+  CHECK(failure(api::store_settle_pending(t.store, other, true))["message"] == "commit 3 is not the store's one pending commit");
+  value_of(api::store_retract(t.store, other));
+  CHECK(api::store_settle_pending(t.store, sequence, true) == R"({"ok":true,"value":null})");
+  CHECK(failure(api::store_settle_pending(t.store, sequence, true))["message"] == "commit 2 is not the store's one pending commit");
+  api::tx_end(tx);
   api::store_close(t.store);
-  CHECK(error_envelope(api::store_log_patch_by_id(t.store, t.note))["message"] == "the store was closed");
+  CHECK(failure(api::store_settle_pending(t.store, sequence, true))["message"] == "the store was closed");
+  CHECK(error_envelope(api::store_log_patch_pending(t.store, t.note))["message"] == "the store was closed");
 }
 
 TEST_CASE("by id: the bare UPDATE only when no one reads the table off by_id and the execs count rows") {

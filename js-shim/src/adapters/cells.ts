@@ -39,6 +39,18 @@ export interface SqlCells {
  */
 export const cellsWriteLater: unique symbol = Symbol.for("@lunora/hyperdrive.cellsWriteLater");
 
+/**
+ * Resolves once a driver marked `cellsWriteLater` has written out the statement just made, so
+ * that synchronous core work done then does not delay the socket write. postgres.js writes
+ * from a setImmediate callback that it schedules a few microtasks after the query is made
+ * (mysql2 and pg write during the call, and need no wait): two turns of the event loop let
+ * that callback run first.
+ */
+export const yieldToDriver = (): Promise<void> =>
+  typeof setImmediate === "function"
+    ? new Promise((resolve) => setImmediate(() => setImmediate(resolve)))
+    : Promise.resolve();
+
 export interface CellsSource {
   [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells>;
   [cellsWriteLater]?: boolean;

@@ -142,10 +142,14 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       m._lunora_store_log_patch(store, put(id), creationTime, put(oldIndexedWire), put(newIndexedWire));
       return answer();
     },
-    storeLogPatchById(store, id) {
+    storeLogPatchPending(store, id) {
       open(text(id));
-      m._lunora_store_log_patch_by_id(store, put(id));
+      m._lunora_store_log_patch_pending(store, put(id));
       return answer();
+    },
+    storeSettlePending(store, sequence, landed) {
+      // Numbers in; the usual answer (null) known by its length, nothing decoded.
+      return nullOr(m._lunora_store_settle_pending(store, sequence, landed ? 1 : 0));
     },
     storeBlindDelete(store, id) {
       open(text(id));

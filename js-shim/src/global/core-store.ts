@@ -16,7 +16,7 @@ export interface BlindPatchStatement {
 /**
  * What a blind patch's statement returns: the row before it, the row after it (system and
  * indexed columns only), or nothing ("none": it wrote when it affected one row, and is logged
- * by id, logPatchById).
+ * by id, logPatchPending).
  */
 export type BlindPatchReturns = "old" | "new" | "none";
 
@@ -181,11 +181,21 @@ export class CoreStore {
   }
 
   /**
-   * Logs by its id alone an update of `id` that moved no index key and already committed (a
-   * blind patch that returned nothing); returns the subscriptions it affects.
+   * Logs by its id alone, pending, an update of `id` that moves no index key (a blind patch
+   * returning nothing, its statement in flight); returns the subscriptions it affects and the
+   * entry's sequence, for settlePending.
    */
-  logPatchById(id: string): number[] {
-    return compactIds(this.core.storeLogPatchById(this.handle, id));
+  logPatchPending(id: string): { affected: number[]; sequence: number } {
+    // [affected, sequence], or an error envelope ("{").
+    const answer = this.core.storeLogPatchPending(this.handle, id);
+    if (answer.charCodeAt(0) === 123) return unwrap(answer);
+    const logged = JSON.parse(answer) as [number[], number];
+    return { affected: logged[0], sequence: logged[1] };
+  }
+
+  /** Confirms (the statement wrote) or retracts the store's one pending entry, logPatchPending's. */
+  settlePending(sequence: number, landed: boolean): void {
+    unwrap(this.core.storeSettlePending(this.handle, sequence, landed));
   }
 
   /** Fills in (or keeps) the text of a statement the core sent with a text number. */

@@ -8,7 +8,7 @@
 // and the core's statement runs as usual. Only reads outside a mutation (and so outside
 // subscriptions, which run in a read transaction) take this path; pending writes and read
 // sets never depend on it.
-import type { SqlCells } from "../adapters/cells.js";
+import { yieldToDriver, type SqlCells } from "../adapters/cells.js";
 import type { CoreStore, Statement } from "./core-store.js";
 
 /** Pages remembered per store (the most recent ones). */
@@ -67,11 +67,3 @@ export function sendEarly(
     },
   };
 }
-
-// postgres.js writes a statement out from a setImmediate callback that it schedules a few
-// microtasks after the query is made (mysql2 and pg write during the call, and need no wait).
-// Two turns of the event loop let that callback run before the core's synchronous planning.
-const yieldToDriver = (): Promise<void> =>
-  typeof setImmediate === "function"
-    ? new Promise((resolve) => setImmediate(() => setImmediate(resolve)))
-    : Promise.resolve();

@@ -762,6 +762,17 @@ std::string affected_ids(const std::vector<int>& affected) {
   return out;
 }
 
+// `[[affected...],sequence`, the start of a compact acceptance (its array left open).
+void append_accepted(std::string& out, const std::vector<int>& affected, std::uint64_t sequence) {
+  out += "[[";
+  for (std::size_t i = 0; i < affected.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_int(out, affected[i]);
+  }
+  out += "],";
+  append_int(out, static_cast<std::int64_t>(sequence));
+}
+
 // A write of document `id` logged after it committed (Store::log_committed_write), its indexed
 // fields before and after read from Lunora JSON (`new_wire` nullptr: a delete; "": the same as
 // before): the affected subscriptions as a bare JSON array, or the error envelope.
@@ -807,7 +818,7 @@ bool only_read_by_id(int handle, const Store& store, std::string_view table) {
 }
 
 // What a blind patch's statement returns, as a JSON string: the old row, the new row's keys,
-// or nothing (the affected-row count says whether it wrote; store_log_patch_by_id logs it).
+// or nothing (the affected-row count says whether it wrote; store_log_patch_pending logs it).
 std::string_view returned_row(const BlindPatch& patch) {
   return patch.returns_nothing ? "\"none\"" : patch.returns_new ? "\"new\"" : "\"old\"";
 }
@@ -890,13 +901,37 @@ std::string store_log_patch(int handle, const std::string& id, double creation_t
   return log_committed(handle, *store, id, creation_time, old_indexed_wire, &new_indexed_wire);
 }
 
-std::string store_log_patch_by_id(int handle, const std::string& id) {
+std::string store_log_patch_pending(int handle, const std::string& id) {
   Store* store = find_store(handle);
   if (store == nullptr) return no_store();
-  auto affected = store->log_committed_by_id(store->table_of_id(id), id);
+  auto affected = store->log_pending_by_id(store->table_of_id(id), id);
   if (!affected) return fail(affected.status());
+  std::string out;
+  append_accepted(out, *affected, store->commits().last_sequence());
+  out.push_back(']');
+  return out;
+}
+
+std::string store_settle_pending(int handle, double sequence, bool landed) {
+  Store* store = find_store(handle);
+  if (store == nullptr) return no_store();
+  // (Integers up to 2^53, as JS numbers hold them exactly.)
+  if (!(sequence >= 0 && sequence <= 9007199254740992.0) || sequence != std::floor(sequence)) {
+    return fail(Status(ErrorCode::invalid_argument, "malformed sequence"));
+  }
+  const auto entry = static_cast<std::uint64_t>(sequence);
+  CommitLog& log = store->commits();
+  // Only the store's one pending entry: settling another would confirm or retract more than it.
+  if (!log.lone_pending(entry)) {
+    return fail(Status(ErrorCode::invalid_argument, "commit " + std::to_string(entry) + " is not the store's one pending commit"));
+  }
+  if (!landed) {
+    log.retract(entry);
+    return ok_null();
+  }
+  if (Status status = confirm(store, sequence); !status.ok()) return fail(status);
   trim_log(handle);
-  return affected_ids(*affected);
+  return ok_null();
 }
 
 std::string store_blind_delete(int handle, const std::string& id) {
@@ -1074,17 +1109,6 @@ std::string tx_record_commit(int tx) {
 }
 
 namespace {
-
-// `[[affected...],sequence`, the start of a compact acceptance (its array left open).
-void append_accepted(std::string& out, const std::vector<int>& affected, std::uint64_t sequence) {
-  out += "[[";
-  for (std::size_t i = 0; i < affected.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_int(out, affected[i]);
-  }
-  out += "],";
-  append_int(out, static_cast<std::int64_t>(sequence));
-}
 
 // tx_accept and its compact form: the conflict or an error (an envelope either way), or the
 // affected subscriptions and the sequence in `form`.

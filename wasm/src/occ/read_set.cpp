@@ -160,6 +160,11 @@ void CommitLog::retract(std::uint64_t sequence) {
   }
 }
 
+bool CommitLog::lone_pending(std::uint64_t sequence) const noexcept {
+  if (sequence <= durable_ || entries_.empty() || entries_.back().first != sequence) return false;
+  return entries_.size() == 1 || entries_[entries_.size() - 2].first <= durable_;
+}
+
 void CommitLog::trim(std::uint64_t keep_after) {
   while (!entries_.empty() && entries_.front().first <= keep_after) {
     recycle(std::move(entries_.front().second));

@@ -547,7 +547,7 @@ Result<std::vector<int>> Store::log_committed_write(const TableSchema* table, st
   return affected;
 }
 
-Result<std::vector<int>> Store::log_committed_by_id(const TableSchema* table, std::string_view id) {
+Result<std::vector<int>> Store::log_pending_by_id(const TableSchema* table, std::string_view id) {
   if (table == nullptr) return not_an_id(id);
   // Written over a recycled record's strings when there is one (a patch then allocates nothing).
   std::vector<WriteRecord> records = commits_.recycled();
@@ -565,7 +565,7 @@ Result<std::vector<int>> Store::log_committed_by_id(const TableSchema* table, st
   if (by_id.after) by_id.after->assign(key);
   else by_id.after.emplace(key);
   std::vector<int> affected = subscriptions_.affected(records);
-  commits_.confirm(commits_.append(std::move(records)));
+  commits_.append(std::move(records));  // pending: confirmed or retracted by the caller
   return affected;
 }
 

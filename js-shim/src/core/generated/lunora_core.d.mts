@@ -19,8 +19,10 @@ export interface LunoraCoreModule {
   storeBlindPatch(store: number, id: string, setWire: string, unsetJson: string, needOldRow: boolean): string;
   /** Logs an update that already committed, confirmed: the affected subscription ids as "[1,5]", or an error envelope (store_api.hpp store_log_patch). */
   storeLogPatch(store: number, id: string, creationTime: number, oldIndexedWire: string, newIndexedWire: string): string;
-  /** Logs by its id alone an update that moved no index key and already committed, confirmed: as storeLogPatch (store_api.hpp store_log_patch_by_id). */
-  storeLogPatchById(store: number, id: string): string;
+  /** Logs by its id alone, pending, an update that moves no index key: "[[affected], sequence]", or an error envelope (store_api.hpp store_log_patch_pending). */
+  storeLogPatchPending(store: number, id: string): string;
+  /** Confirms (landed) or retracts the store's one pending entry (store_api.hpp store_settle_pending). */
+  storeSettlePending(store: number, sequence: number, landed: boolean): string;
   /** A delete as one statement needing no prior read (it returns the row deleted), or null (store_api.hpp store_blind_delete). */
   storeBlindDelete(store: number, id: string): string;
   /** Logs a delete that already committed, confirmed: the affected subscription ids as "[1,5]", or an error envelope (store_api.hpp store_log_delete). */
@@ -80,7 +82,8 @@ export interface LunoraCoreExports {
   _lunora_store_normalize_id(store: number, table: number, id: number): number;
   _lunora_store_blind_patch(store: number, id: number, setWire: number, unsetJson: number, needOldRow: number): number;
   _lunora_store_log_patch(store: number, id: number, creationTime: number, oldIndexedWire: number, newIndexedWire: number): number;
-  _lunora_store_log_patch_by_id(store: number, id: number): number;
+  _lunora_store_log_patch_pending(store: number, id: number): number;
+  _lunora_store_settle_pending(store: number, sequence: number, landed: number): number;
   _lunora_store_blind_delete(store: number, id: number): number;
   _lunora_store_log_delete(store: number, id: number, creationTime: number, oldIndexedWire: number): number;
   _lunora_tx_begin(store: number): number;

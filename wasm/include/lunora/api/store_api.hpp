@@ -44,7 +44,7 @@ std::string store_get_many(int store, const std::string& table, const std::strin
 // _version and the indexed fields (as a point read selects them; unchanged by the patch).
 // "none" (as "new", and when no subscription nor open write set of the store read the table
 // off by_id, and the execs report row counts): no row; it wrote when it affected one row, and
-// is then logged by store_log_patch_by_id.
+// is logged by store_log_patch_pending / store_settle_pending.
 std::string store_blind_patch(int store, const std::string& id, const std::string& set_wire,
                               const std::string& unset_json, bool need_old_row = true);
 // store_blind_patch answered without an envelope, as the shim takes it: `null` (no blind
@@ -61,10 +61,15 @@ std::string store_blind_patch_compact(int store, const std::string& id, const st
 // envelope (which starts with '{').
 std::string store_log_patch(int store, const std::string& id, double creation_time, const std::string& old_indexed_wire,
                             const std::string& new_indexed_wire);
-// store_log_patch of an update that moved no index key, logged by the id alone
-// (WriteRecord::by_id_only): what a blind patch answered with "none" logs once its statement
-// affected one row. -> the affected subscription ids as a bare JSON array, or an error envelope.
-std::string store_log_patch_by_id(int store, const std::string& id);
+// An update of `id` that moves no index key, logged by the id alone (WriteRecord::by_id_only),
+// PENDING: what a blind patch answered with "none" logs while its statement is in flight, off
+// the path after the answer. -> [[affected subscription ids], sequence] (as tx_accept_compact),
+// or an error envelope (which starts with '{'). Then store_settle_pending.
+std::string store_log_patch_pending(int store, const std::string& id);
+// Settles the store's one pending entry `sequence` (store_log_patch_pending's): `landed`, the
+// statement affected the row: confirmed (store_confirm); else retracted (store_retract). Refused
+// when another entry is pending before or after it (nothing else may commit meanwhile). -> null.
+std::string store_settle_pending(int store, double sequence, bool landed);
 // A delete of `id` as ONE statement that needs no prior read (Postgres; MariaDB with
 // "mariadbReturning"), or null when it cannot be done that way (another engine, or `id` is not
 // a document id of the store; store/blind_delete.hpp). -> null, or {"table": "<schema table

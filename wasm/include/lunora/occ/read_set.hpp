@@ -133,6 +133,10 @@ class CommitLog {
   void confirm(std::uint64_t sequence) noexcept;
   // The SQL of the entries from `sequence` on failed: forget them (sequences are not reused).
   void retract(std::uint64_t sequence);
+  // Whether `sequence` is the log's one pending entry: appended, neither confirmed nor
+  // retracted, and no other entry pending before or after it, so that confirm(sequence) and
+  // retract(sequence) settle that entry alone.
+  bool lone_pending(std::uint64_t sequence) const noexcept;
   // The first write committed after `since` that conflicts with `reads`.
   const WriteRecord* first_conflict(const ReadSet& reads, std::uint64_t since) const;
   // Forgets commits no open reader can still need.

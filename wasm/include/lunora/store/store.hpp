@@ -71,9 +71,13 @@ class Store {
   Result<std::vector<int>> log_committed_write(const TableSchema* table, std::string_view id, double creation_time,
                                                const std::vector<const Value*>& old_fields,
                                                const std::vector<const Value*>* new_fields);
-  // log_committed_write of an update that moved no index key, logged by its id alone
-  // (WriteRecord::by_id_only: the key-less blind patch, whose statement returned no row).
-  Result<std::vector<int>> log_committed_by_id(const TableSchema* table, std::string_view id);
+  // An update that moves no index key, logged by its id alone (WriteRecord::by_id_only: the
+  // key-less blind patch, whose statement returns no row). Appended PENDING while its statement
+  // is in flight, as WriteSet::record_commit appends a commit: the caller confirms the entry
+  // (CommitLog::confirm) once the statement affected the row, or retracts it. Its sequence is
+  // commits().last_sequence(). `table`: table_of_id(id) (nullptr: refused). Returns the
+  // subscriptions it affects.
+  Result<std::vector<int>> log_pending_by_id(const TableSchema* table, std::string_view id);
 
   IdGenerator& ids() noexcept { return ids_; }
   CreationClock& clock() noexcept { return clock_; }
