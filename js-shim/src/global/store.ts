@@ -28,7 +28,8 @@ import {
   type Statement,
 } from "./core-store.js";
 import { reportsRowCounts, type SqlExec } from "./exec.js";
-import { cellsWriteLater, hasCells, queryCells, yieldToDriver, type CellsSource } from "../adapters/cells.js";
+import { cellsWriteLater, hasCells, queryCells, type CellsSource } from "../adapters/cells.js";
+import { PendingById } from "./pending-by-id.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
 import { checkSqliteColumnKinds, migrateSqliteAtomically } from "./sqlite-migrate.js";
 import { QueryBuilder, type CellsRunner } from "./query.js";
@@ -638,7 +639,27 @@ class GlobalStore<S extends GenericSchema> {
     state.blind = undefined;
     this.draining = true;
     try {
-      if (blind.returns === "none") return await this.commitBlindById(blind);
+      if (blind.returns === "none") {
+        // It moves no index key: logged by its id alone, pending while in flight (pending-by-id.ts).
+        // No listener wants it (as a "new" row's).
+        const answer = this.exec.query(blind.statement.text, blind.statement.params);
+        const pending = new PendingById(this.core!, blind.id, (this.exec as Partial<CellsSource>)[cellsWriteLater] === true);
+        let affectedRows: number;
+        try {
+          ({ affectedRows } = await answer);
+        } catch (error) {
+          pending.retract();  // as a failed commit's pending entry
+          throw error;
+        }
+        // No such document, or it might grow past 1 MiB.
+        if (affectedRows !== 1) {
+          pending.retract();
+          return READ_FIRST;
+        }
+        this.logLanded(() => pending.confirm());
+        this.commitTs += 1;
+        return null;
+      }
       const { rows } = await this.exec.query(blind.statement.text, blind.statement.params);
       // No such document, or it might grow past 1 MiB.
       if (rows.length !== 1) return READ_FIRST;
@@ -679,53 +700,6 @@ class GlobalStore<S extends GenericSchema> {
     state.touched(blind.id, returned);
     state.docs.set(blind.id, { table: blind.table, doc: after, version: String(row._version) });
     return this.changeBatch(state);
-  }
-
-  /**
-   * A blind patch that returns nothing (it moves no index key): logged by its id alone
-   * (core-store.ts logPatchPending), as a pending entry while the statement is in flight, so
-   * that after the answer only a crossing with numbers is left (confirm, or retract when it
-   * wrote nothing). The entry is appended once the driver has written the statement, not to
-   * delay the socket write; if the answer comes first, then. commitBlind runs it while no other
-   * commit is in flight, so no other entry can be pending around it. No listener wants it (as
-   * a "new" row's).
-   */
-  private async commitBlindById(blind: BlindWrite): Promise<null | typeof READ_FIRST> {
-    const answer = this.exec.query(blind.statement.text, blind.statement.params);
-    let logged: { affected: number[]; sequence: number } | undefined;
-    let settled = false;
-    const log = () => {
-      if (settled) return;
-      try {
-        logged = this.core!.logPatchPending(blind.id);
-      } catch {
-        // logged after the answer instead, where a failure re-runs every subscription
-      }
-    };
-    if ((this.exec as Partial<CellsSource>)[cellsWriteLater]) void yieldToDriver().then(log);
-    else log();
-    let affectedRows: number;
-    try {
-      ({ affectedRows } = await answer);
-    } catch (error) {
-      // As a failed commit's pending entry: retracted.
-      settled = true;
-      if (logged) this.core!.settlePending(logged.sequence, false);
-      throw error;
-    }
-    settled = true;
-    // No such document, or it might grow past 1 MiB.
-    if (affectedRows !== 1) {
-      if (logged) this.core!.settlePending(logged.sequence, false);
-      return READ_FIRST;
-    }
-    this.logLanded(() => {
-      const entry = logged ?? this.core!.logPatchPending(blind.id);
-      this.core!.settlePending(entry.sequence, true);
-      return entry.affected;
-    });
-    this.commitTs += 1;
-    return null;
   }
 
   /**
