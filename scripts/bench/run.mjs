@@ -461,7 +461,8 @@ async function cpuSuite(engine, canned) {
     fixtureOps[name] = calls;
     const handles = new Map();
     // Commit log sequences, like handles, are this replay's own: storeConfirm / storeRetract /
-    // txFinish get the one the replay's last txRecordCommit / txAccept / txAcceptPlan(Compact) returned (a recorded one would
+    // txFinish / storeSettlePending get the one the replay's last txRecordCommit / txAccept /
+    // txAcceptPlan(Compact) / storeLogPatchPending returned (a recorded one would
     // leave every replayed commit pending, and the log would grow without bound).
     let sequence = null;
     const once = () => {
@@ -469,10 +470,10 @@ async function cpuSuite(engine, canned) {
         const a = c.args.slice();
         for (const i of c.handleArgs) if (handles.has(a[i])) a[i] = handles.get(a[i]);
         if (c.fn === "txBatchPlan" || c.fn === "txBatchPlanCompact") a[0] = JSON.stringify(JSON.parse(a[0]).map((h) => handles.get(h) ?? h));
-        if ((c.fn === "storeConfirm" || c.fn === "storeRetract" || c.fn === "txFinish") && sequence !== null) a[1] = sequence;
+        if ((c.fn === "storeConfirm" || c.fn === "storeRetract" || c.fn === "txFinish" || c.fn === "storeSettlePending") && sequence !== null) a[1] = sequence;
         const res = inst.originals[c.fn](...a);
         if (c.fn === "txRecordCommit" || c.fn === "txAccept" || c.fn === "txAcceptPlan") sequence = JSON.parse(res).value.sequence ?? sequence;
-        else if (c.fn === "txAcceptCompact" || c.fn === "txAcceptPlanCompact") sequence = res[0] === "[" ? JSON.parse(res)[1] : JSON.parse(res).value.sequence ?? sequence;
+        else if (c.fn === "txAcceptCompact" || c.fn === "txAcceptPlanCompact" || c.fn === "storeLogPatchPending") sequence = res[0] === "[" ? JSON.parse(res)[1] : JSON.parse(res).value.sequence ?? sequence;
         if (c.returns !== null && typeof res === "number") handles.set(c.returns, res); // txBeginHandle
         else if (c.returns !== null) {
           const env = JSON.parse(res);

@@ -117,9 +117,12 @@ struct Replayer {
         args[0] = txs.dump();
       }
       const std::string fn = c["fn"].get<std::string>();
-      if ((fn == "storeConfirm" || fn == "storeRetract" || fn == "txFinish") && sequence >= 0) args[1] = sequence;
+      if ((fn == "storeConfirm" || fn == "storeRetract" || fn == "txFinish" || fn == "storeSettlePending") && sequence >= 0) {
+        args[1] = sequence;
+      }
       std::string out = call(fn, args);
-      const bool compact_accept = (fn == "txAcceptCompact" || fn == "txAcceptPlanCompact") && out.front() == '[';
+      const bool compact_accept =
+          (fn == "txAcceptCompact" || fn == "txAcceptPlanCompact" || fn == "storeLogPatchPending") && out.front() == '[';
       if (compact_accept) {
         // [[affected...],sequence,...]: the number after the first "],", read without a JSON tree.
         sequence = std::strtod(out.c_str() + out.find("],") + 2, nullptr);
