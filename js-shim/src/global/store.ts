@@ -626,8 +626,9 @@ class GlobalStore<S extends GenericSchema> {
    * Commits a mutation whose one operation was a patch or delete kept blind: its one
    * statement, which returns the document's row. While another commit is in flight the write
    * is made an ordinary one (read first) and joins the queue instead: the log entry a blind
-   * write appends after its statement must not land behind another commit's pending one,
-   * which a failed commit retracts together with everything after it.
+   * write appends after its statement (or, a bare patch, pending during it) must not land
+   * behind another commit's pending one, which a failed commit retracts together with
+   * everything after it; and while it runs, `draining` keeps every other commit queued.
    */
   private async commitBlind(state: MutationState): Promise<ChangeBatch | null | typeof READ_FIRST> {
     // (An onChange listener added since the patch needs `before`, which only an "old" row has.)
