@@ -144,6 +144,9 @@ export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, tab
     const failedBare = !failBare;
     failBare = false;
     const afterFailure = await db.query((r: any) => r.get(watched));
+    // (Where that patch landed, its value is awaited: a live query may skip a value that a
+    // later commit replaces before its re-run delivers.)
+    if (afterFailure?.score === 3) await until(() => seenWatched.includes(3));
     await db.mutation((w: any) => w.patch(watched, { score: 4 }));
     await until(() => seenWatched.includes(4));
     stopWatched();
