@@ -1,19 +1,20 @@
 // The benchmark suite of @lunora/hyperdrive (docs/BENCHMARKS.md). Not part of the tests.
 //
 //   bash scripts/bench.sh            (starts the local servers, builds what is missing, runs this)
-//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR] [--table NAME]
+//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR] [--table NAME] [--block N]
 //   (--cpu: only measurement 3 and the native replay, for iterating on core CPU; writes
 //   <out>/results-cpu.json and prints a table)
 //
 // Everything runs in ONE Node process against the loopback Postgres and MariaDB of
 // scripts/db.sh, with the package's store in-process. Each package measurement is paired with
 // the raw driver doing the same SQL work on the same connection, A/B interleaved (the order
-// alternates every iteration) after a warm-up, and reported as a ratio of medians (and p99s).
+// alternates every iteration; `--block N`: every N iterations) after a warm-up, and reported
+// as a ratio of medians (and p99s).
 // On Postgres the package runs the statements it repeats as named prepared statements (one
 // round trip each); when the build under test does, the raw side prepares too
 // (`sql.unsafe(text, params, { prepare: true })`) so both do the same SQL work, and the raw
 // driver unprepared (`sql.unsafe(text, params)`, two round trips per statement with params)
-// is measured in the same rotation and reported beside it (`raw_unprepared`).
+// is a second A/B pair of its own, reported beside it (`raw_unprepared`).
 // Writes <out>/results.json and <out>/results.md (default: build/bench/).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -52,6 +53,9 @@ const N_PAGE = QUICK ? 100 : 500;
 const WARMUP = QUICK ? 30 : 150;
 const SEED_DOCS = 2000;
 // --table: another name, so runs beside each other on the shared servers do not drop each other's table.
+// --block N: each side of an A/B runs N operations in a row per round (default 1: alternate
+// every operation). A diagnostic: larger blocks keep each side's code warm between its runs.
+const BLOCK = args.includes("--block") ? Number(args[args.indexOf("--block") + 1]) : 1;
 const TABLE = args.includes("--table") ? args[args.indexOf("--table") + 1] : "bench_docs";
 const log = (...a) => console.error("[bench]", ...a);
 const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
@@ -88,34 +92,39 @@ const r2 = (x) => Math.round(x * 100) / 100;
 const r3 = (x) => Math.round(x * 1000) / 1000;
 
 /**
- * A/B interleaved: per iteration, run a then b or b then a (alternating). Times in us. With a
- * third variant c (the raw driver unprepared), the order rotates over the three.
+ * A/B interleaved: per round, `BLOCK` runs of a then as many of b, or b first (alternating),
+ * so each side follows itself and the other equally often. Times in us. (A three-way rotation
+ * would not: no side would ever follow itself, and the package, whose code includes the
+ * driver's, would find the raw side's code warm more often than the raw side finds its own.)
  */
-async function ab(n, warmup, a, b, c) {
-  const fns = c ? [a, b, c] : [a, b];
-  const times = fns.map(() => []);
-  for (let i = 0; i < warmup + n; i++) {
-    for (let j = 0; j < fns.length; j++) {
-      const k = (i + j) % fns.length;
-      const t0 = now();
-      await fns[k](i);
-      const dt = (now() - t0) * 1000;
-      if (i >= warmup) times[k].push(dt);
+async function ab(n, warmup, a, b) {
+  const fns = [a, b];
+  const times = [[], []];
+  for (let i = 0; i < warmup + n; i += BLOCK) {
+    for (let j = 0; j < 2; j++) {
+      const k = (i / BLOCK + j) % 2;
+      for (let m = i; m < i + BLOCK; m++) {
+        const t0 = now();
+        await fns[k](m);
+        const dt = (now() - t0) * 1000;
+        if (m >= warmup) times[k].push(dt);
+      }
     }
   }
-  const [A, B, C] = times.map(stats);
-  const out = { pkg: A, raw: B, ratio_median: r3(A.median / B.median), ratio_p99: r3(A.p99 / B.p99) };
-  if (C) Object.assign(out, { raw_unprepared: C, ratio_median_vs_unprepared: r3(A.median / C.median), ratio_p99_vs_unprepared: r3(A.p99 / C.p99) });
-  return out;
+  const [A, B] = times.map(stats);
+  return { pkg: A, raw: B, ratio_median: r3(A.median / B.median), ratio_p99: r3(A.p99 / B.p99) };
 }
 
 /**
  * The package against the raw driver doing the same work: `rawOf(query)` is the raw side over
- * a query function. When the package prepares (Postgres), the baseline prepares too and the
- * raw driver unprepared runs in the same rotation.
+ * a query function. When the package prepares (Postgres), the baseline prepares too; the raw
+ * driver unprepared is then a second, diagnostic A/B pair of its own.
  */
-function vsRaw(e, n, warmup, pkg, rawOf) {
-  return e.rawPrepares ? ab(n, warmup, pkg, rawOf(e.qp), rawOf(e.q)) : ab(n, warmup, pkg, rawOf(e.q));
+async function vsRaw(e, n, warmup, pkg, rawOf) {
+  if (!e.rawPrepares) return ab(n, warmup, pkg, rawOf(e.q));
+  const out = await ab(n, warmup, pkg, rawOf(e.qp));
+  const diag = await ab(n, warmup, pkg, rawOf(e.q));
+  return { ...out, pkg_vs_unprepared: diag.pkg, raw_unprepared: diag.raw, ratio_median_vs_unprepared: diag.ratio_median, ratio_p99_vs_unprepared: diag.ratio_p99 };
 }
 
 /** Whether the build under test prepares the store's repeated Postgres statements. */
