@@ -19,10 +19,10 @@ export interface SqlClient {
   transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R>;
 }
 
-/** Rows and affected-row count of one statement. */
+/** Rows and affected-row count of one statement (the shape of the store's SqlExecResult). */
 export interface RowsAndCount {
   rows: Record<string, unknown>[];
-  rowsAffected: number;
+  affectedRows: number;
 }
 
 /**

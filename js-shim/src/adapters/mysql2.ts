@@ -101,12 +101,8 @@ export function mysql2StoreExec(connOrPool: Mysql2Like): Mysql2StoreExec {
 }
 
 function storeExec(client: Mysql2Client): Mysql2StoreExec {
-  const finish: Finish<{ rows: Record<string, unknown>[]; affectedRows: number }> = (result, columns) => {
-    const rows = client.rows(result, columns);
-    return rows !== undefined ? { rows, affectedRows: rows.length } : { rows: [], affectedRows: affectedRows(result) };
-  };
   return {
-    query: (text, params) => client.request(text, params, false, finish),
+    query: (text, params) => client.request(text, params, false, client.rowsAndCount),
     [queryCells]: (text, params) => client[queryCells](text, params),
     transaction: (fn) => client.transaction((tx) => fn(storeExec(tx as Mysql2Client))),
   };
@@ -265,7 +261,7 @@ class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> 
   /** Rows (decoded) and the affected-row count of a result. */
   readonly rowsAndCount: Finish<RowsAndCount> = (result, columns) => {
     const rows = this.rows(result, columns);
-    return rows !== undefined ? { rows, rowsAffected: rows.length } : { rows: [], rowsAffected: affectedRows(result) };
+    return rows !== undefined ? { rows, affectedRows: rows.length } : { rows: [], affectedRows: affectedRows(result) };
   };
 
   /** The decoded plain rows of a result set, or undefined for an OK packet. */
@@ -288,7 +284,7 @@ class Mysql2Client implements StatementRunner, TransactionHost<Mysql2Queryable> 
   }
 
   async execute(text: string, params?: readonly unknown[]): Promise<{ rowsAffected: number }> {
-    return { rowsAffected: (await this[runStatement](text, params)).rowsAffected };
+    return { rowsAffected: (await this[runStatement](text, params)).affectedRows };
   }
 
   transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {

@@ -97,7 +97,7 @@ class NodePgClient implements StatementRunner, TransactionHost<PgQueryable> {
   async [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
     const result = await this.run(text, params);
     const columns = (result.fields ?? []).map((f) => ({ name: f.name, oid: f.dataTypeID }));
-    return { rows: decodeRows(columns, result.rows ?? []), rowsAffected: result.rowCount ?? 0 };
+    return { rows: decodeRows(columns, result.rows ?? []), affectedRows: result.rowCount ?? 0 };
   }
 
   /** @internal the raw column texts and columns, for the store's page reads. */

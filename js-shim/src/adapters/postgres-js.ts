@@ -58,8 +58,17 @@ function rowsAndCount(result: RawResult): RowsAndCount {
     decoder = rowDecoder((columns ?? []).map((c): PgColumn => ({ name: c.name, oid: c.type })));
     if (columns !== undefined) decoderOfColumns.set(columns, decoder);
   }
-  return { rows: decodeRows(decoder, result), rowsAffected: result.count ?? result.length };
+  return { rows: decodeRows(decoder, result), affectedRows: result.count ?? result.length };
 }
+
+function toCells(result: RawResult): SqlCells {
+  const columns = (result.columns ?? []).map((c) => ({ name: c.name, type: c.type }));
+  return { engine: "postgres", columns, rows: result };
+}
+
+const failed = (error: unknown): never => {
+  throw toSqlError(error, "postgres");
+};
 
 class PostgresJsClient implements StatementRunner {
   /** The core's name for this engine (read lazily: the WASM core is created on first use). */
@@ -73,7 +82,11 @@ class PostgresJsClient implements StatementRunner {
     private readonly repeated: RepeatedTexts | undefined,
   ) {}
 
-  private async run(text: string, params: readonly unknown[] | undefined): Promise<RawResult> {
+  /**
+   * The driver's query for `text` (postgres.js runs it once it is awaited). A parameter that
+   * cannot be sent throws its TypeError as is; the driver's own errors become SqlErrors.
+   */
+  private start(text: string, params: readonly unknown[] | undefined): PromiseLike<RawResult> {
     const prepare = this.repeated !== undefined && this.repeated.prepare(text, params?.length ?? 0);
     // Declared `unknown`: the server parses the text by context, as pg's untyped parameters.
     // A prepared text declares its nulls `unknown` too (an untyped null is type 0): postgres.js
@@ -81,33 +94,45 @@ class PostgresJsClient implements StatementRunner {
     // alike, so one name per text whichever params are null.
     const values = encodePgParams(params).map((text) => (text === null && !prepare ? null : this.sql.typed(text, UNKNOWN_OID)));
     try {
-      return await (prepare ? this.sql.unsafe(text, values, PREPARED) : this.sql.unsafe(text, values)).raw();
+      return (prepare ? this.sql.unsafe(text, values, PREPARED) : this.sql.unsafe(text, values)).raw();
     } catch (error) {
       throw toSqlError(error, "postgres");
     }
   }
 
+  /**
+   * `done` applied to the statement's result. One `then` on the driver's query, not an async
+   * function's await plus a `then`: each promise hop is a microtask turn between the server's
+   * answer and the store, on every statement.
+   */
+  private run<R>(text: string, params: readonly unknown[] | undefined, done: (result: RawResult) => R): Promise<R> {
+    let query: PromiseLike<RawResult>;
+    try {
+      query = this.start(text, params);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve(query.then(done, failed));
+  }
+
   [runStatement](text: string, params?: readonly unknown[]): Promise<RowsAndCount> {
-    return this.run(text, params).then(rowsAndCount);
+    return this.run(text, params, rowsAndCount);
   }
 
   /** @internal postgres.js writes queued statements out from a setImmediate callback. */
   readonly [cellsWriteLater] = true;
 
   /** @internal the raw cells (their UTF-8 text bytes) and columns, for the store's page reads. */
-  async [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells> {
-    const result = await this.run(text, params);
-    const columns = (result.columns ?? []).map((c) => ({ name: c.name, type: c.type }));
-    return { engine: "postgres", columns, rows: result };
+  [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells> {
+    return this.run(text, params, toCells);
   }
 
   async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
     return (await this[runStatement](text, params)).rows as T[];
   }
 
-  async execute(text: string, params?: readonly unknown[]): Promise<{ rowsAffected: number }> {
-    const result = await this.run(text, params);
-    return { rowsAffected: result.count ?? result.length };
+  execute(text: string, params?: readonly unknown[]): Promise<{ rowsAffected: number }> {
+    return this.run(text, params, (result) => ({ rowsAffected: result.count ?? result.length }));
   }
 
   transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {

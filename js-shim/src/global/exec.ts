@@ -51,12 +51,11 @@ export interface QueryWrapper {
 
 const FOUND_ROWS = 2;
 
-const execResult = ({ rows, rowsAffected }: RowsAndCount) => ({ rows, affectedRows: rowsAffected });
-
 /** `rowCounts`: the runner's driver reports every statement's affected-row count. */
 function execFromRunner(client: StatementRunner, rowCounts: boolean): SqlExec {
   const exec: SqlExec & { [reportsRowCounts]?: boolean } = {
-    query: (text, params) => client[runStatement](text, params).then(execResult),
+    // RowsAndCount is SqlExecResult's shape: no mapping, and no promise hop for one.
+    query: (text, params) => client[runStatement](text, params),
     transaction<R>(fn: (exec: SqlExec) => Promise<R>): Promise<R> {
       return client.transaction((tx) => fn(execFromRunner(tx as StatementRunner, rowCounts)));
     },
