@@ -9,7 +9,10 @@ function section(L, title, columns) {
 export function markdown(r) {
   const L = [];
   const m = r.machine;
-  L.push(`Machine: ${m.cpu}, ${m.memory_gb} GB, Linux ${m.kernel}, Node ${m.node}; ${m.postgres}; ${m.mariadb}; ${m.emscripten}. Run ${m.date}${m.quick ? " (--quick)" : ""}.`);
+  L.push(`Machine: ${m.cpu}, ${m.memory_gb} GB, Linux ${m.kernel}, Node ${m.node}; ${m.postgres}; ${m.mariadb}; ${m.emscripten}. Run ${m.date}${m.quick ? " (--quick)" : ""}${m.block > 1 ? ` (--block ${m.block})` : ""}.`);
+  if (m.link_delay_ms > 0) {
+    L.push("", `Link: both databases reached through scripts/bench/delay-proxy.mjs, every chunk held ${m.link_delay_ms} ms in each direction (--link-delay-ms ${m.link_delay_ms}); only measurements 1, 2 and 5 are taken.`);
+  }
   L.push("");
   section(L, "1-2. Latency vs the raw driver (same connection, A/B interleaved, in-process store in Node)", ["engine", "op", "round trips pkg/raw", "pkg median us", "raw median us", "ratio median", "pkg p99 us", "raw p99 us", "ratio p99", "target", "met"]);
   const unpreparedRows = [];

@@ -1,7 +1,7 @@
 // The benchmark suite of @lunora/hyperdrive (docs/BENCHMARKS.md). Not part of the tests.
 //
 //   bash scripts/bench.sh            (starts the local servers, builds what is missing, runs this)
-//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR] [--table NAME] [--block N]
+//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR] [--table NAME] [--block N] [--link-delay-ms MS]
 //   (--cpu: only measurement 3 and the native replay, for iterating on core CPU; writes
 //   <out>/results-cpu.json and prints a table)
 //
@@ -16,7 +16,7 @@
 // driver unprepared (`sql.unsafe(text, params)`, two round trips per statement with params)
 // is a second A/B pair of its own, reported beside it (`raw_unprepared`).
 // Writes <out>/results.json and <out>/results.md (default: build/bench/).
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, release } from "node:os";
 import { dirname, join } from "node:path";
@@ -45,8 +45,29 @@ const S = await import(pathToFileURL(join(dist, "schema", "index.js")).href);
 const coreMod = await import(pathToFileURL(join(dist, "core", "core.js")).href);
 const { defineSchema, defineTable, v } = S;
 
-const PG_URL = process.env.LUNORA_BENCH_PG ?? "postgres://lunora:lunora_pg_pw@127.0.0.1:54329/lunora";
+// --link-delay-ms MS: both databases reached through delay-proxy.mjs (its own process), which
+// holds every chunk MS ms in each direction, as a network link between a Worker and its
+// database would: what the same ratios look like once a round trip costs milliseconds.
+const LINK_DELAY_MS = args.includes("--link-delay-ms") ? Number(args[args.indexOf("--link-delay-ms") + 1]) : 0;
+const proxies = [];
+/** A delaying proxy in front of 127.0.0.1:`port`; resolves to the port it listens on. */
+async function delayedPort(port) {
+  const child = spawn(process.execPath, [join(root, "scripts", "bench", "delay-proxy.mjs"), "--listen", "0", "--to", String(port), "--delay-ms", String(LINK_DELAY_MS)], { stdio: ["ignore", "pipe", "inherit"] });
+  proxies.push(child);
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`delay-proxy exited (${code})`)));
+    child.stdout.once("data", (line) => resolve(Number(/listening (\d+)/.exec(String(line))[1])));
+  });
+}
+process.on("exit", () => proxies.forEach((child) => child.kill()));
+let PG_URL = process.env.LUNORA_BENCH_PG ?? "postgres://lunora:lunora_pg_pw@127.0.0.1:54329/lunora";
 const MY = { host: "127.0.0.1", port: Number(process.env.LUNORA_MYSQL_PORT ?? 33069), user: "lunora", password: "lunora_my_pw", database: "lunora", charset: "utf8mb4" };
+if (LINK_DELAY_MS > 0) {
+  const url = new URL(PG_URL);
+  url.port = String(await delayedPort(Number(url.port)));
+  PG_URL = url.href;
+  MY.port = await delayedPort(MY.port);
+}
 
 const N_POINT = QUICK ? 200 : 1500;
 const N_PAGE = QUICK ? 100 : 500;
@@ -637,7 +658,7 @@ function machine() {
     postgres: ver("/bin/sh", ["-c", "$(ls -d /usr/lib/postgresql/*/bin | tail -1)/postgres --version"]),
     mariadb: ver("/bin/sh", ["-c", "mariadbd --version 2>/dev/null || /usr/sbin/mariadbd --version"]),
     emscripten: ver("/bin/sh", ["-c", "em++ --version 2>/dev/null | head -1"]),
-    date: new Date().toISOString(), quick: QUICK,
+    date: new Date().toISOString(), quick: QUICK, link_delay_ms: LINK_DELAY_MS, block: BLOCK,
   };
 }
 
@@ -693,24 +714,27 @@ for (const engine of ["postgres", "mysql"]) {
   const lat = await latencySuite(engine);
   report.engines[engine] = { results: lat.results, roundTrips: lat.roundTrips, rawPrepared: lat.rawPrepared };
   report.throughput[engine] = await throughputSuite(engine, lat);
+  if (LINK_DELAY_MS > 0) continue; // the link changes only the round trips: measurements 1, 2 and 5
   log("== cpu", engine);
   const cpu = await cpuSuite(engine, lat.canned);
   report.cpu[engine] = { shim: cpu.shim, wasmCoreOnly: cpu.wasmCoreOnly };
   fixtures.engines[engine] = cpu.fixture;
 }
-const fixturesPath = join(outDir, "core-fixtures.json");
-writeFileSync(fixturesPath, JSON.stringify(fixtures, (k, val) => (typeof val === "bigint" ? String(val) : val)));
-log("== native core");
-report.native = nativeBench(fixturesPath);
-log("== subscriptions (wasm)");
-report.subscriptionsWasm = wasmSubscriptions(QUICK ? [1000, 10000] : [1000, 10000, 100000]);
-log("== module");
-report.module = moduleSuite();
-try {
-  log("== workerd");
-  report.workerd = await workerdSuite();
-} catch (error) {
-  log("workerd suite failed:", error.message);
+if (LINK_DELAY_MS === 0) {
+  const fixturesPath = join(outDir, "core-fixtures.json");
+  writeFileSync(fixturesPath, JSON.stringify(fixtures, (k, val) => (typeof val === "bigint" ? String(val) : val)));
+  log("== native core");
+  report.native = nativeBench(fixturesPath);
+  log("== subscriptions (wasm)");
+  report.subscriptionsWasm = wasmSubscriptions(QUICK ? [1000, 10000] : [1000, 10000, 100000]);
+  log("== module");
+  report.module = moduleSuite();
+  try {
+    log("== workerd");
+    report.workerd = await workerdSuite();
+  } catch (error) {
+    log("workerd suite failed:", error.message);
+  }
 }
 
 writeFileSync(join(outDir, "results.json"), JSON.stringify(report, (k, val) => (typeof val === "bigint" ? String(val) : val), 2) + "\n");
