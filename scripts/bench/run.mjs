@@ -73,10 +73,10 @@ const N_POINT = QUICK ? 200 : 1500;
 const N_PAGE = QUICK ? 100 : 500;
 const WARMUP = QUICK ? 30 : 150;
 const SEED_DOCS = 2000;
-// --table: another name, so runs beside each other on the shared servers do not drop each other's table.
 // --block N: each side of an A/B runs N operations in a row per round (default 1: alternate
 // every operation). A diagnostic: larger blocks keep each side's code warm between its runs.
 const BLOCK = args.includes("--block") ? Number(args[args.indexOf("--block") + 1]) : 1;
+// --table: another name, so runs beside each other on the shared servers do not drop each other's table.
 const TABLE = args.includes("--table") ? args[args.indexOf("--table") + 1] : "bench_docs";
 const log = (...a) => console.error("[bench]", ...a);
 const CELLS = Symbol.for("@lunora/hyperdrive.queryCells");
@@ -124,7 +124,7 @@ async function ab(n, warmup, a, b) {
   for (let i = 0; i < warmup + n; i += BLOCK) {
     for (let j = 0; j < 2; j++) {
       const k = (i / BLOCK + j) % 2;
-      for (let m = i; m < i + BLOCK; m++) {
+      for (let m = i; m < Math.min(i + BLOCK, warmup + n); m++) {
         const t0 = now();
         await fns[k](m);
         const dt = (now() - t0) * 1000;
