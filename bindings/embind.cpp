@@ -136,6 +136,15 @@ EMSCRIPTEN_KEEPALIVE int lunora_tx_update(int tx, int id, int version, double cr
   auto d = a.next(document);
   return reply(lunora::api::tx_update(tx, i, v, creation_time, o, d, a.next(set_fields)));
 }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_patch(int tx, int id, int version, double creation_time, int old_document, int set_wire,
+                                         int unset_json, double other_fields_bound) {
+  Args a;
+  auto i = a.next(id);
+  auto v = a.next(version);
+  auto o = a.next(old_document);
+  auto s = a.next(set_wire);
+  return reply(lunora::api::tx_patch(tx, i, v, creation_time, o, s, a.next(unset_json), other_fields_bound));
+}
 EMSCRIPTEN_KEEPALIVE int lunora_tx_remove(int tx, int id, int version, double creation_time, int old_document) {
   Args a;
   auto i = a.next(id);
@@ -200,6 +209,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("txGet", &tx_get);
   function("txGetText", &tx_get_text);
   function("txUpdate", &tx_update);
+  function("txPatch", &tx_patch);
   function("txRemove", &tx_remove);
   function("txCommitPlan", &tx_commit_plan);
   function("txDescribe", &tx_describe);

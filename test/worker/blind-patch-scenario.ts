@@ -18,6 +18,7 @@ import { defineSchema, defineTable, v } from "@lunora/hyperdrive/schema";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import postgres from "postgres";
+import { errorOf, until } from "./scenario-helpers";
 
 interface Env {
   HYPERDRIVE: Hyperdrive;
@@ -40,19 +41,6 @@ async function openExec(driver: BlindPatchDriver, env: Env): Promise<{ exec: Sql
   const exec = driver === "query-wrapper" ? buildPgExec({ query: (text: string, params: unknown[]) => sql.unsafe(text, params as never[]) }) : buildPgExec(sql);
   return { exec, engine: "postgres", close: () => sql.end({ timeout: 1 }) };
 }
-
-const errorOf = async (run: () => Promise<unknown>) => {
-  try {
-    await run();
-    return null;
-  } catch (error: any) {
-    return { name: error?.constructor?.name, code: error?.code, message: String(error?.message).slice(0, 300) };
-  }
-};
-
-const until = async (done: () => boolean) => {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-};
 
 export async function blindPatchScenario(driver: BlindPatchDriver, env: Env, table: string): Promise<unknown> {
   const { exec, engine, close } = await openExec(driver, env);

@@ -12,6 +12,7 @@ import { groupCommitScenario } from "./group-commit-scenario";
 import { pointReadsScenario } from "./point-reads-scenario";
 import { preparedStatementsScenario } from "./prepared-statements-scenario";
 import { blindPatchScenario, type BlindPatchDriver } from "./blind-patch-scenario";
+import { partialPatchScenario } from "./partial-patch-scenario";
 import { findStoreScenario } from "./store-scenario-routes";
 import { foundRowsRefusal, openStoreDriver, type StoreDriver } from "./store-scenarios";
 
@@ -103,6 +104,9 @@ export default {
       }
       if (parts[0] === "blind-patch") {
         return json(await blindPatchScenario(parts[1] as BlindPatchDriver, env as never, url.searchParams.get("table") ?? "lunora_blind"));
+      }
+      if (parts[0] === "partial-patch") {
+        return json(await partialPatchScenario(parts[1] as never, env, url.searchParams.get("table") ?? "lunora_partial"));
       }
       if (parts[0] === "prepared-statements") {
         return json(await preparedStatementsScenario(env as never, url.searchParams.get("table") ?? "lunora_prepared"));

@@ -192,6 +192,13 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       open(text(id, expectedVersion, oldWire, documentWire, setFieldsJson));
       return nullOr(m._lunora_tx_update(tx, put(id), put(expectedVersion), creationTime, put(oldWire), put(documentWire), put(setFieldsJson)));
     },
+    txPatch(tx, id, expectedVersion, creationTime, oldWire, setWire, unsetJson, otherFieldsBound) {
+      open(text(id, expectedVersion, oldWire, setWire, unsetJson));
+      const length = m._lunora_tx_patch(tx, put(id), put(expectedVersion), creationTime, put(oldWire), put(setWire), put(unsetJson), otherFieldsBound);
+      // "1" or "0" read as its one byte; anything longer is an error envelope.
+      if (length === 1) return m.HEAPU8[m.HEAPU32[answerAt]!] === 49 ? "1" : "0";
+      return answer();
+    },
     txRemove(tx, id, expectedVersion, creationTime, oldWire) {
       open(text(id, expectedVersion, oldWire));
       return nullOr(m._lunora_tx_remove(tx, put(id), put(expectedVersion), creationTime, put(oldWire)));

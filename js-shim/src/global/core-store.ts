@@ -351,6 +351,17 @@ export class CoreWriteSet {
     unwrap(this.core.txUpdate(this.handle, id, expectedVersion, creationTime, oldWire, documentWire, fields));
   }
 
+  /**
+   * A patch of a document read in this mutation and not written in it yet, by the fields it
+   * sets and removes only (the core checks each alone; `otherFieldsBound` bounds the rest's
+   * Lunora JSON). False, nothing recorded: send the whole merged document with update().
+   */
+  patch(id: string, expectedVersion: string, creationTime: number, oldWire: string, setWire: string, unset: readonly string[], otherFieldsBound: number): boolean {
+    const answer = this.core.txPatch(this.handle, id, expectedVersion, creationTime, oldWire, setWire, unset.length === 0 ? "" : JSON.stringify(unset), otherFieldsBound);
+    if (answer.length === 1) return answer === "1";
+    return unwrap(answer);
+  }
+
   remove(id: string, expectedVersion: string, creationTime: number, oldWire: string): void {
     unwrap(this.core.txRemove(this.handle, id, expectedVersion, creationTime, oldWire));
   }

@@ -194,12 +194,48 @@ class MutationState {
     return this.applying;
   }
 
+  /**
+   * Patches recorded by what they name only (CoreWriteSet.patch), by id, until completed: the
+   * core's pending copy of such a document is not whole, so a query of its table first sends
+   * the whole merged document (completePartial). Undefined while there are none.
+   */
+  partial: Map<string, PartialPatch> | undefined;
+
+  /** settle(), then the partial patches of `table` completed: what a query waits for. */
+  settleForQuery(table: string): Promise<void> | undefined {
+    const settling = this.settle();
+    if (settling) return settling.then(() => this.completePartial(table));
+    this.completePartial(table);
+    return undefined;
+  }
+
+  /** Sends the whole merged documents of the partial patches of `table` (see `partial`). */
+  completePartial(table: string): void {
+    const partial = this.partial;
+    if (partial === undefined) return;
+    for (const [id, patch] of partial) {
+      if (patch.table !== table) continue;
+      partial.delete(id);
+      const { _id, _creationTime, ...fields } = this.docs.get(id)!.doc!;
+      this.writes.update(id, patch.version, patch.creationTime, patch.oldWire, encodeValueText(fields), patch.changed);
+    }
+  }
+
   touched(id: string, before: Document | null): void {
     if (!this.before.has(id)) {
       this.before.set(id, before);
       this.order.push(id);
     }
   }
+}
+
+/** A patch recorded by what it names (MutationState.partial): what completing it needs. */
+interface PartialPatch {
+  table: string;
+  version: string;
+  creationTime: number;
+  oldWire: string;
+  changed: string[];
 }
 
 class GlobalStore<S extends GenericSchema> {
@@ -225,6 +261,8 @@ class GlobalStore<S extends GenericSchema> {
   private readonly rowCounts: boolean;
   // Whether patches may go blind here (Postgres; MariaDB >= 10.5 unless statement-based binlog).
   private blindPatching = false;
+  /** A patch after a read may record only what it names (CoreWriteSet.patch); SQLite writes whole rows. */
+  readonly partialPatches: boolean;
 
   constructor(private readonly options: HyperdriveGlobalCtxDbOptions<S>) {
     const engine = typeof options.engine === "string" ? options.engine : options.engine?.name;
@@ -235,6 +273,7 @@ class GlobalStore<S extends GenericSchema> {
       throw new StoreConfigurationError("exec must be a SqlExec ({ query(text, params) }); see buildPgExec / buildMysqlExec");
     }
     this.engine = engine;
+    this.partialPatches = engine !== "sqlite";
     this.rowCounts = engine === "postgres" && (options.exec as { [reportsRowCounts]?: boolean })[reportsRowCounts] === true;
     this.pointReads = new PointReads(
       (statement) => this.run(statement),
@@ -907,7 +946,7 @@ class Reader<S extends GenericSchema> {
       run: (statement) => this.store.run(statement),
       runCells: this.store.cellsRunner(),
       tx: state ? state.writes.handle : 0,
-      settle: state ? () => state.settle() : undefined,
+      settle: state ? () => state.settleForQuery(info.table) : undefined,
       pending: (id) => state?.docs.get(id)?.doc ?? null,
       remember: (doc, version) => {
         if (state && !state.docs.has(doc._id)) state.docs.set(doc._id, { table: info.table, doc, version });
@@ -994,16 +1033,37 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     }
     const merged: Record<string, unknown> = { ...current.doc };
     const changed: string[] = [];
+    const set: Record<string, unknown> = {};
+    const unset: string[] = [];
     for (const [key, value] of Object.entries(partial)) {
       if (key === "_id" || key === "_creationTime") {
         if (value !== undefined && value !== merged[key]) throw new ValidationError(`patch: the system field ${key} cannot be changed`);
         continue;
       }
       changed.push(key);
-      if (value === undefined) delete merged[key];
-      else merged[key] = value;
+      if (value === undefined) {
+        delete merged[key];
+        unset.push(key);
+      } else {
+        merged[key] = value;
+        set[key] = value;
+      }
     }
-    this.write(id, current, merged, changed);
+    const state = this.mutation;
+    const oldWire = this.oldKeysWire(current);
+    // The document's first write in this mutation: the core records the named fields alone
+    // when each passes its checks and the rest's size bound leaves room (CoreWriteSet.patch).
+    if (this.store.partialPatches && !state.before.has(id)) {
+      const bound = otherFieldsWireBound(current.doc!, partial);
+      const doc = current.doc!;
+      if (bound <= MAX_DOCUMENT_BYTES && state.writes.patch(id, current.version, doc._creationTime, oldWire, encodeValueText(set), unset, bound)) {
+        state.touched(id, doc);
+        state.docs.set(id, { table: current.table, doc: merged as Document, version: current.version });
+        (state.partial ??= new Map()).set(id, { table: current.table, version: current.version, creationTime: doc._creationTime, oldWire, changed });
+        return;
+      }
+    }
+    this.write(id, current, merged, changed, oldWire);
   }
 
   async replace(id: string, doc: Record<string, unknown>): Promise<void> {
@@ -1030,14 +1090,16 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   private async deleteReadingFirst(id: string): Promise<void> {
     const current = await this.existing("delete", id);
     this.mutation.writes.remove(id, current.version, current.doc!._creationTime, this.oldKeysWire(current));
+    this.mutation.partial?.delete(id);  // a delete needs no document
     this.mutation.touched(id, current.doc);
     this.mutation.docs.set(id, { table: current.table, doc: null, version: current.version });
   }
 
   /** `changed`: the fields a patch names (the commit's UPDATE sets only those); omitted: all. */
-  private write(id: string, current: ReadDoc, next: Record<string, unknown>, changed?: readonly string[]): void {
+  private write(id: string, current: ReadDoc, next: Record<string, unknown>, changed?: readonly string[], oldWire = this.oldKeysWire(current)): void {
     const { _id, _creationTime, ...fields } = next;
-    this.mutation.writes.update(id, current.version, current.doc!._creationTime, this.oldKeysWire(current), encodeValueText(fields), changed);
+    this.mutation.writes.update(id, current.version, current.doc!._creationTime, oldWire, encodeValueText(fields), changed);
+    this.mutation.partial?.delete(id);  // the core now holds the whole document
     this.mutation.touched(id, current.doc);
     this.mutation.docs.set(id, { table: current.table, doc: next as Document, version: current.version });
   }
@@ -1057,6 +1119,51 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     if (!this.mutation.before.has(id)) this.mutation.docs.set(id, current);
     return current;
   }
+}
+
+/** limits::kMaxDocumentBytes: the largest document's Lunora JSON. */
+const MAX_DOCUMENT_BYTES = 1 << 20;
+
+/**
+ * An upper bound of the Lunora JSON bytes (encodeValueText) of the fields of `doc` that
+ * `patch` does not name, each as a member (`"name":value,`); Infinity for a value it cannot
+ * bound, and it stops counting past the document limit. Every UTF-16 unit of a string or key
+ * counts as a 6-byte escape, every number as its longest tagged form.
+ */
+function otherFieldsWireBound(doc: Document, patch: Record<string, unknown>): number {
+  let bound = 0;
+  for (const key in doc) {
+    if (key === "_id" || key === "_creationTime" || Object.prototype.hasOwnProperty.call(patch, key)) continue;
+    bound += 6 * key.length + 4 + valueWireBound(doc[key], MAX_DOCUMENT_BYTES - bound);
+    if (bound > MAX_DOCUMENT_BYTES) return bound;
+  }
+  return bound;
+}
+
+function valueWireBound(value: unknown, budget: number): number {
+  switch (typeof value) {
+    case "string": return 6 * value.length + 2;
+    case "number": case "bigint": return 27;
+    case "boolean": return 5;
+    case "object": break;
+    default: return Infinity;
+  }
+  if (value === null) return 4;
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return 2 * value.byteLength + 17;
+  let bound = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      bound += 1 + valueWireBound(item, budget - bound);
+      if (bound > budget) return bound;
+    }
+    return bound;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return Infinity;
+  for (const key in value) {
+    bound += 6 * key.length + 4 + valueWireBound((value as Record<string, unknown>)[key], budget - bound);
+    if (bound > budget) return bound;
+  }
+  return bound;
 }
 
 // The fields of `doc` that the table's indexes read, as Lunora JSON.

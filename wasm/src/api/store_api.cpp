@@ -10,6 +10,7 @@
 #include "lunora/api/statement_texts.hpp"
 #include "lunora/query/query_run.hpp"
 #include "lunora/query/reference_model.hpp"
+#include "lunora/schema/limits.hpp"
 #include "lunora/schema/schema_parser.hpp"
 #include "lunora/sql/commit_output.hpp"
 #include "lunora/sql/group_commit_sql.hpp"
@@ -1069,6 +1070,29 @@ std::string tx_update(int tx, const std::string& id, const std::string& expected
   Status status = writes->update(id, *version, creation_time, std::move(old_document).value(), std::move(document).value(),
                                  set_fields_json.empty() ? nullptr : &set_fields);
   return status.ok() ? ok_null() : fail(status);
+}
+
+std::string tx_patch(int tx, const std::string& id, const std::string& expected_version, double creation_time,
+                     const std::string& old_document_wire, const std::string& set_wire, const std::string& unset_json,
+                     double other_fields_bound) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  thread_local std::vector<std::string> unset;  // scratch, kept between calls
+  unset.clear();
+  if (!unset_json.empty() && !field_names(unset_json, unset)) {
+    return fail(Status(ErrorCode::invalid_argument, "the fields a patch removes must be a JSON array of names"));
+  }
+  auto version = parse_version(expected_version);
+  if (!version) return fail(version.status());
+  // (Not a finite size within the limit: refused, as any other doubt.)
+  if (!(other_fields_bound >= 0 && other_fields_bound <= static_cast<double>(limits::kMaxDocumentBytes))) return "0";
+  auto old_document = parse_wire_fields_over(old_document_wire, writes->indexed_fields(id), writes->spare_old_document(old_document_wire.size()));
+  if (!old_document) return fail(old_document.status());
+  auto set = parse_wire_over(set_wire, writes->spare_document(set_wire.size()));
+  if (!set) return "0";  // the full document's parse reports it
+  const bool recorded = writes->patch(id, *version, creation_time, std::move(old_document).value(), std::move(set).value(),
+                                      unset, static_cast<std::size_t>(other_fields_bound));
+  return recorded ? "1" : "0";
 }
 
 std::string tx_remove(int tx, const std::string& id, const std::string& expected_version, double creation_time,

@@ -79,6 +79,10 @@ Result<QueryRun> QueryRun::begin(const Store& store, WriteSet* writes, std::shar
 
   if (writes != nullptr) {
     const TableLayout& layout = *run.spec_.layout;
+    // Its pending document is not whole: the shim completes such a write before a query.
+    if (writes->has_partial_write(layout.table)) {
+      return Status(ErrorCode::internal, "a query of table \"" + layout.table + "\" met a patch recorded without its whole document");
+    }
     const std::size_t index_pos =
         run.spec_.index == nullptr ? 0 : static_cast<std::size_t>(run.spec_.index - layout.indexes.data());
     writes->for_each_pending(layout.table, [&](const RowWrite& w, bool live) {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "lunora/schema/limits.hpp"
+#include "lunora/sql/blind_patch.hpp"
 #include "lunora/validation/validate.hpp"
 #include "lunora/value/compare.hpp"
 #include "lunora/value/index_key.hpp"
@@ -329,6 +330,7 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
     }
     w.document = std::move(document);
     w.keys.swap(keys);
+    states_[*slot].partial = false;  // the whole document now
     return Status::Ok();
   }
   RowWrite w = spare_write();
@@ -342,6 +344,62 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
   w.keys.swap(keys);
   add_write(std::move(w), std::move(old_document));
   return Status::Ok();
+}
+
+bool WriteSet::patch(std::string_view id, std::int64_t expected_version, double creation_time, Value old_document,
+                     Value set, const std::vector<std::string>& unset, std::size_t other_fields_bound) {
+  // SQLite writes whole rows (sql/sqlite_commit.hpp); an earlier write holds more than this.
+  if (store_.dialect().engine() == Engine::sqlite || !set.is_object() || existing_slot(id)) return false;
+  const TableSchema* table = store_.table_of_id(id);
+  if (table == nullptr) return false;
+  const TableLayout& layout = store_.layout_of(*table);
+  thread_local std::vector<std::string> named;  // scratch, kept between calls
+  named.clear();
+  // `{}` and the fields not named, then each named one as the full validation would count it.
+  std::size_t size_bound = 2 + other_fields_bound;
+  if (size_bound < other_fields_bound) return false;  // (a bound that wrapped around)
+  const ValidationOptions options = store_.validation_options();
+  for (const auto& [field, value] : set.get_ref<const Value::object_t&>()) {
+    const ValidatorField* declared = field.empty() || field[0] == '_' ? nullptr : table->find_field(field);
+    if (declared == nullptr || !document_field_ok(*declared, value, options, size_bound)) return false;
+    size_bound += member_wire_overhead(field);
+    named.push_back(field);
+  }
+  for (const auto& field : unset) {
+    const ValidatorField* declared = field.empty() || field[0] == '_' ? nullptr : table->find_field(field);
+    if (declared == nullptr || declared->validator.kind != ValidatorKind::optional || set.contains(field)) return false;
+    named.push_back(field);
+  }
+  if (named.empty() || size_bound > limits::kMaxDocumentBytes) return false;
+  // The new index keys: the named fields over the old document's indexed fields.
+  for (const auto& index : layout.indexes) {
+    for (const auto& field : index.fields) {
+      if (set.contains(field) || std::find(unset.begin(), unset.end(), field) != unset.end()) continue;
+      auto old = old_document.find(field);
+      if (old != old_document.end()) set[field] = *old;
+    }
+  }
+  thread_local std::vector<std::string> keys;  // swapped into the write, as update()'s
+  if (!store_.index_keys_into(layout, set, creation_time, id, keys).ok()) return false;
+  RowWrite w = spare_write();
+  w.op = WriteOp::update;
+  w.layout = &layout;
+  w.id.assign(id);
+  w.creation_time = creation_time;
+  w.expected_version = expected_version;
+  columns_set(layout, &named, old_document, set, w.sets);
+  w.document = std::move(set);
+  w.keys.swap(keys);
+  add_write(std::move(w), std::move(old_document));
+  states_.back().partial = true;
+  return true;
+}
+
+bool WriteSet::has_partial_write(std::string_view table) const {
+  for (std::size_t i = 0; i < writes_.size(); ++i) {
+    if (states_[i].partial && writes_[i].layout->table == table) return true;
+  }
+  return false;
 }
 
 Status WriteSet::remove(std::string_view id, std::int64_t expected_version, double creation_time,
@@ -359,6 +417,7 @@ Status WriteSet::remove(std::string_view id, std::int64_t expected_version, doub
     } else {
       w.op = WriteOp::remove;
     }
+    states_[*slot].partial = false;  // a delete needs no document
     return Status::Ok();
   }
   RowWrite w = spare_write();

@@ -38,6 +38,7 @@ export interface LunoraCoreModule {
   /** As storeGetText, recording the read when it answers with a text number. */
   txGetText(tx: number, table: string, id: string): number;
   txUpdate(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string, documentWire: string, setFieldsJson: string): string;
+  txPatch(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string, setWire: string, unsetJson: string, otherFieldsBound: number): string;
   txRemove(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string): string;
   txValidate(tx: number): string;
   txRecordCommit(tx: number): string;
@@ -92,6 +93,7 @@ export interface LunoraCoreExports {
   _lunora_tx_insert_compact(tx: number, table: number, documentWire: number, nowMs: number): number;
   _lunora_tx_get(tx: number, table: number, id: number): number;
   _lunora_tx_update(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number, documentWire: number, setFieldsJson: number): number;
+  _lunora_tx_patch(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number, setWire: number, unsetJson: number, otherFieldsBound: number): number;
   _lunora_tx_remove(tx: number, id: number, expectedVersion: number, creationTime: number, oldWire: number): number;
   _lunora_tx_accept(tx: number): number;
   _lunora_tx_accept_compact(tx: number): number;

@@ -112,6 +112,15 @@ int tx_get_text(int tx, const std::string& table, const std::string& id);
 std::string tx_update(int tx, const std::string& id, const std::string& expected_version, double creation_time,
                       const std::string& old_document_wire, const std::string& document_wire,
                       const std::string& set_fields_json = "");
+// A patch of a document the mutation read and has not written yet, by what it names
+// (WriteSet::patch): set_wire a Lunora JSON object of the fields it sets, unset_json a JSON
+// array of the names it removes ("": none), other_fields_bound an upper bound of the Lunora
+// JSON bytes of the document's other fields. -> "1" recorded; "0" refused (nothing recorded:
+// the shim sends the whole merged document with tx_update, which says what is wrong); or an
+// error envelope (no such mutation, unreadable arguments).
+std::string tx_patch(int tx, const std::string& id, const std::string& expected_version, double creation_time,
+                     const std::string& old_document_wire, const std::string& set_wire, const std::string& unset_json,
+                     double other_fields_bound);
 std::string tx_remove(int tx, const std::string& id, const std::string& expected_version, double creation_time,
                       const std::string& old_document_wire);
 // null when no commit through the store since the mutation began touched its reads, else

@@ -142,6 +142,25 @@ class WriteSet {
   // keys that changed); nullptr: every field (replace).
   Status update(std::string_view id, std::int64_t expected_version, double creation_time, Value old_document,
                 Value document, const std::vector<std::string>* set_fields = nullptr);
+  // A patch of a document this mutation read and has not written yet, given by what it names
+  // only: `set` (an object of the fields it sets) and `unset` (the fields it removes);
+  // `old_document` as for update(). Each named field is checked alone, with the blind patch's
+  // checks (store/blind_patch.hpp: its validator and what the engine can store; a removed
+  // field optional); the fields it does not name were valid when stored. The merged
+  // document's size is bounded with `other_fields_bound`, the caller's upper bound of the
+  // Lunora JSON of the fields the patch does not name (their members included). The write
+  // records the named columns and the index keys that move, computed from `set` and the old
+  // document's indexed fields: a read-modify-write neither sends nor parses its whole document.
+  // False, with nothing recorded, when any check fails, the document was written before in
+  // this mutation, or the engine writes whole rows (SQLite): the caller then calls update()
+  // with the whole merged document, whose validation says exactly what is wrong.
+  // Until then its RowWrite::document holds only the named and the indexed fields, so a query
+  // of the table in this mutation must not run over it (has_partial_write): the caller
+  // completes it with update() first.
+  bool patch(std::string_view id, std::int64_t expected_version, double creation_time, Value old_document, Value set,
+             const std::vector<std::string>& unset, std::size_t other_fields_bound);
+  // Whether a write recorded by patch() on `table` has not been completed by update() yet.
+  bool has_partial_write(std::string_view table) const;
   Status remove(std::string_view id, std::int64_t expected_version, double creation_time, Value old_document);
 
   ReadSet& reads() noexcept { return reads_; }
@@ -196,6 +215,7 @@ class WriteSet {
   struct WriteState {
     Value old_document;  // null for inserts
     bool dropped = false;  // an insert followed by a delete
+    bool partial = false;  // recorded by patch(): RowWrite::document holds only some fields
   };
   std::vector<WriteState> states_;  // parallel to writes_
   std::map<std::string, std::size_t, std::less<>> by_id_;  // past kScannedWrites writes
