@@ -155,6 +155,7 @@ EMSCRIPTEN_KEEPALIVE int lunora_tx_accept(int tx) { return reply(lunora::api::tx
 EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_compact(int tx) { return reply(lunora::api::tx_accept_compact(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_plan(int tx) { return reply(lunora::api::tx_accept_plan(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_accept_plan_compact(int tx) { return reply(lunora::api::tx_accept_plan_compact(tx)); }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_check_plan_compact(int tx) { return reply(lunora::api::tx_check_plan_compact(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_batch_plan(int txs) { return reply(lunora::api::tx_batch_plan(Args().next(txs))); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_batch_plan_compact(int txs) {
   return reply(lunora::api::tx_batch_plan_compact(Args().next(txs)));
@@ -222,6 +223,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("txBatchPlanCompact", &tx_batch_plan_compact);
   function("txAcceptPlan", &tx_accept_plan);
   function("txAcceptPlanCompact", &tx_accept_plan_compact);
+  function("txCheckPlanCompact", &tx_check_plan_compact);
   function("txFinish", &tx_finish);
   function("storeConfirm", &store_confirm);
   function("storeRetract", &store_retract);

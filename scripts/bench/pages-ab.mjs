@@ -6,12 +6,13 @@
 //
 //   node scripts/bench/pages-ab.mjs --a /tmp/base/dist --b js-shim/dist [--n 600] [--engine postgres|mysql]
 //
-// Prints, per engine and op (take100, paginate page 2; `--ops` also takes get, patch and
-// mutation: a point read by id, a one-field patch, and a read-modify-write against the raw
-// SELECT + _version-guarded UPDATE), the median us of A, B and raw and the ratios to raw. Rotates the order A, B, raw every
+// Prints, per engine and op (take100, paginate page 2; `--ops` also takes get, insert, patch
+// and mutation: a point read by id, a 10-field insert against the raw INSERT of its columns, a
+// one-field patch, and a read-modify-write against the raw SELECT + _version-guarded UPDATE), the median us of A, B and raw and the ratios to raw. Rotates the order A, B, raw every
 // iteration. On Postgres the raw driver runs prepared (`sql.unsafe(text, params, { prepare: true })`,
 // as run.mjs's baseline: the store prepares its repeated texts); `--raw-unprepared` runs it as
 // `sql.unsafe(text, params)` (two round trips per statement with parameters). Not part of the tests.
+import { randomBytes } from "node:crypto";
 import { docsSchema, loadBuild, makeDoc } from "./builds.mjs";
 import postgres from "postgres";
 import mysql from "mysql2/promise";
@@ -87,6 +88,12 @@ for (const engine of engines) {
       op: (db, i = 0) => db.mutation((w) => w.patch(idOf(i), { score: i * 0.5 })),
       raw: (i) => q(`UPDATE ${T} SET ${Q("score")} = ${ph(1)}, ${Q("_version")} = ${Q("_version")} + 1 WHERE ${Q("_id")} = ${ph(2)}`, [i * 0.5, idOf(i)]),
     },
+    // (Each insert a new document: A and B answer different ids.)
+    insert: {
+      op: (db, i = 0) => db.mutation((w) => w.insert(TABLE, makeDoc(700000 + i))),
+      raw: (i) => q(insertText, insertParams(800000 + i)),
+      sameResults: (x, y) => typeof x === "string" && typeof y === "string",
+    },
     mutation: {
       op: (db, i = 0) => db.mutation(async (w) => {
         const doc = await w.get(idOf(i));
@@ -100,15 +107,28 @@ for (const engine of engines) {
     },
   };
   const T = engine === "postgres" ? `"${TABLE}"` : `\`${TABLE}\``;
+  // The raw insert: the store's columns (as run.mjs's baseline), a fresh id and its index key.
+  const insertCols = ["_id", "_creationTime", "_version", ...Object.keys(makeDoc(0)).sort(), "_k_by_age"];
+  const insertText = `INSERT INTO ${T} (${insertCols.map((c) => (engine === "postgres" ? `"${c}"` : `\`${c}\``)).join(", ")}) VALUES (${insertCols
+    .map((c, i) => (engine === "postgres" ? (c === "_k_by_age" ? `decode($${i + 1}, 'hex')` : `$${i + 1}`) : "?")).join(", ")})`;
+  const keyHex = Buffer.from((await q(`SELECT _k_by_age AS k FROM ${TABLE} LIMIT 1`, []))[0].k).toString("hex").slice(0, 20);
+  const insertParams = (i) => {
+    const d = makeDoc(i);
+    // Not a store id, and sorted after every store id: the ids the ops read stay the store's.
+    const id = `~${randomBytes(16).toString("hex").slice(1)}`;
+    const values = [id, Date.now(), 1, ...Object.keys(d).sort().map((k) => (k === "tags" ? JSON.stringify(d[k]) : engine === "postgres" && typeof d[k] === "bigint" ? String(d[k]) : d[k]))];
+    const key = keyHex + Buffer.from(id).toString("hex");
+    return [...values, engine === "postgres" ? key : Buffer.from(key, "hex")];
+  };
   const Q = (c) => (engine === "postgres" ? `"${c}"` : `\`${c}\``);
   const ph = (n) => (engine === "postgres" ? `$${n}` : "?");
   const getText = (await statementOf(() => ops.get.op(dbA))).text;
   const mapRowWithVersion = (r) => ({ ...mapRow(r), _version: String(r._version) });
-  for (const [name, { op, rawRows, param, raw: rawOp }] of Object.entries(ops).filter(([name]) => only.includes(name))) {
+  for (const [name, { op, rawRows, param, raw: rawOp, sameResults }] of Object.entries(ops).filter(([name]) => only.includes(name))) {
     // Same results from both builds.
     const [ra, rb] = [await op(dbA), await op(dbB)];
     const sameJson = (x) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? `${v}n` : v instanceof ArrayBuffer ? [...new Uint8Array(v)] : v));
-    if (sameJson(ra) !== sameJson(rb)) throw new Error(`${engine} ${name}: builds A and B return different results`);
+    if (sameResults ? !sameResults(ra, rb) : sameJson(ra) !== sameJson(rb)) throw new Error(`${engine} ${name}: builds A and B return different results`);
     const st = rawOp ? null : await statementOf(() => op(dbA));
     const variants = [
       ["A", (i) => op(dbA, i)],

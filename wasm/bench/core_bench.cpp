@@ -67,6 +67,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txInsertCompact") return tx_insert_compact(n(0), s(1), s(2), d(3));
   if (fn == "txGet") return tx_get(n(0), s(1), s(2));
   if (fn == "txUpdate") return tx_update(n(0), s(1), s(2), d(3), s(4), s(5), a.size() > 6 ? s(6) : std::string());
+  if (fn == "txPatch") return tx_patch(n(0), s(1), s(2), d(3), s(4), s(5), s(6), d(7));
   if (fn == "txRemove") return tx_remove(n(0), s(1), s(2), d(3), s(4));
   if (fn == "txValidate") return tx_validate(n(0));
   if (fn == "txRecordCommit") return tx_record_commit(n(0));
@@ -77,6 +78,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txBatchPlanCompact") return tx_batch_plan_compact(s(0));
   if (fn == "txAcceptPlan") return tx_accept_plan(n(0));
   if (fn == "txAcceptPlanCompact") return tx_accept_plan_compact(n(0));
+  if (fn == "txCheckPlanCompact") return tx_check_plan_compact(n(0));
   if (fn == "txFinish") return tx_finish(n(0), d(1));
   if (fn == "storeConfirm") return store_confirm(n(0), d(1));
   if (fn == "storeRetract") return store_retract(n(0), d(1));

@@ -560,3 +560,40 @@ TEST_CASE("store api: tx_accept_compact and tx_batch_plan_compact answer a group
     for (int s = 0; s < 2; ++s) call(api::store_close(stores[s]));
   }
 }
+
+TEST_CASE("store api: tx_check_plan_compact plans a lone mutation and leaves its logging for later") {
+  for (const char* dialect : {"postgres", "mysql"}) {
+    INFO(dialect);
+    // Twin stores (one seed, the same calls): one accepts in one crossing, the other checks,
+    // then logs with tx_record_commit.
+    int stores[2];
+    for (int& store : stores) store = call(api::store_open(kSchema, dialect, R"({"seed":"00ff"})")).get<int>();
+    int writers[2], readers[2];
+    std::string ids[2];
+    for (int s = 0; s < 2; ++s) {
+      writers[s] = call(api::tx_begin(stores[s])).get<int>();
+      ids[s] = call(api::tx_insert(writers[s], "orders", kOrder, 1.0))["_id"];
+      readers[s] = call(api::tx_begin(stores[s])).get<int>();
+      call(api::tx_get(readers[s], "", ids[s]));
+      call(api::tx_insert(readers[s], "orders", kOrder, 2.0));
+    }
+    REQUIRE(ids[0] == ids[1]);
+    const std::string accepted = api::tx_accept_plan_compact(writers[0]);
+    const std::string checked = api::tx_check_plan_compact(writers[1]);
+    // The same plan: the accepted answer is [[affected], sequence, <plan>].
+    CHECK(accepted == "[[],1," + checked + "]");
+    // Nothing logged yet: the reader, which read the written document, does not conflict.
+    CHECK(json::parse(api::tx_validate(readers[1]))["value"].is_null());
+    auto logged = call(api::tx_record_commit(writers[1]));
+    CHECK(logged["sequence"] == 1);
+    CHECK(call(api::tx_validate(readers[1]))["id"] == ids[1]);
+    // Checking again once logged conflicts as tx_accept_plan does, byte for byte.
+    CHECK(api::tx_check_plan_compact(readers[1]) == api::tx_accept_plan(readers[0]));
+    for (int s = 0; s < 2; ++s) {
+      call(api::tx_finish(writers[s], 1));
+      call(api::tx_end(readers[s]));
+    }
+    CHECK(api::tx_check_plan_compact(writers[1]) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the mutation is no longer open"})");
+    for (int store : stores) call(api::store_close(store));
+  }
+}

@@ -51,6 +51,12 @@ export const yieldToDriver = (): Promise<void> =>
     ? new Promise((resolve) => setImmediate(() => setImmediate(resolve)))
     : Promise.resolve();
 
+/** Runs `fn` once the driver has written out the statement just sent (`writesLater`: on a later turn). */
+export function afterDriverWrite(writesLater: boolean, fn: () => void): void {
+  if (writesLater) void yieldToDriver().then(fn);
+  else fn();
+}
+
 export interface CellsSource {
   [queryCells](text: string, params: readonly unknown[]): Promise<SqlCells>;
   [cellsWriteLater]?: boolean;

@@ -219,6 +219,10 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       m._lunora_tx_accept_plan_compact(tx);
       return answer();
     },
+    txCheckPlanCompact(tx) {
+      m._lunora_tx_check_plan_compact(tx);
+      return answer();
+    },
     txBatchPlan(txsJson) {
       open(text(txsJson));
       m._lunora_tx_batch_plan(put(txsJson));

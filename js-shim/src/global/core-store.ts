@@ -397,6 +397,17 @@ export class CoreWriteSet {
     return { conflict: null, affected: accepted[0], sequence: accepted[1], plan: this.store.compactPlan(accepted[2]) };
   }
 
+  /**
+   * The commit of a lone mutation, validated and planned but not logged yet (the shim logs it
+   * with recordCommit() while its statement is in flight: pending-commit.ts).
+   */
+  checkPlan(): { conflict: { table: string; id: string } } | { conflict: null; plan: BatchPlan } {
+    // The plan's positional arrays; a conflict or an error comes as an envelope ("{").
+    const answer = this.core.txCheckPlanCompact(this.handle);
+    if (answer.charCodeAt(0) === 123) return unwrap(answer);
+    return { conflict: null, plan: this.store.compactPlan(JSON.parse(answer) as CompactPlan) };
+  }
+
   /** After the commit's SQL succeeded: confirms it in the commit log and ends the mutation. */
   finish(sequence: number): void {
     unwrap(this.core.txFinish(this.handle, sequence));

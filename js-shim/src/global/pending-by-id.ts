@@ -6,7 +6,7 @@
 // does not delay the socket write; if the answer comes first, it is appended then (correct
 // either way: the store runs a blind patch while no other commit is in flight, so no other
 // entry is pending around it, and a mutation beginning meanwhile is checked against it).
-import { yieldToDriver } from "../adapters/cells.js";
+import { afterDriverWrite } from "../adapters/cells.js";
 import type { CoreStore } from "./core-store.js";
 
 export class PendingById {
@@ -15,8 +15,7 @@ export class PendingById {
 
   /** `writesLater`: the exec's driver writes a statement out on a later turn (adapters/cells.ts). */
   constructor(private readonly core: CoreStore, private readonly id: string, writesLater: boolean) {
-    if (writesLater) void yieldToDriver().then(() => this.log());
-    else this.log();
+    afterDriverWrite(writesLater, () => this.log());
   }
 
   private log(): void {

@@ -19,7 +19,6 @@ import { encodeValueText } from "../values/wire.js";
 import type { Dialect, EngineName } from "../core/dialects.js";
 import {
   CoreStore,
-  type AcceptedPlan,
   type BatchPlan,
   type BlindPatchReturns,
   type BlindPatchStatement,
@@ -30,6 +29,7 @@ import {
 import { reportsRowCounts, type SqlExec } from "./exec.js";
 import { cellsWriteLater, hasCells, queryCells, type CellsSource } from "../adapters/cells.js";
 import { PendingById } from "./pending-by-id.js";
+import { PendingCommit } from "./pending-commit.js";
 import { decodeRow, type Document, type TableInfo } from "./rows.js";
 import { checkSqliteColumnKinds, migrateSqliteAtomically } from "./sqlite-migrate.js";
 import { QueryBuilder, type CellsRunner } from "./query.js";
@@ -765,19 +765,24 @@ class GlobalStore<S extends GenericSchema> {
     return this.changeBatch(state);
   }
 
-  /** A group of one: validated, logged and planned in one crossing, confirmed and ended in another. */
+  /**
+   * A group of one: validated and planned in one crossing; logged while its statement is in
+   * flight (pending-commit.ts); confirmed and ended in one more.
+   */
   private async commitOne(state: MutationState): Promise<ChangeBatch | null> {
     const writes = state.writes;
-    const accepted = writes.acceptPlan();
-    if (accepted.conflict) throw new CommitConflict(accepted.conflict.table, accepted.conflict.id);
+    const checked = writes.checkPlan();
+    if (checked.conflict) throw new CommitConflict(checked.conflict.table, checked.conflict.id);
+    // runGroup sends the first statement before it first waits.
+    const running = this.runGroup(checked.plan, [state]);
+    const pending = new PendingCommit(this.core!, writes, (this.exec as Partial<CellsSource>)[cellsWriteLater] === true);
     try {
-      await this.runGroup(accepted.plan, [state]);
-      writes.finish(accepted.sequence);
+      await running;
     } catch (error) {
-      this.core!.retract(accepted.sequence);
+      pending.retract();
       throw error;
     }
-    for (const id of accepted.affected) this.subscriptions.get(id)?.();
+    for (const id of pending.confirm()) this.subscriptions.get(id)?.();
     return this.changeBatch(state);
   }
 

@@ -1263,6 +1263,20 @@ std::string tx_accept_plan(int tx) { return accept_plan(tx, PlanForm::objects); 
 
 std::string tx_accept_plan_compact(int tx) { return accept_plan(tx, PlanForm::arrays); }
 
+std::string tx_check_plan_compact(int tx) {
+  auto it = registry().transactions.find(tx);
+  if (it == registry().transactions.end()) return no_tx();
+  WriteSet& writes = *it->second.second;
+  Value conflict = writes.first_conflict();
+  if (!conflict.is_null()) return ok({{"conflict", std::move(conflict)}});
+  std::string out;
+  out.reserve(960);  // (as accept_plan's)
+  const LoneWrites lone(writes);
+  Status status = append_batch_plan(out, lone.rows, lone.origin, false, writes.dialect(), registry().texts[it->second.first],
+                                    PlanForm::arrays);
+  return status.ok() ? out : fail(status);
+}
+
 std::string tx_finish(int tx, double sequence) {
   auto it = registry().transactions.find(tx);
   if (it == registry().transactions.end()) return no_tx();

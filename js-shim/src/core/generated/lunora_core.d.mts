@@ -54,6 +54,7 @@ export interface LunoraCoreModule {
   txAcceptPlan(tx: number): string;
   /** txAcceptPlan with its success as positional arrays (store_api.hpp); else its envelope. */
   txAcceptPlanCompact(tx: number): string;
+  txCheckPlanCompact(tx: number): string;
   txFinish(tx: number, sequence: number): string;
   storeConfirm(store: number, sequence: number): string;
   storeRetract(store: number, sequence: number): string;
@@ -99,6 +100,7 @@ export interface LunoraCoreExports {
   _lunora_tx_accept_compact(tx: number): number;
   _lunora_tx_accept_plan(tx: number): number;
   _lunora_tx_accept_plan_compact(tx: number): number;
+  _lunora_tx_check_plan_compact(tx: number): number;
   _lunora_tx_batch_plan(txsJson: number): number;
   _lunora_tx_batch_plan_compact(txsJson: number): number;
   _lunora_tx_finish(tx: number, sequence: number): number;

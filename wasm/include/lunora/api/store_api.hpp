@@ -156,6 +156,14 @@ std::string tx_accept_plan(int tx);
 // (statement_texts.hpp). A conflict or an error is answered with tx_accept_plan's envelope
 // (which starts with '{').
 std::string tx_accept_plan_compact(int tx);
+// The commit of a lone mutation with its logging left for later: tx_validate, then (no
+// conflict) its plan as tx_accept_plan_compact writes it, [[steps...], needsTransaction,
+// [origins...]], and nothing logged. The shim sends the plan's statement, logs the commit with
+// tx_record_commit while the statement is in flight (no other commit may be validated or
+// logged in between: the shim commits one at a time), then tx_finish, or store_retract of
+// the logged entry when the statement failed. A conflict is answered as by tx_accept_plan
+// ({"conflict": {"table", "id"}} in the envelope, which starts with '{'), and so is an error.
+std::string tx_check_plan_compact(int tx);
 // After the mutation's SQL committed: store_confirm(its store, sequence), then tx_end(tx).
 std::string tx_finish(int tx, double sequence);
 
