@@ -1,5 +1,5 @@
 // Documents: parse_wire (+ the to_wire round trip), validation and SQL building through
-// tx_insert / tx_update / tx_remove and the commit plan, on both dialects.
+// tx_insert / tx_update / tx_remove / tx_patch and the commit plans, on both dialects.
 //
 // Input: line 1 = table name, line 2 = document (Lunora JSON), line 3 = the old document for
 // the update (Lunora JSON; empty: the new one).
@@ -57,6 +57,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     lunora_fuzz::envelope(api::tx_describe(tx, 1000));
     lunora_fuzz::envelope(api::tx_describe(tx, -1));
     lunora_fuzz::envelope(api::tx_end(tx));
+
+    // The same document as a patch by what it names (tx_patch), in a mutation that has not
+    // written the document yet, then planned without logging and queried over (the query
+    // refuses to run over the incomplete write).
+    const int patcher = lunora_fuzz::envelope(api::tx_begin(store))["value"].get<int>();
+    const std::string recorded = api::tx_patch(patcher, fake_id, "7", 1.0, old_document, document, "", 200);
+    if (recorded != "1" && recorded != "0") lunora_fuzz::envelope(recorded);  // else an envelope
+    api::tx_patch(patcher, fake_id, "7", 1.0, old_document, document, R"(["name"])", 1048000);
+    auto query = lunora_fuzz::envelope(api::query_begin(store, patcher, R"({"table":"users"})", "", 5));
+    if (lunora_fuzz::is_ok(query) && query["value"].contains("run")) api::query_end(query["value"]["run"].get<int>());
+    const std::string planned = api::tx_check_plan_compact(patcher);
+    if (planned.empty() || (planned[0] != '[' && planned[0] != '{')) lunora_fuzz::die("tx_check_plan_compact answered neither a plan nor an envelope", planned);
+    if (planned[0] == '{') lunora_fuzz::envelope(planned);
+    lunora_fuzz::envelope(api::tx_end(patcher));
   }
   return 0;
 }
