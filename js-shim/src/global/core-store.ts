@@ -322,11 +322,6 @@ const NO_DOCUMENT: PointRead = Object.freeze({ table: null });
  */
 type CompactPlan = [[number | Omit<WireStatement, "params">, unknown[], number, number | null, number][], boolean, [number, number][]];
 
-/** The answer of CoreWriteSet.acceptPlan(). */
-export type AcceptedPlan =
-  | { conflict: { table: string; id: string } }
-  | { conflict: null; affected: number[]; sequence: number; plan: BatchPlan };
-
 export class CoreWriteSet {
   private readonly core = getCore();
   private ended = false;
@@ -383,18 +378,6 @@ export class CoreWriteSet {
     if (answer.charCodeAt(0) === 123) return unwrap(answer);
     const accepted = JSON.parse(answer) as [number[], number];
     return { conflict: null, affected: accepted[0], sequence: accepted[1] };
-  }
-
-  /**
-   * The commit of a lone mutation: accept(), then (no conflict) its plan as batchPlan([this])
-   * would make it, in one crossing. A plan that cannot be made is retracted and thrown.
-   */
-  acceptPlan(): AcceptedPlan {
-    // Positional arrays when accepted; a conflict or an error comes as an envelope ("{").
-    const answer = this.core.txAcceptPlanCompact(this.handle);
-    if (answer.charCodeAt(0) === 123) return unwrap<AcceptedPlan>(answer);
-    const accepted = JSON.parse(answer) as [number[], number, CompactPlan];
-    return { conflict: null, affected: accepted[0], sequence: accepted[1], plan: this.store.compactPlan(accepted[2]) };
   }
 
   /**

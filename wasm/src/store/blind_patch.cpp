@@ -71,7 +71,25 @@ bool plan_index_keys(const TableLayout& layout, BlindPatch& patch) {
   return true;
 }
 
+// The declared field a patch may name (not a system or `_` field), or nullptr.
+const ValidatorField* patchable_field(const TableSchema& table, std::string_view field) {
+  return field.empty() || field[0] == '_' ? nullptr : table.find_field(field);
+}
+
 }  // namespace
+
+bool patch_sets_ok(const TableSchema& table, std::string_view field, const Value& value, const ValidationOptions& options,
+                   std::size_t& size_bound) {
+  const ValidatorField* declared = patchable_field(table, field);
+  if (declared == nullptr || !document_field_ok(*declared, value, options, size_bound)) return false;
+  size_bound += member_wire_overhead(field);
+  return true;
+}
+
+bool patch_removes_ok(const TableSchema& table, std::string_view field) {
+  const ValidatorField* declared = patchable_field(table, field);
+  return declared != nullptr && declared->validator.kind == ValidatorKind::optional;
+}
 
 std::optional<BlindPatchPlan> plan_blind_patch(const Store& store, std::string_view id, const Value& set,
                                                const std::vector<std::string>& unset, bool need_old_row, bool log_by_id) {
@@ -104,17 +122,14 @@ bool plan_blind_patch(const Store& store, std::string_view id, const std::vector
   for (const auto& [field, value] : set) {
     const int column = patchable_column(layout, field);
     if (column < 0 || patch.named[static_cast<std::size_t>(column)]) return false;  // also named twice
-    const ValidatorField* declared = table->find_field(field);
-    if (declared == nullptr || !document_field_ok(*declared, *value, options, known)) return false;
+    if (!patch_sets_ok(*table, field, *value, options, known)) return false;
     patch.named[static_cast<std::size_t>(column)] = true;
     patch.values[static_cast<std::size_t>(column)] = value;
-    known += member_wire_overhead(field);
   }
   for (const auto& field : unset) {
     const int column = patchable_column(layout, field);
     if (column < 0 || patch.named[static_cast<std::size_t>(column)]) return false;  // also named twice
-    const ValidatorField* declared = table->find_field(field);
-    if (declared == nullptr || declared->validator.kind != ValidatorKind::optional) return false;
+    if (!patch_removes_ok(*table, field)) return false;
     patch.named[static_cast<std::size_t>(column)] = true;
   }
   if (!plan_index_keys(layout, patch)) return false;

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "lunora/schema/limits.hpp"
-#include "lunora/sql/blind_patch.hpp"
+#include "lunora/store/blind_patch.hpp"
 #include "lunora/validation/validate.hpp"
 #include "lunora/value/compare.hpp"
 #include "lunora/value/index_key.hpp"
@@ -360,14 +360,11 @@ bool WriteSet::patch(std::string_view id, std::int64_t expected_version, double 
   if (size_bound < other_fields_bound) return false;  // (a bound that wrapped around)
   const ValidationOptions options = store_.validation_options();
   for (const auto& [field, value] : set.get_ref<const Value::object_t&>()) {
-    const ValidatorField* declared = field.empty() || field[0] == '_' ? nullptr : table->find_field(field);
-    if (declared == nullptr || !document_field_ok(*declared, value, options, size_bound)) return false;
-    size_bound += member_wire_overhead(field);
+    if (!patch_sets_ok(*table, field, value, options, size_bound)) return false;
     named.push_back(field);
   }
   for (const auto& field : unset) {
-    const ValidatorField* declared = field.empty() || field[0] == '_' ? nullptr : table->find_field(field);
-    if (declared == nullptr || declared->validator.kind != ValidatorKind::optional || set.contains(field)) return false;
+    if (!patch_removes_ok(*table, field) || set.contains(field)) return false;
     named.push_back(field);
   }
   if (named.empty() || size_bound > limits::kMaxDocumentBytes) return false;

@@ -43,6 +43,14 @@ struct PatchField {
   const Value* value = nullptr;
 };
 
+// The checks of one field a patch names, made without the rest of the document (a blind patch,
+// and a patch after a read: WriteSet::patch). A field it sets: declared by `table`, not
+// `_`-prefixed, its value passing document_field_ok, which adds the value's bound to
+// `size_bound`; its member's overhead is added too. A field it removes: declared and optional.
+bool patch_sets_ok(const TableSchema& table, std::string_view field, const Value& value, const ValidationOptions& options,
+                   std::size_t& size_bound);
+bool patch_removes_ok(const TableSchema& table, std::string_view field);
+
 // `set`: the fields the patch sets (an object of Lunora values); `unset`: the fields it
 // removes. nullopt when the patch cannot be one statement. need_old_row false: the caller
 // needs only the row's index keys and new _version, so a patch changing no index key gets the
