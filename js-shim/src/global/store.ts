@@ -415,16 +415,33 @@ class GlobalStore<S extends GenericSchema> {
     }
   }
 
-  async query<R>(fn: (db: DatabaseReader<S>) => Promise<R>): Promise<R> {
-    if (this.readyCore === undefined) await this.ready();
+  query<R>(fn: (db: DatabaseReader<S>) => Promise<R>): Promise<R> {
+    // The common case without an async frame of its own: the function's promise, with a
+    // handler that only runs when it fails (a point read's answer then reaches the caller
+    // one turn sooner).
+    const run = () => this.runQuery(fn).catch((error: unknown) => this.retryQuery(fn, error, 0));
+    return this.readyCore === undefined ? this.ready().then(run) : run();
+  }
+
+  private runQuery<R>(fn: (db: DatabaseReader<S>) => Promise<R>): Promise<R> {
+    try {
+      return Promise.resolve(fn(new Reader<S>(this, undefined) as unknown as DatabaseReader<S>));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Reads are safe to repeat after a lost connection (the driver reconnects). */
+  private async retryQuery<R>(fn: (db: DatabaseReader<S>) => Promise<R>, error: unknown, attempt: number): Promise<R> {
     const maxRetries = this.options.maxRetries ?? 4;
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
+      if (!(error instanceof SqlConnectionError) || attempt >= maxRetries) throw error;
+      await sleep((this.options.retryBaseDelayMs ?? 10) * 2 ** attempt * (0.5 + Math.random()));
+      attempt += 1;
       try {
-        return await fn(new Reader<S>(this, undefined) as unknown as DatabaseReader<S>);
-      } catch (error) {
-        // Reads are safe to repeat after a lost connection (the driver reconnects).
-        if (!(error instanceof SqlConnectionError) || attempt >= maxRetries) throw error;
-        await sleep((this.options.retryBaseDelayMs ?? 10) * 2 ** attempt * (0.5 + Math.random()));
+        return await this.runQuery(fn);
+      } catch (next) {
+        error = next;
       }
     }
   }
@@ -896,6 +913,8 @@ interface WaitingCommit {
   reject: (error: unknown) => void;
 }
 
+const docOf = (read: ReadDoc | null): Document | null => read?.doc ?? null;
+
 /** Mutations committed together in one SQL step at most. */
 const MAX_GROUP = 32;
 const DEFAULT_GROUP_COMMIT_WINDOW_MS = 2;
@@ -914,9 +933,20 @@ class CommitConflict extends Error {
 class Reader<S extends GenericSchema> {
   constructor(protected readonly store: GlobalStore<S>, protected readonly state: MutationState | undefined) {}
 
-  async get(tableOrId: string, maybeId?: string): Promise<Document | null> {
+  get(tableOrId: string, maybeId?: string): Promise<Document | null> {
     const [table, id] = maybeId === undefined ? ["", tableOrId] : [tableOrId, maybeId];
-    return (await this.read(table, id))?.doc ?? null;
+    if (this.state !== undefined) return this.read(table, id).then(docOf);
+    // A query's read (no read set, no overlay): the row's promise, decoded, without the
+    // async frames of read().
+    try {
+      if (typeof id !== "string") return Promise.resolve(null);
+      const found = this.store.coreStore().get(table, id);
+      if (found.table === null || !found.statement) return Promise.resolve(null);
+      const info = this.store.tableInfo(found.table)!;
+      return this.store.readRow(found.table, id, found.statement).then((row) => (row ? decodeRow(info, row).doc : null));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** The document and its version, through this mutation's own writes. */
@@ -965,13 +995,21 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     return this.state!;
   }
 
-  async insert(table: string, doc: Record<string, unknown>): Promise<string> {
-    if (this.store.tableInfo(table) === undefined) {
-      throw new DocumentNotFoundError(`insert: table "${String(table).slice(0, 64)}" is not a .global() table of the schema`);
+  insert(table: string, doc: Record<string, unknown>): Promise<string> {
+    try {
+      if (this.store.tableInfo(table) === undefined) {
+        throw new DocumentNotFoundError(`insert: table "${String(table).slice(0, 64)}" is not a .global() table of the schema`);
+      }
+      rejectSystemFields("insert", doc);
+      const settling = this.mutation.settle();
+      if (settling) return settling.then(() => this.insertNow(table, doc));
+      return Promise.resolve(this.insertNow(table, doc));
+    } catch (error) {
+      return Promise.reject(error);
     }
-    rejectSystemFields("insert", doc);
-    const settling = this.mutation.settle();
-    if (settling) await settling;
+  }
+
+  private insertNow(table: string, doc: Record<string, unknown>): string {
     const created = this.mutation.writes.insert(table, encodeValueText(doc), this.store.now());
     const stored = withSystemFields(stripUndefined(doc), created._id, created._creationTime);
     this.mutation.touched(created._id, null);
@@ -979,9 +1017,11 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     return created._id;
   }
 
-  async patch(id: string, partial: Record<string, unknown>): Promise<void> {
+  patch(id: string, partial: Record<string, unknown>): Promise<void> {
+    // Not async: an async function returning patchReadingFirst's promise adopts it, two
+    // more turns before the caller resumes.
     const state = this.mutation;
-    if (state.fresh && !state.careful && this.keepBlind(id, partial)) return;
+    if (state.fresh && !state.careful && this.keepBlind(id, partial)) return Promise.resolve();
     return this.patchReadingFirst(id, partial);
   }
 
@@ -1032,7 +1072,8 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   }
 
   private async patchReadingFirst(id: string, partial: Record<string, unknown>): Promise<void> {
-    const current = await this.existing("patch", id);
+    const found = this.existingNow("patch", id);
+    const current = found instanceof Promise ? await found : found;
     if (partial === null || typeof partial !== "object" || Array.isArray(partial)) {
       throw new ValidationError(`patch: the update for "${id}" must be an object`);
     }
@@ -1077,9 +1118,9 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     this.write(id, current, withSystemFields(stripUndefined(doc), current.doc!._id, current.doc!._creationTime));
   }
 
-  async delete(id: string): Promise<void> {
+  delete(id: string): Promise<void> {
     const state = this.mutation;
-    if (state.fresh && !state.careful && this.keepBlindDelete(id)) return;
+    if (state.fresh && !state.careful && this.keepBlindDelete(id)) return Promise.resolve();
     return this.deleteReadingFirst(id);
   }
 
@@ -1112,6 +1153,19 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   /** The core reads only the indexed fields of the version read (its old index keys). */
   private oldKeysWire(current: ReadDoc): string {
     return indexedFieldsWire(this.store.tableInfo(current.table)!, current.doc!);
+  }
+
+  /**
+   * existing(), without waiting a turn when the document is already in this mutation's
+   * overlay (read or written earlier in it) and nothing is settling.
+   */
+  private existingNow(op: string, id: string): ReadDoc | Promise<ReadDoc> {
+    const state = this.mutation;
+    if (typeof id === "string" && state.settle() === undefined) {
+      const own = state.docs.get(id);
+      if (own?.doc != null) return own;
+    }
+    return this.existing(op, id);
   }
 
   private async existing(op: string, id: string): Promise<ReadDoc> {
