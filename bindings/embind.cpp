@@ -160,6 +160,7 @@ EMSCRIPTEN_KEEPALIVE int lunora_tx_batch_plan(int txs) { return reply(lunora::ap
 EMSCRIPTEN_KEEPALIVE int lunora_tx_batch_plan_compact(int txs) {
   return reply(lunora::api::tx_batch_plan_compact(Args().next(txs)));
 }
+EMSCRIPTEN_KEEPALIVE int lunora_tx_record_commit_compact(int tx) { return reply(lunora::api::tx_record_commit_compact(tx)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_finish(int tx, double sequence) { return reply(lunora::api::tx_finish(tx, sequence)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_describe(int tx, int write) { return reply(lunora::api::tx_describe(tx, write)); }
 EMSCRIPTEN_KEEPALIVE int lunora_tx_end(int tx) { return reply(lunora::api::tx_end(tx)); }
@@ -224,6 +225,7 @@ EMSCRIPTEN_BINDINGS(lunora_core) {
   function("txAcceptPlan", &tx_accept_plan);
   function("txAcceptPlanCompact", &tx_accept_plan_compact);
   function("txCheckPlanCompact", &tx_check_plan_compact);
+  function("txRecordCommitCompact", &tx_record_commit_compact);
   function("txFinish", &tx_finish);
   function("storeConfirm", &store_confirm);
   function("storeRetract", &store_retract);

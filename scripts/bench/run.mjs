@@ -509,7 +509,8 @@ async function cpuSuite(engine, canned) {
         if (c.fn === "txBatchPlan" || c.fn === "txBatchPlanCompact") a[0] = JSON.stringify(JSON.parse(a[0]).map((h) => handles.get(h) ?? h));
         if ((c.fn === "storeConfirm" || c.fn === "storeRetract" || c.fn === "txFinish" || c.fn === "storeSettlePending") && sequence !== null) a[1] = sequence;
         const res = inst.originals[c.fn](...a);
-        if (c.fn === "txRecordCommit" || c.fn === "txAccept" || c.fn === "txAcceptPlan") sequence = JSON.parse(res).value.sequence ?? sequence;
+        if (c.fn === "txRecordCommitCompact" && res[0] !== "{") sequence = Number(res.split(",")[0]);
+        else if (c.fn === "txRecordCommit" || c.fn === "txAccept" || c.fn === "txAcceptPlan") sequence = JSON.parse(res).value.sequence ?? sequence;
         else if (c.fn === "txAcceptCompact" || c.fn === "txAcceptPlanCompact" || c.fn === "storeLogPatchPending") sequence = res[0] === "[" ? JSON.parse(res)[1] : JSON.parse(res).value.sequence ?? sequence;
         if (c.returns !== null && typeof res === "number") handles.set(c.returns, res); // txBeginHandle
         else if (c.returns !== null) {

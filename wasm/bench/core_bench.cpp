@@ -71,6 +71,7 @@ std::string call(const std::string& fn, const std::vector<json>& a) {
   if (fn == "txRemove") return tx_remove(n(0), s(1), s(2), d(3), s(4));
   if (fn == "txValidate") return tx_validate(n(0));
   if (fn == "txRecordCommit") return tx_record_commit(n(0));
+  if (fn == "txRecordCommitCompact") return tx_record_commit_compact(n(0));
   if (fn == "txAccept") return tx_accept(n(0));
   if (fn == "txAcceptCompact") return tx_accept_compact(n(0));
   if (fn == "txCommitPlan") return tx_commit_plan(n(0));
@@ -125,7 +126,9 @@ struct Replayer {
       std::string out = call(fn, args);
       const bool compact_accept =
           (fn == "txAcceptCompact" || fn == "txAcceptPlanCompact" || fn == "storeLogPatchPending") && out.front() == '[';
-      if (compact_accept) {
+      if (fn == "txRecordCommitCompact" && out.front() != '{') {
+        sequence = std::strtod(out.c_str(), nullptr);  // sequence[,affected...]
+      } else if (compact_accept) {
         // [[affected...],sequence,...]: the number after the first "],", read without a JSON tree.
         sequence = std::strtod(out.c_str() + out.find("],") + 2, nullptr);
       } else if (fn == "txRecordCommit" || fn == "txAccept" || fn == "txAcceptPlan" || fn == "txAcceptCompact" ||

@@ -511,23 +511,42 @@ TEST_CASE("store api: every error envelope is longer than {\"ok\":true,\"value\"
   }
 }
 
+namespace {
+
+// Twin stores (one seed, so the same calls give the same ids), each with two open writers that
+// inserted an order apiece, and `subscriptions` registered over a read of the second one's.
+struct TwinWriters {
+  int stores[2];
+  std::vector<int> writers[2];
+  std::string id;  // the second writer's document
+};
+
+TwinWriters twin_writers(const char* dialect, std::initializer_list<int> subscriptions) {
+  TwinWriters twins;
+  for (int s = 0; s < 2; ++s) {
+    twins.stores[s] = call(api::store_open(kSchema, dialect, R"({"seed":"00ff"})")).get<int>();
+    for (int w = 0; w < 2; ++w) {
+      twins.writers[s].push_back(call(api::tx_begin(twins.stores[s])).get<int>());
+      twins.id = call(api::tx_insert(twins.writers[s].back(), "orders", kOrder, 1.0 + w))["_id"];
+    }
+    const int watch = call(api::tx_begin(twins.stores[s])).get<int>();
+    call(api::tx_get(watch, "", twins.id));
+    for (const int subscription : subscriptions) call(api::sub_set(watch, subscription));
+    call(api::tx_end(watch));
+  }
+  return twins;
+}
+
+}  // namespace
+
 TEST_CASE("store api: tx_accept_compact and tx_batch_plan_compact answer a group commit as arrays") {
   for (const char* dialect : {"postgres", "mysql"}) {
     INFO(dialect);
-    // Twin stores (one seed, the same calls): one answers with objects, the other compactly.
-    int stores[2], readers[2];
-    std::vector<int> writers[2];
-    std::string id;
+    // Twin stores: one answers with objects, the other compactly.
+    TwinWriters twins = twin_writers(dialect, {9});
+    const auto& [stores, writers, id] = twins;
+    int readers[2];
     for (int s = 0; s < 2; ++s) {
-      stores[s] = call(api::store_open(kSchema, dialect, R"({"seed":"00ff"})")).get<int>();
-      for (int w = 0; w < 2; ++w) {
-        writers[s].push_back(call(api::tx_begin(stores[s])).get<int>());
-        id = call(api::tx_insert(writers[s].back(), "orders", kOrder, 1.0 + w))["_id"];
-      }
-      const int watch = call(api::tx_begin(stores[s])).get<int>();
-      call(api::tx_get(watch, "", id));
-      call(api::sub_set(watch, 9));
-      call(api::tx_end(watch));
       readers[s] = call(api::tx_begin(stores[s])).get<int>();
       call(api::tx_get(readers[s], "", id));
       call(api::tx_insert(readers[s], "orders", kOrder, 3.0));
@@ -558,6 +577,28 @@ TEST_CASE("store api: tx_accept_compact and tx_batch_plan_compact answer a group
     call(api::tx_end(readers[0]));
     CHECK(api::tx_accept_compact(readers[0]) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the mutation is no longer open"})");
     for (int s = 0; s < 2; ++s) call(api::store_close(stores[s]));
+  }
+}
+
+TEST_CASE("store api: tx_record_commit_compact answers the sequence, then the affected subscriptions") {
+  for (const char* dialect : {"postgres", "mysql"}) {
+    INFO(dialect);
+    // Twin stores: one logs with tx_record_commit, the other compactly.
+    TwinWriters twins = twin_writers(dialect, {9, 12});
+    const auto& [stores, writers, id] = twins;
+    for (std::size_t w = 0; w < 2; ++w) {
+      const json logged = call(api::tx_record_commit(writers[0][w]));
+      const std::string answer = api::tx_record_commit_compact(writers[1][w]);
+      CHECK(answer == (w == 0 ? "1" : "2,9,12"));
+      CHECK(logged["sequence"] == w + 1);
+      CHECK(logged["affected"] == (w == 0 ? json::array() : json::array({9, 12})));
+      call(api::tx_finish(writers[0][w], static_cast<double>(w + 1)));
+      call(api::tx_finish(writers[1][w], static_cast<double>(w + 1)));
+    }
+    // An error is the envelope, as tx_record_commit answers it.
+    CHECK(api::tx_record_commit_compact(writers[1][0]) == api::tx_record_commit(writers[0][0]));
+    CHECK(api::tx_record_commit_compact(writers[1][0]) == R"({"ok":false,"code":"INVALID_ARGUMENT","message":"the mutation is no longer open"})");
+    for (int store : stores) call(api::store_close(store));
   }
 }
 

@@ -233,6 +233,10 @@ function byteBoundary(m: LunoraCoreModule & LunoraCoreExports): Partial<LunoraCo
       m._lunora_tx_batch_plan_compact(put(txsJson));
       return answer();
     },
+    txRecordCommitCompact(tx) {
+      m._lunora_tx_record_commit_compact(tx);
+      return answer();
+    },
     txFinish(tx, sequence) {
       return nullOr(m._lunora_tx_finish(tx, sequence));
     },

@@ -368,7 +368,13 @@ export class CoreWriteSet {
 
   /** Logs the writes (pending until confirmed); returns the subscriptions they affect. */
   recordCommit(): { affected: number[]; sequence: number } {
-    return unwrap(this.core.txRecordCommit(this.handle));
+    // `sequence[,affected...]`; an error comes as its envelope ("{").
+    const answer = this.core.txRecordCommitCompact(this.handle);
+    if (answer.charCodeAt(0) === 123) return unwrap(answer);
+    const comma = answer.indexOf(",");
+    if (comma < 0) return { affected: [], sequence: Number(answer) };
+    const numbers = answer.split(",").map(Number);
+    return { affected: numbers.slice(1), sequence: numbers[0]! };
   }
 
   /** validate(), then recordCommit() when there is no conflict: one crossing. */

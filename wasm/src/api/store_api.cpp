@@ -1132,6 +1132,20 @@ std::string tx_record_commit(int tx) {
   return out;
 }
 
+std::string tx_record_commit_compact(int tx) {
+  WriteSet* writes = find_tx(tx);
+  if (writes == nullptr) return no_tx();
+  auto affected = writes->record_commit();
+  if (!affected) return fail(affected.status());
+  // `sequence[,affected...]`: digits and commas, which the shim reads without JSON.parse.
+  std::string out = std::to_string(writes->sequence());
+  for (const auto id : *affected) {
+    out.push_back(',');
+    out += std::to_string(id);
+  }
+  return out;
+}
+
 namespace {
 
 // tx_accept and its compact form: the conflict or an error (an envelope either way), or the

@@ -42,6 +42,7 @@ export interface LunoraCoreModule {
   txRemove(tx: number, id: string, expectedVersion: string, creationTime: number, oldWire: string): string;
   txValidate(tx: number): string;
   txRecordCommit(tx: number): string;
+  txRecordCommitCompact(tx: number): string;
   txAccept(tx: number): string;
   /** txAccept with its acceptance as [affected, sequence] (store_api.hpp); else its envelope. */
   txAcceptCompact(tx: number): string;
@@ -103,6 +104,7 @@ export interface LunoraCoreExports {
   _lunora_tx_check_plan_compact(tx: number): number;
   _lunora_tx_batch_plan(txsJson: number): number;
   _lunora_tx_batch_plan_compact(txsJson: number): number;
+  _lunora_tx_record_commit_compact(tx: number): number;
   _lunora_tx_finish(tx: number, sequence: number): number;
   _lunora_tx_describe(tx: number, write: number): number;
   _lunora_tx_end(tx: number): number;

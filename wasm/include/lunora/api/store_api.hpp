@@ -130,6 +130,9 @@ std::string tx_validate(int tx);
 // -> {"affected": [subscription ids whose read sets the writes touched], "sequence": n}.
 // Then store_confirm(sequence) once its SQL committed, or store_retract(sequence) if it failed.
 std::string tx_record_commit(int tx);
+// tx_record_commit answered as `sequence[,affected...]` (decimal, comma-separated); an error
+// is answered with its envelope (which starts with '{').
+std::string tx_record_commit_compact(int tx);
 // tx_validate then, when there is no conflict, tx_record_commit, in one crossing:
 // -> {"conflict": {"table", "id"}} or {"conflict": null, "affected": [...], "sequence": n}.
 std::string tx_accept(int tx);
