@@ -19,7 +19,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, release } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import postgres from "postgres";
@@ -29,7 +29,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
 const CPU_ONLY = args.includes("--cpu");
-const outDir = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(root, "build", "bench");
+// Absolute: the workerd suite's Worker imports the package snapshot under it by path.
+const outDir = resolve(args.includes("--out") ? args[args.indexOf("--out") + 1] : join(root, "build", "bench"));
 mkdirSync(outDir, { recursive: true });
 
 // A snapshot of the built package, so a rebuild running beside the benchmark cannot change it
