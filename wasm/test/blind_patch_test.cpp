@@ -763,8 +763,8 @@ TEST_CASE("blind patch: MariaDB re-inserts the locked row with the patch as the 
         "`owner`, `score`, `tag`, `_k_by_owner`, `_k_by_done_owner`) SELECT `o`.`_id`, `o`.`_creationTime`, "
         "`o`.`_version`, `o`.`author`, `o`.`body`, `o`.`data`, `o`.`done`, `o`.`meta`, `o`.`n`, `o`.`owner`, "
         "`o`.`score`, `o`.`tag`, `o`.`_k_by_owner`, `o`.`_k_by_done_owner` FROM `notes` AS `o` WHERE `o`.`_id` = ? "
-        "AND COALESCE(6 * LENGTH(`o`.`author`), 0) + COALESCE(4 * LENGTH(`o`.`data`) DIV 3, 0) + "
-        "COALESCE(2 * LENGTH(`o`.`meta`), 0) + COALESCE(6 * LENGTH(`o`.`owner`), 0) <= ? FOR UPDATE ON DUPLICATE KEY "
+        "AND 6 * LENGTH(CONCAT_WS('', `o`.`author`, `o`.`owner`)) + 4 * LENGTH(CONCAT_WS('', `o`.`data`)) DIV 3 + "
+        "2 * LENGTH(CONCAT_WS('', `o`.`meta`)) <= ? FOR UPDATE ON DUPLICATE KEY "
         "UPDATE `body` = ?, `n` = ?, `tag` = NULL, `_version` = `notes`.`_version` + 1 RETURNING `_id`, "
         "`_creationTime`, `_version`, `done`, `owner`");
   // The same budget as on Postgres: the bound does not depend on the engine.
@@ -790,7 +790,7 @@ TEST_CASE("blind patch: MariaDB re-inserts the locked row with the patch as the 
     CHECK(plain["statement"]["text"] ==
           "INSERT INTO `notes` (`_id`, `_creationTime`, `_version`, `body`, `meta`, `n`, `_k_by_meta`) SELECT "
           "`o`.`_id`, `o`.`_creationTime`, `o`.`_version`, `o`.`body`, `o`.`meta`, `o`.`n`, `o`.`_k_by_meta` FROM "
-          "`notes` AS `o` WHERE `o`.`_id` = ? AND COALESCE(2 * LENGTH(`o`.`meta`), 0) <= ? FOR UPDATE ON DUPLICATE KEY "
+          "`notes` AS `o` WHERE `o`.`_id` = ? AND 2 * LENGTH(CONCAT_WS('', `o`.`meta`)) <= ? FOR UPDATE ON DUPLICATE KEY "
           "UPDATE `body` = ?, `n` = ?, `_version` = `notes`.`_version` + 1 RETURNING `_id`, `_creationTime`, "
           "`_version`, CAST(`meta` AS CHAR) AS `meta`");
     CHECK(plain["statement"]["params"][2] == "x");
