@@ -2,9 +2,10 @@
 //
 // Every value is sent as its Postgres text form (or NULL), and the server parses it in the
 // statement's context, exactly as it would an untyped literal. pg sends text parameters as
-// "unspecified" type; the postgres.js adapter declares them as `unknown` (oid 705), because
-// postgres.js otherwise re-serialises each value by the type the server describes (it would
-// JSON-encode a string a second time for a jsonb column). Encodings:
+// "unspecified" type; the postgres.js adapter of `ctx.sql` declares them as `unknown` (oid 705),
+// because postgres.js otherwise re-serialises each value by the type the server describes (it
+// would JSON-encode a string a second time for a jsonb column); the store's statements need
+// no such declaration (postgres-js.ts). Encodings:
 //   string as is; number as its decimal text (-0, NaN, +-Infinity included); boolean as
 //   true/false; bigint as its exact decimal text; Uint8Array/ArrayBuffer as bytea hex (\x..);
 //   Date as ISO 8601; arrays as Postgres array literals; plain objects as JSON text.

@@ -88,11 +88,16 @@ class PostgresJsClient implements StatementRunner {
    */
   private start(text: string, params: readonly unknown[] | undefined): PromiseLike<RawResult> {
     const prepare = this.repeated !== undefined && this.repeated.prepare(text, params?.length ?? 0);
-    // Declared `unknown`: the server parses the text by context, as pg's untyped parameters.
-    // A prepared text declares its nulls `unknown` too (an untyped null is type 0): postgres.js
-    // names a statement per text AND parameter types, and the server treats 0 and `unknown`
-    // alike, so one name per text whichever params are null.
-    const values = encodePgParams(params).map((text) => (text === null && !prepare ? null : this.sql.typed(text, UNKNOWN_OID)));
+    // `ctx.sql`: declared `unknown`, so the server parses each text by context, as pg's untyped
+    // parameters; an untyped one (type 0) postgres.js would re-serialise by the type the server
+    // describes (JSON-encoding a string a second time for a jsonb column, say).
+    // The store's exec (`repeated`): untyped, as the reference page's `{ query }` wrapper sends
+    // them. Every parameter of the core's statements is a string or null in a text context or
+    // cast from text (`$1::text::jsonb`, exec.ts), which postgres.js sends as it is; that saves
+    // a typed wrapper per parameter (an insert binds fourteen). Nulls are untyped too, so a
+    // prepared text keeps one name (postgres.js names a statement per text and types).
+    const texts = encodePgParams(params);
+    const values = this.repeated !== undefined ? texts : texts.map((text) => (text === null ? null : this.sql.typed(text, UNKNOWN_OID)));
     try {
       return (prepare ? this.sql.unsafe(text, values, PREPARED) : this.sql.unsafe(text, values)).raw();
     } catch (error) {

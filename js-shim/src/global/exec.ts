@@ -1,9 +1,10 @@
 // SqlExec: what the store core needs from a driver, and the builders for each driver.
 //
 // Statements come from the core with parameters already in the engine's neutral form
-// (core/sql/statement.hpp): on Postgres every parameter is a string or null and the SQL
-// converts it, so postgres.js, pg and the reference page's `{ query }` wrapper all send the
-// same text; on MySQL {"$int"} and {"$hex"} markers become exact integer literals and bytes.
+// (core/sql/statement.hpp): on Postgres every parameter is a string or null, in a text
+// context or cast from text by the SQL (`$1::text::int8`, `decode($1::text, 'hex')`), so
+// postgres.js, pg and the reference page's `{ query }` wrapper all send the same text, and
+// postgres.js may send it untyped (adapters/postgres-js.ts); on MySQL {"$int"} and {"$hex"} markers become exact integer literals and bytes.
 import { mysql2StoreExec, mysqlClientFlags, type Mysql2Like } from "../adapters/mysql2.js";
 import { nodePgClient, type NodePgLike } from "../adapters/node-pg.js";
 import { postgresJsClient, type PostgresJsLike } from "../adapters/postgres-js.js";
