@@ -1019,10 +1019,14 @@ class Writer<S extends GenericSchema> extends Reader<S> {
 
   patch(id: string, partial: Record<string, unknown>): Promise<void> {
     // Not async: an async function returning patchReadingFirst's promise adopts it, two
-    // more turns before the caller resumes.
-    const state = this.mutation;
-    if (state.fresh && !state.careful && this.keepBlind(id, partial)) return Promise.resolve();
-    return this.patchReadingFirst(id, partial);
+    // more turns before the caller resumes. (A throwing getter or proxy still rejects.)
+    try {
+      const state = this.mutation;
+      if (state.fresh && !state.careful && this.keepBlind(id, partial)) return Promise.resolve();
+      return this.patchReadingFirst(id, partial);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -1119,9 +1123,13 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   }
 
   delete(id: string): Promise<void> {
-    const state = this.mutation;
-    if (state.fresh && !state.careful && this.keepBlindDelete(id)) return Promise.resolve();
-    return this.deleteReadingFirst(id);
+    try {
+      const state = this.mutation;
+      if (state.fresh && !state.careful && this.keepBlindDelete(id)) return Promise.resolve();
+      return this.deleteReadingFirst(id);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Keeps a delete that is the mutation's first operation unsent (store_blind_delete; see BlindWrite). */
