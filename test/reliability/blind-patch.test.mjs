@@ -20,7 +20,7 @@ const PARALLEL = 8;
 // A blind patch's statement: Postgres returns the row (`RETURNING "_id"` or `"o"."_id"`);
 // MariaDB's is an INSERT ... SELECT ... ON DUPLICATE KEY UPDATE, or, while nothing reads the
 // table off by_id, the bare UPDATE bounded by size alone (a guarded write checks `_version`).
-const BLIND = /RETURNING "(o"\.")?_id"|^INSERT .* ON DUPLICATE KEY UPDATE|^DELETE .* RETURNING|^UPDATE .* WHERE `_id` = \?( AND COALESCE\(.*)?$/;
+const BLIND = /RETURNING "(o"\.")?_id"|^INSERT .* ON DUPLICATE KEY UPDATE|^DELETE .* RETURNING|^UPDATE .* WHERE `_id` = \?( AND \d+ \* LENGTH\(CONCAT_WS\(.*)?$/;
 
 /**
  * A store over its own pool (Postgres: the reference page's `{ query }` wrapper), calling
