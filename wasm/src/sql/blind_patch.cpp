@@ -33,10 +33,15 @@ void append_bound_term(StatementBuilder& b, std::string_view table, const FieldC
   b.sql(", 0)");
 }
 
+// Whether column `i` counts in the size condition: not named by the patch, of variable size.
+bool in_size_bound(const BlindPatch& patch, std::size_t i) {
+  return !patch.named[i] && has_variable_wire_bound(patch.layout->columns[i].kind);
+}
+
 // Whether the statement has the size condition (an unnamed column of variable size).
 bool has_size_condition(const BlindPatch& patch) {
   for (std::size_t i = 0; i < patch.layout->columns.size(); ++i) {
-    if (!patch.named[i] && has_variable_wire_bound(patch.layout->columns[i].kind)) return true;
+    if (in_size_bound(patch, i)) return true;
   }
   return false;
 }
@@ -88,37 +93,42 @@ void append_set_list(StatementBuilder& b, const BlindPatch& patch, std::string_v
 // then re-runs the mutation reading first, as for any blind patch that wrote nothing.
 void append_mysql_size_terms(StatementBuilder& b, const BlindPatch& patch, std::string_view row) {
   const auto& columns = patch.layout->columns;
-  const auto in_bound = [&](std::size_t i) { return !patch.named[i] && has_variable_wire_bound(columns[i].kind); };
   std::vector<ColumnKind> kinds;  // of the columns in the bound, in order of first appearance
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (in_bound(i) && std::find(kinds.begin(), kinds.end(), columns[i].kind) == kinds.end()) kinds.push_back(columns[i].kind);
+    if (in_size_bound(patch, i) && std::find(kinds.begin(), kinds.end(), columns[i].kind) == kinds.end()) {
+      kinds.push_back(columns[i].kind);
+    }
   }
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     const ColumnWireBound bound = column_wire_bound(kinds[k]);
     b.sql(k == 0 ? " AND " : " + ");
     b.sql(std::to_string(bound.per_octet) + " * LENGTH(CONCAT_WS(''");
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (in_bound(i) && columns[i].kind == kinds[k]) qualified(b.sql(", "), row, columns[i].field);
+      if (in_size_bound(patch, i) && columns[i].kind == kinds[k]) qualified(b.sql(", "), row, columns[i].field);
     }
     b.sql("))");
     if (bound.divisor != 1) b.sql(" DIV " + std::to_string(bound.divisor));
   }
 }
 
+// Postgres (prepared, so the text's length costs nothing per run): ` AND <term> + <term>...`,
+// one append_bound_term per column in the bound.
+void append_postgres_size_terms(StatementBuilder& b, const BlindPatch& patch, std::string_view row) {
+  bool first_term = true;
+  for (std::size_t i = 0; i < patch.layout->columns.size(); ++i) {
+    if (!in_size_bound(patch, i)) continue;
+    b.sql(first_term ? " AND " : " + ");
+    first_term = false;
+    append_bound_term(b, row, patch.layout->columns[i]);
+  }
+}
+
 // ` AND <terms> <= $budget` over `row`'s unnamed columns of variable size, when there is one.
 void append_size_condition(StatementBuilder& b, const BlindPatch& patch, std::string_view row, bool sized) {
   if (!sized) return;
-  if (!b.params_only() && !b.is_postgres()) {
-    append_mysql_size_terms(b, patch, row);
-  } else if (!b.params_only()) {
-    bool first_term = true;
-    for (std::size_t i = 0; i < patch.layout->columns.size(); ++i) {
-      const FieldColumn& c = patch.layout->columns[i];
-      if (patch.named[i] || !has_variable_wire_bound(c.kind)) continue;
-      b.sql(first_term ? " AND " : " + ");
-      first_term = false;
-      append_bound_term(b, row, c);
-    }
+  if (!b.params_only()) {
+    if (b.is_postgres()) append_postgres_size_terms(b, patch, row);
+    else append_mysql_size_terms(b, patch, row);
   }
   b.sql(" <= ");
   if (b.is_postgres()) b.text_param(std::to_string(patch.budget), ParamWrap::int8);
