@@ -37,3 +37,23 @@ TEST_CASE("only 32 digits of the lowercase alphabet are ids") {
   CHECK(lunora::id_table_hash(std::string(32, '0')) == 0u);
   CHECK(lunora::id_table_hash(std::string(32, 'z')) == 0xffffffffu);
 }
+
+// The shim keeps a query's point-read answers by table tag (js-shim/src/global/core-store.ts,
+// idTableTag): what the core answers for an id must not depend on its first 25 characters.
+TEST_CASE("an id's table is in its last 7 characters") {
+  lunora::IdGenerator ids;
+  ids.seed(std::string(32, '\x17'));
+  const std::string alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+  for (int i = 0; i < 200; ++i) {
+    const std::string id = ids.next("table_" + std::to_string(i));
+    for (std::size_t at = 0; at < 25; ++at) {
+      std::string other = id;
+      other[at] = alphabet[(alphabet.find(id[at]) + 1 + i) % 32];
+      INFO(id << " " << other);
+      CHECK(lunora::id_table_hash(other) == lunora::id_table_hash(id));
+    }
+    std::string moved = id;
+    moved[25] = alphabet[alphabet.find(id[25]) ^ 1u];  // the lowest bit of char 25 is the hash's
+    CHECK(lunora::id_table_hash(moved) != lunora::id_table_hash(id));
+  }
+}

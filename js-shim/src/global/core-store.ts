@@ -94,6 +94,11 @@ export class CoreStore {
   private readonly texts: string[] = [];
   // Point-read text number -> its table.
   private readonly pointReadTables: string[] = [];
+  // A query's point reads by the table tag of their id (idTableTag) -> point-read text number:
+  // the core's answer for every id with that tag. Only answers naming a table are kept, so
+  // there are at most 8 per table and argument form, whatever ids callers send.
+  private readonly pointReadsByTag = new Map<string, number>();
+  private closed = false;
 
   constructor(schemaJson: string, dialect: string, options: { textCollation?: string; mariadbReturning?: boolean; rowCounts?: boolean }) {
     const seed = new Uint8Array(32);
@@ -103,6 +108,8 @@ export class CoreStore {
   }
 
   close(): void {
+    this.closed = true;
+    this.pointReadsByTag.clear();
     this.core.storeClose(this.handle);
   }
 
@@ -126,8 +133,21 @@ export class CoreStore {
     return unwrap(this.core.storeScanPage(this.handle, table, JSON.stringify(after), limit));
   }
 
+  /**
+   * A query's point read of `id` (a mutation's goes through CoreWriteSet.get, which records it).
+   * The core's answer depends on `table` and the id's table tag alone, so an answer naming a
+   * table is kept under them and later ids with the same tag need no crossing (~3 us after an
+   * idle wait, as between round trips).
+   */
   get(table: string, id: string): PointRead {
-    return this.pointReadByText(this.core.storeGetText(this.handle, table, id), id) ?? this.pointRead(this.core.storeGet(this.handle, table, id));
+    const tag = this.closed ? undefined : idTableTag(table, id);
+    if (tag !== undefined) {
+      const known = this.pointReadsByTag.get(tag);
+      if (known !== undefined) return { table: this.pointReadTables[known]!, statement: { text: this.texts[known]!, params: [id] } };
+    }
+    const text = this.core.storeGetText(this.handle, table, id);
+    if (tag !== undefined && text >= 0 && this.pointReadTables[text] !== undefined) this.pointReadsByTag.set(tag, text);
+    return this.pointReadByText(text, id) ?? this.pointRead(this.core.storeGet(this.handle, table, id));
   }
 
   /** One statement reading the documents `ids` (1..64 ids of `table`); records no reads. */
@@ -309,6 +329,20 @@ export class CoreStore {
 /** A bare JSON array of subscription ids, or an error envelope (which starts with '{'). */
 function compactIds(answer: string): number[] {
   return answer.charCodeAt(0) === 123 ? unwrap(answer) : (JSON.parse(answer) as number[]);
+}
+
+/** A well-formed id: 32 characters of lowercase Crockford base32 (store/document_id.hpp). */
+const ID_FORM = /^[0-9a-hjkmnp-tv-z]{32}$/;
+
+/**
+ * The part of a point read's arguments the core's answer depends on: `table` and the id's last
+ * 7 characters, which carry its table's 32-bit hash (with 3 random bits in the first of them;
+ * store/document_id.hpp, pinned by the Catch2 test "an id's table is in its last 7
+ * characters"). Undefined for an id that is not well-formed: the core answers those itself.
+ */
+function idTableTag(table: string, id: string): string | undefined {
+  if (!ID_FORM.test(id)) return undefined;
+  return table === "" ? id.slice(25) : `${id.slice(25)} ${table}`;
 }
 
 /** Where a point read goes: its table and statement, or no table (no such document). */
