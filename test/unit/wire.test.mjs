@@ -222,3 +222,67 @@ describe("refusals", () => {
     refused(() => decodeValueText('{"a":{"$bytes":"?"}}'), "Invalid value at .a: $bytes must be a base64 string");
   });
 });
+
+describe("encodeValueText", () => {
+  // encodeValueText writes documents directly and falls back to encodeValue for anything it
+  // would refuse: its text and its errors must be exactly those of JSON.stringify(encodeValue()).
+  test("writes what JSON.stringify(encodeValue(value)) writes, and refuses what it refuses", () => {
+    let seed = 0x2545f491;
+    const rand = (n) => {
+      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pick = (list) => list[rand(list.length)];
+    const chars = ["a", "Z", " ", "\"", "\\", "\n", "\t", "\u0000", "\u001f", "\u007f", "é", "€", "\u2028", "😀", "\uD83D", "\uDE00", "$", "/"];
+    const string = () => {
+      const long = rand(6) === 0;
+      let out = long ? "x".repeat(60 + rand(10)) : "";
+      for (let i = rand(long ? 4 : 8); i > 0; i--) out += pick(chars);
+      return out;
+    };
+    const numbers = [0, -0, 1, -1, 0.5, 1e21, 1e-7, 5e-324, Number.MAX_VALUE, NaN, Infinity, -Infinity, 2 ** 53, 123456.789];
+    const bigints = [0n, -1n, 7n, INT64_MAX, INT64_MIN, INT64_MAX + 1n, INT64_MIN - 1n];
+    const value = (depth) => {
+      switch (rand(depth > 3 ? 6 : 9)) {
+        case 0: return string();
+        case 1: return pick(numbers);
+        case 2: return pick(bigints);
+        case 3: return pick([true, false, null]);
+        case 4: return pick([new Uint8Array([1, 2, 250]), new Uint8Array(0).buffer, new DataView(new ArrayBuffer(3)), new Int16Array([-1, 2])]);
+        case 5: return pick([undefined, new Date(0), () => 1, Symbol("s"), new Map(), null]);
+        case 6: return Array.from({ length: rand(4) }, () => value(depth + 1));
+        case 7: {
+          const object = rand(5) === 0 ? Object.create(null) : {};
+          for (let i = rand(4); i > 0; i--) object[pick(["a", "b c", "é", "__proto__", "$tag", "k\n", "\uDC00", string()])] = value(depth + 1);
+          return object;
+        }
+        default: return pick([[1, , 3], { when: new Date(0) }, { f: undefined, g: 1 }, [undefined], { n: INT64_MAX + 1n }]);
+      }
+    };
+    const outcome = (f) => {
+      try {
+        return { text: f() };
+      } catch (error) {
+        return { error: `${error.constructor.name}: ${error.message}` };
+      }
+    };
+    let refusedCount = 0;
+    for (let i = 0; i < 20000; i++) {
+      const v = value(0);
+      const expected = outcome(() => JSON.stringify(encodeValue(v)));
+      assert.deepStrictEqual(outcome(() => encodeValueText(v)), expected);
+      if (expected.error) refusedCount += 1;
+    }
+    assert.ok(refusedCount > 1000 && refusedCount < 19000, `refused ${refusedCount}`);
+  });
+
+  test("a cyclic value and a getter", () => {
+    const cyclic = { a: [] };
+    cyclic.a.push(cyclic);
+    assert.throws(() => encodeValueText(cyclic), (e) => e instanceof InvalidValueError && /nested deeper than 1024 levels/.test(e.message));
+    let reads = 0;
+    const doc = Object.defineProperty({ b: 1 }, "a", { enumerable: true, get: () => `read ${++reads}` });
+    assert.equal(encodeValueText(doc), '{"b":1,"a":"read 1"}');
+    assert.equal(reads, 1);
+  });
+});

@@ -1,5 +1,6 @@
 // Typed access to the core's store API (wasm/include/lunora/api/store_api.hpp).
 import { getCore, unwrap } from "../core/core.js";
+import { readCompactAnswer } from "./compact-answer.js";
 import type { TableInfo } from "./rows.js";
 
 export interface Statement {
@@ -168,7 +169,7 @@ export class CoreStore {
     const answer = this.core.storeBlindPatch(this.handle, id, setWire, unset.length === 0 ? "[]" : JSON.stringify(unset), needOldRow);
     if (answer === "null") return null;
     if (answer.charCodeAt(0) === 123) return unwrap(answer);
-    const made = JSON.parse(answer) as [number | Omit<WireStatement, "params">, unknown[], BlindPatchReturns, string];
+    const made = readCompactAnswer(answer) as [number | Omit<WireStatement, "params">, unknown[], BlindPatchReturns, string];
     const text = made[0];
     return {
       table: made[3],
@@ -209,7 +210,7 @@ export class CoreStore {
     // [affected, sequence], or an error envelope ("{").
     const answer = this.core.storeLogPatchPending(this.handle, id);
     if (answer.charCodeAt(0) === 123) return unwrap(answer);
-    const logged = JSON.parse(answer) as [number[], number];
+    const logged = readCompactAnswer(answer) as [number[], number];
     return { affected: logged[0], sequence: logged[1] };
   }
 
@@ -288,7 +289,7 @@ export class CoreStore {
     // Positional arrays; an error comes as its envelope ("{"), which unwrap throws.
     const answer = this.core.txBatchPlanCompact(JSON.stringify(writeSets.map((w) => w.handle)));
     if (answer.charCodeAt(0) === 123) return unwrap<BatchPlan>(answer);
-    return this.compactPlan(JSON.parse(answer) as CompactPlan);
+    return this.compactPlan(readCompactAnswer(answer) as CompactPlan);
   }
 
   /** Fills in the texts of a plan's steps. */
@@ -328,7 +329,7 @@ export class CoreStore {
 
 /** A bare JSON array of subscription ids, or an error envelope (which starts with '{'). */
 function compactIds(answer: string): number[] {
-  return answer.charCodeAt(0) === 123 ? unwrap(answer) : (JSON.parse(answer) as number[]);
+  return answer.charCodeAt(0) === 123 ? unwrap(answer) : (readCompactAnswer(answer) as number[]);
 }
 
 /** A well-formed id: 32 characters of lowercase Crockford base32 (store/document_id.hpp). */
@@ -416,7 +417,7 @@ export class CoreWriteSet {
     // [affected, sequence] when accepted; a conflict or an error comes as an envelope ("{").
     const answer = this.core.txAcceptCompact(this.handle);
     if (answer.charCodeAt(0) === 123) return unwrap(answer);
-    const accepted = JSON.parse(answer) as [number[], number];
+    const accepted = readCompactAnswer(answer) as [number[], number];
     return { conflict: null, affected: accepted[0], sequence: accepted[1] };
   }
 
@@ -428,7 +429,7 @@ export class CoreWriteSet {
     // The plan's positional arrays; a conflict or an error comes as an envelope ("{").
     const answer = this.core.txCheckPlanCompact(this.handle);
     if (answer.charCodeAt(0) === 123) return unwrap(answer);
-    return { conflict: null, plan: this.store.compactPlan(JSON.parse(answer) as CompactPlan) };
+    return { conflict: null, plan: this.store.compactPlan(readCompactAnswer(answer) as CompactPlan) };
   }
 
   /** After the commit's SQL succeeded: confirms it in the commit log and ends the mutation. */

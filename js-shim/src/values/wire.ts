@@ -49,7 +49,8 @@ export function decodeValue(json: unknown): unknown {
 
 /** JS Lunora value -> Lunora JSON text. */
 export function encodeValueText(value: unknown): string {
-  return JSON.stringify(encodeValue(value));
+  // Written directly; a value it would refuse goes through encodeValue, which names the problem.
+  return textOf(value, 0) ?? JSON.stringify(encodeValue(value));
 }
 
 /** Lunora JSON text -> JS Lunora value. */
@@ -96,6 +97,81 @@ function encode(value: unknown, depth: number): unknown {
     default:
       return refuse(`a ${typeof value} is not a Lunora value`);
   }
+}
+
+/**
+ * The Lunora JSON text of `value`, as JSON.stringify(encode(value)) writes it, or undefined
+ * where encode would refuse. Every document written goes through this: it reads each field
+ * once and builds no tree and no copy, and leaves JSON.stringify to strings that need escapes.
+ */
+function textOf(value: unknown, depth: number): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return stringText(value);
+    case "number":
+      if (value - value === 0 && (value !== 0 || 1 / value > 0)) return String(value);
+      scratchView.setFloat64(0, value, true);
+      return `{"$float":"${bytesToBase64(scratchBytes)}"}`;
+    case "boolean":
+      return value ? "true" : "false";
+    case "bigint":
+      if (value < INT64_MIN || value > INT64_MAX) return undefined;
+      scratchView.setBigInt64(0, value, true);
+      return `{"$integer":"${bytesToBase64(scratchBytes)}"}`;
+    case "object": {
+      if (value === null) return "null";
+      if (depth >= MAX_DEPTH) return undefined;
+      if (Array.isArray(value)) return arrayText(value, depth);
+      if (isPlainObject(value)) return objectText(value as Record<string, unknown>, depth);
+      if (value instanceof Uint8Array) return `{"$bytes":"${bytesToBase64(value)}"}`;
+      if (ArrayBuffer.isView(value)) return `{"$bytes":"${bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength))}"}`;
+      if (isArrayBuffer(value)) return `{"$bytes":"${bytesToBase64(new Uint8Array(value))}"}`;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function arrayText(array: readonly unknown[], depth: number): string | undefined {
+  let out = "[";
+  for (let i = 0; i < array.length; i++) {
+    const item = textOf(array[i], depth + 1);
+    if (item === undefined) return undefined;
+    out += i === 0 ? item : `,${item}`;
+  }
+  return `${out}]`;
+}
+
+function objectText(object: Record<string, unknown>, depth: number): string | undefined {
+  const keys = Object.keys(object);
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const name = key.charCodeAt(0) === DOLLAR ? undefined : stringText(key);
+    if (name === undefined) return undefined;
+    const field = object[key];
+    if (field === undefined) continue;
+    const text = textOf(field, depth + 1);
+    if (text === undefined) return undefined;
+    out += out.length === 1 ? `${name}:${text}` : `,${name}:${text}`;
+  }
+  return `${out}}`;
+}
+
+/** A JSON string literal; undefined for a string with a lone surrogate. */
+function stringText(text: string): string | undefined {
+  // Short strings (most field values and every name) are checked here; JSON.stringify escapes
+  // the others and any that needs it.
+  if (text.length <= 64) {
+    let i = 0;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) break;
+    }
+    if (i === text.length) return `"${text}"`;
+  }
+  return isWellFormed(text) ? JSON.stringify(text) : undefined;
 }
 
 type Step = (value: unknown, depth: number) => unknown;
