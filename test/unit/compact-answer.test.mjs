@@ -52,3 +52,10 @@ describe("readCompactAnswer", () => {
     for (const text of ["[1, 2]", " [1]", "[1] ", '{"ok":true,"value":null}', "[1,]", "[,1]", "[1", "nul", "truex", "[tru]", "", "[[1],2]x", '"s"', "7"]) same(text);
   });
 });
+
+test("every escape JSON writes, and escapes it does not allow", () => {
+  let all = "";
+  for (let c = 0; c < 0x80; c++) all += String.fromCharCode(c);
+  same(JSON.stringify([all, "\ud83d\ude00", "\udfff\ud800"]));
+  for (const text of ['["\\u00e9\\u00E9"]', '["\\ud83d\\ude00"]', '["\\u12"]', '["\\u12g4"]', '["\\a"]', '["\\\'"]', '["a\\', '["\\/\\b\\f\\n\\r\\t"]']) same(text);
+});

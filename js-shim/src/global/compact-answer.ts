@@ -17,6 +17,8 @@ export function readCompactAnswer(text: string): unknown {
 /** What the reader leaves to JSON.parse. */
 const UNREAD = Symbol("unread");
 
+// Each escape letter followed by the character it stands for.
+const SIMPLE_ESCAPES = '""\\\\//b\bf\fn\nr\rt\t';
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -65,17 +67,30 @@ class Reader {
   private string(): unknown {
     const text = this.text;
     const start = this.at + 1;
-    let escaped = false;
+    let out = ""; // the string up to `from`, when it has escapes
+    let from = start;
     for (let i = start; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
         this.at = i + 1;
-        // A string with escapes: JSON.parse of that literal alone.
-        return escaped ? JSON.parse(text.slice(start - 1, i + 1)) : text.slice(start, i);
+        return from === start ? text.slice(start, i) : out + text.slice(from, i);
       }
       if (c === BACKSLASH) {
-        escaped = true;
-        i += 1;
+        // A JSON column's text in a plan escapes its quotes.
+        const escape = text.charCodeAt(i + 1);
+        const simple = escape === 0x75 ? -1 : SIMPLE_ESCAPES.indexOf(String.fromCharCode(escape));
+        if (escape === 0x75) { // \uXXXX
+          const hex = text.slice(i + 2, i + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) return UNREAD;
+          out += text.slice(from, i) + String.fromCharCode(parseInt(hex, 16));
+          i += 5;
+        } else if (simple >= 0 && simple % 2 === 0) {
+          out += text.slice(from, i) + SIMPLE_ESCAPES[simple + 1]!;
+          i += 1;
+        } else {
+          return UNREAD;
+        }
+        from = i + 1;
       } else if (c < 0x20) {
         return UNREAD;
       }
