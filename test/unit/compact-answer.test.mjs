@@ -26,7 +26,7 @@ describe("readCompactAnswer", () => {
     for (const text of [
       '[[[0,["2d11y4jzxwtkdjftygp33f4vd2e542f5","1795772130823","1","true","8","Lisbon","8","PT","user8@example.com","user 8","hello","4","[\\"a\\",\\"b\\",\\"1\\"]","04c0"],-1,0,0]],false,[[0,0]]]',
       '[[[{"text":"INSERT INTO \\"t\\" VALUES ($1)","textId":0},["x"],-1,0,0]],false,[[0,0]]]',
-      '[1,["1.5","68x68jzacfbajn3jbx30yygn86e542f5","1047811"],"none","probe_docs"]',
+      '[1,["1.5","68x68jzacfbajn3jbx30yygn86e542f5"],"none","probe_docs"]',
       "[[],8]",
       "[[3,17,4],12]",
       "[]",

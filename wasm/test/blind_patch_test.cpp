@@ -80,7 +80,7 @@ TEST_CASE("blind patch: the statement of a patch of one field") {
             " + COALESCE(4 * octet_length(\"o\".\"data\")::int8 / 3, 0)"
             " + COALESCE(2 * octet_length(\"o\".\"meta\")::int8, 0)"
             " + COALESCE(6 * octet_length(\"o\".\"owner\")::int8, 0)"
-            " + COALESCE(6 * octet_length(\"o\".\"tag\")::int8, 0) <= $3::text::int8" +
+            " + COALESCE(6 * octet_length(\"o\".\"tag\")::int8, 0) <= 983040" +
             kReturning);
   // The budget: the limit less the braces, the system fields (id of 32 characters), `body`
   // (`"x"`: 6 + 2) and every other column's key and constant.
@@ -89,7 +89,14 @@ TEST_CASE("blind patch: the statement of a patch of one field") {
                             (6 * 6 + 4) + 5 + (6 * 4 + 4) + 17 + (6 * 4 + 4) + 5 +  // author, data, done
                             (6 * 4 + 4) + 5 + (6 * 1 + 4) + 27 + (6 * 5 + 4) + 5 +  // meta, n, owner
                             (6 * 5 + 4) + 27 + (6 * 3 + 4) + 5;                    // score, tag
-  CHECK(answer["statement"]["params"] == json::array({"x", o.note, std::to_string(limits::kMaxDocumentBytes - known)}));
+  const auto store = postgres_store();
+  const Value body = "x";
+  auto plan = plan_blind_patch(*store, kNoteId, std::vector<PatchField>{{"body", &body}}, {});
+  REQUIRE(plan.has_value());
+  CHECK(plan->patch.budget == limits::kMaxDocumentBytes - known);
+  // The text has it rounded down to a multiple of 64 KiB (budget_in_text); no param for it.
+  CHECK(budget_in_text(limits::kMaxDocumentBytes - known) == 983040);
+  CHECK(answer["statement"]["params"] == json::array({"x", o.note}));
 }
 
 TEST_CASE("blind patch: the statement of a patch of two fields and of one with a removed field") {
@@ -104,9 +111,9 @@ TEST_CASE("blind patch: the statement of a patch of two fields and of one with a
             " + COALESCE(4 * octet_length(\"o\".\"data\")::int8 / 3, 0)"
             " + COALESCE(2 * octet_length(\"o\".\"meta\")::int8, 0)"
             " + COALESCE(6 * octet_length(\"o\".\"owner\")::int8, 0)"
-            " + COALESCE(6 * octet_length(\"o\".\"tag\")::int8, 0) <= $4::text::int8" +
+            " + COALESCE(6 * octet_length(\"o\".\"tag\")::int8, 0) <= 983040" +
             kReturning);
-  CHECK(two["statement"]["params"].size() == 4);
+  CHECK(two["statement"]["params"].size() == 3);
   CHECK(two["statement"]["params"][0] == "2");
   CHECK(two["statement"]["params"][1] == "2.5");
   CHECK(two["statement"]["params"][2] == o.note);
@@ -119,7 +126,7 @@ TEST_CASE("blind patch: the statement of a patch of two fields and of one with a
         "\"_version\" = \"n\".\"_version\" + 1 FROM (" +
             kSelect + " WHERE \"_id\" = $3 FOR UPDATE) AS \"o\" WHERE \"n\".\"_id\" = \"o\".\"_id\" AND " +
             "COALESCE(6 * octet_length(\"o\".\"body\")::int8, 0)"
-            " + COALESCE(6 * octet_length(\"o\".\"owner\")::int8, 0) <= $4::text::int8" +
+            " + COALESCE(6 * octet_length(\"o\".\"owner\")::int8, 0) <= 983040" +
             kReturning);
   CHECK(removing["statement"]["params"][0] == o.user);
   CHECK(removing["statement"]["params"][1] == R"({"k":[1,null]})");
@@ -336,9 +343,11 @@ TEST_CASE("blind patch: the size bound is an upper bound of the merged document'
     // The statement's bound: what it takes off the limit, plus its SQL terms over the
     // unnamed columns of variable size.
     const Statement statement = blind_patch_statement(patch->patch, store.dialect());
-    const Value& params = statement.params;
-    const bool bounded = statement.text.find("<= $") != std::string::npos;
-    std::size_t bound = limits::kMaxDocumentBytes - (bounded ? std::stoull(params.back().get<std::string>()) : 0);
+    // (The condition's right side is a literal: the budget rounded down, budget_in_text.)
+    const std::size_t at = statement.text.rfind(" <= ");
+    const bool bounded = at != std::string::npos;
+    if (bounded) CHECK(std::stoull(statement.text.substr(at + 4)) == budget_in_text(patch->patch.budget));
+    std::size_t bound = limits::kMaxDocumentBytes - (bounded ? std::stoull(statement.text.substr(at + 4)) : 0);
     for (const auto& c : layout.columns) {
       if (set.contains(c.field) || std::find(unset.begin(), unset.end(), c.field) != unset.end()) continue;
       auto it = stored.find(c.field);
@@ -394,7 +403,7 @@ TEST_CASE("blind patch: the statement of a patch naming every field of indexes")
             " + COALESCE(6 * octet_length(\"o\".\"body\")::int8, 0)"
             " + COALESCE(4 * octet_length(\"o\".\"data\")::int8 / 3, 0)"
             " + COALESCE(2 * octet_length(\"o\".\"meta\")::int8, 0)"
-            " + COALESCE(6 * octet_length(\"o\".\"tag\")::int8, 0) <= $6::text::int8" +
+            " + COALESCE(6 * octet_length(\"o\".\"tag\")::int8, 0) <= 983040" +
             kReturning);
   const json& params = answer["statement"]["params"];
   CHECK(params[0] == "false");
@@ -449,7 +458,7 @@ namespace {
 const std::string kNewFormBound =
     "COALESCE(6 * octet_length(\"author\")::int8, 0) + COALESCE(4 * octet_length(\"data\")::int8 / 3, 0)"
     " + COALESCE(2 * octet_length(CAST(\"meta\" AS text))::int8, 0) + COALESCE(6 * octet_length(\"owner\")::int8, 0)"
-    " + COALESCE(6 * octet_length(\"tag\")::int8, 0) <= $3::text::int8";
+    " + COALESCE(6 * octet_length(\"tag\")::int8, 0) <= 983040";
 
 }  // namespace
 
@@ -475,8 +484,8 @@ TEST_CASE("blind patch: without need_old_row, a patch changing no key returns th
           "UPDATE \"notes\" SET \"data\" = NULL, \"meta\" = $1::text::jsonb, \"n\" = $2::text::int8, \"tag\" = NULL, "
           "\"_version\" = \"_version\" + 1 WHERE \"_id\" = $3 AND COALESCE(6 * octet_length(\"author\")::int8, 0) + "
           "COALESCE(6 * octet_length(\"body\")::int8, 0) + COALESCE(6 * octet_length(\"owner\")::int8, 0) <= "
-          "$4::text::int8 RETURNING \"_id\", \"_creationTime\", \"_version\", \"done\", \"owner\"");
-    CHECK(removing["statement"]["params"].size() == 4);
+          "983040 RETURNING \"_id\", \"_creationTime\", \"_version\", \"done\", \"owner\"");
+    CHECK(removing["statement"]["params"].size() == 3);
     CHECK(removing["statement"]["params"][0] == "[1]");
     CHECK(removing["statement"]["params"][1] == "2");
     CHECK(removing["statement"]["params"][2] == o.note);
@@ -509,7 +518,7 @@ TEST_CASE("blind patch: the new row's indexed fields as the point read selects t
   CHECK(answer["returns"] == "new");
   CHECK(answer["statement"]["text"] ==
         "UPDATE \"notes\" SET \"body\" = $1, \"_version\" = \"_version\" + 1 WHERE \"_id\" = $2 AND "
-        "COALESCE(2 * octet_length(CAST(\"meta\" AS text))::int8, 0) <= $3::text::int8 RETURNING \"_id\", "
+        "COALESCE(2 * octet_length(CAST(\"meta\" AS text))::int8, 0) <= 983040 RETURNING \"_id\", "
         "\"_creationTime\", \"_version\", CAST(\"meta\" AS text) AS \"meta\", \"n\"");
   const json keyed = value_of(api::store_blind_patch(store, id, R"({"body":"y","meta":{"a":1},"n":2})", "[]", false));
   CHECK(keyed["returns"] == "old");  // meta and n are indexed
@@ -527,10 +536,10 @@ TEST_CASE("blind patch: a shape's text is sent once, then only its number and pa
   const json again = raw(o.note, R"({"body":"a longer value"})", "[]", false);
   CHECK_FALSE(again.contains("text"));
   CHECK(again["textId"] == first["textId"]);
-  CHECK(again["params"].size() == 3);
+  CHECK(again["params"].size() == 2);
   CHECK(again["params"][0] == "a longer value");
   CHECK(again["params"][1] == o.note);
-  CHECK(std::stoull(again["params"][2].get<std::string>()) + 6 * 13 == std::stoull(first["params"][2].get<std::string>()));
+  // (A budget 6 * 13 smaller for the longer value: the same multiple of 64 KiB in the text.)
   // Exactly the params of the full statement.
   {
     const auto store = postgres_store();
@@ -546,7 +555,7 @@ TEST_CASE("blind patch: a shape's text is sent once, then only its number and pa
   const json old_row = raw(o.note, R"({"body":"x"})", "[]", true);
   CHECK(old_row["text"].is_string());
   CHECK(old_row["textId"] != first["textId"]);
-  CHECK(raw(o.note, R"({"body":"y"})", "[]", true) == json({{"textId", old_row["textId"]}, {"params", json::array({"y", o.note, old_row["params"][2]})}}));
+  CHECK(raw(o.note, R"({"body":"y"})", "[]", true) == json({{"textId", old_row["textId"]}, {"params", json::array({"y", o.note})}}));
   // Set or removed: different texts for the same columns.
   const json set_tag = raw(o.note, R"({"tag":"t","data":{"$bytes":"AA=="}})", "[]", false);
   const json unset_tag = raw(o.note, R"({"data":{"$bytes":"AA=="}})", R"(["tag"])", false);
@@ -764,17 +773,17 @@ TEST_CASE("blind patch: MariaDB re-inserts the locked row with the patch as the 
         "`o`.`_version`, `o`.`author`, `o`.`body`, `o`.`data`, `o`.`done`, `o`.`meta`, `o`.`n`, `o`.`owner`, "
         "`o`.`score`, `o`.`tag`, `o`.`_k_by_owner`, `o`.`_k_by_done_owner` FROM `notes` AS `o` WHERE `o`.`_id` = ? "
         "AND 6 * LENGTH(CONCAT_WS('', `o`.`author`, `o`.`owner`)) + 4 * LENGTH(CONCAT_WS('', `o`.`data`)) DIV 3 + "
-        "2 * LENGTH(CONCAT_WS('', `o`.`meta`)) <= ? FOR UPDATE ON DUPLICATE KEY "
+        "2 * LENGTH(CONCAT_WS('', `o`.`meta`)) <= 983040 FOR UPDATE ON DUPLICATE KEY "
         "UPDATE `body` = ?, `n` = ?, `tag` = NULL, `_version` = `notes`.`_version` + 1 RETURNING `_id`, "
         "`_creationTime`, `_version`, `done`, `owner`");
-  // The same budget as on Postgres: the bound does not depend on the engine.
+  // The same budget as on Postgres (the bound does not depend on the engine), in the text.
   const Opened pg = open_store("postgres");
   const json pg_answer = value_of(api::store_blind_patch(pg.store, pg.note, set, R"(["tag"])", false));
-  const std::string budget = pg_answer["statement"]["params"][3].get<std::string>();
-  CHECK(answer["statement"]["params"] == json::array({note, {{"$int", budget}}, "x", {{"$int", "2"}}}));
+  CHECK(pg_answer["statement"]["text"].get<std::string>().ends_with(" <= 983040 RETURNING \"_id\", \"_creationTime\", \"_version\", \"done\", \"owner\""));
+  CHECK(answer["statement"]["params"] == json::array({note, "x", {{"$int", "2"}}}));
   // The text by number from then on, the params as the full statement binds them.
   const json again = value_of(api::store_blind_patch(store, note, R"({"body":"y","n":{"$integer":"AwAAAAAAAAA="}})", R"(["tag"])", false));
-  CHECK(again["statement"] == json({{"textId", answer["statement"]["textId"]}, {"params", json::array({note, {{"$int", budget}}, "y", {{"$int", "3"}}})}}));
+  CHECK(again["statement"] == json({{"textId", answer["statement"]["textId"]}, {"params", json::array({note, "y", {{"$int", "3"}}})}}));
 
   SECTION("JSON indexed fields come back as their text, as the point read selects them") {
     const char* schema = R"({"tables":{"notes":{"global":true,"document":{"kind":"object","fields":{
@@ -790,11 +799,11 @@ TEST_CASE("blind patch: MariaDB re-inserts the locked row with the patch as the 
     CHECK(plain["statement"]["text"] ==
           "INSERT INTO `notes` (`_id`, `_creationTime`, `_version`, `body`, `meta`, `n`, `_k_by_meta`) SELECT "
           "`o`.`_id`, `o`.`_creationTime`, `o`.`_version`, `o`.`body`, `o`.`meta`, `o`.`n`, `o`.`_k_by_meta` FROM "
-          "`notes` AS `o` WHERE `o`.`_id` = ? AND 2 * LENGTH(CONCAT_WS('', `o`.`meta`)) <= ? FOR UPDATE ON DUPLICATE KEY "
+          "`notes` AS `o` WHERE `o`.`_id` = ? AND 2 * LENGTH(CONCAT_WS('', `o`.`meta`)) <= 983040 FOR UPDATE ON DUPLICATE KEY "
           "UPDATE `body` = ?, `n` = ?, `_version` = `notes`.`_version` + 1 RETURNING `_id`, `_creationTime`, "
           "`_version`, CAST(`meta` AS CHAR) AS `meta`");
-    CHECK(plain["statement"]["params"][2] == "x");
-    CHECK(plain["statement"]["params"][3] == 2.5);
+    CHECK(plain["statement"]["params"][1] == "x");
+    CHECK(plain["statement"]["params"][2] == 2.5);
     api::store_close(other);
   }
   SECTION("null: the old row needed, an indexed field named, or no mariadbReturning") {

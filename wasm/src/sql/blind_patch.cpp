@@ -123,16 +123,12 @@ void append_postgres_size_terms(StatementBuilder& b, const BlindPatch& patch, st
   }
 }
 
-// ` AND <terms> <= $budget` over `row`'s unnamed columns of variable size, when there is one.
+// ` AND <terms> <= <budget_in_text>` over `row`'s unnamed columns of variable size, when there is one.
 void append_size_condition(StatementBuilder& b, const BlindPatch& patch, std::string_view row, bool sized) {
-  if (!sized) return;
-  if (!b.params_only()) {
-    if (b.is_postgres()) append_postgres_size_terms(b, patch, row);
-    else append_mysql_size_terms(b, patch, row);
-  }
-  b.sql(" <= ");
-  if (b.is_postgres()) b.text_param(std::to_string(patch.budget), ParamWrap::int8);
-  else bind_kind(b, ColumnKind::int64, Value(static_cast<std::int64_t>(patch.budget)));
+  if (!sized || b.params_only()) return;
+  if (b.is_postgres()) append_postgres_size_terms(b, patch, row);
+  else append_mysql_size_terms(b, patch, row);
+  b.sql(" <= " + std::to_string(budget_in_text(patch.budget)));
 }
 
 // `_id, _creationTime, _version, <fields>, <index keys>`: every column of the layout, of `row`
@@ -251,6 +247,7 @@ bool blind_patch_params(const BlindPatch& patch, const Dialect& dialect, std::st
   }
   shape += std::to_string(patch.key_suffix);
   shape.push_back(sized ? '<' : '-');
+  if (sized) shape += std::to_string(budget_in_text(patch.budget));
   StatementBuilder b(dialect, &params_json, &shape);
   write_blind_patch(b, patch, sized);
   return !b.generic_param_used();

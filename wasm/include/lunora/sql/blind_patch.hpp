@@ -106,6 +106,15 @@ std::size_t column_wire_bound(ColumnKind kind, std::size_t octets) noexcept;
 // At most the bytes around a member's value in a document's Lunora JSON: `"name":` and a comma.
 inline std::size_t member_wire_overhead(std::string_view name) noexcept { return 6 * name.size() + 2 + 2; }
 
+// The size condition's right side, written into the statement's text rather than bound: the
+// budget rounded down to a multiple of kBudgetStep, so a table's texts stay few (at most 16 per
+// shape; every small patch has the same one) and the statement has no extra parameter (each
+// costs the server ~1% of a patch, measured against a literal). Rounding down only refuses a
+// patch the exact budget would take (a document within 64 KiB of the limit's bound): that one
+// is re-run reading first, as any blind patch that writes nothing.
+inline constexpr std::size_t kBudgetStep = 64 * 1024;
+inline std::size_t budget_in_text(std::size_t budget) noexcept { return budget / kBudgetStep * kBudgetStep; }
+
 struct BlindPatch {
   const TableLayout* layout = nullptr;
   std::string_view id;
