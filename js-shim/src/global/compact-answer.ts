@@ -1,4 +1,5 @@
-// The core's compact answers (a commit's plan, a blind patch's statement) as JS values.
+// The core's compact answers (a commit's plan, a blind patch's statement, a log entry's
+// subscriptions and sequence) as JS values.
 //
 // They are JSON arrays of strings, numbers, booleans and nulls, read once per write between
 // round trips. JSON.parse reads them too, but it is a large native routine that a write then
@@ -76,19 +77,18 @@ class Reader {
         return from === start ? text.slice(start, i) : out + text.slice(from, i);
       }
       if (c === BACKSLASH) {
-        // A JSON column's text in a plan escapes its quotes.
+        // (A JSON column's text in a plan escapes its quotes.)
         const escape = text.charCodeAt(i + 1);
-        const simple = escape === 0x75 ? -1 : SIMPLE_ESCAPES.indexOf(String.fromCharCode(escape));
         if (escape === 0x75) { // \uXXXX
           const hex = text.slice(i + 2, i + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) return UNREAD;
           out += text.slice(from, i) + String.fromCharCode(parseInt(hex, 16));
           i += 5;
-        } else if (simple >= 0 && simple % 2 === 0) {
-          out += text.slice(from, i) + SIMPLE_ESCAPES[simple + 1]!;
-          i += 1;
         } else {
-          return UNREAD;
+          const at = SIMPLE_ESCAPES.indexOf(String.fromCharCode(escape));
+          if (at < 0 || at % 2 !== 0) return UNREAD;
+          out += text.slice(from, i) + SIMPLE_ESCAPES[at + 1]!;
+          i += 1;
         }
         from = i + 1;
       } else if (c < 0x20) {
