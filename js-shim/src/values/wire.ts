@@ -85,11 +85,8 @@ function encode(value: unknown, depth: number): unknown {
       if (depth >= MAX_DEPTH) refuse(TOO_DEEP);
       if (Array.isArray(value)) return mapArray(value, depth, encode);
       if (isPlainObject(value)) return mapObject(value as Record<string, unknown>, Object.keys(value), depth, encode, true);
-      if (value instanceof Uint8Array) return { $bytes: bytesToBase64(value) };
-      if (ArrayBuffer.isView(value)) {
-        return { $bytes: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
-      }
-      if (isArrayBuffer(value)) return { $bytes: bytesToBase64(new Uint8Array(value)) };
+      const bytes = bytesOf(value);
+      if (bytes !== undefined) return { $bytes: bytesToBase64(bytes) };
       return refuse(`${describeObject(value)} is not a Lunora value (objects must be plain objects, arrays, ArrayBuffers or ArrayBuffer views)`);
     }
     case "undefined":
@@ -123,10 +120,8 @@ function textOf(value: unknown, depth: number): string | undefined {
       if (depth >= MAX_DEPTH) return undefined;
       if (Array.isArray(value)) return arrayText(value, depth);
       if (isPlainObject(value)) return objectText(value as Record<string, unknown>, depth);
-      if (value instanceof Uint8Array) return `{"$bytes":"${bytesToBase64(value)}"}`;
-      if (ArrayBuffer.isView(value)) return `{"$bytes":"${bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength))}"}`;
-      if (isArrayBuffer(value)) return `{"$bytes":"${bytesToBase64(new Uint8Array(value))}"}`;
-      return undefined;
+      const bytes = bytesOf(value);
+      return bytes === undefined ? undefined : `{"$bytes":"${bytesToBase64(bytes)}"}`;
     }
     default:
       return undefined;
@@ -284,6 +279,14 @@ function setField(out: Record<string, unknown>, key: string, value: unknown): vo
 function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null || (proto as { constructor?: { name?: unknown } }).constructor?.name === "Object";
+}
+
+/** The bytes of an ArrayBuffer or of any view of one (a $bytes value); undefined for anything else. */
+function bytesOf(value: object): Uint8Array | undefined {
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (isArrayBuffer(value)) return new Uint8Array(value);
+  return undefined;
 }
 
 function isArrayBuffer(value: object): value is ArrayBuffer {
