@@ -1,5 +1,6 @@
 // How the store's point reads leave (js-shim/src/global/point-reads.ts): a lone read at once,
-// the reads that follow it in the same turn as one batch per table, a full pipe queues.
+// the reads made while one is in flight at the end of their turn as one batch per table, a
+// full pipe queues.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { PointReads } from "../../js-shim/dist/global/point-reads.js";
@@ -41,11 +42,24 @@ describe("PointReads", () => {
     assert.deepEqual(rows.map((row) => row._id), ["a", "b", "c", "d", "x"], "each read gets its own row");
   });
 
-  test("the next turn's first read goes at once again", async () => {
+  test("a read made while another is in flight leaves at the end of its turn, with that turn's others", async () => {
     const d = fakeDriver();
     const reads = new PointReads(d.run, d.statementFor, 4);
     void reads.read("t", "a", d.one("a"));
     await turn();
+    void reads.read("t", "b", d.one("b"));
+    assert.deepEqual(d.sent, ["one:a"], "not before the turn ends");
+    void reads.read("t", "c", d.one("c"));
+    await Promise.resolve();
+    assert.deepEqual(d.sent, ["one:a", "many:t:b,c"], "at the end of the turn, before the next");
+  });
+
+  test("once the others are answered, a read goes at once again", async () => {
+    const d = fakeDriver();
+    const reads = new PointReads(d.run, d.statementFor, 4);
+    const first = reads.read("t", "a", d.one("a"));
+    d.answerAll();
+    await first;
     void reads.read("t", "b", d.one("b"));
     assert.deepEqual(d.sent, ["one:a", "one:b"]);
   });

@@ -1,12 +1,13 @@
 // Point reads of one store, batched under load.
 //
-// Concurrent mutations each read their documents by id. The first read of a turn of the event
-// loop goes to the driver at once (a lone read never waits); the reads that follow it in the
-// same turn are gathered (until a microtask) and leave as ONE statement per table (`SELECT ...
-// WHERE _id IN (...)`, sql/point_reads.hpp), up to `maxInFlight` statements at a time. Reads
-// that arrive while that many are in flight queue up, and when one returns, the queue of a
-// table leaves as one statement. 32 concurrent read-modify-writes then cost one round trip of
-// reads (a single read beside one batch of 31) instead of 32.
+// Concurrent mutations each read their documents by id. A read made while no other is in flight
+// or waiting goes to the driver at once (a lone read never waits, and schedules nothing); the
+// reads made while one is in flight are gathered until the end of their turn of the event loop
+// (a microtask) and leave as ONE statement per table (`SELECT ... WHERE _id IN (...)`,
+// sql/point_reads.hpp), up to `maxInFlight` statements at a time. Reads that arrive while that
+// many are in flight queue up, and when one returns, the queue of a table leaves as one
+// statement. 32 concurrent read-modify-writes then cost one round trip of reads (a single read
+// beside one batch of 31) instead of 32.
 // Each mutation's read is still recorded in its own read set by the core (tx_get) before it is
 // queued here, so OCC is unchanged. `maxInFlight: Infinity` turns batching off: every read
 // goes alone, at once.
@@ -26,7 +27,7 @@ const MAX_IDS = 64;
 
 export class PointReads {
   private inFlight = 0;
-  private gathering = false; // a read went this turn; the next ones of the turn gather
+  private flushing = false; // a flush at the end of this turn is scheduled
   private readonly queued = new Map<string, QueuedRead[]>(); // table -> reads, in arrival order
 
   constructor(
@@ -37,9 +38,8 @@ export class PointReads {
 
   /** The row of document `id` of `table` (undefined: none); `statement` reads it alone. */
   read(table: string, id: string, statement: Statement): Promise<Row | undefined> {
-    // The first read of a turn goes at once; those that follow it in the same turn gather.
-    if (this.maxInFlight === Infinity || (!this.gathering && this.inFlight < this.maxInFlight)) {
-      if (this.maxInFlight !== Infinity) this.gather();
+    // Alone: at once. Beside others: gathered until the end of the turn.
+    if (this.maxInFlight === Infinity || (this.inFlight === 0 && this.queued.size === 0)) {
       this.inFlight += 1;
       return this.run(statement).then(
         ({ rows }) => {
@@ -56,16 +56,15 @@ export class PointReads {
       let reads = this.queued.get(table);
       if (reads === undefined) this.queued.set(table, (reads = []));
       reads.push({ id, statement, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        queueMicrotask(this.flushAtTurnEnd);
+      }
     });
   }
 
-  private gather(): void {
-    this.gathering = true;
-    queueMicrotask(this.flushGathered);
-  }
-
-  private readonly flushGathered = () => {
-    this.gathering = false;
+  private readonly flushAtTurnEnd = () => {
+    this.flushing = false;
     this.flush();
   };
 
