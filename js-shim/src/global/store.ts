@@ -15,7 +15,7 @@ import {
 import type { DocInput, DocPatch, Doc, GenericSchema, GlobalTableNames, SchemaJSON } from "../schema/schema.js";
 import { SchemaDefinition } from "../schema/schema.js";
 import type { Id } from "../schema/validators.js";
-import { encodeValueText } from "../values/wire.js";
+import { encodeValueText, isPlainObject, setField } from "../values/wire.js";
 import type { Dialect, EngineName } from "../core/dialects.js";
 import {
   CoreStore,
@@ -1010,8 +1010,12 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   }
 
   private insertNow(table: string, doc: Record<string, unknown>): string {
-    const created = this.mutation.writes.insert(table, encodeValueText(doc), this.store.now());
-    const stored = withSystemFields(stripUndefined(doc), created._id, created._creationTime);
+    // Each field is read once: the text the core validates and the document kept here (what
+    // the mutation reads back and onChange reports) come from the same reads. (A document
+    // that is not a plain object is refused as encodeValueText refuses it.)
+    const fields = stripUndefined(doc);
+    const created = this.mutation.writes.insert(table, encodeValueText(isPlainObject(doc) ? fields : doc), this.store.now());
+    const stored = withSystemFields(fields, created._id, created._creationTime);
     this.mutation.touched(created._id, null);
     this.mutation.docs.set(created._id, { table, doc: stored, version: "0" });
     return created._id;
@@ -1042,7 +1046,7 @@ class Writer<S extends GenericSchema> extends Reader<S> {
       if (!Object.prototype.hasOwnProperty.call(partial, key)) continue;
       const value = partial[key];
       if (value === undefined) unset.push(key);
-      else set[key] = value;
+      else setField(set, key, value);
     }
     return this.keepUnsent(
       () => this.store.coreStore().blindPatch(id, encodeValueText(set), unset, this.store.needsOldRows()),
@@ -1055,7 +1059,7 @@ class Writer<S extends GenericSchema> extends Reader<S> {
         set,
         unset,
         // The patch as given, from the copies above (the caller may reuse its object).
-        apply: () => this.patchReadingFirst(id, Object.assign(Object.fromEntries(unset.map((key) => [key, undefined])), set)),
+        apply: () => this.patchReadingFirst(id, patchOf(set, unset)),
       }),
     );
   }
@@ -1095,8 +1099,8 @@ class Writer<S extends GenericSchema> extends Reader<S> {
         delete merged[key];
         unset.push(key);
       } else {
-        merged[key] = value;
-        set[key] = value;
+        setField(merged, key, value);
+        setField(set, key, value);
       }
     }
     const state = this.mutation;
@@ -1263,8 +1267,17 @@ function withSystemFields(fields: Record<string, unknown>, id: string, creationT
 function stripUndefined(doc: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
-    if (value !== undefined && key !== "_id" && key !== "_creationTime") out[key] = value;
+    // (setField: an own "__proto__" stays a field, which the core refuses as any beginning with "_")
+    if (value !== undefined && key !== "_id" && key !== "_creationTime") setField(out, key, value);
   }
+  return out;
+}
+
+/** The patch that sets `set` and removes `unset`, every field an own one ("__proto__" included). */
+function patchOf(set: Record<string, unknown>, unset: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of unset) setField(out, key, undefined);
+  for (const key of Object.keys(set)) setField(out, key, set[key]);
   return out;
 }
 

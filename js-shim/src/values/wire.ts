@@ -269,14 +269,15 @@ function copyFields(object: Record<string, unknown>, keys: readonly string[], en
   return out;
 }
 
-function setField(out: Record<string, unknown>, key: string, value: unknown): void {
+/** `out[key] = value`, always as an own field ("__proto__" included). */
+export function setField(out: Record<string, unknown>, key: string, value: unknown): void {
   // Assigning "__proto__" would set the prototype instead of creating the field.
   if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
 }
 
 // As Convex: no prototype, Object.prototype, or another realm's Object.prototype.
-function isPlainObject(value: object): boolean {
+export function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null || (proto as { constructor?: { name?: unknown } }).constructor?.name === "Object";
 }
