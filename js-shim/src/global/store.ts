@@ -1012,9 +1012,9 @@ class Writer<S extends GenericSchema> extends Reader<S> {
   private insertNow(table: string, doc: Record<string, unknown>): string {
     // Each field is read once: the text the core validates and the document kept here (what
     // the mutation reads back and onChange reports) come from the same reads. (A document
-    // that is not a plain object is refused as encodeValueText refuses it.)
+    // that is not a plain object was refused by rejectSystemFields.)
     const fields = stripUndefined(doc);
-    const created = this.mutation.writes.insert(table, encodeValueText(isPlainObject(doc) ? fields : doc), this.store.now());
+    const created = this.mutation.writes.insert(table, encodeValueText(fields), this.store.now());
     const stored = withSystemFields(fields, created._id, created._creationTime);
     this.mutation.touched(created._id, null);
     this.mutation.docs.set(created._id, { table, doc: stored, version: "0" });
@@ -1025,6 +1025,7 @@ class Writer<S extends GenericSchema> extends Reader<S> {
     // Not async: an async function returning patchReadingFirst's promise adopts it, two
     // more turns before the caller resumes. (A throwing getter or proxy still rejects.)
     try {
+      refuseNonPlain("patch", partial);
       const state = this.mutation;
       if (state.fresh && !state.careful && this.keepBlind(id, partial)) return Promise.resolve();
       return this.patchReadingFirst(id, partial);
@@ -1250,11 +1251,24 @@ function rejectSystemFields(op: string, doc: Record<string, unknown>, current?: 
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new ValidationError(`${op}: the document must be an object`);
   }
+  refuseNonPlain(op, doc);
   for (const key of ["_id", "_creationTime"] as const) {
     if (doc[key] !== undefined && (current === undefined || doc[key] !== current[key])) {
       throw new ValidationError(`${op}: the system field ${key} is set by the store and cannot be written`);
     }
   }
+}
+
+/**
+ * A document or patch that is an object but not a plain one is refused, whether inserted,
+ * replaced or patched (the shim's own copies of it are plain, and would hide it from the
+ * core): a Date, Map or class instance as a field value of that kind is (InvalidValueError),
+ * bytes as not an object (ValidationError).
+ */
+function refuseNonPlain(op: string, value: unknown): void {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || isPlainObject(value)) return;
+  encodeValueText(value);
+  throw new ValidationError(`${op}: the document must be an object, not bytes`);
 }
 
 /** `fields` (a fresh object without them) completed with the system fields, last. */

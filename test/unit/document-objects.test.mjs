@@ -1,11 +1,14 @@
-// A document or patch with an own "__proto__" field (as JSON.parse makes one) is refused as any
-// field beginning with "_" (ValidationError, nothing sent), never silently dropped: the shim's
-// copies of it keep the field (assigning it would set the copy's prototype instead). And an
-// inserted document's fields are read once: the value validated is the value kept.
+// What the writes make of the objects they are given. A document or patch with an own
+// "__proto__" field (as JSON.parse makes one) is refused as any field beginning with "_"
+// (ValidationError, nothing sent), never silently dropped: the shim's copies of it keep the
+// field (assigning it would set the copy's prototype instead). One that is not a plain object
+// is refused alike by insert, replace and patch. And an inserted document's fields are read
+// once: the value validated is the value kept.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createHyperdriveGlobalCtxDb } from "../../js-shim/dist/global/index.js";
 import { ValidationError } from "../../js-shim/dist/errors.js";
+import { InvalidValueError } from "../../js-shim/dist/global/index.js";
 import { defineSchema, defineTable, v } from "../../js-shim/dist/schema/index.js";
 
 const schema = defineSchema({ t: defineTable({ s: v.string(), n: v.optional(v.number()) }).global() });
@@ -51,6 +54,33 @@ describe('an own "__proto__" field', () => {
       }),
       ValidationError,
     );
+    assert.deepEqual(s.writes, []);
+  });
+});
+
+describe("a document or patch that is not a plain object", () => {
+  test("insert, replace and patch refuse it alike, nothing sent", async () => {
+    const s = store();
+    const id = await s.db.mutation((w) => w.insert("t", { s: "x" }));
+    s.writes.length = 0;
+    s.rows.set(id, { _id: id, _creationTime: 1, _version: "1", s: "x", n: null });
+    class Doc {
+      constructor() {
+        this.s = "y";
+      }
+    }
+    for (const [make, error] of [[() => new Doc(), InvalidValueError], [() => new Map([["s", "y"]]), InvalidValueError], [() => new Uint8Array([1]), ValidationError]]) {
+      await assert.rejects(s.db.mutation((w) => w.insert("t", make())), error);
+      await assert.rejects(s.db.mutation((w) => w.replace(id, make())), error);
+      await assert.rejects(s.db.mutation((w) => w.patch(id, make())), error);
+      await assert.rejects(
+        s.db.mutation(async (w) => {
+          await w.get(id);
+          await w.patch(id, make());
+        }),
+        error,
+      );
+    }
     assert.deepEqual(s.writes, []);
   });
 });
