@@ -76,7 +76,13 @@ export function markdown(r) {
   L.push("");
   L.push("### 6. WASM module");
   L.push("");
-  const mo = r.module ?? {};
+  if (!r.module) {
+    // A run over --link-delay-ms measures latency only (module and CPU figures do not depend on the link).
+    L.push("Not measured in this run.");
+    L.push("");
+    return L.join("\n");
+  }
+  const mo = r.module;
   const wd = r.workerd ?? {};
   L.push("| wasm raw | wasm gzip | glue raw / gzip | Node compile | Node instantiate | workerd (Miniflare) startup | workerd first request that instantiates minus no-op request | Worker bundle |");
   L.push("|---|---|---|---|---|---|---|---|");
