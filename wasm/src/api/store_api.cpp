@@ -1003,6 +1003,8 @@ template <typename Answer>
 std::string insert(int tx, const std::string& table, const std::string& document_wire, double now_ms, Answer answer) {
   WriteSet* writes = find_tx(tx);
   if (writes == nullptr) return no_tx();
+  // The usual flat document without its tree; anything else, and every refusal, the tree's way.
+  if (auto flat = writes->insert_flat(table, document_wire, now_ms)) return flat->ok() ? answer(**flat) : fail(flat->status());
   auto document = parse_wire_over(document_wire, writes->spare_document(document_wire.size()));
   if (!document) return fail(document.status());
   auto result = writes->insert(table, std::move(document).value(), now_ms);

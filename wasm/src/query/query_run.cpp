@@ -90,7 +90,7 @@ Result<QueryRun> QueryRun::begin(const Store& store, WriteSet* writes, std::shar
       if (!live) return;
       std::string key = run.spec_.index == nullptr ? creation_key(w.creation_time, w.id) : w.keys[index_pos];
       if (!run.range_.contains(key) || !run.after_position(key)) return;
-      Value document = w.document;
+      Value document = document_of(w);
       document["_id"] = w.id;
       document["_creationTime"] = w.creation_time;
       run.pending_.push_back(Pending{std::move(key), w.id, std::move(document)});

@@ -3,6 +3,7 @@
 #include "lunora/sql/column_values.hpp"
 #include "lunora/sql/commit_output.hpp"
 #include "lunora/sql/sqlite_commit.hpp"
+#include "lunora/value/wire.hpp"
 
 namespace lunora {
 namespace {
@@ -92,7 +93,45 @@ void append_insert_row(StatementBuilder& b, const RowWrite& w) {
   b.sql(")");
 }
 
+namespace {
+
+// A flat insert's field (store/flat_insert.hpp) bound as bind_column_value binds the Value
+// the tree path would hold: its text as is, its array's Lunora JSON (what to_wire writes).
+void bind_flat_value(StatementBuilder& b, const FieldColumn& c, const FlatValue& v, std::string_view wire) {
+  switch (v.kind) {
+    case FlatKind::missing: b.null_param(); return;
+    case FlatKind::string: b.plain_text_param(wire.substr(v.at, v.size)); return;
+    case FlatKind::float64: bind_kind(b, c.kind, Value(v.number)); return;
+    case FlatKind::int64: bind_kind(b, c.kind, Value(v.integer)); return;
+    case FlatKind::boolean: bind_kind(b, c.kind, Value(v.boolean)); return;
+    case FlatKind::json: b.text_param(wire.substr(v.at, v.size), b.is_postgres() ? ParamWrap::jsonb : ParamWrap::none); return;
+  }
+}
+
+}  // namespace
+
+const Value& document_of(const RowWrite& w) {
+  if (!w.flat.empty() && w.document.is_null()) {
+    // The flat reader accepts only what the wire parser accepts.
+    auto document = parse_wire(w.flat_wire);
+    if (document) w.document = std::move(document).value();
+  }
+  return w.document;
+}
+
 void append_document_values(StatementBuilder& b, const RowWrite& w) {
+  if (!w.flat.empty()) {
+    const std::string_view wire = w.flat_wire;
+    for (std::size_t i = 0; i < w.layout->columns.size(); ++i) {
+      b.sql(", ");
+      bind_flat_value(b, w.layout->columns[i], w.flat[i], wire);
+    }
+    for (const auto& key : w.keys) {
+      b.sql(", ");
+      bind_bytes(b, key);
+    }
+    return;
+  }
   FieldCursor field(w.document);
   for (const auto& c : w.layout->columns) {
     b.sql(", ");

@@ -60,8 +60,9 @@ std::vector<Chunk> chunk_writes(const std::vector<const RowWrite*>& writes) {
 }
 
 const Value* field_value(const RowWrite& w, const std::string& field) {
-  auto it = w.document.find(field);
-  return it == w.document.end() ? nullptr : &*it;
+  const Value& document = document_of(w);
+  auto it = document.find(field);
+  return it == document.end() ? nullptr : &*it;
 }
 
 void bind_version(StatementBuilder& b, std::int64_t version) { bind_kind(b, ColumnKind::int64, Value(version)); }

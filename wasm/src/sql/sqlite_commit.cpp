@@ -18,9 +18,10 @@ struct Assignment {
 // that creates the row satisfies every NOT NULL.
 std::vector<Assignment> field_assignments(const RowWrite& w) {
   std::vector<Assignment> required, rest;
+  const Value& document = document_of(w);
   for (const auto& c : w.layout->columns) {
-    auto it = w.document.find(c.field);
-    const Value* value = it == w.document.end() ? nullptr : &*it;
+    auto it = document.find(c.field);
+    const Value* value = it == document.end() ? nullptr : &*it;
     Assignment a{c.field, [&c, value](StatementBuilder& b) { bind_column_value(b, c, value); }};
     (c.null_means == NullMeaning::never ? required : rest).push_back(std::move(a));
   }

@@ -73,6 +73,17 @@ StatementBuilder& StatementBuilder::text_param(std::string_view text, ParamWrap 
   return *this;
 }
 
+StatementBuilder& StatementBuilder::plain_text_param(std::string_view text) {
+  if (std::string* out = begin_param(ParamWrap::none)) {
+    out->push_back('"');
+    out->append(text);
+    out->push_back('"');
+  } else {
+    statement_.params.push_back(std::string(text));
+  }
+  return *this;
+}
+
 StatementBuilder& StatementBuilder::number_param(double x) {
   if (std::string* out = begin_param(ParamWrap::none)) {
     if (append_integral_number(*out, x)) return *this;

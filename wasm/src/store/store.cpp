@@ -5,9 +5,11 @@
 
 #include "lunora/schema/limits.hpp"
 #include "lunora/store/blind_patch.hpp"
+#include "lunora/store/flat_insert.hpp"
 #include "lunora/validation/validate.hpp"
 #include "lunora/value/compare.hpp"
 #include "lunora/value/index_key.hpp"
+#include "lunora/value/wire.hpp"
 
 namespace lunora {
 
@@ -212,6 +214,8 @@ RowWrite WriteSet::spare_write() {
   if (spare_writes_.empty()) return RowWrite();
   RowWrite w = std::move(spare_writes_.back());
   spare_writes_.pop_back();
+  w.flat.clear();  // (capacity kept, as the wire's)
+  w.flat_wire.clear();
   return w;
 }
 
@@ -304,6 +308,56 @@ Result<WriteSet::Inserted> WriteSet::insert(std::string_view table_name, Value d
   return Inserted{stored.id, stored.creation_time};
 }
 
+std::optional<Result<WriteSet::Inserted>> WriteSet::insert_flat(std::string_view table_name, std::string_view wire,
+                                                                double now_ms) {
+  const TableSchema* table = store_.table(table_name);
+  if (table == nullptr) return std::nullopt;
+  const TableLayout& layout = store_.layout_of(*table);
+  thread_local std::vector<FlatValue> flat;  // scratch, kept between calls
+  if (!read_flat_insert(wire, *table, layout, store_.validation_options(), flat)) return std::nullopt;
+  // The index keys read the indexed fields only: those as Values (usually one or two scalars).
+  thread_local Value indexed = Value::object();
+  indexed.get_ref<Value::object_t&>().clear();
+  for (const auto& index : layout.indexes) {
+    for (const auto& field : index.fields) {
+      std::size_t i = 0;
+      while (i < layout.columns.size() && layout.columns[i].field != field) ++i;
+      if (i == layout.columns.size()) return std::nullopt;
+      const FlatValue& v = flat[i];
+      switch (v.kind) {
+        case FlatKind::missing: break;
+        case FlatKind::string: indexed[field] = std::string(wire.substr(v.at, v.size)); break;
+        case FlatKind::float64: indexed[field] = v.number; break;
+        case FlatKind::int64: indexed[field] = v.integer; break;
+        case FlatKind::boolean: indexed[field] = v.boolean; break;
+        case FlatKind::json: {
+          auto array = parse_wire(wire.substr(v.at, v.size));
+          if (!array) return std::nullopt;
+          indexed[field] = std::move(array).value();
+          break;
+        }
+      }
+    }
+  }
+  RowWrite w = spare_write();
+  w.op = WriteOp::insert;
+  w.layout = &layout;
+  store_.ids().next_into(table->name, w.id);
+  w.creation_time = store_.clock().next(now_ms);
+  w.expected_version = 0;
+  w.sets.clear();
+  if (auto status = store_.index_keys_into(layout, indexed, w.creation_time, w.id, w.keys); !status.ok()) {
+    return Result<Inserted>(status);
+  }
+  release(w.document);
+  w.document = nullptr;
+  w.flat.swap(flat);
+  w.flat_wire.assign(wire);
+  add_write(std::move(w), Value());
+  const RowWrite& stored = writes_.back();
+  return Result<Inserted>(Inserted{stored.id, stored.creation_time});
+}
+
 Status WriteSet::update(std::string_view id, std::int64_t expected_version, double creation_time,
                         Value old_document, Value document, const std::vector<std::string>* set_fields) {
   const TableSchema* table = store_.table_of_id(id);
@@ -329,6 +383,7 @@ Status WriteSet::update(std::string_view id, std::int64_t expected_version, doub
       add_columns(w.sets, more);
     }
     w.document = std::move(document);
+    w.flat.clear();  // an insert read flat: its fields are this document's now
     w.keys.swap(keys);
     states_[*slot].partial = false;  // the whole document now
     return Status::Ok();

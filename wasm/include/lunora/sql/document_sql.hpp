@@ -18,6 +18,7 @@
 
 #include "lunora/layout/table_layout.hpp"
 #include "lunora/sql/statement.hpp"
+#include "lunora/value/flat_value.hpp"
 
 namespace lunora {
 
@@ -32,7 +33,11 @@ struct RowWrite {
   std::string id;
   double creation_time = 0;
   std::int64_t expected_version = 0;  // update/remove: the version read
-  Value document;                     // insert/update: the user fields (an object)
+  // insert/update: the user fields (an object). An insert read flat (store/flat_insert.hpp)
+  // has none until document_of() builds it from `flat_wire`: its params come from `flat`.
+  mutable Value document;
+  std::vector<FlatValue> flat;  // insert read flat: one value per layout column; else empty
+  std::string flat_wire;        // the flat insert's Lunora JSON, which `flat` refers to
   std::vector<std::string> keys;      // insert/update: one encoded key per layout index
   // update: the columns its UPDATE sets, in layout order (the field columns, then the index
   // keys); empty: all. A patch sets the fields it names and the keys that changed, so the row's
@@ -40,6 +45,9 @@ struct RowWrite {
   // can keep the update HOT when no indexed column changes.
   std::vector<bool> sets;
 };
+
+// The user fields of `w`: its document, built first from its wire text for an insert read flat.
+const Value& document_of(const RowWrite& w);
 
 // Calls on_field(column) for each field column write `w` sets, then on_key(n) for each index
 // key n it sets, in layout order (RowWrite::sets; all of them when it is empty).

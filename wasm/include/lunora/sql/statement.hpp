@@ -69,6 +69,9 @@ class StatementBuilder {
 
   // Typed params, in either mode.
   StatementBuilder& text_param(std::string_view text, ParamWrap wrap = ParamWrap::none);
+  // text_param of text that JSON holds as itself (plain_json_run covers all of it): copied
+  // between quotes without the escape scan.
+  StatementBuilder& plain_text_param(std::string_view text);
   StatementBuilder& number_param(double x);          // a JSON number (NaN, Infinity: null)
   StatementBuilder& integer_param(std::int64_t x);
   StatementBuilder& bool_param(bool x);

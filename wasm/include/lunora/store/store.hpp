@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -134,6 +135,10 @@ class WriteSet {
   };
   // Validates, assigns _id and _creationTime.
   Result<Inserted> insert(std::string_view table, Value document, double now_ms);
+  // insert() of a document given as its Lunora JSON and read flat (store/flat_insert.hpp):
+  // nullopt when it is not, or when the flat reader leaves it to the tree path (the caller then
+  // parses it and calls insert(), which decides); otherwise what insert() would answer.
+  std::optional<Result<Inserted>> insert_flat(std::string_view table, std::string_view wire, double now_ms);
   // The full new user fields of an existing document (patch is merged by the caller);
   // `old_document` is the version read (user fields), for the index keys it leaves: only its
   // indexed fields are read, so the shim sends just those.
