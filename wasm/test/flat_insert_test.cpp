@@ -68,16 +68,19 @@ std::string id_of(const std::string& insert_answer) {
 
 const char* kEngines[] = {"postgres", "mysql", "sqlite"};
 
-// Documents the flat reader takes, and some that look like them but it must leave to the tree.
+// Documents the flat reader takes, and some that look like them but it must leave to the tree
+// (ASCII and UTF-8 text, escapes, invalid UTF-8 included).
+// The first kFlatDocuments of kDocuments are flat.
+constexpr std::size_t kFlatDocuments = 6;
 const std::vector<std::string> kDocuments = {
     R"({"name":"ada","score":2.5,"count":{"$integer":"BQAAAAAAAAA="},"on":true,"tags":["a","b"]})",
     R"({"tags":[],"on":false,"count":{"$integer":"AAAAAAAAAIA="},"score":-1e-7,"name":""})",
     R"({"name":"x y","score":1e+21,"count":{"$integer":"/////////38="},"on":true,"tags":["q"],"flags":[true,false],"note":"n","size":0})",
     R"({"name":"z","score":-0,"count":{"$integer":"AAAAAAAAAAA="},"on":false,"tags":[],"size":9007199254740993})",
     R"({"name":"z","score":5e-324,"count":{"$integer":"AQAAAAAAAAA="},"on":false,"tags":["a"],"flags":[]})",
+    "{\"name\":\"caf\xc3\xa9\",\"score\":1,\"count\":{\"$integer\":\"AQAAAAAAAAA=\"},\"on\":true,\"tags\":[\"\xf0\x9f\x98\x80\"]}",
     // left to the tree: valid, but not flat
     R"({"name":"caf\u00e9","score":1,"count":{"$integer":"AQAAAAAAAAA="},"on":true,"tags":[]})",
-    "{\"name\":\"caf\xc3\xa9\",\"score\":1,\"count\":{\"$integer\":\"AQAAAAAAAAA=\"},\"on\":true,\"tags\":[]}",
     R"({ "name":"a","score":1,"count":{"$integer":"AQAAAAAAAAA="},"on":true,"tags":[]})",
     R"({"name":"a","score":1.0,"count":{"$integer":"AQAAAAAAAAA="},"on":true,"tags":[],"state":"a","meta":{"k":[1]},"data":{"$bytes":"AAE="}})",
     R"({"name":"a","score":{"$float":"AAAAAAAA+H8="},"count":{"$integer":"AQAAAAAAAAA="},"on":true,"tags":[]})",
@@ -86,6 +89,8 @@ const std::vector<std::string> kDocuments = {
     R"({"name":"a","score":1,"count":{"$integer":"AQAAAAAAAAA="},"on":true})",
     R"({"name":"a","score":1,"count":{"$integer":"AQAAAAAAAAA="},"on":true,"tags":[],"extra":1})",
     R"({"name":"a","score":1,"count":{"$integer":"AQAAAAAAAAA="},"on":true,"tags":[],"name":"b"})",
+    "{\"name\":\"\xc3\x28\",\"score\":1,\"count\":{\"$integer\":\"AQAAAAAAAAA=\"},\"on\":true,\"tags\":[]}",
+    "{\"name\":\"a\",\"score\":1,\"count\":{\"$integer\":\"AQAAAAAAAAA=\"},\"on\":true,\"tags\":[\"\xed\xa0\x80\"]}",
     R"({"name":"a","score":"1","count":{"$integer":"AQAAAAAAAAA="},"on":true,"tags":[]})",
     R"({"name":"a","score":1,"count":{"$integer":"AQAAAAAAAAA"},"on":true,"tags":[]})",
     R"({"name":"a","score":01,"count":{"$integer":"AQAAAAAAAAA="},"on":true,"tags":[]})",
@@ -111,7 +116,7 @@ TEST_CASE("flat insert: the flat reader takes the usual flat documents, and only
   lunora::ValidationOptions options;
   for (std::size_t i = 0; i < kDocuments.size(); ++i) {
     INFO(kDocuments[i]);
-    CHECK(lunora::read_flat_insert(kDocuments[i], table, layout, options, flat) == (i < 5));
+    CHECK(lunora::read_flat_insert(kDocuments[i], table, layout, options, flat) == (i < kFlatDocuments));
   }
   options.allow_negative_zero = false;  // -0 then goes to the tree path, which refuses it
   CHECK_FALSE(lunora::read_flat_insert(kDocuments[3], table, layout, options, flat));
@@ -139,7 +144,7 @@ TEST_CASE("flat insert: a lone insert answers and commits as the tree path does"
 TEST_CASE("flat insert: the inserted document as later calls of its mutation see it") {
   for (const char* engine : kEngines) {
     same_both_ways(engine, [](int store, std::vector<std::string>& out) {
-      for (std::size_t d = 0; d < 5; ++d) {
+      for (std::size_t d = 0; d < kFlatDocuments; ++d) {
         // A query of the table in the same mutation meets the pending row.
         int tx = json::parse(api::tx_begin(store))["value"].get<int>();
         out.push_back(api::tx_insert(tx, "items", kDocuments[d], 2000));
@@ -153,7 +158,7 @@ TEST_CASE("flat insert: the inserted document as later calls of its mutation see
         // Replaced, then deleted, in the mutation that inserted it.
         tx = json::parse(api::tx_begin(store))["value"].get<int>();
         const std::string id = id_of(api::tx_insert(tx, "items", kDocuments[d], 3000));
-        out.push_back(api::tx_update(tx, id, "1", 3000, kDocuments[d], kDocuments[(d + 1) % 5], ""));
+        out.push_back(api::tx_update(tx, id, "1", 3000, kDocuments[d], kDocuments[(d + 1) % kFlatDocuments], ""));
         out.push_back(api::tx_commit_plan(tx));
         out.push_back(api::tx_remove(tx, id, "1", 3000, kDocuments[d]));
         out.push_back(api::tx_commit_plan(tx));
@@ -163,7 +168,7 @@ TEST_CASE("flat insert: the inserted document as later calls of its mutation see
       const int a = json::parse(api::tx_begin(store))["value"].get<int>();
       const int b = json::parse(api::tx_begin(store))["value"].get<int>();
       out.push_back(api::tx_insert(a, "items", kDocuments[0], 4000));
-      out.push_back(api::tx_insert(b, "items", kDocuments[5], 4000));
+      out.push_back(api::tx_insert(b, "items", kDocuments[kFlatDocuments], 4000));
       out.push_back(api::tx_insert(b, "items", kDocuments[2], 4000));
       out.push_back(api::tx_batch_plan("[" + std::to_string(a) + "," + std::to_string(b) + "]"));
       out.push_back(api::tx_batch_plan_compact("[" + std::to_string(a) + "," + std::to_string(b) + "]"));

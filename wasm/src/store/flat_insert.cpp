@@ -60,6 +60,24 @@ class Cursor {
     at_ = end + 1;
     return true;
   }
+  // A string without escapes: plain ASCII and valid UTF-8 beyond it (what JSON.stringify
+  // writes for text without quotes, backslashes, controls or lone surrogates).
+  bool text_string(std::string_view& out) noexcept {
+    if (!take('"')) return false;
+    const std::size_t start = at_;
+    bool wide = false;
+    for (;;) {
+      at_ = plain_json_run(wire_.data(), at_, wire_.size());
+      if (at_ == wire_.size()) return false;
+      if (static_cast<unsigned char>(wire_[at_]) < 0x80) break;
+      wide = true;
+      ++at_;
+    }
+    if (wire_[at_] != '"') return false;  // an escape or a control character: the tree's way
+    out = wire_.substr(start, at_ - start);
+    ++at_;
+    return !wide || is_valid_utf8(out);
+  }
   // A JSON number token (its grammar is checked by parse_simple_wire).
   std::string_view number_token() noexcept {
     const std::size_t start = at_;
@@ -86,7 +104,7 @@ bool flat_array(Cursor& in, Takes items, std::size_t& bound) {
       if (++count > limits::kMaxArrayItems) return false;
       if (items == Takes::string_array) {
         std::string_view text;
-        if (!in.plain_string(text)) return false;
+        if (!in.text_string(text)) return false;
         bound += 6 * text.size() + 2;
       } else {
         if (!in.take("true") && !in.take("false")) return false;
@@ -143,7 +161,7 @@ bool read_flat_insert(std::string_view wire, const TableSchema& table, const Tab
         case Takes::nothing: return false;
         case Takes::string: {
           std::string_view text;
-          if (!in.plain_string(text)) return false;
+          if (!in.text_string(text)) return false;
           value.kind = FlatKind::string;
           value.at = static_cast<std::uint32_t>(start + 1);
           value.size = static_cast<std::uint32_t>(text.size());

@@ -69,8 +69,8 @@ class StatementBuilder {
 
   // Typed params, in either mode.
   StatementBuilder& text_param(std::string_view text, ParamWrap wrap = ParamWrap::none);
-  // text_param of text that JSON holds as itself (plain_json_run covers all of it): copied
-  // between quotes without the escape scan.
+  // text_param of text that JSON holds as itself (valid UTF-8 without quotes, backslashes or
+  // controls, which append_json_string copies as they are): copied without the escape scan.
   StatementBuilder& plain_text_param(std::string_view text);
   StatementBuilder& number_param(double x);          // a JSON number (NaN, Infinity: null)
   StatementBuilder& integer_param(std::int64_t x);

@@ -25,10 +25,10 @@ namespace lunora {
 // `out`, when:
 // - it is `{...}` without whitespace, each member named once, each name a field the table
 //   declares (so no `_` or `$` name);
-// - each value is one the field's validator (inside its optional) takes: a string of plain
-//   ASCII for v.string(), a JSON number for v.float64(), {"$integer": b64} for v.int64(),
+// - each value is one the field's validator (inside its optional) takes: a string without
+//   escapes (ASCII but quotes, backslashes and controls, or valid UTF-8) for v.string(), a JSON number for v.float64(), {"$integer": b64} for v.int64(),
 //   true or false for v.boolean(), and for v.array() of strings or of booleans an array of
-//   plain strings or of true / false;
+//   such strings or of true / false;
 // - every required field is present, and validate_document's size and item limits hold;
 // - `options` lets the engine store every number (-0).
 // False otherwise (`out` is then unspecified): the tree path decides.

@@ -8,7 +8,8 @@ namespace lunora {
 
 enum class FlatKind : std::uint8_t { missing, string, float64, int64, boolean, json };
 
-// string: the characters between the quotes (plain ASCII, which no JSON writer escapes);
+// string: the bytes between the quotes (text no JSON writer escapes: valid UTF-8 without
+// quotes, backslashes or controls);
 // json: the array's Lunora JSON, exactly as to_wire writes it; both as a byte range of the
 // document's wire text. The other kinds hold their value.
 struct FlatValue {
