@@ -121,6 +121,11 @@ TEST_CASE("flat insert: the flat reader takes the usual flat documents, and only
   options.allow_negative_zero = false;  // -0 then goes to the tree path, which refuses it
   CHECK_FALSE(lunora::read_flat_insert(kDocuments[3], table, layout, options, flat));
   options.allow_negative_zero = true;
+  // An id field: flat when the options say it is an id of its table.
+  const std::string with_owner = R"({"name":"a","score":1,"count":{"$integer":"AQAAAAAAAAA="},"on":true,"tags":[],"owner":)";
+  options.is_id_of_table = [](std::string_view table_name, std::string_view id) { return table_name == "items" && id == "0123"; };
+  CHECK(lunora::read_flat_insert(with_owner + R"("0123"})", table, layout, options, flat));
+  CHECK_FALSE(lunora::read_flat_insert(with_owner + R"("01234"})", table, layout, options, flat));
   options.detailed_only = true;
   CHECK_FALSE(lunora::read_flat_insert(kDocuments[0], table, layout, options, flat));
 }
@@ -181,6 +186,18 @@ TEST_CASE("flat insert: the inserted document as later calls of its mutation see
 
 TEST_CASE("flat insert: random flat documents commit as the tree path commits them") {
   lunora::test::RandomValues random(20261127);
+  // An id of "items" from a store of another seed, and the same id made wrong in its table tag.
+  std::string owner;
+  {
+    const int store = json::parse(api::store_open(kSchema, "postgres", R"({"seed":"0a0b"})"))["value"].get<int>();
+    const int tx = json::parse(api::tx_begin(store))["value"].get<int>();
+    owner = id_of(api::tx_insert(tx, "items", kDocuments[0], 1));
+    api::tx_end(tx);
+    api::store_close(store);
+  }
+  REQUIRE(owner.size() == 32);
+  std::string wrong_owner = owner;
+  wrong_owner.back() = wrong_owner.back() == '0' ? '1' : '0';
   std::vector<std::string> documents;
   for (int n = 0; n < 400; ++n) {
     Value doc = Value::object();
@@ -193,6 +210,7 @@ TEST_CASE("flat insert: random flat documents commit as the tree path commits th
     if (random.pick(2) == 0) doc["size"] = random.float64();
     if (random.pick(3) == 0) doc["flags"] = Value::array({random.pick(2) == 1});
     if (random.pick(3) == 0) doc["note"] = random.string();
+    if (random.pick(3) == 0) doc["owner"] = random.pick(4) == 0 ? wrong_owner : owner;
     documents.push_back(lunora::to_wire(doc));
   }
   for (const char* engine : kEngines) {

@@ -14,12 +14,15 @@ namespace {
 bool flat_enabled = true;
 
 // What read_flat_insert takes for a field: its validator inside its optional.
-enum class Takes : std::uint8_t { nothing, string, float64, int64, boolean, string_array, boolean_array };
+enum class Takes : std::uint8_t { nothing, string, id, float64, int64, boolean, string_array, boolean_array };
+
+const Validator& inner(const Validator& field) { return field.kind == ValidatorKind::optional ? field.children.at(0) : field; }
 
 Takes takes(const Validator& field, ColumnKind column) {
-  const Validator& v = field.kind == ValidatorKind::optional ? field.children.at(0) : field;
+  const Validator& v = inner(field);
   switch (v.kind) {
     case ValidatorKind::string: return column == ColumnKind::text ? Takes::string : Takes::nothing;
+    case ValidatorKind::id: return column == ColumnKind::text ? Takes::id : Takes::nothing;
     case ValidatorKind::float64: return column == ColumnKind::float64 ? Takes::float64 : Takes::nothing;
     case ValidatorKind::int64: return column == ColumnKind::int64 ? Takes::int64 : Takes::nothing;
     case ValidatorKind::boolean: return column == ColumnKind::boolean ? Takes::boolean : Takes::nothing;
@@ -159,9 +162,14 @@ bool read_flat_insert(std::string_view wire, const TableSchema& table, const Tab
       const Takes kind = takes(fields[i].validator, layout.columns[i].kind);
       switch (kind) {
         case Takes::nothing: return false;
-        case Takes::string: {
+        case Takes::string:
+        case Takes::id: {
           std::string_view text;
           if (!in.text_string(text)) return false;
+          if (kind == Takes::id) {  // as QuickSchemaCheck's id_ok
+            const Validator& id = inner(fields[i].validator);
+            if (options.is_id_of_table ? !options.is_id_of_table(id.table, text) : text.empty()) return false;
+          }
           value.kind = FlatKind::string;
           value.at = static_cast<std::uint32_t>(start + 1);
           value.size = static_cast<std::uint32_t>(text.size());
