@@ -126,6 +126,9 @@ TEST_CASE("flat insert: the flat reader takes the usual flat documents, and only
   options.is_id_of_table = [](std::string_view table_name, std::string_view id) { return table_name == "items" && id == "0123"; };
   CHECK(lunora::read_flat_insert(with_owner + R"("0123"})", table, layout, options, flat));
   CHECK_FALSE(lunora::read_flat_insert(with_owner + R"("01234"})", table, layout, options, flat));
+  // An enum (a union of string literals, in a text column): flat for its own strings only.
+  CHECK(lunora::read_flat_insert(with_owner + R"("0123","state":"b"})", table, layout, options, flat));
+  CHECK_FALSE(lunora::read_flat_insert(with_owner + R"("0123","state":"c"})", table, layout, options, flat));
   options.detailed_only = true;
   CHECK_FALSE(lunora::read_flat_insert(kDocuments[0], table, layout, options, flat));
 }
@@ -211,6 +214,7 @@ TEST_CASE("flat insert: random flat documents commit as the tree path commits th
     if (random.pick(3) == 0) doc["flags"] = Value::array({random.pick(2) == 1});
     if (random.pick(3) == 0) doc["note"] = random.string();
     if (random.pick(3) == 0) doc["owner"] = random.pick(4) == 0 ? wrong_owner : owner;
+    if (random.pick(3) == 0) doc["state"] = std::string(1, "abc"[random.pick(3)]);
     documents.push_back(lunora::to_wire(doc));
   }
   for (const char* engine : kEngines) {

@@ -14,7 +14,9 @@ namespace {
 bool flat_enabled = true;
 
 // What read_flat_insert takes for a field: its validator inside its optional.
-enum class Takes : std::uint8_t { nothing, string, id, float64, int64, boolean, string_array, boolean_array };
+enum class Takes : std::uint8_t { nothing, string, id, literal, float64, int64, boolean, string_array, boolean_array };
+
+bool is_string_literal(const Validator& v) { return v.kind == ValidatorKind::literal && v.literal.is_string(); }
 
 const Validator& inner(const Validator& field) { return field.kind == ValidatorKind::optional ? field.children.at(0) : field; }
 
@@ -23,6 +25,14 @@ Takes takes(const Validator& field, ColumnKind column) {
   switch (v.kind) {
     case ValidatorKind::string: return column == ColumnKind::text ? Takes::string : Takes::nothing;
     case ValidatorKind::id: return column == ColumnKind::text ? Takes::id : Takes::nothing;
+    case ValidatorKind::literal: return column == ColumnKind::text && is_string_literal(v) ? Takes::literal : Takes::nothing;
+    case ValidatorKind::union_of: {  // of string literals only: an enum, in a text column
+      if (column != ColumnKind::text || v.children.empty()) return Takes::nothing;
+      for (const auto& member : v.children) {
+        if (!is_string_literal(member)) return Takes::nothing;
+      }
+      return Takes::literal;
+    }
     case ValidatorKind::float64: return column == ColumnKind::float64 ? Takes::float64 : Takes::nothing;
     case ValidatorKind::int64: return column == ColumnKind::int64 ? Takes::int64 : Takes::nothing;
     case ValidatorKind::boolean: return column == ColumnKind::boolean ? Takes::boolean : Takes::nothing;
@@ -35,6 +45,15 @@ Takes takes(const Validator& field, ColumnKind column) {
     }
     default: return Takes::nothing;
   }
+}
+
+// Whether `text` is the string of literal `v`, or of one of the members of union `v`.
+bool literal_matches(const Validator& v, std::string_view text) {
+  if (v.kind == ValidatorKind::literal) return v.literal.get_ref<const std::string&>() == text;
+  for (const auto& member : v.children) {
+    if (member.literal.get_ref<const std::string&>() == text) return true;
+  }
+  return false;
 }
 
 // Reads the text at `at` of `wire` and advances past it.
@@ -163,13 +182,15 @@ bool read_flat_insert(std::string_view wire, const TableSchema& table, const Tab
       switch (kind) {
         case Takes::nothing: return false;
         case Takes::string:
-        case Takes::id: {
+        case Takes::id:
+        case Takes::literal: {
           std::string_view text;
           if (!in.text_string(text)) return false;
-          if (kind == Takes::id) {  // as QuickSchemaCheck's id_ok
-            const Validator& id = inner(fields[i].validator);
-            if (options.is_id_of_table ? !options.is_id_of_table(id.table, text) : text.empty()) return false;
+          const Validator& v = inner(fields[i].validator);
+          if (kind == Takes::id && (options.is_id_of_table ? !options.is_id_of_table(v.table, text) : text.empty())) {
+            return false;  // as QuickSchemaCheck's id_ok
           }
+          if (kind == Takes::literal && !literal_matches(v, text)) return false;
           value.kind = FlatKind::string;
           value.at = static_cast<std::uint32_t>(start + 1);
           value.size = static_cast<std::uint32_t>(text.size());

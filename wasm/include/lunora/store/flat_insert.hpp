@@ -27,7 +27,8 @@ namespace lunora {
 //   declares (so no `_` or `$` name);
 // - each value is one the field's validator (inside its optional) takes: a string without
 //   escapes (ASCII but quotes, backslashes and controls, or valid UTF-8) for v.string(), one
-//   that `options` says is an id of the table for v.id(table), a JSON number for v.float64(), {"$integer": b64} for v.int64(),
+//   that `options` says is an id of the table for v.id(table), one of the strings of a
+//   v.literal(string) or a v.union of them (stored as text), a JSON number for v.float64(), {"$integer": b64} for v.int64(),
 //   true or false for v.boolean(), and for v.array() of strings or of booleans an array of
 //   such strings or of true / false;
 // - every required field is present, and validate_document's size and item limits hold;
