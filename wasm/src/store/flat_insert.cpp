@@ -144,7 +144,6 @@ bool flat_array(Cursor& in, Takes items, std::size_t& bound) {
 
 namespace detail {
 void set_flat_inserts(bool enabled) noexcept { flat_enabled = enabled; }
-bool flat_inserts() noexcept { return flat_enabled; }
 }  // namespace detail
 
 bool read_flat_insert(std::string_view wire, const TableSchema& table, const TableLayout& layout,

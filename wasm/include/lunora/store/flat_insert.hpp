@@ -40,7 +40,6 @@ bool read_flat_insert(std::string_view wire, const TableSchema& table, const Tab
 namespace detail {
 // Tests turn the flat path off to compare it with the tree path; always on otherwise.
 void set_flat_inserts(bool enabled) noexcept;
-bool flat_inserts() noexcept;
 }  // namespace detail
 
 }  // namespace lunora
