@@ -116,7 +116,7 @@ class Cursor {
   std::size_t at_ = 0;
 };
 
-// The members of an array of plain strings or of booleans, `[` read; the array's size bound
+// The members of an array of strings without escapes or of booleans, `[` read; the array's size bound
 // (as quick_value_ok counts it) added to `bound`.
 bool flat_array(Cursor& in, Takes items, std::size_t& bound) {
   std::size_t count = 0;
