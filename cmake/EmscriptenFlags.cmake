@@ -28,3 +28,10 @@ set(LUNORA_WASM_LINK_FLAGS
   -sALLOW_MEMORY_GROWTH=1
   -sFILESYSTEM=0
 )
+
+# Profiling builds only (scripts/bench/cold-footprint.mjs): keep the functions' names in the
+# module, so V8's profiles name them. The code is the same; the module is larger.
+option(LUNORA_WASM_NAMES "Keep function names in the WASM core (profiling builds)" OFF)
+if(LUNORA_WASM_NAMES)
+  list(APPEND LUNORA_WASM_LINK_FLAGS --profiling-funcs)
+endif()

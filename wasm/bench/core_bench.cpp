@@ -4,6 +4,7 @@
 //       Replays, through lunora::api (the functions embind exposes), the exact core calls the
 //       package made for one point operation / query page, as recorded by scripts/bench/run.mjs.
 //       Same inputs as the WASM measurement, minus embind and V8: the native floor.
+//       With LUNORA_BENCH_EVICT_MB=64 each timed operation starts with cold caches (below).
 //   lunora_core_bench subs [max_subscriptions]
 //       lunora::SubscriptionIndex: time to find the subscriptions affected by a commit of 10
 //       writes with 1k / 10k / 100k live subscriptions over distinct index ranges.
@@ -155,6 +156,22 @@ struct Replayer {
   }
 };
 
+// LUNORA_BENCH_EVICT_MB=N: before each timed operation, stream through N MiB of other data,
+// as the machine does to the core while a live operation waits for its server (a cold run;
+// under callgrind --cache-sim=yes its misses are those of a cold operation).
+void evict_caches() {
+  static const std::size_t bytes = [] {
+    const char* mb = std::getenv("LUNORA_BENCH_EVICT_MB");
+    return mb == nullptr ? std::size_t{0} : static_cast<std::size_t>(std::atoi(mb)) << 20;
+  }();
+  if (bytes == 0) return;
+  static std::vector<unsigned char> junk(bytes, 1);
+  static volatile unsigned sink = 0;
+  unsigned sum = 0;
+  for (std::size_t i = 0; i < bytes; i += 64) sum += junk[i]++;
+  sink = sink + sum;  // (kept: the loads are not optimised away)
+}
+
 int replay(const std::string& path, int iterations, const std::string& only_engine, const std::string& only_op) {
   std::ifstream in(path);
   json fixtures = json::parse(in);
@@ -173,6 +190,7 @@ int replay(const std::string& path, int iterations, const std::string& only_engi
       std::vector<double> us;
       us.reserve(iterations);
       for (int i = 0; i < iterations; ++i) {
+        evict_caches();
         auto t0 = Clock::now();
         r.run_once();
         us.push_back(micros(Clock::now() - t0));
