@@ -195,7 +195,7 @@ function profileByFunction({ profile, map }, wasmImports) {
         name = `wasm ${cleanCpp(wasmNames.get(slot + wasmImports) ?? `function ${slot + wasmImports}`)}`;
       } else name = "jit (unnamed)";
     } else if (r.name.includes("Builtins_")) name = `builtin ${/Builtins_\w+/.exec(r.name)[0].slice(9)}`;
-    else name = `native ${r.name.replace(/^\?\?\?:/, "").replace(/\s*\[.*\]$/, "").replace(/\(.*$/, "").slice(0, 80)}`;
+    else name = `native ${r.name.replace(/^\?\?\?:/, "").replace(/\s*\[.*\]$/, "").replaceAll("(anonymous namespace)::", "").replace(/\(.*$/, "").slice(0, 80)}`;
     const c = byName.get(name) ?? new Array(COLUMNS.length).fill(0);
     r.costs.forEach((x, j) => (c[j] += x));
     byName.set(name, c);
