@@ -33,3 +33,22 @@ export const makeDoc = (i) => ({
   name: `user ${i}`, email: `user${i}@example.com`, age: i % 1000, score: i * 0.5, active: i % 2 === 0,
   count: BigInt(i), city: "Lisbon", country: "PT", tags: ["a", "b", String(i % 7)], note: "hello",
 });
+
+/**
+ * How the cold-footprint scripts count a cold operation: callgrind's cache simulation with an
+ * 8 MiB last level, and a sweep of 24 MiB of other data before each measured operation.
+ */
+export const COLD_CALLGRIND_ARGS = [
+  "--tool=callgrind", "--smc-check=all-non-file", "--cache-sim=yes", "--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64",
+];
+export function coldSweeper() {
+  const junk = new Uint8Array(24 << 20);
+  return () => {
+    let sum = 0;
+    for (let k = 0; k < junk.length; k += 64) sum += junk[k]++;
+    return sum;
+  };
+}
+
+/** The environment em++ / emcmake need here: Debian's node modules (acorn; TOOLCHAIN.md). */
+export const emscriptenEnv = () => ({ ...process.env, NODE_PATH: ["/usr/share/nodejs", process.env.NODE_PATH].filter(Boolean).join(":") });

@@ -14,24 +14,21 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { COLD_CALLGRIND_ARGS, coldSweeper, docsSchema, emscriptenEnv, makeDoc } from "./builds.mjs";
 
 if (process.argv[2] === "--lines-child") {
   // Under valgrind: 300 warm calls, then N calls each after a sweep (see coldLines below).
   const w = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(process.argv[3])), {}).exports;
   w._initialize?.();
   const f = w[`weight${process.argv[4]}`];
-  const junk = new Uint8Array(24 << 20);
+  const sweep = coldSweeper();
   let x = 0;
   for (let i = 0; i < 300; i++) x += f(i);
-  for (let i = 0; i < Number(process.argv[5]); i++) {
-    for (let k = 0; k < junk.length; k += 64) x += junk[k]++;
-    x += f(i);
-  }
+  for (let i = 0; i < Number(process.argv[5]); i++) x += sweep() + f(i);
   if (x === 0.5) console.log(x);
   process.exit(0);
 }
 const { default: postgres } = await import("postgres");
-const { docsSchema, makeDoc } = await import("./builds.mjs");
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -60,7 +57,7 @@ lines.push("}");
 writeFileSync(join(out, "weight.cpp"), lines.join("\n"));
 const exported = ks.map((k) => `_weight${k}`).join(",");
 const built = spawnSync("em++", ["-O3", join(out, "weight.cpp"), "-o", join(out, "weight.wasm"), "--no-entry", "-sSTANDALONE_WASM", `-sEXPORTED_FUNCTIONS=${exported}`], {
-  env: { ...process.env, NODE_PATH: ["/usr/share/nodejs", process.env.NODE_PATH].filter(Boolean).join(":") },
+  env: emscriptenEnv(),
   stdio: "inherit",
 });
 if (built.status !== 0) throw new Error("cold-code-cost: em++ failed (scripts/setup.sh installs it)");
@@ -91,8 +88,7 @@ const median = (xs) => {
 function coldLines(k) {
   const count = (n) => {
     const file = join(out, `lines-${k}-${n}.callgrind`);
-    const r = spawnSync("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", "--cache-sim=yes", "--I1=32768,8,64", "--D1=32768,8,64",
-      "--LL=8388608,16,64", `--callgrind-out-file=${file}`, process.execPath, "--no-liftoff", new URL(import.meta.url).pathname,
+    const r = spawnSync("valgrind", [...COLD_CALLGRIND_ARGS, `--callgrind-out-file=${file}`, process.execPath, "--no-liftoff", new URL(import.meta.url).pathname,
       "--lines-child", join(out, "weight.wasm"), String(k), String(n)], { encoding: "utf8" });
     if (r.status !== 0) return NaN;
     // "summary: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw"

@@ -22,10 +22,11 @@
 //   node scripts/bench/cold-footprint.mjs [--ops insert,mutation,patch] [--dist js-shim/dist] [--names]
 //                                         [--warm 300] [--n 50,150] [--top 30] [--sides store,raw]
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { COLD_CALLGRIND_ARGS, coldSweeper, docsSchema, emscriptenEnv, loadBuild, makeDoc } from "./builds.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -33,7 +34,6 @@ const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) +
 // ---- the measured process ----------------------------------------------------------------
 
 async function child(side, op, warm, n, dist) {
-  const { docsSchema, loadBuild, makeDoc } = await import("./builds.mjs");
   const { default: postgres } = await import("postgres");
   const { randomBytes } = await import("node:crypto");
   const b = await loadBuild(dist);
@@ -69,12 +69,7 @@ async function child(side, op, warm, n, dist) {
   };
   const run = ways[`${side} ${op}`];
   if (!run) throw new Error(`cold-footprint: no operation "${side} ${op}"`);
-  const junk = new Uint8Array(24 << 20);
-  const sweep = () => {
-    let sum = 0;
-    for (let k = 0; k < junk.length; k += 64) sum += junk[k]++;
-    return sum;
-  };
+  const sweep = coldSweeper();
   for (let i = 0; i < warm; i++) await run(i);
   let swept = 0;
   for (let i = 0; i < n; i++) {
@@ -114,7 +109,7 @@ function main() {
 function withNamedCore(dist, dir) {
   const build = resolve("build", "wasm-names");
   const out = join(build, "out");
-  const env = { ...process.env, NODE_PATH: ["/usr/share/nodejs", process.env.NODE_PATH].filter(Boolean).join(":") };
+  const env = emscriptenEnv();
   const step = (cmd, argv) => {
     const r = spawnSync(cmd, argv, { env, stdio: "inherit" });
     if (r.status !== 0) throw new Error(`cold-footprint: ${cmd} ${argv.join(" ")} failed`);
@@ -132,8 +127,7 @@ function measure(dir, side, op, warm, n, dist) {
   const out = join(dir, `${side}-${op}-${n}.callgrind`);
   const script = fileURLToPath(import.meta.url);
   const r = spawnSync("valgrind", [
-    "--tool=callgrind", "--smc-check=all-non-file", "--cache-sim=yes",
-    "--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64", `--callgrind-out-file=${out}`,
+    ...COLD_CALLGRIND_ARGS, `--callgrind-out-file=${out}`,
     process.execPath, "--no-liftoff", "--perf-basic-prof", script, "--child", side, op, String(warm), String(n), dist,
   ], { encoding: "utf8", maxBuffer: 64 << 20 });
   const pid = /==(\d+)==/.exec(r.stderr)?.[1];
@@ -249,6 +243,7 @@ function countWasmImports(path) {
 /** (b - a) / n per function: one operation, without start-up. */
 function perOperation(a, b, n, wasmImports) {
   const [A, B] = [a, b].map((run) => profileByFunction(run, wasmImports));
+  for (const run of [a, b]) rmSync(run.map, { force: true });
   const out = new Map();
   for (const name of new Set([...A.keys(), ...B.keys()])) {
     const x = A.get(name) ?? new Array(COLUMNS.length).fill(0);
