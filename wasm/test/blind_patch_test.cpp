@@ -66,7 +66,8 @@ const std::string kSelect =
 const std::string kReturning =
     " RETURNING \"o\".\"_id\", \"o\".\"_creationTime\", \"o\".\"_version\", \"o\".\"author\", \"o\".\"body\", "
     "\"o\".\"data\", \"o\".\"done\", \"o\".\"meta\", \"o\".\"n\", \"o\".\"owner\", \"o\".\"score\", \"o\".\"tag\"";
-const std::string kBound = "COALESCE(6 * octet_length(\"o\".\"author\")::int8, 0)";
+// The size bound's first column (`author`, optional: NULL when missing).
+const std::string kBound = "6 * (COALESCE(octet_length(\"o\".\"author\"), 0)::int8";
 
 }  // namespace
 
@@ -77,10 +78,9 @@ TEST_CASE("blind patch: the statement of a patch of one field") {
   CHECK(answer["statement"]["text"] ==
         "UPDATE \"notes\" AS \"n\" SET \"body\" = $1, \"_version\" = \"n\".\"_version\" + 1 FROM (" + kSelect +
             " WHERE \"_id\" = $2 FOR UPDATE) AS \"o\" WHERE \"n\".\"_id\" = \"o\".\"_id\" AND " + kBound +
-            " + COALESCE(4 * octet_length(\"o\".\"data\")::int8 / 3, 0)"
-            " + COALESCE(2 * octet_length(\"o\".\"meta\")::int8, 0)"
-            " + COALESCE(6 * octet_length(\"o\".\"owner\")::int8, 0)"
-            " + COALESCE(6 * octet_length(\"o\".\"tag\")::int8, 0) <= 983040" +
+            " + octet_length(\"o\".\"owner\") + COALESCE(octet_length(\"o\".\"tag\"), 0))"
+            " + 4 * (COALESCE(octet_length(\"o\".\"data\"), 0)::int8) / 3"
+            " + 2 * (COALESCE(octet_length(\"o\".\"meta\"), 0)::int8) <= 983040" +
             kReturning);
   // The budget: the limit less the braces, the system fields (id of 32 characters), `body`
   // (`"x"`: 6 + 2) and every other column's key and constant.
@@ -107,11 +107,9 @@ TEST_CASE("blind patch: the statement of a patch of two fields and of one with a
         "UPDATE \"notes\" AS \"n\" SET \"n\" = $1::text::int8, \"score\" = $2::text::float8, \"_version\" = "
         "\"n\".\"_version\" + 1 FROM (" +
             kSelect + " WHERE \"_id\" = $3 FOR UPDATE) AS \"o\" WHERE \"n\".\"_id\" = \"o\".\"_id\" AND " + kBound +
-            " + COALESCE(6 * octet_length(\"o\".\"body\")::int8, 0)"
-            " + COALESCE(4 * octet_length(\"o\".\"data\")::int8 / 3, 0)"
-            " + COALESCE(2 * octet_length(\"o\".\"meta\")::int8, 0)"
-            " + COALESCE(6 * octet_length(\"o\".\"owner\")::int8, 0)"
-            " + COALESCE(6 * octet_length(\"o\".\"tag\")::int8, 0) <= 983040" +
+            " + octet_length(\"o\".\"body\") + octet_length(\"o\".\"owner\") + COALESCE(octet_length(\"o\".\"tag\"), 0))"
+            " + 4 * (COALESCE(octet_length(\"o\".\"data\"), 0)::int8) / 3"
+            " + 2 * (COALESCE(octet_length(\"o\".\"meta\"), 0)::int8) <= 983040" +
             kReturning);
   CHECK(two["statement"]["params"].size() == 3);
   CHECK(two["statement"]["params"][0] == "2");
@@ -125,8 +123,7 @@ TEST_CASE("blind patch: the statement of a patch of two fields and of one with a
         "UPDATE \"notes\" AS \"n\" SET \"author\" = $1, \"data\" = NULL, \"meta\" = $2::text::jsonb, \"tag\" = NULL, "
         "\"_version\" = \"n\".\"_version\" + 1 FROM (" +
             kSelect + " WHERE \"_id\" = $3 FOR UPDATE) AS \"o\" WHERE \"n\".\"_id\" = \"o\".\"_id\" AND " +
-            "COALESCE(6 * octet_length(\"o\".\"body\")::int8, 0)"
-            " + COALESCE(6 * octet_length(\"o\".\"owner\")::int8, 0) <= 983040" +
+            "6 * (octet_length(\"o\".\"body\")::int8 + octet_length(\"o\".\"owner\")) <= 983040" +
             kReturning);
   CHECK(removing["statement"]["params"][0] == o.user);
   CHECK(removing["statement"]["params"][1] == R"({"k":[1,null]})");
@@ -400,10 +397,9 @@ TEST_CASE("blind patch: the statement of a patch naming every field of indexes")
             "octet_length(\"n\".\"_k_by_done_owner\") - " +
             std::to_string(suffix) + " + 1), \"_version\" = \"n\".\"_version\" + 1 FROM (" + kSelect +
             " WHERE \"_id\" = $5 FOR UPDATE) AS \"o\" WHERE \"n\".\"_id\" = \"o\".\"_id\" AND " + kBound +
-            " + COALESCE(6 * octet_length(\"o\".\"body\")::int8, 0)"
-            " + COALESCE(4 * octet_length(\"o\".\"data\")::int8 / 3, 0)"
-            " + COALESCE(2 * octet_length(\"o\".\"meta\")::int8, 0)"
-            " + COALESCE(6 * octet_length(\"o\".\"tag\")::int8, 0) <= 983040" +
+            " + octet_length(\"o\".\"body\") + COALESCE(octet_length(\"o\".\"tag\"), 0))"
+            " + 4 * (COALESCE(octet_length(\"o\".\"data\"), 0)::int8) / 3"
+            " + 2 * (COALESCE(octet_length(\"o\".\"meta\"), 0)::int8) <= 983040" +
             kReturning);
   const json& params = answer["statement"]["params"];
   CHECK(params[0] == "false");
@@ -456,9 +452,9 @@ namespace {
 
 // The cheaper form's bound: the same terms over the row itself (JSON by its text).
 const std::string kNewFormBound =
-    "COALESCE(6 * octet_length(\"author\")::int8, 0) + COALESCE(4 * octet_length(\"data\")::int8 / 3, 0)"
-    " + COALESCE(2 * octet_length(CAST(\"meta\" AS text))::int8, 0) + COALESCE(6 * octet_length(\"owner\")::int8, 0)"
-    " + COALESCE(6 * octet_length(\"tag\")::int8, 0) <= 983040";
+    "6 * (COALESCE(octet_length(\"author\"), 0)::int8 + octet_length(\"owner\") + COALESCE(octet_length(\"tag\"), 0))"
+    " + 4 * (COALESCE(octet_length(\"data\"), 0)::int8) / 3"
+    " + 2 * (COALESCE(octet_length(CAST(\"meta\" AS text)), 0)::int8) <= 983040";
 
 }  // namespace
 
@@ -482,9 +478,8 @@ TEST_CASE("blind patch: without need_old_row, a patch changing no key returns th
     CHECK(removing["returns"] == "new");
     CHECK(removing["statement"]["text"] ==
           "UPDATE \"notes\" SET \"data\" = NULL, \"meta\" = $1::text::jsonb, \"n\" = $2::text::int8, \"tag\" = NULL, "
-          "\"_version\" = \"_version\" + 1 WHERE \"_id\" = $3 AND COALESCE(6 * octet_length(\"author\")::int8, 0) + "
-          "COALESCE(6 * octet_length(\"body\")::int8, 0) + COALESCE(6 * octet_length(\"owner\")::int8, 0) <= "
-          "983040 RETURNING \"_id\", \"_creationTime\", \"_version\", \"done\", \"owner\"");
+          "\"_version\" = \"_version\" + 1 WHERE \"_id\" = $3 AND 6 * (COALESCE(octet_length(\"author\"), 0)::int8 + "
+          "octet_length(\"body\") + octet_length(\"owner\")) <= 983040 RETURNING \"_id\", \"_creationTime\", \"_version\", \"done\", \"owner\"");
     CHECK(removing["statement"]["params"].size() == 3);
     CHECK(removing["statement"]["params"][0] == "[1]");
     CHECK(removing["statement"]["params"][1] == "2");
@@ -518,7 +513,7 @@ TEST_CASE("blind patch: the new row's indexed fields as the point read selects t
   CHECK(answer["returns"] == "new");
   CHECK(answer["statement"]["text"] ==
         "UPDATE \"notes\" SET \"body\" = $1, \"_version\" = \"_version\" + 1 WHERE \"_id\" = $2 AND "
-        "COALESCE(2 * octet_length(CAST(\"meta\" AS text))::int8, 0) <= 983040 RETURNING \"_id\", "
+        "2 * (octet_length(CAST(\"meta\" AS text))::int8) <= 983040 RETURNING \"_id\", "
         "\"_creationTime\", \"_version\", CAST(\"meta\" AS text) AS \"meta\", \"n\"");
   const json keyed = value_of(api::store_blind_patch(store, id, R"({"body":"y","meta":{"a":1},"n":2})", "[]", false));
   CHECK(keyed["returns"] == "old");  // meta and n are indexed

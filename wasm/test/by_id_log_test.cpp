@@ -311,9 +311,9 @@ TEST_CASE("by id: golden text of the bare UPDATE, Postgres and MariaDB side by s
   // over the UPDATE's own row, the same budget (on MariaDB one term per column kind).
   CHECK(pg_answer["statement"]["text"] ==
         "UPDATE \"notes\" SET \"body\" = $1, \"n\" = $2::text::int8, \"tag\" = NULL, \"_version\" = \"_version\" + 1 "
-        "WHERE \"_id\" = $3 AND COALESCE(6 * octet_length(\"author\")::int8, 0) + COALESCE(4 * "
-        "octet_length(\"data\")::int8 / 3, 0) + COALESCE(2 * octet_length(CAST(\"meta\" AS text))::int8, 0) + "
-        "COALESCE(6 * octet_length(\"owner\")::int8, 0) <= 983040");
+        "WHERE \"_id\" = $3 AND 6 * (COALESCE(octet_length(\"author\"), 0)::int8 + octet_length(\"owner\")) + 4 * "
+        "(COALESCE(octet_length(\"data\"), 0)::int8) / 3 + 2 * (COALESCE(octet_length(CAST(\"meta\" AS text)), 0)::int8) "
+        "<= 983040");
   CHECK(maria_answer["statement"]["text"] ==
         "UPDATE `notes` SET `body` = ?, `n` = ?, `tag` = NULL, `_version` = `_version` + 1 WHERE `_id` = ? AND "
         "6 * LENGTH(CONCAT_WS('', `author`, `owner`)) + 4 * LENGTH(CONCAT_WS('', `data`)) DIV 3 + "

