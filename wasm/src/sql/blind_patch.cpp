@@ -108,8 +108,8 @@ void append_mysql_size_terms(StatementBuilder& b, const BlindPatch& patch, std::
 // ""): JSON by the text the point read selects, `octet_length(CAST("c" AS text))`. Only a
 // column that may be NULL (a missing field) is wrapped in COALESCE; were another NULL anyway,
 // the condition would not be true and nothing written, and the store re-runs the mutation
-// reading first. One sum per kind measured ~2 us less server time per patch than a COALESCE
-// term per column (a product, a cast and a COALESCE each).
+// reading first. One sum per kind measured ~3 us less server time per patch than a COALESCE
+// term per column, a product, a cast and a COALESCE each (scripts/bench/size-bound-probe.mjs).
 void append_postgres_size_terms(StatementBuilder& b, const BlindPatch& patch, std::string_view row) {
   const auto& columns = patch.layout->columns;
   const std::vector<ColumnKind> kinds = bound_kinds(patch);
