@@ -26,16 +26,16 @@ const b = await loadBuild(opt("--dist", "js-shim/dist"));
 const sql = postgres(process.env.LUNORA_PG_URL ?? "postgres://lunora:lunora_pg_pw@127.0.0.1:54329/lunora", {
   max: 1, fetch_types: false, onnotice: () => {},
 });
+// The store's exec, with its last statement's text kept (the patch's, below).
 const exec = b.G.buildPgExec(sql);
 let captured;
-const spy = { query: (text, params) => ((captured ??= text), exec.query(text, params)) };
+const spy = { query: (text, params) => ((captured = text), exec.query(text, params)) };
 for (const key of Object.getOwnPropertySymbols(exec)) spy[key] = exec[key];
-const db = b.G.createHyperdriveGlobalCtxDb({ engine: "postgres", exec, schema: docsSchema(b.S, TABLE) });
+const db = b.G.createHyperdriveGlobalCtxDb({ engine: "postgres", exec: spy, schema: docsSchema(b.S, TABLE) });
 await db.migrate();
 const ids = [];
 while (ids.length < 100) ids.push(await db.mutation((w) => w.insert(TABLE, makeDoc(ids.length))));
-const spied = b.G.createHyperdriveGlobalCtxDb({ engine: "postgres", exec: spy, schema: docsSchema(b.S, TABLE), autoMigrate: false });
-await spied.mutation((w) => w.patch(ids[0], { score: 1.5 }));
+await db.mutation((w) => w.patch(ids[0], { score: 1.5 }));
 
 const bare = `UPDATE "${TABLE}" SET "score" = $1::text::float8, "_version" = "_version" + 1 WHERE "_id" = $2`;
 if (!captured?.startsWith(`${bare} AND `)) throw new Error(`size-bound-probe: unexpected statement ${captured}`);
