@@ -1,7 +1,7 @@
 // The benchmark suite of @lunora/hyperdrive (docs/BENCHMARKS.md). Not part of the tests.
 //
 //   bash scripts/bench.sh            (starts the local servers, builds what is missing, runs this)
-//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR] [--table NAME] [--block N] [--link-delay-ms MS]
+//   node scripts/bench/run.mjs [--quick] [--cpu] [--out DIR] [--table NAME] [--block N] [--link-delay-ms MS] [--warmup N]
 //   (--cpu: only measurement 3 and the native replay, for iterating on core CPU; writes
 //   <out>/results-cpu.json and prints a table)
 //
@@ -9,7 +9,7 @@
 // scripts/db.sh, with the package's store in-process. Each package measurement is paired with
 // the raw driver doing the same SQL work on the same connection, A/B interleaved (the order
 // alternates every iteration; `--block N`: every N iterations) after a warm-up, and reported
-// as a ratio of medians (and p99s).
+// as a ratio of medians (and p99s) once the process is in its steady state (--warmup).
 // On Postgres the package runs the statements it repeats as named prepared statements (one
 // round trip each); when the build under test does, the raw side prepares too
 // (`sql.unsafe(text, params, { prepare: true })`) so both do the same SQL work, and the raw
@@ -72,7 +72,12 @@ if (LINK_DELAY_MS > 0) {
 
 const N_POINT = QUICK ? 200 : 1500;
 const N_PAGE = QUICK ? 100 : 500;
-const WARMUP = QUICK ? 30 : 150;
+// Steady state: V8 optimizes the shim's functions over the first ~3000 operations of a kind
+// (docs/BENCHMARKS.md, "Eighteenth round"), so each pair first runs --warmup iterations
+// (default 5000). The ratio over iterations EARLY_FROM.. EARLY_FROM + n of the same pair, the
+// method until then (150 warm-up iterations), is reported beside it: a young process's figure.
+const WARMUP = QUICK ? 30 : args.includes("--warmup") ? Number(args[args.indexOf("--warmup") + 1]) : 5000;
+const EARLY_FROM = 150;
 const SEED_DOCS = 2000;
 // --block N: each side of an A/B runs N operations in a row per round (default 1: alternate
 // every operation). A diagnostic: larger blocks keep each side's code warm between its runs.
@@ -122,6 +127,7 @@ const r3 = (x) => Math.round(x * 1000) / 1000;
 async function ab(n, warmup, a, b) {
   const fns = [a, b];
   const times = [[], []];
+  const early = [[], []];  // iterations EARLY_FROM .. EARLY_FROM + n, when the warm-up covers them
   for (let i = 0; i < warmup + n; i += BLOCK) {
     for (let j = 0; j < 2; j++) {
       const k = (i / BLOCK + j) % 2;
@@ -130,11 +136,17 @@ async function ab(n, warmup, a, b) {
         await fns[k](m);
         const dt = (now() - t0) * 1000;
         if (m >= warmup) times[k].push(dt);
+        else if (m >= EARLY_FROM && m < EARLY_FROM + n) early[k].push(dt);
       }
     }
   }
   const [A, B] = times.map(stats);
-  return { pkg: A, raw: B, ratio_median: r3(A.median / B.median), ratio_p99: r3(A.p99 / B.p99) };
+  const out = { pkg: A, raw: B, ratio_median: r3(A.median / B.median), ratio_p99: r3(A.p99 / B.p99) };
+  if (early[0].length === n && early[1].length === n) {
+    const [EA, EB] = early.map(stats);
+    out.early = { from: EARLY_FROM, pkg: EA, raw: EB, ratio_median: r3(EA.median / EB.median), ratio_p99: r3(EA.p99 / EB.p99) };
+  }
+  return out;
 }
 
 /**
@@ -679,7 +691,7 @@ function machine() {
     postgres: ver("/bin/sh", ["-c", "$(ls -d /usr/lib/postgresql/*/bin | tail -1)/postgres --version"]),
     mariadb: ver("/bin/sh", ["-c", "mariadbd --version 2>/dev/null || /usr/sbin/mariadbd --version"]),
     emscripten: ver("/bin/sh", ["-c", "em++ --version 2>/dev/null | head -1"]),
-    date: new Date().toISOString(), quick: QUICK, link_delay_ms: LINK_DELAY_MS, block: BLOCK,
+    date: new Date().toISOString(), quick: QUICK, link_delay_ms: LINK_DELAY_MS, block: BLOCK, warmup: WARMUP,
   };
 }
 
