@@ -774,3 +774,5 @@ if (LINK_DELAY_MS === 0) {
 writeFileSync(join(outDir, "results.json"), JSON.stringify(report, (k, val) => (typeof val === "bigint" ? String(val) : val), 2) + "\n");
 writeFileSync(join(outDir, "results.md"), (await import("./report.mjs")).markdown(report));
 console.log(readFileSync(join(outDir, "results.md"), "utf8"));
+// The link's proxies would keep the process alive (their pipes): stopped now the run is written.
+for (const child of proxies) child.kill();
