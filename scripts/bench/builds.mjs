@@ -1,5 +1,6 @@
-// What the A/B bench scripts share: a build of the package loaded from its own folder, and the
-// 10-field document table they measure. Not part of the tests.
+// What the A/B bench scripts share: a build of the package loaded from its own folder, the
+// 10-field document table they measure, and the raw side's row mapping and INSERT. Not part of the tests.
+import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -33,6 +34,27 @@ export const makeDoc = (i) => ({
   name: `user ${i}`, email: `user${i}@example.com`, age: i % 1000, score: i * 0.5, active: i % 2 === 0,
   count: BigInt(i), city: "Lisbon", country: "PT", tags: ["a", "b", String(i % 7)], note: "hello",
 });
+
+/** A row of the benchmarks' table as the raw side maps it (run.mjs's "plain row mapping"). */
+export const mapDocRow = (r) => ({
+  _id: r._id, _creationTime: Number(r._creationTime), name: r.name, email: r.email, age: Number(r.age), score: Number(r.score),
+  active: Boolean(r.active), count: BigInt(r.count), city: r.city, country: r.country,
+  tags: typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags, ...(r.note == null ? {} : { note: r.note }),
+});
+
+/**
+ * The raw Postgres INSERT of document `makeDoc(i)` into `table` (the benchmarks' baseline: the
+ * same columns, the index key column included), as [text, params] for `sql.unsafe`.
+ */
+export function rawPgInsert(table, i) {
+  const d = makeDoc(i);
+  return [
+    `INSERT INTO "${table}" ("_id", "_creationTime", "_version", "name", "email", "age", "score", "active", "count", "city", "country", "tags", "note", "_k_by_age") ` +
+      `VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, decode($13, 'hex'))`,
+    [randomBytes(16).toString("hex"), Date.now() + i / 1000, d.name, d.email, d.age, d.score, d.active, String(d.count), d.city, d.country,
+      JSON.stringify(d.tags), d.note, randomBytes(12).toString("hex")],
+  ];
+}
 
 /**
  * How the cold-footprint scripts count a cold operation: callgrind's cache simulation with an

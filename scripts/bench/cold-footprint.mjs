@@ -26,7 +26,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { COLD_CALLGRIND_ARGS, coldSweeper, docsSchema, emscriptenEnv, loadBuild, makeDoc } from "./builds.mjs";
+import { COLD_CALLGRIND_ARGS, coldSweeper, docsSchema, emscriptenEnv, loadBuild, makeDoc, rawPgInsert } from "./builds.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -35,7 +35,6 @@ const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) +
 
 async function child(side, op, warm, n, dist) {
   const { default: postgres } = await import("postgres");
-  const { randomBytes } = await import("node:crypto");
   const b = await loadBuild(dist);
   const TABLE = "cold_footprint_docs";
   const sql = postgres(process.env.LUNORA_PG_URL ?? "postgres://lunora:lunora_pg_pw@127.0.0.1:54329/lunora", {
@@ -51,15 +50,7 @@ async function child(side, op, warm, n, dist) {
     "store insert": (i) => db.mutation((w) => w.insert(TABLE, makeDoc(i))),
     "store patch": (i) => db.mutation((w) => w.patch(ids[i % 100], { score: i * 0.5 })),
     "store mutation": (i) => db.mutation((w) => w.get(ids[i % 100]).then((d) => w.patch(d._id, { count: d.count + 1n }))),
-    "raw insert": (i) => {
-      const d = makeDoc(i);
-      return q(
-        `INSERT INTO "${TABLE}" ("_id", "_creationTime", "_version", "name", "email", "age", "score", "active", "count", "city", "country", "tags", "note", "_k_by_age") ` +
-          `VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, decode($13, 'hex'))`,
-        [randomBytes(16).toString("hex"), Date.now() + i / 1000, d.name, d.email, d.age, d.score, d.active, String(d.count), d.city, d.country,
-          JSON.stringify(d.tags), d.note, randomBytes(12).toString("hex")],
-      );
-    },
+    "raw insert": (i) => q(...rawPgInsert(TABLE, i)),
     "raw patch": (i) => q(`UPDATE "${TABLE}" SET "score" = $1, "_version" = "_version" + 1 WHERE "_id" = $2`, [i * 0.5, ids[i % 100]]),
     "raw mutation": async (i) => {
       const [r] = await q(`SELECT * FROM "${TABLE}" WHERE "_id" = $1`, [ids[i % 100]]);

@@ -13,7 +13,7 @@
 // as run.mjs's baseline: the store prepares its repeated texts); `--raw-unprepared` runs it as
 // `sql.unsafe(text, params)` (two round trips per statement with parameters). Not part of the tests.
 import { randomBytes } from "node:crypto";
-import { docsSchema, loadBuild, makeDoc } from "./builds.mjs";
+import { docsSchema, loadBuild, makeDoc, mapDocRow } from "./builds.mjs";
 import postgres from "postgres";
 import mysql from "mysql2/promise";
 
@@ -30,11 +30,7 @@ const A = await load(opt("--a", "/tmp/pages-base/dist"));
 const B = await load(opt("--b", "js-shim/dist"));
 
 const schemaOf = (S) => docsSchema(S, TABLE);
-const mapRow = (r) => ({
-  _id: r._id, _creationTime: Number(r._creationTime), name: r.name, email: r.email, age: Number(r.age), score: Number(r.score),
-  active: Boolean(r.active), count: BigInt(r.count), city: r.city, country: r.country,
-  tags: typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags, ...(r.note == null ? {} : { note: r.note }),
-});
+const mapRow = mapDocRow;
 const median = (xs) => { const s = Float64Array.from(xs).sort(); return s[Math.floor(s.length / 2)]; };
 // The three sides run in each of their six orders in turn, so each follows each other side
 // equally often. (A plain rotation A, B, raw always ran B right after A: with one build as both

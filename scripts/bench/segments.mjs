@@ -18,7 +18,7 @@
 import net from "node:net";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { docsSchema, loadBuild, makeDoc } from "./builds.mjs";
+import { docsSchema, loadBuild, makeDoc, mapDocRow } from "./builds.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -68,11 +68,7 @@ const insertParams = (i) => {
 };
 const patchText = `UPDATE "${TABLE}" SET "score" = $1, "_version" = "_version" + 1 WHERE "_id" = $2`;
 const guardText = `UPDATE "${TABLE}" SET "count" = $1, "_version" = "_version" + 1 WHERE "_id" = $2 AND "_version" = $3`;
-const mapRow = (r) => ({
-  _id: r._id, _creationTime: Number(r._creationTime), name: r.name, email: r.email, age: Number(r.age), score: Number(r.score),
-  active: Boolean(r.active), count: BigInt(r.count), city: r.city, country: r.country,
-  tags: typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags, ...(r.note == null ? {} : { note: r.note }),
-});
+const mapRow = mapDocRow;
 const spin = (us) => {
   const end = performance.now() + us / 1000;
   while (performance.now() < end);

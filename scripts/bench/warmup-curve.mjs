@@ -16,9 +16,8 @@
 //   node scripts/bench/warmup-curve.mjs [--ops get,insert,patch,mutation] [--window 1500] [--windows 6]
 //                                       [--skip 150] [--dist js-shim/dist] [--node-flags "..."]
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { docsSchema, loadBuild, makeDoc } from "./builds.mjs";
+import { docsSchema, loadBuild, makeDoc, mapDocRow, rawPgInsert } from "./builds.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -62,31 +61,18 @@ async function child(op) {
   // The raw sides: run.mjs's baselines (docs/BENCHMARKS.md, "Method").
   const columns = `"_id", "_creationTime", "_version", "active", "age", "city", "count", "country", "email", "name", "note", "score", CAST("tags" AS text) AS "tags"`;
   const getText = `SELECT ${columns} FROM "${TABLE}" WHERE NOW() IS NOT NULL AND "_id" = $1`;
-  const insertText = `INSERT INTO "${TABLE}" ("_id", "_creationTime", "_version", "name", "email", "age", "score", "active", "count", "city", "country", "tags", "note", "_k_by_age") ` +
-    `VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, decode($13, 'hex'))`;
   const patchText = `UPDATE "${TABLE}" SET "score" = $1, "_version" = "_version" + 1 WHERE "_id" = $2`;
   const guardText = `UPDATE "${TABLE}" SET "count" = $1, "_version" = $2 WHERE "_id" = $3 AND "_version" = $4`;
-  const mapRow = (r) => ({
-    _id: r._id, _creationTime: Number(r._creationTime), active: r.active, age: r.age, city: r.city, count: BigInt(r.count),
-    country: r.country, email: r.email, name: r.name, ...(r.note === null ? {} : { note: r.note }), score: r.score, tags: JSON.parse(r.tags),
-  });
   const pick = (i) => ids[(i * 7919) % ids.length];
   const sides = {
-    get: [(i) => db.query((r) => r.get(pick(i))), async (i) => mapRow((await q(getText, [pick(i)]))[0])],
-    insert: [
-      (i) => db.mutation((w) => w.insert(TABLE, makeDoc(100000 + i))),
-      (i) => {
-        const d = makeDoc(100000 + i);
-        return q(insertText, [randomBytes(16).toString("hex"), Date.now() + i / 1000, d.name, d.email, d.age, d.score, d.active, String(d.count),
-          d.city, d.country, JSON.stringify(d.tags), d.note, randomBytes(12).toString("hex")]);
-      },
-    ],
+    get: [(i) => db.query((r) => r.get(pick(i))), async (i) => mapDocRow((await q(getText, [pick(i)]))[0])],
+    insert: [(i) => db.mutation((w) => w.insert(TABLE, makeDoc(100000 + i))), (i) => q(...rawPgInsert(TABLE, 100000 + i))],
     patch: [(i) => db.mutation((w) => w.patch(pick(i), { score: i + 0.5 })), (i) => q(patchText, [i + 0.25, pick(i)])],
     mutation: [
       (i) => db.mutation((w) => w.get(pick(i)).then((d) => w.patch(d._id, { count: d.count + 1n }))),
       async (i) => {
         const r = (await q(getText, [pick(i)]))[0];
-        const d = mapRow(r);
+        const d = mapDocRow(r);
         const version = BigInt(r._version);
         await q(guardText, [String(d.count + 1n), String(version + 1n), d._id, String(version)]);
       },
